@@ -1,0 +1,5 @@
+module github.com/gossl/ssl
+
+go 1.26.8
+
+require golang.org/x/crypto v0.59.0 // indirect

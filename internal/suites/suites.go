@@ -1,0 +1,264 @@
+// Package suites is the cipher-suite table: IANA id and names in the three
+// spellings users meet (IANA, OpenSSL, Erlang), with the key exchange, bulk
+// cipher, MAC and PRF each suite implies, and the versions it may be used
+// with. Filters and orderings for the default and "all" lists live here too.
+package suites
+
+import (
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/sha512"
+	"hash"
+
+	"github.com/gossl/ssl/internal/wire"
+)
+
+// KeyExchange names the key-exchange algorithm of a suite.
+type KeyExchange uint8
+
+const (
+	KXRSA KeyExchange = iota + 1
+	KXECDHEECDSA
+	KXECDHERSA
+	// KXAny is the TLS 1.3 convention: the suite says nothing about the key
+	// exchange.
+	KXAny
+)
+
+// ErlangName is the atom OTP uses for the key exchange.
+func (k KeyExchange) ErlangName() string {
+	switch k {
+	case KXRSA:
+		return "rsa"
+	case KXECDHEECDSA:
+		return "ecdhe_ecdsa"
+	case KXECDHERSA:
+		return "ecdhe_rsa"
+	case KXAny:
+		return "any"
+	}
+	return "unknown"
+}
+
+// Ephemeral reports whether the key exchange is (EC)DHE and so needs a
+// ServerKeyExchange signed with the certificate's key.
+func (k KeyExchange) Ephemeral() bool { return k == KXECDHEECDSA || k == KXECDHERSA }
+
+// Cipher names the bulk cipher of a suite.
+type Cipher uint8
+
+const (
+	CipherAES128CBC Cipher = iota + 1
+	CipherAES256CBC
+	CipherAES128GCM
+	CipherAES256GCM
+	CipherChaCha20Poly1305
+)
+
+// CipherInfo gives the sizes the record layer and key expansion need.
+type CipherInfo struct {
+	ErlangName string
+	KeyLen     int
+	// FixedIVLen is the client_write_IV length from the key block: the
+	// implicit nonce part of an AEAD (RFC 5288, 3: 4 bytes for GCM; RFC
+	// 7905: 12 bytes for ChaCha20-Poly1305) or the CBC IV of TLS 1.0.
+	FixedIVLen int
+	// BlockSize is the CBC block size, 0 for AEADs.
+	BlockSize int
+	AEAD      bool
+}
+
+var cipherInfo = map[Cipher]CipherInfo{
+	CipherAES128CBC:        {"aes_128_cbc", 16, 16, 16, false},
+	CipherAES256CBC:        {"aes_256_cbc", 32, 16, 16, false},
+	CipherAES128GCM:        {"aes_128_gcm", 16, 4, 0, true},
+	CipherAES256GCM:        {"aes_256_gcm", 32, 4, 0, true},
+	CipherChaCha20Poly1305: {"chacha20_poly1305", 32, 12, 0, true},
+}
+
+// Info returns the sizes of c.
+func (c Cipher) Info() CipherInfo { return cipherInfo[c] }
+
+// MAC names the record MAC of a suite; MACAEAD for AEAD suites.
+type MAC uint8
+
+const (
+	MACAEAD MAC = iota + 1
+	MACSHA1
+	MACSHA256
+	MACSHA384
+)
+
+// ErlangName is OTP's atom for the MAC.
+func (m MAC) ErlangName() string {
+	switch m {
+	case MACAEAD:
+		return "aead"
+	case MACSHA1:
+		return "sha"
+	case MACSHA256:
+		return "sha256"
+	case MACSHA384:
+		return "sha384"
+	}
+	return "unknown"
+}
+
+// Size is the MAC length in bytes (0 for AEAD).
+func (m MAC) Size() int {
+	switch m {
+	case MACSHA1:
+		return 20
+	case MACSHA256:
+		return 32
+	case MACSHA384:
+		return 48
+	}
+	return 0
+}
+
+// New returns the hash the HMAC is built on, nil for AEAD.
+func (m MAC) New() func() hash.Hash {
+	switch m {
+	case MACSHA1:
+		return sha1.New
+	case MACSHA256:
+		return sha256.New
+	case MACSHA384:
+		return sha512.New384
+	}
+	return nil
+}
+
+// PRF names the PRF hash of a suite. PRFDefault means the version's own PRF:
+// MD5/SHA-1 before TLS 1.2, SHA-256 in TLS 1.2 (RFC 5246, 5).
+type PRF uint8
+
+const (
+	PRFDefault PRF = iota + 1
+	PRFSHA256
+	PRFSHA384
+)
+
+// ErlangName is OTP's atom for the PRF.
+func (p PRF) ErlangName() string {
+	switch p {
+	case PRFDefault:
+		return "default_prf"
+	case PRFSHA256:
+		return "sha256"
+	case PRFSHA384:
+		return "sha384"
+	}
+	return "unknown"
+}
+
+// Suite is one row of the table.
+type Suite struct {
+	ID          uint16
+	Name        string // IANA
+	OpenSSLName string
+	KX          KeyExchange
+	Cipher      Cipher
+	MAC         MAC
+	PRF         PRF
+	MinVersion  uint16
+	MaxVersion  uint16
+	// Default marks suites enabled when the user gives no ciphers option.
+	Default bool
+}
+
+// ErlangMap renders the suite the way OTP's ssl:cipher_suites/2 prints it.
+func (s *Suite) ErlangMap() string {
+	return "#{key_exchange => " + s.KX.ErlangName() +
+		", cipher => " + s.Cipher.Info().ErlangName +
+		", mac => " + s.MAC.ErlangName() +
+		", prf => " + s.PRF.ErlangName() + "}"
+}
+
+// SupportsVersion reports whether the suite may be negotiated at v.
+func (s *Suite) SupportsVersion(v uint16) bool {
+	return v >= s.MinVersion && v <= s.MaxVersion
+}
+
+const (
+	v10 = wire.VersionTLS10
+	v12 = wire.VersionTLS12
+)
+
+// table is in gossl's order of preference: forward secrecy first, then
+// AEAD before CBC, stronger before faster, ECDSA before RSA.
+var table = []*Suite{
+	{0xc02c, "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "ECDHE-ECDSA-AES256-GCM-SHA384", KXECDHEECDSA, CipherAES256GCM, MACAEAD, PRFSHA384, v12, v12, true},
+	{0xc030, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "ECDHE-RSA-AES256-GCM-SHA384", KXECDHERSA, CipherAES256GCM, MACAEAD, PRFSHA384, v12, v12, true},
+	{0xcca9, "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "ECDHE-ECDSA-CHACHA20-POLY1305", KXECDHEECDSA, CipherChaCha20Poly1305, MACAEAD, PRFSHA256, v12, v12, true},
+	{0xcca8, "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256", "ECDHE-RSA-CHACHA20-POLY1305", KXECDHERSA, CipherChaCha20Poly1305, MACAEAD, PRFSHA256, v12, v12, true},
+	{0xc02b, "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "ECDHE-ECDSA-AES128-GCM-SHA256", KXECDHEECDSA, CipherAES128GCM, MACAEAD, PRFSHA256, v12, v12, true},
+	{0xc02f, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "ECDHE-RSA-AES128-GCM-SHA256", KXECDHERSA, CipherAES128GCM, MACAEAD, PRFSHA256, v12, v12, true},
+	{0xc024, "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384", "ECDHE-ECDSA-AES256-SHA384", KXECDHEECDSA, CipherAES256CBC, MACSHA384, PRFSHA384, v12, v12, true},
+	{0xc028, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384", "ECDHE-RSA-AES256-SHA384", KXECDHERSA, CipherAES256CBC, MACSHA384, PRFSHA384, v12, v12, true},
+	{0xc023, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256", "ECDHE-ECDSA-AES128-SHA256", KXECDHEECDSA, CipherAES128CBC, MACSHA256, PRFSHA256, v12, v12, true},
+	{0xc027, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256", "ECDHE-RSA-AES128-SHA256", KXECDHERSA, CipherAES128CBC, MACSHA256, PRFSHA256, v12, v12, true},
+	{0xc00a, "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA", "ECDHE-ECDSA-AES256-SHA", KXECDHEECDSA, CipherAES256CBC, MACSHA1, PRFDefault, v10, v12, true},
+	{0xc014, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA", "ECDHE-RSA-AES256-SHA", KXECDHERSA, CipherAES256CBC, MACSHA1, PRFDefault, v10, v12, true},
+	{0xc009, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA", "ECDHE-ECDSA-AES128-SHA", KXECDHEECDSA, CipherAES128CBC, MACSHA1, PRFDefault, v10, v12, true},
+	{0xc013, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", "ECDHE-RSA-AES128-SHA", KXECDHERSA, CipherAES128CBC, MACSHA1, PRFDefault, v10, v12, true},
+	// RSA key exchange: no forward secrecy, so only on request (as in
+	// current OTP, whose default TLS 1.2 list has none).
+	{0x009d, "TLS_RSA_WITH_AES_256_GCM_SHA384", "AES256-GCM-SHA384", KXRSA, CipherAES256GCM, MACAEAD, PRFSHA384, v12, v12, false},
+	{0x009c, "TLS_RSA_WITH_AES_128_GCM_SHA256", "AES128-GCM-SHA256", KXRSA, CipherAES128GCM, MACAEAD, PRFSHA256, v12, v12, false},
+	{0x003d, "TLS_RSA_WITH_AES_256_CBC_SHA256", "AES256-SHA256", KXRSA, CipherAES256CBC, MACSHA256, PRFSHA256, v12, v12, false},
+	{0x003c, "TLS_RSA_WITH_AES_128_CBC_SHA256", "AES128-SHA256", KXRSA, CipherAES128CBC, MACSHA256, PRFSHA256, v12, v12, false},
+	{0x0035, "TLS_RSA_WITH_AES_256_CBC_SHA", "AES256-SHA", KXRSA, CipherAES256CBC, MACSHA1, PRFDefault, v10, v12, false},
+	{0x002f, "TLS_RSA_WITH_AES_128_CBC_SHA", "AES128-SHA", KXRSA, CipherAES128CBC, MACSHA1, PRFDefault, v10, v12, false},
+}
+
+var byID = func() map[uint16]*Suite {
+	m := make(map[uint16]*Suite, len(table))
+	for _, s := range table {
+		m[s.ID] = s
+	}
+	return m
+}()
+
+// ByID returns the suite with IANA id id, or nil if gossl does not implement it.
+func ByID(id uint16) *Suite { return byID[id] }
+
+// ByName finds a suite by its IANA or OpenSSL name.
+func ByName(name string) *Suite {
+	for _, s := range table {
+		if s.Name == name || s.OpenSSLName == name {
+			return s
+		}
+	}
+	return nil
+}
+
+// All returns every implemented suite in preference order. The slice is
+// shared: do not modify it.
+func All() []*Suite { return table }
+
+// Filter returns the suites of list usable at any version in versions.
+func Filter(list []*Suite, versions []uint16) []*Suite {
+	var out []*Suite
+	for _, s := range list {
+		for _, v := range versions {
+			if s.SupportsVersion(v) {
+				out = append(out, s)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// Defaults returns the default suites usable at any of versions.
+func Defaults(versions []uint16) []*Suite {
+	var d []*Suite
+	for _, s := range table {
+		if s.Default {
+			d = append(d, s)
+		}
+	}
+	return Filter(d, versions)
+}
