@@ -1,0 +1,49 @@
+package prf
+
+import (
+	"crypto"
+	"crypto/md5"
+	"crypto/sha1"
+)
+
+// Transcript is the log of handshake messages (headers included) that
+// Finished, the extended master secret and CertificateVerify cover.
+//
+// It keeps the raw bytes rather than running hashes: in TLS 1.2 the hash is
+// known only once ServerHello chose a suite, a client's CertificateVerify
+// may sign with a hash other than the PRF's (RFC 5246, 7.4.8), and TLS
+// 1.0–1.2 signatures over the log need the log itself. Handshakes are a
+// few kilobytes, so this costs little. The zero value is an empty log.
+type Transcript struct {
+	buf []byte
+}
+
+// Write appends one handshake message, header included (for DTLS, the
+// header as RFC 6347, 4.2.6 says: the whole message as if unfragmented).
+func (t *Transcript) Write(msg []byte) { t.buf = append(t.buf, msg...) }
+
+// Sum returns the hash of everything written so far. h == 0 or
+// crypto.MD5SHA1 means the 36-byte MD5 ‖ SHA-1 of TLS 1.0 and 1.1 (RFC
+// 2246, 7.4.9); any other h must be linked into the binary (crypto/sha256,
+// crypto/sha512 are), or Sum panics as crypto.Hash.New does.
+func (t *Transcript) Sum(h crypto.Hash) []byte {
+	if h == 0 || h == crypto.MD5SHA1 {
+		m := md5.Sum(t.buf)
+		s := sha1.Sum(t.buf)
+		return append(m[:], s[:]...)
+	}
+	d := h.New()
+	d.Write(t.buf)
+	return d.Sum(nil)
+}
+
+// Bytes returns the log itself. The slice aliases the transcript: do not
+// modify it, and do not keep it across Write or Reset.
+func (t *Transcript) Bytes() []byte { return t.buf }
+
+// Len reports how many bytes have been written.
+func (t *Transcript) Len() int { return len(t.buf) }
+
+// Reset empties the log (a renegotiation starts a new one, RFC 5246,
+// 7.4.9), keeping its buffer for reuse.
+func (t *Transcript) Reset() { t.buf = t.buf[:0] }
