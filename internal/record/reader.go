@@ -1,0 +1,183 @@
+package record
+
+import (
+	"io"
+
+	"github.com/gossl/ssl/internal/alert"
+	"github.com/gossl/ssl/internal/wire"
+)
+
+// Reader reads TLS records from a transport and removes their protection.
+// It is not safe for concurrent use; reading and writing are independent
+// (a Reader and a Writer share nothing), so one goroutine may read while
+// another writes.
+type Reader struct {
+	src     io.Reader
+	buf     *[readBufSize]byte // nil while released
+	start   int                // first unconsumed byte in buf
+	end     int                // end of the bytes read from src
+	version uint16
+	prot    Protector
+	seq     uint64
+}
+
+// NewReader returns a Reader of plaintext records with any 0x03xx version.
+func NewReader(r io.Reader) *Reader { return &Reader{src: r} }
+
+// SetVersion fixes the record version every later record must carry. 0
+// accepts any 0x0300..0x03ff, as needed before the hellos have settled it:
+// RFC 5246, Appendix E.1 lets a ClientHello record carry any {03,XX}.
+func (r *Reader) SetVersion(v uint16) { r.version = v }
+
+// SetProtector installs the protection for records read from now on (nil
+// means plaintext) and starts its sequence numbers at zero, as a new
+// connection state does at a ChangeCipherSpec (RFC 5246, Section 6.1).
+func (r *Reader) SetProtector(p Protector) {
+	r.prot = p
+	r.seq = 0
+}
+
+// Buffered returns the bytes read from the transport that no record has
+// consumed yet, so a connection that stops using TLS can hand them on.
+// The slice is valid until the next call on r.
+func (r *Reader) Buffered() []byte {
+	if r.buf == nil {
+		return nil
+	}
+	return r.buf[r.start:r.end]
+}
+
+// Release returns the buffer to a shared pool while the connection idles;
+// the next ReadRecord takes one again. The data of the last record is
+// invalid afterwards. Unconsumed bytes are never dropped: with some
+// buffered, Release keeps the buffer.
+func (r *Reader) Release() {
+	if r.buf == nil || r.start != r.end {
+		return
+	}
+	readPool.Put(r.buf)
+	r.buf = nil
+	r.start, r.end = 0, 0
+}
+
+// ReadRecord reads one record and returns its content type and plaintext.
+// The plaintext is decrypted in place in the reader's buffer and is valid
+// until the next call on r. Errors that call for a fatal alert are
+// *alert.Error; a transport that ends cleanly between records gives
+// io.EOF, and one that ends inside a record io.ErrUnexpectedEOF.
+func (r *Reader) ReadRecord() (typ uint8, data []byte, err error) {
+	if r.buf == nil {
+		r.buf = readPool.Get().(*[readBufSize]byte)
+	}
+	if err := r.fill(headerLen); err != nil {
+		return 0, nil, err
+	}
+	hdr := r.buf[r.start : r.start+headerLen]
+	typ = hdr[0]
+	vers := uint16(hdr[1])<<8 | uint16(hdr[2])
+	n := int(hdr[3])<<8 | int(hdr[4])
+	if err := r.checkHeader(typ, vers, n); err != nil {
+		return 0, nil, err
+	}
+	if err := r.fill(headerLen + n); err != nil {
+		return 0, nil, err
+	}
+	frag := r.buf[r.start+headerLen : r.start+headerLen+n]
+	r.start += headerLen + n
+
+	data = frag
+	if r.prot != nil {
+		if r.seq == maxSeq {
+			return 0, nil, ErrSequenceOverflow
+		}
+		data, err = r.prot.Open(frag, r.seq, typ, vers)
+		if err != nil {
+			return 0, nil, err
+		}
+		// RFC 5246, Section 6.2.3: a plaintext that decrypts to more
+		// than 2^14 bytes is an overflow even if the ciphertext was not.
+		if len(data) > wire.MaxPlaintext {
+			return 0, nil, alert.New(alert.RecordOverflow, "decrypted record too long")
+		}
+	}
+	r.seq++
+	// RFC 5246, Section 6.2.1: only application data may be empty
+	// (useful against traffic analysis); empty handshake, alert or
+	// ChangeCipherSpec fragments are not allowed. Checked after
+	// decryption because the length that counts is the plaintext's.
+	if len(data) == 0 && typ != wire.TypeApplicationData {
+		return 0, nil, alert.New(alert.UnexpectedMessage, "empty non-application-data record")
+	}
+	return typ, data, nil
+}
+
+// checkHeader applies the rules that need only the header, so a bad
+// record is refused before its body is waited for or buffered.
+func (r *Reader) checkHeader(typ uint8, vers uint16, n int) error {
+	switch typ {
+	case wire.TypeChangeCipherSpec, wire.TypeAlert, wire.TypeHandshake, wire.TypeApplicationData:
+	default:
+		// RFC 5246, Section 6: an unknown content type gets
+		// unexpected_message.
+		return alert.New(alert.UnexpectedMessage, "unknown record content type")
+	}
+	// A major version other than 3 is not TLS at all (an SSL 2.0
+	// hello, or another protocol on the port); protocol_version says
+	// so, as OpenSSL does. decode_error would claim a malformed TLS
+	// record, which it is not.
+	if vers>>8 != 3 {
+		return alert.New(alert.ProtocolVersion, "record version is not 3.x")
+	}
+	if r.version != 0 && vers != r.version {
+		return alert.New(alert.ProtocolVersion, "record version differs from the negotiated one")
+	}
+	// RFC 5246, Section 6.2.1 and 6.2.3: 2^14 for plaintext, 2^14+2048
+	// for protected records.
+	limit := wire.MaxCiphertext
+	if r.prot == nil {
+		limit = wire.MaxPlaintext
+	}
+	if n > limit {
+		return alert.New(alert.RecordOverflow, "record too long")
+	}
+	return nil
+}
+
+// fill makes sure at least need bytes are buffered from r.start, reading
+// from the transport as much as the buffer can hold each time.
+func (r *Reader) fill(need int) error {
+	if r.end-r.start >= need {
+		return nil
+	}
+	if r.start == r.end {
+		r.start, r.end = 0, 0
+	} else if r.start+need > len(r.buf) {
+		// Move the partial record to the front; need ≤ maxRecord and
+		// the buffer holds two, so it fits.
+		r.end = copy(r.buf[:], r.buf[r.start:r.end])
+		r.start = 0
+	}
+	empty := 0
+	for r.end-r.start < need {
+		n, err := r.src.Read(r.buf[r.end:])
+		r.end += n
+		if r.end-r.start >= need {
+			return nil
+		}
+		if err != nil {
+			if err == io.EOF {
+				if r.end == r.start {
+					return io.EOF
+				}
+				return io.ErrUnexpectedEOF
+			}
+			return err
+		}
+		if n == 0 {
+			if empty++; empty >= 100 {
+				return io.ErrNoProgress
+			}
+		}
+	}
+	return nil
+}

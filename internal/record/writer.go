@@ -1,0 +1,204 @@
+package record
+
+import (
+	"errors"
+	"io"
+
+	"github.com/gossl/ssl/internal/wire"
+)
+
+// BeastMitigation chooses how application data is split when TLS 1.0 CBC
+// records chain their IVs (the BEAST attack, CVE-2011-3389). The names
+// are those of OTP's beast_mitigation option.
+type BeastMitigation uint8
+
+const (
+	// OneNMinusOne sends the first byte of each write in a record of its
+	// own: that record's MAC makes the next record's IV unpredictable to
+	// the attacker before they see it.
+	OneNMinusOne BeastMitigation = iota
+	// ZeroN sends an empty record before each write, to the same end;
+	// some old peers mishandle empty records.
+	ZeroN
+	// Disabled leaves writes unsplit (legacy peers that break on both).
+	Disabled
+)
+
+// Writer seals records into a buffer and writes them to a transport. It is
+// not safe for concurrent use.
+type Writer struct {
+	dst     io.Writer
+	buf     *[writeBufSize]byte // nil while released
+	n       int                 // sealed bytes pending in buf
+	version uint16
+	prot    Protector
+	seq     uint64
+	beast   BeastMitigation
+	maxFrag int
+	err     error // sticky: the transport failed mid-stream
+}
+
+// NewWriter returns a Writer of plaintext records.
+func NewWriter(w io.Writer) *Writer { return &Writer{dst: w, maxFrag: wire.MaxPlaintext} }
+
+// SetVersion sets the version written in record headers. Before it is
+// called the writer uses 0x0301: RFC 5246, Appendix E.1 notes that old
+// servers choke on a ClientHello record of a version they do not know.
+func (w *Writer) SetVersion(v uint16) { w.version = v }
+
+// SetProtector installs the protection for records written from now on
+// (nil means plaintext) and restarts the sequence numbers at zero, as a
+// ChangeCipherSpec does (RFC 5246, Section 6.1). Records already sealed
+// keep the protection they were sealed with.
+func (w *Writer) SetProtector(p Protector) {
+	w.prot = p
+	w.seq = 0
+}
+
+// SetBeastMitigation sets how application data is split under TLS 1.0
+// CBC; other ciphers and versions are never split.
+func (w *Writer) SetBeastMitigation(m BeastMitigation) { w.beast = m }
+
+// SetMaxFragment caps the plaintext per record, e.g. for RFC 6066's
+// max_fragment_length or RFC 8449's record_size_limit. Values outside
+// 1..2^14 mean 2^14.
+func (w *Writer) SetMaxFragment(n int) {
+	if n <= 0 || n > wire.MaxPlaintext {
+		n = wire.MaxPlaintext
+	}
+	w.maxFrag = n
+}
+
+var errEmptyRecord = errors.New("record: empty handshake, alert or change_cipher_spec record")
+
+// WriteRecord seals data as one or more records of type typ, each at most
+// the maximum fragment length, into the output buffer. It writes to the
+// transport only when the buffer passes its threshold; call Flush to send
+// the rest. data may be reused as soon as WriteRecord returns.
+func (w *Writer) WriteRecord(typ uint8, data []byte) error {
+	if w.err != nil {
+		return w.err
+	}
+	if len(data) == 0 {
+		// RFC 5246, Section 6.2.1: only application data may be empty.
+		if typ != wire.TypeApplicationData {
+			return errEmptyRecord
+		}
+		return w.seal(typ, nil)
+	}
+	if typ == wire.TypeApplicationData && w.beast != Disabled && chainedCBC(w.prot) {
+		// The first record of each write is a short one, so the IV of
+		// the record holding the caller's data is the last block of a
+		// record the attacker could not predict (its MAC is secret).
+		if w.beast == ZeroN {
+			if err := w.seal(typ, nil); err != nil {
+				return err
+			}
+		} else if len(data) > 1 {
+			if err := w.seal(typ, data[:1]); err != nil {
+				return err
+			}
+			data = data[1:]
+		}
+	}
+	for len(data) > 0 {
+		chunk := data
+		if len(chunk) > w.maxFrag {
+			chunk = chunk[:w.maxFrag]
+		}
+		if err := w.seal(typ, chunk); err != nil {
+			return err
+		}
+		data = data[len(chunk):]
+	}
+	return nil
+}
+
+// seal appends one record to the buffer and flushes past the threshold.
+func (w *Writer) seal(typ uint8, chunk []byte) error {
+	if w.buf == nil {
+		w.buf = writePool.Get().(*[writeBufSize]byte)
+	}
+	en, overhead := 0, 0
+	if w.prot != nil {
+		if w.seq == maxSeq {
+			return ErrSequenceOverflow
+		}
+		en, overhead = w.prot.ExplicitNonceLen(), w.prot.Overhead()
+	}
+	if w.n+headerLen+len(chunk)+overhead > len(w.buf) {
+		if err := w.Flush(); err != nil {
+			return err
+		}
+	}
+	vers := w.version
+	if vers == 0 {
+		vers = wire.VersionTLS10
+	}
+	rec := w.buf[w.n : w.n+headerLen+en+len(chunk)]
+	copy(rec[headerLen+en:], chunk)
+	frag := rec[headerLen:]
+	if w.prot != nil {
+		var err error
+		// The fragment's capacity ends at the buffer's end, which the
+		// check above keeps at least Overhead past the plaintext.
+		frag, err = w.prot.Seal(frag, w.seq, typ, vers)
+		if err != nil {
+			return err
+		}
+	}
+	w.seq++
+	rec[0] = typ
+	rec[1] = byte(vers >> 8)
+	rec[2] = byte(vers)
+	rec[3] = byte(len(frag) >> 8)
+	rec[4] = byte(len(frag))
+	w.n += headerLen + len(frag)
+	if w.n > flushThreshold {
+		return w.Flush()
+	}
+	return nil
+}
+
+// Flush writes every pending record to the transport, in one Write call
+// unless the transport takes less.
+func (w *Writer) Flush() error {
+	if w.err != nil {
+		return w.err
+	}
+	off := 0
+	for off < w.n {
+		m, err := w.dst.Write(w.buf[off:w.n])
+		off += m
+		if err != nil {
+			// Part of a record may be on the wire: the stream cannot
+			// be resumed, so the error sticks.
+			w.err = err
+			return err
+		}
+		if m == 0 {
+			w.err = io.ErrShortWrite
+			return w.err
+		}
+	}
+	w.n = 0
+	return nil
+}
+
+// Release returns the output buffer to a shared pool while the connection
+// idles; the next WriteRecord takes one again. With records pending (no
+// Flush since) it keeps the buffer.
+func (w *Writer) Release() {
+	if w.buf == nil || w.n != 0 {
+		return
+	}
+	writePool.Put(w.buf)
+	w.buf = nil
+}
+
+// chainedCBC reports whether p is TLS 1.0 CBC, the one protection whose
+// IV the writer has to make unpredictable by splitting.
+func chainedCBC(p Protector) bool {
+	c, ok := p.(*cbcProtector)
+	return ok && c.chained
+}
