@@ -1,0 +1,56 @@
+package wire
+
+import "golang.org/x/crypto/cryptobyte"
+
+// DTLSHeaderLen is the size of a DTLS handshake header (RFC 6347, Section
+// 4.2.2).
+const DTLSHeaderLen = 12
+
+// DTLSHeader is the DTLS handshake message header: the TLS header plus
+// message_seq, fragment_offset and fragment_length, which let a message be
+// fragmented across datagrams and reordered (RFC 6347, Section 4.2.2).
+// Lengths and offsets are uint24 on the wire.
+type DTLSHeader struct {
+	Type           uint8
+	Length         uint32 // length of the whole message body
+	MessageSeq     uint16
+	FragmentOffset uint32
+	FragmentLength uint32
+}
+
+// AppendDTLSHeader appends the 12-byte encoding of h to dst. Values above
+// 2^24-1 are a programming error and panic.
+func AppendDTLSHeader(dst []byte, h DTLSHeader) []byte {
+	if h.Length > maxUint24 || h.FragmentOffset > maxUint24 || h.FragmentLength > maxUint24 {
+		panic("wire: DTLS handshake header field exceeds 2^24-1")
+	}
+	b := cryptobyte.NewBuilder(dst)
+	b.AddUint8(h.Type)
+	b.AddUint24(h.Length)
+	b.AddUint16(h.MessageSeq)
+	b.AddUint24(h.FragmentOffset)
+	b.AddUint24(h.FragmentLength)
+	return b.BytesOrPanic()
+}
+
+// MarshalDTLSHeader returns the 12-byte encoding of h.
+func MarshalDTLSHeader(h DTLSHeader) []byte {
+	return AppendDTLSHeader(make([]byte, 0, DTLSHeaderLen), h)
+}
+
+// ParseDTLSHeader reads the 12-byte header at the start of b; the fragment
+// that follows is not examined. ok is false when b is too short or the
+// fragment would reach past the end of the message
+// (fragment_offset + fragment_length > length), which no reassembler can
+// use.
+func ParseDTLSHeader(b []byte) (h DTLSHeader, ok bool) {
+	s := cryptobyte.String(b)
+	if !s.ReadUint8(&h.Type) || !s.ReadUint24(&h.Length) || !s.ReadUint16(&h.MessageSeq) ||
+		!s.ReadUint24(&h.FragmentOffset) || !s.ReadUint24(&h.FragmentLength) {
+		return DTLSHeader{}, false
+	}
+	if uint64(h.FragmentOffset)+uint64(h.FragmentLength) > uint64(h.Length) {
+		return DTLSHeader{}, false
+	}
+	return h, true
+}
