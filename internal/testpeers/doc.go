@@ -1,0 +1,29 @@
+// Package testpeers is the harness that interop tests use to run real TLS
+// peers (OpenSSL, GnuTLS, Erlang/OTP ssl) as subprocesses on 127.0.0.1, and
+// to give them certificates generated at test time.
+//
+// It imports nothing of gossl, so tests of any package (ssl included) can
+// import it.
+//
+// A typical interop test:
+//
+//	func TestClientOpenSSL(t *testing.T) {
+//		pki := testpeers.NewPKI(t)
+//		srv, addr := testpeers.OpenSSLServer(t,
+//			"-cert", pki.CertFile("ecdsa"), "-key", pki.KeyFile("ecdsa"),
+//			"-tls1_3")
+//		conn, err := tls.Dial("tcp", addr, clientConfig) // or gossl
+//		...
+//		_ = srv // stopped automatically when the test ends
+//	}
+//
+// Every peer helper calls [Require] first, so a missing binary skips the test
+// (or fails it when GOSSL_REQUIRE_PEERS=1, as in CI). Every process is
+// started in its own process group, killed at the end of the test that
+// started it (t.Cleanup), and every wait is bounded. When a test fails, the
+// output of each peer it started is logged.
+//
+// Files (certificates, keys, the Erlang peer script) are written once per
+// test binary into a directory under os.TempDir named gossl-testpeers-*. A
+// TestMain that calls [Main] (or [RemoveTemp] after m.Run) removes it.
+package testpeers

@@ -1,0 +1,21 @@
+package testpeers
+
+import (
+	"os"
+	"syscall"
+)
+
+// sysProcAttr puts the child in its own process group and kills it if the
+// test binary dies without running its cleanups (a -timeout panic, say).
+func sysProcAttr() *syscall.SysProcAttr {
+	return &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+}
+
+// signalGroup sends SIGTERM, or SIGKILL if force, to p's process group.
+func signalGroup(p *os.Process, force bool) {
+	sig := syscall.SIGTERM
+	if force {
+		sig = syscall.SIGKILL
+	}
+	_ = syscall.Kill(-p.Pid, sig)
+}

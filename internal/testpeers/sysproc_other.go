@@ -1,0 +1,14 @@
+//go:build !unix
+
+package testpeers
+
+import (
+	"os"
+	"syscall"
+)
+
+// sysProcAttr has no process groups to offer on this system.
+func sysProcAttr() *syscall.SysProcAttr { return nil }
+
+// signalGroup kills p itself; there is no process group here.
+func signalGroup(p *os.Process, force bool) { _ = p.Kill() }
