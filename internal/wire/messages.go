@@ -180,7 +180,8 @@ type NewSessionTicket struct {
 	AgeAdd       uint32
 	Nonce        []byte
 	Ticket       []byte
-	MaxEarlyData uint32 // early_data extension, 0 when absent
+	MaxEarlyData uint32      // early_data extension, 0 when absent
+	Unknown      []Extension // other TLS 1.3 ticket extensions, in order
 	Raw          []byte
 }
 
