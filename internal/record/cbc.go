@@ -8,8 +8,6 @@ import (
 	"crypto/subtle"
 	"errors"
 	"hash"
-
-	"github.com/gossl/ssl/internal/suites"
 )
 
 // ivSetter is the method crypto/cipher's AES CBC modes have for restarting
@@ -39,7 +37,9 @@ type cbcProtector struct {
 	rotated [64]byte
 }
 
-func newCBC(key []byte, m suites.MAC, macKey, iv []byte, chained bool) (*cbcProtector, error) {
+// newCBC takes the MAC's hash constructor rather than the suite so that
+// tests can count the hash's compression-function calls.
+func newCBC(key []byte, newHash func() hash.Hash, macKey, iv []byte, chained bool) (*cbcProtector, error) {
 	block, err := aes.NewCipher(key)
 	if err != nil {
 		return nil, err
@@ -51,10 +51,10 @@ func newCBC(key []byte, m suites.MAC, macKey, iv []byte, chained bool) (*cbcProt
 	p := &cbcProtector{
 		enc:     cipher.NewCBCEncrypter(block, iv),
 		dec:     cipher.NewCBCDecrypter(block, iv),
-		mac:     hmac.New(m.New(), macKey),
-		macSize: m.Size(),
+		mac:     hmac.New(newHash, macKey),
 		chained: chained,
 	}
+	p.macSize = p.mac.Size()
 	if !chained {
 		_, ok1 := p.enc.(ivSetter)
 		_, ok2 := p.dec.(ivSetter)
@@ -136,8 +136,11 @@ func (p *cbcProtector) Seal(frag []byte, seq uint64, typ uint8, vers uint16) ([]
 // secret-dependent addresses, and every failure is the same error.
 func (p *cbcProtector) Open(frag []byte, seq uint64, typ uint8, vers uint16) ([]byte, error) {
 	en := p.ExplicitNonceLen()
-	ct := frag[en:]
 	// These depend only on the public length, so they may branch.
+	if len(frag) < en {
+		return nil, ErrBadRecordMAC
+	}
+	ct := frag[en:]
 	if len(ct) == 0 || len(ct)%aes.BlockSize != 0 || len(ct) < p.macSize+1 {
 		return nil, ErrBadRecordMAC
 	}

@@ -78,6 +78,11 @@ func NewProtector(s *suites.Suite, v uint16, key, macKey, iv []byte) (Protector,
 	if v < wire.VersionTLS10 || v > wire.VersionTLS12 {
 		return nil, errors.New("record: protection for version " + wire.VersionName(v) + " is not implemented")
 	}
+	// A suite outside its versions is a handshake bug; refusing it here
+	// keeps, say, GCM without TLS 1.2's AEAD record format from existing.
+	if !s.SupportsVersion(v) {
+		return nil, errors.New("record: " + s.Name + " cannot be used at " + wire.VersionName(v))
+	}
 	info := s.Cipher.Info()
 	if len(key) != info.KeyLen {
 		return nil, errors.New("record: wrong key length for " + info.ErlangName)
@@ -103,7 +108,7 @@ func NewProtector(s *suites.Suite, v uint16, key, macKey, iv []byte) (Protector,
 		if chained && len(iv) != info.BlockSize {
 			return nil, errors.New("record: TLS 1.0 CBC needs the key block IV")
 		}
-		return newCBC(key, s.MAC, macKey, iv, chained)
+		return newCBC(key, s.MAC.New(), macKey, iv, chained)
 	}
 	return nil, errors.New("record: unsupported cipher " + info.ErlangName)
 }
