@@ -1,0 +1,62 @@
+// Package kx holds the key exchanges of TLS 1.0–1.2 behind two small
+// interfaces, the named groups, and the digitally-signed structs that
+// authenticate a ServerKeyExchange or a CertificateVerify.
+//
+// Every key exchange (RSA, (EC)DHE, the PSK family, SRP, static ECDH,
+// anonymous) reduces to the same two steps per side: the server may send
+// parameters in ServerKeyExchange, the client answers in
+// ClientKeyExchange, and both end with a premaster secret (RFC 5246,
+// 7.4.3 and 7.4.7). The handshake drives those steps and does the
+// signing; an exchange only parses, generates and agrees.
+//
+// Errors a peer can cause are *alert.Error values that name the alert to
+// send. They never contain key material.
+package kx
+
+import (
+	"github.com/gossl/ssl/internal/alert"
+	"github.com/gossl/ssl/internal/wire"
+)
+
+// ServerKeyExchanger runs the server side of one key exchange.
+type ServerKeyExchanger interface {
+	// ServerParams returns the ServerKeyExchange params to be signed and
+	// sent, or nil when the exchange sends none (RSA).
+	ServerParams() ([]byte, error)
+	// ProcessClientKeyExchange takes the ClientKeyExchange body and
+	// returns the premaster secret.
+	ProcessClientKeyExchange(body []byte) ([]byte, error)
+}
+
+// ClientKeyExchanger runs the client side of one key exchange.
+type ClientKeyExchanger interface {
+	// ProcessServerParams parses the params at the front of a
+	// ServerKeyExchange body and returns how many bytes they took (the
+	// signature, if any, follows them). It is never called for RSA, which
+	// has no ServerKeyExchange.
+	ProcessServerParams(body []byte) (n int, err error)
+	// ClientKeyExchange returns the ClientKeyExchange body and the
+	// premaster secret.
+	ClientKeyExchange() (body, premaster []byte, err error)
+}
+
+// tlsVersion maps a DTLS version to the TLS version it is derived from
+// (DTLS 1.0 is TLS 1.1, RFC 4347, 1; DTLS 1.2 is TLS 1.2, RFC 6347, 1), so
+// version comparisons need no DTLS special case.
+func tlsVersion(v uint16) uint16 {
+	switch v {
+	case wire.VersionDTLS10:
+		return wire.VersionTLS11
+	case wire.VersionDTLS12:
+		return wire.VersionTLS12
+	}
+	return v
+}
+
+func decodeError(reason string) error { return alert.New(alert.DecodeError, reason) }
+
+func illegalParameter(reason string) error { return alert.New(alert.IllegalParameter, reason) }
+
+func internalError(reason string) error { return alert.New(alert.InternalError, reason) }
+
+func alertUnexpected(reason string) error { return alert.New(alert.UnexpectedMessage, reason) }

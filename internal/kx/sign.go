@@ -1,0 +1,173 @@
+package kx
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/md5"
+	"crypto/rsa"
+	"crypto/sha1"
+	"io"
+
+	"github.com/gossl/ssl/internal/alert"
+	"github.com/gossl/ssl/internal/wire"
+)
+
+// Sign makes the signature of a digitally-signed struct (RFC 5246, 4.7)
+// over msg: the signed params of ServerKeyExchange (7.4.3), the handshake
+// log of a TLS 1.2 CertificateVerify (7.4.8), or the TLS 1.3
+// CertificateVerify content (RFC 8446, 4.4.3) — the caller builds msg.
+//
+// From TLS 1.2 on, scheme says how msg is hashed and signed, and must suit
+// key. Before TLS 1.2 pass scheme 0: the key type decides, RSA signing the
+// 36-byte MD5 ‖ SHA-1 of msg without a DigestInfo (RFC 2246, 4.7) and
+// ECDSA the SHA-1 of msg (RFC 8422, 5.10).
+func Sign(key crypto.Signer, scheme uint16, version uint16, msg []byte, rand io.Reader) ([]byte, error) {
+	pub := key.Public()
+	if tlsVersion(version) < wire.VersionTLS12 {
+		if scheme != 0 {
+			return nil, internalError("signature scheme given before TLS 1.2")
+		}
+		digest, h, err := legacyDigest(pub, msg)
+		if err != nil {
+			return nil, internalError(err.Error())
+		}
+		sig, err := key.Sign(rand, digest, h)
+		if err != nil {
+			return nil, internalError("signing failed")
+		}
+		return sig, nil
+	}
+
+	info, err := schemeFor(pub, scheme, version)
+	if err != nil {
+		// Choosing a scheme the key cannot make is our own mistake.
+		return nil, internalError(err.(*alert.Error).Reason)
+	}
+	var sig []byte
+	switch info.kind {
+	case sigEd25519:
+		sig, err = key.Sign(rand, msg, crypto.Hash(0))
+	case sigRSAPSS:
+		sig, err = key.Sign(rand, hashOf(info.hash, msg),
+			&rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash, Hash: info.hash})
+	default: // PKCS #1 v1.5 and ECDSA
+		sig, err = key.Sign(rand, hashOf(info.hash, msg), info.hash)
+	}
+	if err != nil {
+		return nil, internalError("signing with " + info.name + " failed")
+	}
+	return sig, nil
+}
+
+// Verify checks sig over msg, made by the holder of pub's private key with
+// scheme (0 before TLS 1.2; see Sign). A signature that does not verify
+// gives *alert.Error{DecryptError} (RFC 5246, 7.2.2); a scheme the key
+// cannot have made, or one not allowed at version, gives
+// *alert.Error{IllegalParameter}.
+//
+// Verify does not check that scheme was offered: the handshake must
+// compare it with the signature_algorithms it sent.
+func Verify(pub crypto.PublicKey, scheme uint16, version uint16, msg, sig []byte) error {
+	if tlsVersion(version) < wire.VersionTLS12 {
+		if scheme != 0 {
+			return illegalParameter("signature scheme given before TLS 1.2")
+		}
+		digest, h, err := legacyDigest(pub, msg)
+		if err != nil {
+			return illegalParameter(err.Error())
+		}
+		ok := false
+		switch k := pub.(type) {
+		case *rsa.PublicKey:
+			ok = rsa.VerifyPKCS1v15(k, h, digest, sig) == nil
+		case *ecdsa.PublicKey:
+			ok = ecdsa.VerifyASN1(k, digest, sig)
+		}
+		if !ok {
+			return badSignature()
+		}
+		return nil
+	}
+
+	info, err := schemeFor(pub, scheme, version)
+	if err != nil {
+		return err
+	}
+	ok := false
+	switch k := pub.(type) {
+	case *rsa.PublicKey:
+		digest := hashOf(info.hash, msg)
+		if info.kind == sigRSAPSS {
+			// RFC 8446, 4.2.3: the salt is as long as the hash. Go's
+			// EqualsHash makes verification insist on exactly that.
+			ok = rsa.VerifyPSS(k, info.hash, digest, sig,
+				&rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash}) == nil
+		} else {
+			ok = rsa.VerifyPKCS1v15(k, info.hash, digest, sig) == nil
+		}
+	case *ecdsa.PublicKey:
+		ok = ecdsa.VerifyASN1(k, hashOf(info.hash, msg), sig)
+	case ed25519.PublicKey:
+		ok = len(k) == ed25519.PublicKeySize && ed25519.Verify(k, msg, sig)
+	}
+	if !ok {
+		return badSignature()
+	}
+	return nil
+}
+
+// schemeFor looks scheme up and checks that pub can use it at version.
+func schemeFor(pub crypto.PublicKey, scheme, version uint16) (schemeInfo, error) {
+	info, ok := schemes[scheme]
+	if !ok || info.kind == sigUnsupported {
+		return info, illegalParameter("unsupported signature scheme " + SchemeName(scheme))
+	}
+	tls13 := tlsVersion(version) >= wire.VersionTLS13
+	if tls13 && !info.tls13 {
+		return info, illegalParameter(info.name + " is not allowed in TLS 1.3")
+	}
+	match := false
+	switch k := pub.(type) {
+	case *rsa.PublicKey:
+		match = info.kind == sigRSAPKCS1 || info.kind == sigRSAPSS
+	case *ecdsa.PublicKey:
+		// In TLS 1.3 the scheme names the curve; in 1.2 only the hash.
+		match = info.kind == sigECDSA && (!tls13 || info.curve == k.Curve)
+	case ed25519.PublicKey:
+		match = info.kind == sigEd25519
+	}
+	if !match {
+		return info, illegalParameter("signature scheme " + info.name + " does not match the key")
+	}
+	return info, nil
+}
+
+// legacyDigest is the TLS 1.0/1.1 (and SSL 3.0 ServerKeyExchange) digest
+// for the key type: MD5 ‖ SHA-1 for RSA, SHA-1 for ECDSA.
+func legacyDigest(pub crypto.PublicKey, msg []byte) ([]byte, crypto.Hash, error) {
+	switch pub.(type) {
+	case *rsa.PublicKey:
+		m := md5.Sum(msg)
+		s := sha1.Sum(msg)
+		return append(m[:], s[:]...), crypto.MD5SHA1, nil
+	case *ecdsa.PublicKey:
+		s := sha1.Sum(msg)
+		return s[:], crypto.SHA1, nil
+	}
+	return nil, 0, errUnsupportedLegacyKey
+}
+
+func hashOf(h crypto.Hash, msg []byte) []byte {
+	d := h.New()
+	d.Write(msg)
+	return d.Sum(nil)
+}
+
+type kxError string
+
+func (e kxError) Error() string { return string(e) }
+
+const errUnsupportedLegacyKey kxError = "key type cannot sign before TLS 1.2"
+
+func badSignature() error { return alert.New(alert.DecryptError, "signature verification failed") }
