@@ -121,7 +121,13 @@ func (d Description) Known() bool { _, ok := names[d]; return ok }
 type Error struct {
 	Desc   Description
 	Reason string
+	// Err is the underlying cause when there is one (a certificate
+	// validation error, say), for errors.As.
+	Err error
 }
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
 
 func (e *Error) Error() string {
 	if e.Reason == "" {

@@ -1,0 +1,105 @@
+package ssl
+
+import (
+	"github.com/gossl/ssl/internal/kx"
+	"github.com/gossl/ssl/internal/pki"
+	"github.com/gossl/ssl/internal/suites"
+	"github.com/gossl/ssl/internal/wire"
+)
+
+// AppVersion is gossl's version, reported by Versions as app_vsn.
+const AppVersion = "0.1.0"
+
+// CipherSuite describes one suite: Erlang's ciphersuite() map, with the
+// IANA and OpenSSL names.
+type CipherSuite struct {
+	ID          uint16
+	Name        string // IANA
+	OpenSSLName string
+	KeyExchange string // Erlang atoms: ecdhe_ecdsa, ecdhe_rsa, rsa
+	Cipher      string // aes_128_gcm, chacha20_poly1305, aes_256_cbc, ...
+	MAC         string // aead, sha, sha256, sha384
+	PRF         string // default_prf, sha256, sha384
+}
+
+// ErlangString renders the suite as OTP prints it.
+func (c CipherSuite) ErlangString() string {
+	return "#{key_exchange => " + c.KeyExchange + ", cipher => " + c.Cipher + ", mac => " + c.MAC + ", prf => " + c.PRF + "}"
+}
+
+// SuiteSet selects a list for CipherSuites: Erlang's default | all.
+type SuiteSet string
+
+const (
+	SuitesDefault SuiteSet = "default"
+	SuitesAll     SuiteSet = "all"
+)
+
+// CipherSuites returns the suites of set usable at version:
+// ssl:cipher_suites/2. An empty version means every version gossl
+// implements.
+func CipherSuites(set SuiteSet, version Version) []CipherSuite {
+	var vs []uint16
+	if version == "" {
+		for _, v := range implementedVersions {
+			vs = append(vs, v)
+		}
+	} else if v, ok := implementedVersions[version]; ok {
+		vs = []uint16{v}
+	} else {
+		return nil
+	}
+	list := suites.All()
+	if set == SuitesDefault {
+		list = suites.Defaults(vs)
+	}
+	var out []CipherSuite
+	for _, s := range suites.Filter(list, vs) {
+		out = append(out, publicSuite(s))
+	}
+	return out
+}
+
+func publicSuite(s *suites.Suite) CipherSuite {
+	return CipherSuite{ID: s.ID, Name: s.Name, OpenSSLName: s.OpenSSLName, KeyExchange: s.KX.ErlangName(),
+		Cipher: s.Cipher.Info().ErlangName, MAC: s.MAC.ErlangName(), PRF: s.PRF.ErlangName()}
+}
+
+// Eccs returns the supported named curves: ssl:eccs/0,1.
+func Eccs() []string {
+	var out []string
+	for _, g := range kx.SupportedGroups() {
+		out = append(out, kx.GroupName(g))
+	}
+	return out
+}
+
+// VersionsInfo is ssl:versions/0.
+type VersionsInfo struct {
+	AppVsn string
+	// Supported are the versions enabled by default.
+	Supported []Version
+	// Available are all versions that can be enabled.
+	Available []Version
+}
+
+// Versions returns version information: ssl:versions/0.
+func Versions() VersionsInfo {
+	return VersionsInfo{
+		AppVsn:    AppVersion,
+		Supported: append([]Version(nil), defaultVersions...),
+		Available: []Version{TLSv1_2, TLSv1_1, TLSv1},
+	}
+}
+
+// Start starts the SSL application: ssl:start/0,1. gossl needs no
+// application to run, so it only exists for symmetry and returns nil.
+func Start() error { return nil }
+
+// Stop is ssl:stop/0: it clears the PEM cache.
+func Stop() { pki.ClearPEMCache() }
+
+// ClearPEMCache empties the cache of PEM files: ssl:clear_pem_cache/0.
+func ClearPEMCache() { pki.ClearPEMCache() }
+
+var _ = wire.VersionTLS12

@@ -1,0 +1,428 @@
+package ssl
+
+import (
+	"crypto/rand"
+	"crypto/x509"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/gossl/ssl/internal/handshake"
+	"github.com/gossl/ssl/internal/kx"
+	"github.com/gossl/ssl/internal/pki"
+	"github.com/gossl/ssl/internal/suites"
+	"github.com/gossl/ssl/internal/wire"
+)
+
+type role uint8
+
+const (
+	roleClient role = iota + 1
+	roleServer
+)
+
+func (r role) String() string {
+	if r == roleServer {
+		return "server"
+	}
+	return "client"
+}
+
+// defaultVersions are enabled when the versions option is absent.
+var defaultVersions = []Version{TLSv1_2}
+
+// implementedVersions are those gossl can negotiate today.
+var implementedVersions = map[Version]uint16{
+	TLSv1:   wire.VersionTLS10,
+	TLSv1_1: wire.VersionTLS11,
+	TLSv1_2: wire.VersionTLS12,
+}
+
+// knownVersions are all the names the versions option accepts.
+var knownVersions = map[Version]bool{SSLv3: true, TLSv1: true, TLSv1_1: true, TLSv1_2: true, TLSv1_3: true, DTLSv1: true, DTLSv1_2: true}
+
+// checkPlanned refuses options that are not implemented yet, so that no
+// option is silently ignored.
+func (o *Options) checkPlanned() error {
+	planned := []struct {
+		name string
+		set  bool
+		val  any
+	}{
+		{"supported_groups", o.SupportedGroups != nil, o.SupportedGroups},
+		{"signature_algs_cert", o.SignatureAlgsCert != nil, o.SignatureAlgsCert},
+		{"dh", o.DH != nil, "<<...>>"},
+		{"dhfile", o.DHFile != "", o.DHFile},
+		{"verify_fun", o.VerifyFun != nil, "fun"},
+		{"partial_chain", o.PartialChain != nil, "fun"},
+		{"crl_check", o.CRLCheck != "" && o.CRLCheck != "false", o.CRLCheck},
+		{"customize_hostname_check", o.CustomizeHostnameCheck != nil, "fun"},
+		{"reuse_sessions", o.ReuseSessions != nil && *o.ReuseSessions, true},
+		{"reuse_session", o.ReuseSession != nil, "fun"},
+		{"client_renegotiation", o.ClientRenegotiation != nil && *o.ClientRenegotiation, true},
+		{"alpn_advertised_protocols", o.ALPNAdvertisedProtocols != nil, o.ALPNAdvertisedProtocols},
+		{"alpn_preferred_protocols", o.ALPNPreferredProtocols != nil, o.ALPNPreferredProtocols},
+		{"next_protocols_advertised", o.NextProtocolsAdvertised != nil, o.NextProtocolsAdvertised},
+		{"client_preferred_next_protocols", o.ClientPreferredNextProtocols != nil, o.ClientPreferredNextProtocols},
+		{"sni_hosts", o.SNIHosts != nil, "[...]"},
+		{"sni_fun", o.SNIFun != nil, "fun"},
+		{"user_lookup_fun", o.UserLookupFun != nil, "fun"},
+		{"psk_identity", o.PSKIdentity != "", o.PSKIdentity},
+		{"srp_identity", o.SRPIdentity != [2]string{}, o.SRPIdentity[0]},
+		{"padding_check", o.PaddingCheck != nil && !*o.PaddingCheck, false},
+		{"v2_hello_compatible", o.V2HelloCompatible, true},
+		{"hibernate_after", o.HibernateAfter != 0, o.HibernateAfter},
+		{"keep_secrets", o.KeepSecrets, true},
+		{"active", o.Active != nil, o.Active},
+		{"mode", o.Mode != "" && o.Mode != "binary", o.Mode},
+		{"packet", o.Packet != nil && o.Packet != 0 && o.Packet != "raw", o.Packet},
+		{"header", o.Header != 0, o.Header},
+		{"cb_info", o.CbInfo != nil, o.CbInfo},
+	}
+	for _, p := range planned {
+		if p.set {
+			return notSupported(p.name, p.val)
+		}
+	}
+	if o.Protocol != "" && o.Protocol != "tls" {
+		if o.Protocol == "dtls" {
+			return notSupported("protocol", o.Protocol)
+		}
+		return badOption("protocol", o.Protocol, "must be tls or dtls")
+	}
+	return nil
+}
+
+// resolved is an Options compiled for one role: loaded certificates,
+// trust anchors and the handshake configuration.
+type resolved struct {
+	role            role
+	hs              *handshake.Config
+	beastMitigation string
+	logAlert        bool
+	logger          func(string, ...any)
+	sni             string // ServerNameIndication as given
+}
+
+// compile checks o and builds the handshake configuration. host is the
+// connect host for a client ("" for a server).
+func (o *Options) compile(r role, host string) (*resolved, error) {
+	if o == nil {
+		o = &Options{}
+	}
+	if err := o.checkPlanned(); err != nil {
+		return nil, err
+	}
+	cfg := &handshake.Config{
+		Rand:              o.Rand,
+		Now:               o.Time,
+		HonorCipherOrder:  o.HonorCipherOrder,
+		HonorECCOrder:     o.HonorECCOrder,
+		Fallback:          o.Fallback,
+		SecureRenegotiate: o.SecureRenegotiate == nil || *o.SecureRenegotiate,
+		MaxHandshakeSize:  o.MaxHandshakeSize,
+	}
+	if cfg.Rand == nil {
+		cfg.Rand = rand.Reader
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.MaxHandshakeSize == 0 {
+		cfg.MaxHandshakeSize = wire.DefaultMaxHandshakeSize
+	} else if cfg.MaxHandshakeSize < 0 || cfg.MaxHandshakeSize >= 1<<24 {
+		return nil, badOption("max_handshake_size", o.MaxHandshakeSize, "must be a 24-bit unsigned integer")
+	}
+	var err error
+	if cfg.Versions, err = resolveVersions(o.Versions); err != nil {
+		return nil, err
+	}
+	if cfg.Suites, err = resolveCiphers(o.Ciphers, cfg.Versions); err != nil {
+		return nil, err
+	}
+	if cfg.Groups, err = resolveGroups(o.Eccs); err != nil {
+		return nil, err
+	}
+	if cfg.SignatureSchemes, err = resolveSignatureAlgs(o.SignatureAlgs); err != nil {
+		return nil, err
+	}
+	switch o.BeastMitigation {
+	case "", "one_n_minus_one", "zero_n", "disabled":
+	default:
+		return nil, badOption("beast_mitigation", o.BeastMitigation, "must be one_n_minus_one, zero_n or disabled")
+	}
+	if o.ServerNameIndication != "" && o.ServerNameIndication != "disable" && r == roleClient {
+		if net.ParseIP(o.ServerNameIndication) != nil || strings.ContainsAny(o.ServerNameIndication, " /") {
+			return nil, badOption("server_name_indication", o.ServerNameIndication, "must be a DNS host name or disable")
+		}
+	}
+	if o.Depth != nil && *o.Depth < 0 {
+		return nil, badOption("depth", *o.Depth, "must be a non-negative integer")
+	}
+	if err := o.loadCertificates(cfg); err != nil {
+		return nil, err
+	}
+	if err := o.resolveVerification(cfg, r, host); err != nil {
+		return nil, err
+	}
+	if r == roleServer && len(cfg.Certs) == 0 {
+		return nil, badOption("certfile", "undefined", "a server needs a certificate and key (cert/certfile and key/keyfile)")
+	}
+	res := &resolved{role: r, hs: cfg, beastMitigation: o.BeastMitigation, logger: o.Logger, sni: o.ServerNameIndication}
+	res.logAlert = o.LogAlert == nil || *o.LogAlert
+	return res, nil
+}
+
+func resolveVersions(vs []Version) ([]uint16, error) {
+	if vs == nil {
+		vs = defaultVersions
+	}
+	if len(vs) == 0 {
+		return nil, badOption("versions", "[]", "no version given")
+	}
+	var out []uint16
+	for _, v := range vs {
+		if !knownVersions[v] {
+			return nil, badOption("versions", v, "unknown protocol version")
+		}
+		wv, ok := implementedVersions[v]
+		if !ok {
+			return nil, notSupported("versions", v)
+		}
+		out = append(out, wv)
+	}
+	// Highest first, without duplicates.
+	sortDescUnique(&out)
+	return out, nil
+}
+
+func sortDescUnique(p *[]uint16) {
+	s := *p
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j] > s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+	out := s[:0]
+	for i, v := range s {
+		if i == 0 || v != s[i-1] {
+			out = append(out, v)
+		}
+	}
+	*p = out
+}
+
+func resolveCiphers(names []string, versions []uint16) ([]*suites.Suite, error) {
+	if names == nil {
+		d := suites.Defaults(versions)
+		if len(d) == 0 {
+			return nil, badOption("ciphers", "default", "no default suite for these versions")
+		}
+		return d, nil
+	}
+	var out []*suites.Suite
+	for _, n := range names {
+		s := suites.ByName(n)
+		if s == nil {
+			return nil, badOption("ciphers", n, "unknown or unsupported cipher suite")
+		}
+		out = append(out, s)
+	}
+	if len(suites.Filter(out, versions)) == 0 {
+		return nil, badOption("ciphers", strings.Join(names, ":"), "no suite usable with the enabled versions")
+	}
+	return out, nil
+}
+
+func resolveGroups(names []string) ([]uint16, error) {
+	if names == nil {
+		return kx.SupportedGroups(), nil
+	}
+	if len(names) == 0 {
+		return nil, badOption("eccs", "[]", "no curve given")
+	}
+	var out []uint16
+	for _, n := range names {
+		g, ok := kx.GroupByName(n)
+		if !ok || !containsGroup(kx.SupportedGroups(), g) {
+			return nil, badOption("eccs", n, "unknown or unsupported curve")
+		}
+		out = append(out, g)
+	}
+	return out, nil
+}
+
+func containsGroup(list []uint16, g uint16) bool {
+	for _, x := range list {
+		if x == g {
+			return true
+		}
+	}
+	return false
+}
+
+func resolveSignatureAlgs(names []string) ([]uint16, error) {
+	if names == nil {
+		return kx.DefaultSignatureSchemes(), nil
+	}
+	var out []uint16
+	for _, n := range names {
+		s, ok := signatureSchemeByName(n)
+		if !ok {
+			return nil, badOption("signature_algs", n, "unknown signature algorithm")
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// signatureSchemeByName accepts a scheme name ("rsa_pss_rsae_sha256") or
+// an Erlang TLS 1.2 pair written "sha256+rsa".
+func signatureSchemeByName(n string) (uint16, bool) {
+	for _, s := range allSignatureSchemes {
+		if kx.SchemeName(s) == n {
+			return s, true
+		}
+	}
+	hash, sig, ok := strings.Cut(n, "+")
+	if !ok {
+		return 0, false
+	}
+	hashes := map[string]uint16{"sha": 2, "sha224": 3, "sha256": 4, "sha384": 5, "sha512": 6}
+	sigs := map[string]uint16{"rsa": 1, "dsa": 2, "ecdsa": 3}
+	h, ok1 := hashes[hash]
+	g, ok2 := sigs[sig]
+	if !ok1 || !ok2 {
+		return 0, false
+	}
+	return h<<8 | g, true
+}
+
+var allSignatureSchemes = []uint16{
+	wire.SigRSAPKCS1SHA1, wire.SigECDSASHA1, wire.SigRSAPKCS1SHA224, wire.SigECDSASHA224,
+	wire.SigRSAPKCS1SHA256, wire.SigECDSAP256SHA256, wire.SigRSAPKCS1SHA384, wire.SigECDSAP384SHA384,
+	wire.SigRSAPKCS1SHA512, wire.SigECDSAP521SHA512, wire.SigRSAPSSRSAESHA256, wire.SigRSAPSSRSAESHA384,
+	wire.SigRSAPSSRSAESHA512, wire.SigEd25519, wire.SigRSAPSSPSSSHA256, wire.SigRSAPSSPSSSHA384, wire.SigRSAPSSPSSSHA512,
+}
+
+// loadCertificates resolves cert/certfile and key/keyfile.
+func (o *Options) loadCertificates(cfg *handshake.Config) error {
+	chain := o.Cert
+	if chain == nil && o.CertFile != "" {
+		c, err := pki.LoadCertificatesFile(o.CertFile)
+		if err != nil {
+			return badOption("certfile", o.CertFile, err.Error())
+		}
+		chain = c
+	}
+	key := o.Key
+	switch {
+	case key != nil:
+	case o.KeyDER != nil:
+		k, err := pki.ParsePrivateKeyDER(o.KeyDER.Type, o.KeyDER.DER)
+		if err != nil {
+			return badOption("key", o.KeyDER.Type, err.Error())
+		}
+		key = k
+	case o.KeyFile != "" || (o.CertFile != "" && chain != nil):
+		path := o.KeyFile
+		if path == "" {
+			path = o.CertFile
+		}
+		k, err := pki.LoadPrivateKeyFile(path, o.Password)
+		if err != nil {
+			return badOption("keyfile", path, err.Error())
+		}
+		key = k
+	}
+	if chain == nil && key == nil {
+		return nil
+	}
+	if chain == nil {
+		return badOption("cert", "undefined", "a key was given without a certificate")
+	}
+	if key == nil {
+		return badOption("key", "undefined", "a certificate was given without its private key")
+	}
+	leaf, err := x509.ParseCertificate(chain[0])
+	if err != nil {
+		return badOption("cert", "<<...>>", "unparsable certificate: "+err.Error())
+	}
+	if err := pki.CheckKeyMatchesCertificate(key, chain[0]); err != nil {
+		return badOption("key", "<<...>>", err.Error())
+	}
+	cfg.Certs = []handshake.CertKey{{Chain: chain, Leaf: leaf, Key: key}}
+	return nil
+}
+
+// resolveVerification applies verify, cacerts, depth, fail_if_no_peer_cert
+// and the SNI/hostname rules of connect/3,4.
+func (o *Options) resolveVerification(cfg *handshake.Config, r role, host string) error {
+	verify := o.Verify
+	switch verify {
+	case "":
+		if r == roleClient {
+			verify = VerifyPeer
+		} else {
+			verify = VerifyNone
+		}
+	case VerifyNone, VerifyPeer:
+	default:
+		return badOption("verify", o.Verify, "must be verify_none or verify_peer")
+	}
+	cfg.Verify = verify == VerifyPeer
+	cfg.FailIfNoPeerCert = cfg.Verify && (o.FailIfNoPeerCert == nil || *o.FailIfNoPeerCert)
+	if o.FailIfNoPeerCert != nil && *o.FailIfNoPeerCert && !cfg.Verify && r == roleServer {
+		return badOption("fail_if_no_peer_cert", true, "needs {verify, verify_peer}")
+	}
+	depth := 10
+	if o.Depth != nil {
+		depth = *o.Depth
+	}
+	var roots []*x509.Certificate
+	ders := o.CACerts
+	if ders == nil && o.CACertFile != "" {
+		d, err := pki.LoadCertificatesFile(o.CACertFile)
+		if err != nil {
+			return badOption("cacertfile", o.CACertFile, err.Error())
+		}
+		ders = d
+	}
+	for _, d := range ders {
+		c, err := x509.ParseCertificate(d)
+		if err != nil {
+			return badOption("cacerts", "<<...>>", "unparsable CA certificate: "+err.Error())
+		}
+		roots = append(roots, c)
+		cfg.CertificateAuthorities = append(cfg.CertificateAuthorities, c.RawSubject)
+	}
+	cfg.VerifyOptions = pki.VerifyOptions{Roots: roots, Depth: depth}
+	if cfg.Verify && roots == nil {
+		if r == roleServer {
+			return badOption("cacerts", "undefined", "verify_peer on a server needs cacerts or cacertfile")
+		}
+		cfg.VerifyOptions.UseSystemRoots = true
+	}
+	if r == roleClient {
+		sni := o.ServerNameIndication
+		switch {
+		case sni == "disable":
+			cfg.ServerName = ""
+			cfg.VerifyHostname = ""
+		case sni != "":
+			cfg.ServerName = sni
+			cfg.VerifyHostname = sni
+		default:
+			// connect/3: the host is the SNI unless it is an address,
+			// and the reference identity either way.
+			if net.ParseIP(host) == nil {
+				cfg.ServerName = strings.TrimSuffix(host, ".")
+			}
+			cfg.VerifyHostname = host
+		}
+	}
+	return nil
+}
+
+// versionName formats a wire version for users.
+func versionName(v uint16) Version { return Version(wire.VersionName(v)) }

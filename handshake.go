@@ -1,0 +1,312 @@
+package ssl
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net"
+	"strconv"
+	"time"
+
+	"github.com/gossl/ssl/internal/alert"
+	"github.com/gossl/ssl/internal/handshake"
+	"github.com/gossl/ssl/internal/record"
+	"github.com/gossl/ssl/internal/wire"
+)
+
+// Infinity is the timeout meaning "wait forever", Erlang's infinity.
+const Infinity time.Duration = 0
+
+// Connect opens a TLS connection to host:port: ssl:connect/3,4. A timeout
+// of Infinity (0) waits forever. The client verifies the server unless
+// opts.Verify is VerifyNone; the host is sent as SNI and checked against
+// the certificate unless ServerNameIndication says otherwise.
+func Connect(host string, port int, opts *Options, timeout time.Duration) (*Socket, error) {
+	return ConnectContext(context.Background(), host, port, opts, timeout)
+}
+
+// ConnectContext is Connect with a context that can cancel the dial and
+// the handshake.
+func ConnectContext(ctx context.Context, host string, port int, opts *Options, timeout time.Duration) (*Socket, error) {
+	res, err := opts.compile(roleClient, host)
+	if err != nil {
+		return nil, err
+	}
+	if timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
+	}
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, "tcp", net.JoinHostPort(host, strconv.Itoa(port)))
+	if err != nil {
+		if isTimeout(err) || errors.Is(err, context.DeadlineExceeded) {
+			return nil, ErrTimeout
+		}
+		return nil, err
+	}
+	s := newSocket(conn, roleClient, opts, res)
+	if err := s.runHandshake(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// ConnectConn upgrades a connected transport to TLS as a client:
+// ssl:connect/2,3 on a gen_tcp socket. Without ServerNameIndication no
+// SNI is sent and the hostname check uses the peer's IP address, as the
+// manual warns.
+func ConnectConn(conn net.Conn, opts *Options, timeout time.Duration) (*Socket, error) {
+	host := ""
+	if opts == nil || opts.ServerNameIndication == "" {
+		if ta, ok := conn.RemoteAddr().(*net.TCPAddr); ok {
+			host = ta.IP.String()
+		}
+	}
+	res, err := opts.compile(roleClient, host)
+	if err != nil {
+		return nil, err
+	}
+	s := newSocket(conn, roleClient, opts, res)
+	ctx := context.Background()
+	if timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
+	}
+	if err := s.runHandshake(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// HandshakeConn runs the server handshake on a connected transport:
+// ssl:handshake/2,3 (ssl_accept) on a gen_tcp socket.
+func HandshakeConn(conn net.Conn, opts *Options, timeout time.Duration) (*Socket, error) {
+	res, err := opts.compile(roleServer, "")
+	if err != nil {
+		return nil, err
+	}
+	s := newSocket(conn, roleServer, opts, res)
+	if err := s.Handshake(timeout); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Handshake performs the server-side handshake on a socket from
+// TransportAccept: ssl:handshake/1,2 (ssl_accept in the 20.2 manual).
+func (s *Socket) Handshake(timeout time.Duration) error {
+	ctx := context.Background()
+	if timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
+	}
+	return s.runHandshake(ctx)
+}
+
+// HandshakeWith adds options to those given to Listen and then performs
+// the handshake: ssl:handshake/3 with an sslsocket().
+func (s *Socket) HandshakeWith(extra *Options, timeout time.Duration) error {
+	if s.hsDone.Load() {
+		return errors.New("handshake already done")
+	}
+	merged := mergeOptions(s.opts, extra)
+	res, err := merged.compile(s.role, "")
+	if err != nil {
+		return err
+	}
+	s.opts, s.res = merged, res
+	return s.Handshake(timeout)
+}
+
+// ensureHandshake runs the lazy handshake of a socket accepted through
+// the net.Listener adapter, and reports an earlier handshake failure.
+func (s *Socket) ensureHandshake() error {
+	if s.hsDone.Load() {
+		return s.hsErr
+	}
+	if !s.lazyHS {
+		return errors.New("handshake not done: call Handshake first")
+	}
+	return s.Handshake(s.hsTimeout)
+}
+
+// runHandshake drives the handshake machine over the record layer until
+// it completes or fails; on failure the transport is closed.
+func (s *Socket) runHandshake(ctx context.Context) error {
+	s.hsMu.Lock()
+	defer s.hsMu.Unlock()
+	if s.hsDone.Load() {
+		return s.hsErr
+	}
+	err := s.handshakeLocked(ctx)
+	s.hsErr = err
+	s.hsDone.Store(true)
+	if err != nil {
+		s.closed.Store(true)
+		s.conn.Close()
+	}
+	return err
+}
+
+func (s *Socket) handshakeLocked(ctx context.Context) error {
+	s.in.Lock()
+	defer s.in.Unlock()
+	if dl, ok := ctx.Deadline(); ok {
+		s.conn.SetDeadline(dl)
+		defer s.conn.SetDeadline(time.Time{})
+	}
+	// Cancellation: closing the deadline makes blocked I/O return.
+	stop := context.AfterFunc(ctx, func() { s.conn.SetDeadline(time.Unix(1, 0)) })
+	defer stop()
+
+	var m handshake.Machine
+	if s.role == roleClient {
+		c := handshake.NewClient(s.res.hs)
+		s.state = c.State
+		m = c
+		// ClientHello records say TLS 1.0 for the widest compatibility
+		// (RFC 5246, Appendix E.1).
+		s.wr.SetVersion(wire.VersionTLS10)
+	} else {
+		sv := handshake.NewServer(s.res.hs)
+		s.state = sv.State
+		m = sv
+	}
+	fail := func(err error) error {
+		var ae *alert.Error
+		if errors.As(err, &ae) {
+			return s.sendFatal(ae)
+		}
+		var a *Alert
+		if errors.As(err, &a) {
+			return a
+		}
+		if isTimeout(err) {
+			if ctx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				return ctx.Err()
+			}
+			return ErrTimeout
+		}
+		s.conn.Close()
+		if errors.Is(err, ErrClosed) {
+			return err
+		}
+		return errors.Join(ErrClosed, err)
+	}
+	acts, err := m.Start()
+	if err != nil {
+		return fail(err)
+	}
+	if err := s.apply(acts); err != nil {
+		return fail(err)
+	}
+	for !m.Done() {
+		typ, data, err := s.rd.ReadRecord()
+		if err != nil {
+			if isTimeout(err) {
+				return fail(err)
+			}
+			var ae *alert.Error
+			if errors.As(err, &ae) {
+				return fail(ae)
+			}
+			s.conn.Close()
+			return ErrClosed
+		}
+		switch typ {
+		case wire.TypeHandshake:
+			if len(data) == 0 {
+				return fail(alert.New(alert.UnexpectedMessage, "empty handshake record"))
+			}
+			s.in.hbuf.Write(data)
+			for !m.Done() {
+				msg, ok, err := s.in.hbuf.Next(s.res.hs.MaxHandshakeSize)
+				if err != nil {
+					return fail(alert.New(alert.HandshakeFailure, "handshake message larger than max_handshake_size"))
+				}
+				if !ok {
+					break
+				}
+				// The machine keeps slices of messages; the record
+				// buffer is reused, so hand it a copy.
+				acts, err := m.HandleMessage(bytes.Clone(msg))
+				if err != nil {
+					return fail(err)
+				}
+				if err := s.apply(acts); err != nil {
+					return fail(err)
+				}
+			}
+		case wire.TypeChangeCipherSpec:
+			// RFC 5246, 7.1: a single byte of value 1, and never in the
+			// middle of a handshake message.
+			if len(data) != 1 || data[0] != 1 {
+				return fail(alert.New(alert.DecodeError, "malformed ChangeCipherSpec"))
+			}
+			if s.in.hbuf.Len() != 0 {
+				return fail(alert.New(alert.UnexpectedMessage, "ChangeCipherSpec inside a handshake message"))
+			}
+			acts, err := m.HandleChangeCipherSpec()
+			if err != nil {
+				return fail(err)
+			}
+			if err := s.apply(acts); err != nil {
+				return fail(err)
+			}
+		case wire.TypeAlert:
+			if len(data) != 2 {
+				return fail(alert.New(alert.DecodeError, "malformed alert"))
+			}
+			level, desc := alert.Level(data[0]), alert.Description(data[1])
+			if level == alert.Warning && desc != alert.CloseNotify {
+				continue
+			}
+			s.conn.Close()
+			a := s.remoteAlert(level, desc)
+			s.logAlert(a)
+			return a
+		default:
+			return fail(alert.New(alert.UnexpectedMessage, "application data before the handshake completed"))
+		}
+	}
+	s.info = m.Info()
+	return nil
+}
+
+// apply performs the machine's actions on the record layer.
+func (s *Socket) apply(acts []handshake.Action) error {
+	for _, a := range acts {
+		switch a.Kind {
+		case handshake.SendMessage:
+			if err := s.wr.WriteRecord(wire.TypeHandshake, a.Data); err != nil {
+				return err
+			}
+		case handshake.SendChangeCipherSpec:
+			if err := s.wr.WriteRecord(wire.TypeChangeCipherSpec, []byte{1}); err != nil {
+				return err
+			}
+		case handshake.SetWriteKeys, handshake.SetReadKeys:
+			k := a.Keys
+			p, err := record.NewProtector(k.Suite, k.Version, k.Key, k.MACKey, k.IV)
+			if err != nil {
+				return alert.New(alert.InternalError, "record protection: "+err.Error())
+			}
+			if a.Kind == handshake.SetWriteKeys {
+				s.wr.SetProtector(p)
+			} else {
+				s.rd.SetProtector(p)
+			}
+		case handshake.SetVersion:
+			s.wr.SetVersion(a.Version)
+			s.rd.SetVersion(a.Version)
+		case handshake.Flush:
+			if err := s.wr.Flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

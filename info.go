@@ -1,0 +1,114 @@
+package ssl
+
+import (
+	"crypto/x509/pkix"
+	"encoding/hex"
+	"errors"
+
+	"github.com/gossl/ssl/internal/kx"
+)
+
+// InfoItem is one {Item, Value} pair of ssl:connection_information.
+type InfoItem struct {
+	Key   string
+	Value any
+}
+
+// defaultInfoItems are returned by ConnectionInformation with no items.
+// Secrets (client_random, server_random, master_secret) are only
+// returned when asked for by name, as in OTP.
+var defaultInfoItems = []string{
+	"protocol", "cipher_suite", "selected_cipher_suite", "selected_group", "signature_algorithm",
+	"sni_hostname", "session_id", "session_resumption", "secure_renegotiation",
+	"extended_master_secret", "verify", "peer_certificate",
+}
+
+// ConnectionInformation returns information about the connection:
+// ssl:connection_information/1,2. Items are Erlang's names: protocol,
+// cipher_suite (IANA name), selected_cipher_suite (Erlang's map form),
+// selected_group (also available as ecc), signature_algorithm,
+// sni_hostname, session_id (hex), session_resumption,
+// secure_renegotiation, extended_master_secret, peer_certificate (the
+// subject), client_random, server_random, master_secret (hex), and the
+// option names verify, versions, ciphers, depth. Undefined items are left
+// out.
+func (s *Socket) ConnectionInformation(items ...string) ([]InfoItem, error) {
+	if !s.hsDone.Load() || s.hsErr != nil || s.info == nil {
+		return nil, ErrClosed
+	}
+	if len(items) == 0 {
+		items = defaultInfoItems
+	}
+	info := s.info
+	var out []InfoItem
+	add := func(k string, v any) { out = append(out, InfoItem{k, v}) }
+	for _, it := range items {
+		switch it {
+		case "protocol":
+			add(it, string(versionName(info.Version)))
+		case "cipher_suite":
+			add(it, info.Suite.Name)
+		case "selected_cipher_suite":
+			add(it, info.Suite.ErlangMap())
+		case "selected_group", "ecc":
+			if info.Group != 0 {
+				add(it, kx.GroupName(info.Group))
+			}
+		case "signature_algorithm":
+			if info.SignatureScheme != 0 {
+				add(it, kx.SchemeName(info.SignatureScheme))
+			}
+		case "sni_hostname":
+			if info.ServerName != "" {
+				add(it, info.ServerName)
+			}
+		case "session_id":
+			if len(info.SessionID) > 0 {
+				add(it, hex.EncodeToString(info.SessionID))
+			}
+		case "session_resumption":
+			add(it, info.Resumed)
+		case "secure_renegotiation":
+			add(it, info.SecureRenegotiation)
+		case "extended_master_secret":
+			add(it, info.ExtendedMasterSecret)
+		case "peer_certificate":
+			if len(info.PeerCertificates) > 0 {
+				add(it, subjectString(info.PeerCertificates[0].Subject))
+			}
+		case "client_random":
+			add(it, hex.EncodeToString(info.ClientRandom))
+		case "server_random":
+			add(it, hex.EncodeToString(info.ServerRandom))
+		case "master_secret":
+			add(it, hex.EncodeToString(info.MasterSecret))
+		case "verify":
+			if s.res.hs.Verify {
+				add(it, string(VerifyPeer))
+			} else {
+				add(it, string(VerifyNone))
+			}
+		case "versions":
+			var vs []string
+			for _, v := range s.res.hs.Versions {
+				vs = append(vs, string(versionName(v)))
+			}
+			add(it, vs)
+		case "ciphers":
+			var cs []string
+			for _, c := range s.res.hs.Suites {
+				cs = append(cs, c.Name)
+			}
+			add(it, cs)
+		case "depth":
+			add(it, s.res.hs.VerifyOptions.Depth)
+		case "negotiated_protocol":
+			// ALPN/NPN not implemented yet: undefined, so left out.
+		default:
+			return nil, errors.New("unknown connection_information item: " + it)
+		}
+	}
+	return out, nil
+}
+
+func subjectString(n pkix.Name) string { return n.String() }

@@ -1,0 +1,63 @@
+package handshake
+
+import (
+	"crypto/x509"
+
+	"github.com/gossl/ssl/internal/suites"
+)
+
+// ActionKind says what the driver must do with an Action.
+type ActionKind uint8
+
+const (
+	// SendMessage: write Data (a whole handshake message) in a handshake record.
+	SendMessage ActionKind = iota + 1
+	// SendChangeCipherSpec: write a ChangeCipherSpec record.
+	SendChangeCipherSpec
+	// SetWriteKeys: from now on protect outgoing records with Keys.
+	SetWriteKeys
+	// SetReadKeys: from now on unprotect incoming records with Keys.
+	SetReadKeys
+	// SetVersion: the version is negotiated; use it in record headers.
+	SetVersion
+	// Flush: the flight is complete; write it out.
+	Flush
+)
+
+// Keys are the record-protection keys for one direction.
+type Keys struct {
+	Suite   *suites.Suite
+	Version uint16
+	Key     []byte
+	MACKey  []byte
+	IV      []byte
+}
+
+// Action is one step the driver performs, in order.
+type Action struct {
+	Kind    ActionKind
+	Data    []byte
+	Keys    *Keys
+	Version uint16
+}
+
+// Info describes an established connection (ssl:connection_information).
+type Info struct {
+	Version          uint16
+	Suite            *suites.Suite
+	Group            uint16 // 0 for RSA key exchange
+	SignatureScheme  uint16 // the peer's ServerKeyExchange / our signature
+	ServerName       string // SNI sent (client) or received (server)
+	PeerCertificates []*x509.Certificate
+	// VerifiedChain is the validated path when the peer was verified.
+	VerifiedChain        []*x509.Certificate
+	SessionID            []byte
+	ClientRandom         []byte
+	ServerRandom         []byte
+	MasterSecret         []byte
+	ExtendedMasterSecret bool
+	SecureRenegotiation  bool
+	ClientVerifyData     []byte
+	ServerVerifyData     []byte
+	Resumed              bool
+}

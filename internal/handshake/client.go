@@ -1,0 +1,439 @@
+package handshake
+
+import (
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/rsa"
+	"crypto/x509"
+
+	"github.com/gossl/ssl/internal/alert"
+	"github.com/gossl/ssl/internal/kx"
+	"github.com/gossl/ssl/internal/pki"
+	"github.com/gossl/ssl/internal/prf"
+	"github.com/gossl/ssl/internal/suites"
+	"github.com/gossl/ssl/internal/wire"
+)
+
+type clientState uint8
+
+const (
+	clientStart clientState = iota
+	clientWaitServerHello
+	clientWaitCertificate
+	clientWaitKeyExchange // ServerKeyExchange, or for RSA CertificateRequest / ServerHelloDone
+	clientWaitDone        // CertificateRequest or ServerHelloDone
+	clientWaitCCS
+	clientWaitFinished
+	clientDone
+)
+
+var clientStateNames = [...]string{"start", "hello", "certify", "key_exchange", "certify", "cipher", "finished", "connection"}
+
+// Client is the TLS 1.0–1.2 client state machine (RFC 5246, Section 7.3).
+type Client struct {
+	session
+	state clientState
+
+	hello      *wire.ClientHello
+	offered    []uint16 // suite ids offered
+	kx         kx.ClientKeyExchanger
+	serverCert *x509.Certificate
+	certReq    *wire.CertificateRequest
+}
+
+// NewClient returns a client machine for cfg.
+func NewClient(cfg *Config) *Client {
+	c := &Client{}
+	c.cfg = cfg
+	return c
+}
+
+// Done reports whether the handshake completed.
+func (c *Client) Done() bool { return c.state == clientDone }
+
+// Info describes the connection.
+func (c *Client) Info() *Info { return &c.info }
+
+// State is the name of the current state, for error messages.
+func (c *Client) State() string { return clientStateNames[c.state] }
+
+// Start builds the ClientHello (RFC 5246, 7.4.1.2).
+func (c *Client) Start() ([]Action, error) {
+	if c.state != clientStart {
+		return nil, alert.New(alert.InternalError, "handshake already started")
+	}
+	cfg := c.cfg
+	random, err := c.random()
+	if err != nil {
+		return nil, err
+	}
+	c.clientRandom = random
+	maxV := cfg.Versions[0]
+	ch := &wire.ClientHello{
+		Version:                  maxV,
+		Random:                   random,
+		CompressionMethods:       []uint8{0},
+		ServerName:               cfg.ServerName,
+		ExtendedMasterSecret:     true,
+		SecureRenegotiationValid: true,
+	}
+	minV := cfg.Versions[len(cfg.Versions)-1]
+	hasECDHE := false
+	for _, s := range cfg.Suites {
+		if s.MaxVersion >= minV && s.MinVersion <= maxV {
+			ch.CipherSuites = append(ch.CipherSuites, s.ID)
+			if s.KX.Ephemeral() {
+				hasECDHE = true
+			}
+		}
+	}
+	if len(ch.CipherSuites) == 0 {
+		return nil, alert.New(alert.InternalError, "no cipher suite is usable with the configured versions")
+	}
+	c.offered = append([]uint16(nil), ch.CipherSuites...)
+	if cfg.Fallback {
+		// RFC 7507, Section 4: a client retrying with a lower version
+		// than it supports says so.
+		ch.CipherSuites = append(ch.CipherSuites, wire.SCSVFallback)
+	}
+	if hasECDHE {
+		ch.SupportedGroups = cfg.Groups
+		ch.ECPointFormats = []uint8{0} // uncompressed only (RFC 8422, 5.1.2)
+	}
+	if maxV >= wire.VersionTLS12 {
+		ch.SignatureAlgorithms = cfg.SignatureSchemes
+	}
+	c.hello = ch
+	c.state = clientWaitServerHello
+	var f flight
+	if err := f.send(ch); err != nil {
+		return nil, err
+	}
+	c.record(f[0].Data)
+	f.add(Action{Kind: Flush})
+	return f, nil
+}
+
+// HandleChangeCipherSpec installs the server's write keys for reading.
+func (c *Client) HandleChangeCipherSpec() ([]Action, error) {
+	if c.state != clientWaitCCS {
+		return nil, alert.New(alert.UnexpectedMessage, "ChangeCipherSpec in state "+c.State())
+	}
+	_, server := c.keys()
+	c.state = clientWaitFinished
+	return []Action{{Kind: SetReadKeys, Keys: server}}, nil
+}
+
+// HandleMessage advances the machine with one handshake message.
+func (c *Client) HandleMessage(msg []byte) ([]Action, error) {
+	switch c.state {
+	case clientWaitServerHello:
+		if msg[0] == wire.TypeHelloRequest {
+			return nil, nil // RFC 5246, 7.4.1.1: ignored while negotiating
+		}
+		if msg[0] != wire.TypeServerHello {
+			return nil, unexpected(msg, c.State())
+		}
+		return c.handleServerHello(msg)
+	case clientWaitCertificate:
+		if msg[0] != wire.TypeCertificate {
+			return nil, unexpected(msg, c.State())
+		}
+		return nil, c.handleCertificate(msg)
+	case clientWaitKeyExchange:
+		if c.suite.KX.Ephemeral() {
+			if msg[0] != wire.TypeServerKeyExchange {
+				return nil, unexpected(msg, c.State())
+			}
+			return nil, c.handleServerKeyExchange(msg)
+		}
+		c.state = clientWaitDone
+		return c.HandleMessage(msg)
+	case clientWaitDone:
+		switch msg[0] {
+		case wire.TypeCertificateRequest:
+			if c.certReq != nil {
+				return nil, unexpected(msg, c.State())
+			}
+			return nil, c.handleCertificateRequest(msg)
+		case wire.TypeServerHelloDone:
+			return c.handleServerHelloDone(msg)
+		}
+		return nil, unexpected(msg, c.State())
+	case clientWaitFinished:
+		if msg[0] != wire.TypeFinished {
+			return nil, unexpected(msg, c.State())
+		}
+		vd, err := c.checkFinished(msg, false)
+		if err != nil {
+			return nil, err
+		}
+		c.info.ServerVerifyData = vd
+		c.fillInfo()
+		c.state = clientDone
+		c.transcript.Reset()
+		return nil, nil
+	}
+	return nil, unexpected(msg, c.State())
+}
+
+func (c *Client) handleServerHello(msg []byte) ([]Action, error) {
+	var sh wire.ServerHello
+	if !sh.Unmarshal(msg) {
+		return nil, alert.New(alert.DecodeError, "malformed ServerHello")
+	}
+	cfg := c.cfg
+	// The server must pick what we offered (RFC 5246, 7.4.1.3): a
+	// version, suite or compression we did not offer is refused.
+	if !containsU16(cfg.Versions, sh.Version) {
+		return nil, alert.New(alert.ProtocolVersion, "server chose version "+wire.VersionName(sh.Version)+" which was not offered")
+	}
+	if sh.SupportedVersion != 0 {
+		return nil, alert.New(alert.IllegalParameter, "supported_versions in a TLS 1.2 ServerHello")
+	}
+	if !containsU16(c.offered, sh.CipherSuite) {
+		return nil, alert.New(alert.IllegalParameter, "server chose a cipher suite that was not offered")
+	}
+	suite := suites.ByID(sh.CipherSuite)
+	if suite == nil || !suite.SupportsVersion(sh.Version) {
+		return nil, alert.New(alert.IllegalParameter, "server chose a cipher suite not valid at "+wire.VersionName(sh.Version))
+	}
+	if sh.CompressionMethod != 0 {
+		return nil, alert.New(alert.IllegalParameter, "server chose a compression method that was not offered")
+	}
+	// RFC 5246, 7.4.1.4: extensions the client did not ask for are fatal.
+	if len(sh.Unknown) > 0 || sh.ALPNProtocol != "" || sh.NextProtoNeg || sh.SessionTicketExt ||
+		sh.StatusRequest || sh.EncryptThenMAC || sh.KeyShare.Group != 0 || sh.PSKSelected || sh.TLS13Cookie != nil {
+		return nil, alert.New(alert.UnsupportedExtension, "ServerHello carries an extension that was not offered")
+	}
+	if sh.ServerNameAck && cfg.ServerName == "" {
+		return nil, alert.New(alert.UnsupportedExtension, "server_name acknowledged but not sent")
+	}
+	if sh.ECPointFormats != nil {
+		ok := false
+		for _, f := range sh.ECPointFormats {
+			ok = ok || f == 0
+		}
+		if !ok {
+			return nil, alert.New(alert.IllegalParameter, "server does not accept uncompressed points")
+		}
+	}
+	// RFC 5746, 3.4: the initial handshake's renegotiation_info is empty.
+	if sh.SecureRenegotiationValid {
+		if len(sh.SecureRenegotiation) != 0 {
+			return nil, alert.New(alert.HandshakeFailure, "non-empty renegotiation_info in the initial handshake")
+		}
+		c.info.SecureRenegotiation = true
+	} else if cfg.SecureRenegotiate {
+		return nil, alert.New(alert.HandshakeFailure, "server does not support secure renegotiation (RFC 5746) and secure_renegotiate is true")
+	}
+	c.version = sh.Version
+	c.suite = suite
+	c.serverRandom = sh.Random
+	c.ems = sh.ExtendedMasterSecret
+	c.prf = prf.ForVersion(c.version, suite)
+	c.info.SessionID = sh.SessionID
+	c.info.ServerName = cfg.ServerName
+	c.record(msg)
+	c.state = clientWaitCertificate
+	return []Action{{Kind: SetVersion, Version: sh.Version}}, nil
+}
+
+func (c *Client) handleCertificate(msg []byte) error {
+	var cm wire.Certificate
+	if !cm.Unmarshal(msg) {
+		return alert.New(alert.DecodeError, "malformed Certificate")
+	}
+	if len(cm.Entries) == 0 {
+		return alert.New(alert.DecodeError, "server sent no certificate")
+	}
+	chain := make([][]byte, len(cm.Entries))
+	certs := make([]*x509.Certificate, 0, len(cm.Entries))
+	for i, e := range cm.Entries {
+		chain[i] = e.Data
+		cert, err := x509.ParseCertificate(e.Data)
+		if err != nil {
+			return alert.New(alert.BadCertificate, "unparsable server certificate")
+		}
+		certs = append(certs, cert)
+	}
+	c.info.PeerCertificates = certs
+	if c.cfg.Verify {
+		opts := c.cfg.VerifyOptions
+		opts.Hostname = c.cfg.VerifyHostname
+		opts.Purpose = pki.ServerAuth
+		opts.Now = c.cfg.Now()
+		path, err := pki.VerifyChain(chain, &opts)
+		if err != nil {
+			return certError(err)
+		}
+		c.info.VerifiedChain = path
+	}
+	leaf := certs[0]
+	// The certificate's key must fit the key exchange (RFC 5246, 7.4.2).
+	switch c.suite.KX {
+	case suites.KXRSA:
+		pub, ok := leaf.PublicKey.(*rsa.PublicKey)
+		if !ok {
+			return alert.New(alert.UnsupportedCertificate, "RSA key exchange needs an RSA certificate")
+		}
+		c.kx = kx.NewRSAClient(pub, c.hello.Version, c.cfg.Rand)
+	case suites.KXECDHERSA:
+		if _, ok := leaf.PublicKey.(*rsa.PublicKey); !ok {
+			return alert.New(alert.UnsupportedCertificate, "ECDHE_RSA needs an RSA certificate")
+		}
+		c.kx = kx.NewECDHEClient(c.cfg.Groups, c.cfg.Rand)
+	case suites.KXECDHEECDSA:
+		switch leaf.PublicKey.(type) {
+		case *ecdsa.PublicKey, ed25519.PublicKey:
+		default:
+			return alert.New(alert.UnsupportedCertificate, "ECDHE_ECDSA needs an ECDSA or EdDSA certificate")
+		}
+		c.kx = kx.NewECDHEClient(c.cfg.Groups, c.cfg.Rand)
+	}
+	c.serverCert = leaf
+	c.record(msg)
+	c.state = clientWaitKeyExchange
+	return nil
+}
+
+func (c *Client) handleServerKeyExchange(msg []byte) error {
+	var ske wire.ServerKeyExchange
+	if !ske.Unmarshal(msg) {
+		return alert.New(alert.DecodeError, "malformed ServerKeyExchange")
+	}
+	n, err := c.kx.ProcessServerParams(ske.Key)
+	if err != nil {
+		return err
+	}
+	params, rest := ske.Key[:n], ske.Key[n:]
+	scheme, sig, err := parseDigitallySigned(rest, c.version)
+	if err != nil {
+		return err
+	}
+	if c.version >= wire.VersionTLS12 && !containsU16(c.cfg.SignatureSchemes, scheme) {
+		return alert.New(alert.IllegalParameter, "ServerKeyExchange signed with a scheme that was not offered")
+	}
+	signed := make([]byte, 0, 64+len(params))
+	signed = append(signed, c.clientRandom...)
+	signed = append(signed, c.serverRandom...)
+	signed = append(signed, params...)
+	if err := kx.Verify(c.serverCert.PublicKey, scheme, c.version, signed, sig); err != nil {
+		return err
+	}
+	c.info.SignatureScheme = scheme
+	if g, ok := c.kx.(interface{ Group() uint16 }); ok {
+		c.info.Group = g.Group()
+	}
+	c.record(msg)
+	c.state = clientWaitDone
+	return nil
+}
+
+func (c *Client) handleCertificateRequest(msg []byte) error {
+	cr := &wire.CertificateRequest{HasSignatureAlgorithms: c.version >= wire.VersionTLS12}
+	if !cr.Unmarshal(msg) {
+		return alert.New(alert.DecodeError, "malformed CertificateRequest")
+	}
+	c.certReq = cr
+	c.record(msg)
+	return nil
+}
+
+func (c *Client) handleServerHelloDone(msg []byte) ([]Action, error) {
+	var done wire.ServerHelloDone
+	if !done.Unmarshal(msg) {
+		return nil, alert.New(alert.DecodeError, "malformed ServerHelloDone")
+	}
+	c.record(msg)
+	var f flight
+	// Client certificate (RFC 5246, 7.4.6): send one if asked, even empty.
+	var chosen *CertKey
+	var scheme uint16
+	if c.certReq != nil {
+		chosen, scheme = c.chooseClientCert()
+		cm := &wire.Certificate{}
+		if chosen != nil {
+			for _, d := range chosen.Chain {
+				cm.Entries = append(cm.Entries, wire.CertificateEntry{Data: d})
+			}
+		}
+		if err := f.send(cm); err != nil {
+			return nil, err
+		}
+		c.record(f[len(f)-1].Data)
+	}
+	body, premaster, err := c.kx.ClientKeyExchange()
+	if err != nil {
+		return nil, err
+	}
+	if err := f.send(&wire.ClientKeyExchange{Key: body}); err != nil {
+		return nil, err
+	}
+	c.record(f[len(f)-1].Data)
+	c.deriveMaster(premaster)
+	if chosen != nil {
+		sig, err := kx.Sign(chosen.Key, scheme, c.version, c.transcript.Bytes(), c.cfg.Rand)
+		if err != nil {
+			return nil, alert.New(alert.InternalError, "signing CertificateVerify: "+err.Error())
+		}
+		cv := &wire.CertificateVerify{HasAlgorithm: c.version >= wire.VersionTLS12, Algorithm: scheme, Signature: sig}
+		if err := f.send(cv); err != nil {
+			return nil, err
+		}
+		c.record(f[len(f)-1].Data)
+	}
+	client, _ := c.keys()
+	f.add(Action{Kind: SendChangeCipherSpec})
+	f.add(Action{Kind: SetWriteKeys, Keys: client})
+	vd := c.finished(true)
+	c.info.ClientVerifyData = vd
+	if err := f.send(&wire.Finished{VerifyData: vd}); err != nil {
+		return nil, err
+	}
+	c.record(f[len(f)-1].Data)
+	f.add(Action{Kind: Flush})
+	c.state = clientWaitCCS
+	return f, nil
+}
+
+// chooseClientCert picks the first configured certificate whose key type
+// the server accepts and for which a common signature scheme exists.
+func (c *Client) chooseClientCert() (*CertKey, uint16) {
+	for i := range c.cfg.Certs {
+		ck := &c.cfg.Certs[i]
+		if !certTypeAccepted(ck.Key.Public(), c.certReq.CertificateTypes) {
+			continue
+		}
+		if c.version < wire.VersionTLS12 {
+			if _, ok := ck.Key.Public().(ed25519.PublicKey); ok {
+				continue
+			}
+			return ck, 0
+		}
+		for _, s := range kx.SignatureSchemesForKey(ck.Key.Public(), c.version) {
+			if containsU16(c.certReq.SignatureAlgorithms, s) && containsU16(c.cfg.SignatureSchemes, s) {
+				return ck, s
+			}
+		}
+	}
+	return nil, 0
+}
+
+func certTypeAccepted(pub any, types []uint8) bool {
+	var want uint8
+	switch pub.(type) {
+	case *rsa.PublicKey:
+		want = wire.CertTypeRSASign
+	case *ecdsa.PublicKey, ed25519.PublicKey:
+		want = wire.CertTypeECDSASign
+	default:
+		return false
+	}
+	for _, t := range types {
+		if t == want {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,167 @@
+package handshake
+
+import (
+	"crypto/subtle"
+	"io"
+
+	"github.com/gossl/ssl/internal/alert"
+	"github.com/gossl/ssl/internal/prf"
+	"github.com/gossl/ssl/internal/suites"
+	"github.com/gossl/ssl/internal/wire"
+)
+
+// Machine is a handshake state machine as the driver sees it.
+type Machine interface {
+	// Start returns the first flight (a client's ClientHello; nothing for
+	// a server, which waits for one).
+	Start() ([]Action, error)
+	// HandleMessage takes one whole handshake message, header included.
+	HandleMessage(msg []byte) ([]Action, error)
+	// HandleChangeCipherSpec takes a ChangeCipherSpec record.
+	HandleChangeCipherSpec() ([]Action, error)
+	// Done reports whether the handshake is complete.
+	Done() bool
+	// Info describes the connection; complete once Done.
+	Info() *Info
+}
+
+// flight accumulates the actions of one step.
+type flight []Action
+
+func (f *flight) send(m wire.Message) error {
+	b, err := m.Marshal()
+	if err != nil {
+		return alert.New(alert.InternalError, "marshal "+messageName(m.Type())+": "+err.Error())
+	}
+	*f = append(*f, Action{Kind: SendMessage, Data: b})
+	return nil
+}
+
+func (f *flight) add(a Action) { *f = append(*f, a) }
+
+// session holds the secrets and transcript shared by both roles.
+type session struct {
+	cfg          *Config
+	version      uint16
+	suite        *suites.Suite
+	prf          prf.Func
+	transcript   prf.Transcript
+	clientRandom []byte
+	serverRandom []byte
+	master       []byte
+	ems          bool
+	info         Info
+}
+
+func (s *session) random() ([]byte, error) {
+	b := make([]byte, 32)
+	if _, err := io.ReadFull(s.cfg.Rand, b); err != nil {
+		return nil, alert.New(alert.InternalError, "random source failed")
+	}
+	return b, nil
+}
+
+// record appends a message to the transcript.
+func (s *session) record(msg []byte) { s.transcript.Write(msg) }
+
+// handshakeHash is the hash Finished and extended master secret use:
+// MD5‖SHA-1 before TLS 1.2 (RFC 2246, 7.4.9), the PRF hash in TLS 1.2
+// (RFC 5246, 7.4.9).
+func (s *session) handshakeHash() []byte {
+	return s.transcript.Sum(prf.HashForVersion(s.version, s.suite))
+}
+
+// deriveMaster computes the master secret from the premaster: the
+// extended form when both sides agreed on RFC 7627, the session hash then
+// covering the transcript up to and including ClientKeyExchange (RFC 7627,
+// Section 3).
+func (s *session) deriveMaster(premaster []byte) {
+	if s.ems {
+		s.master = prf.ExtendedMasterSecret(s.prf, premaster, s.handshakeHash())
+	} else {
+		s.master = prf.MasterSecret(s.prf, premaster, s.clientRandom, s.serverRandom)
+	}
+	clear(premaster)
+}
+
+// keys returns the client-write and server-write keys (RFC 5246, 6.3).
+func (s *session) keys() (client, server *Keys) {
+	info := s.suite.Cipher.Info()
+	ivLen := info.FixedIVLen
+	kb := prf.Keys(s.prf, s.master, s.clientRandom, s.serverRandom, s.suite.MAC.Size(), info.KeyLen, ivLen)
+	client = &Keys{Suite: s.suite, Version: s.version, Key: kb.ClientKey, MACKey: kb.ClientMAC, IV: kb.ClientIV}
+	server = &Keys{Suite: s.suite, Version: s.version, Key: kb.ServerKey, MACKey: kb.ServerMAC, IV: kb.ServerIV}
+	return client, server
+}
+
+func (s *session) finished(client bool) []byte {
+	return prf.FinishedVerifyData(s.prf, s.master, client, s.handshakeHash())
+}
+
+// checkFinished verifies the peer's Finished in constant time.
+func (s *session) checkFinished(msg []byte, fromClient bool) ([]byte, error) {
+	var fin wire.Finished
+	if !fin.Unmarshal(msg) {
+		return nil, alert.New(alert.DecodeError, "malformed Finished")
+	}
+	want := s.finished(fromClient)
+	if subtle.ConstantTimeCompare(want, fin.VerifyData) != 1 {
+		return nil, alert.New(alert.DecryptError, "Finished verify_data mismatch")
+	}
+	s.record(msg)
+	return want, nil
+}
+
+func (s *session) fillInfo() {
+	s.info.Version = s.version
+	s.info.Suite = s.suite
+	s.info.ClientRandom = s.clientRandom
+	s.info.ServerRandom = s.serverRandom
+	s.info.MasterSecret = s.master
+	s.info.ExtendedMasterSecret = s.ems
+}
+
+func messageName(t uint8) string {
+	switch t {
+	case wire.TypeHelloRequest:
+		return "HelloRequest"
+	case wire.TypeClientHello:
+		return "ClientHello"
+	case wire.TypeServerHello:
+		return "ServerHello"
+	case wire.TypeNewSessionTicket:
+		return "NewSessionTicket"
+	case wire.TypeCertificate:
+		return "Certificate"
+	case wire.TypeServerKeyExchange:
+		return "ServerKeyExchange"
+	case wire.TypeCertificateRequest:
+		return "CertificateRequest"
+	case wire.TypeServerHelloDone:
+		return "ServerHelloDone"
+	case wire.TypeCertificateVerify:
+		return "CertificateVerify"
+	case wire.TypeClientKeyExchange:
+		return "ClientKeyExchange"
+	case wire.TypeFinished:
+		return "Finished"
+	}
+	return "handshake message"
+}
+
+func unexpected(msg []byte, state string) error {
+	t := uint8(255)
+	if len(msg) > 0 {
+		t = msg[0]
+	}
+	return alert.New(alert.UnexpectedMessage, "unexpected "+messageName(t)+" in state "+state)
+}
+
+func containsU16(list []uint16, v uint16) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,63 @@
+// Package handshake holds the TLS handshake state machines, client and
+// server. They are sans-I/O: a machine takes handshake messages (and
+// ChangeCipherSpec) in and gives back actions — messages to send, keys to
+// install, the end of the handshake — and never touches a socket or a
+// clock. The ssl package drives them over the record layer.
+package handshake
+
+import (
+	"crypto"
+	"crypto/x509"
+	"io"
+	"time"
+
+	"github.com/gossl/ssl/internal/pki"
+	"github.com/gossl/ssl/internal/suites"
+)
+
+// CertKey is one certificate chain (leaf first) with its private key.
+type CertKey struct {
+	Chain [][]byte
+	Leaf  *x509.Certificate
+	Key   crypto.Signer
+}
+
+// Config is what a handshake needs from the user's options, already
+// checked and resolved by the ssl package. It is read-only during a
+// handshake and may be shared by many connections.
+type Config struct {
+	// Versions in preference order (highest first), TLS 1.0–1.2 values.
+	Versions []uint16
+	Suites   []*suites.Suite
+	// Groups in preference order.
+	Groups []uint16
+	// SignatureSchemes we accept from the peer and offer, in preference order.
+	SignatureSchemes []uint16
+
+	Certs []CertKey
+
+	// Verify is verify_peer; without it a client accepts any server
+	// certificate and a server sends no CertificateRequest.
+	Verify           bool
+	FailIfNoPeerCert bool
+	// VerifyOptions are the path-validation settings (roots, depth,
+	// purpose); Hostname is filled per connection by the client.
+	VerifyOptions pki.VerifyOptions
+	// CAs are the DER subjects sent in a CertificateRequest.
+	CertificateAuthorities [][]byte
+
+	// ServerName is the SNI host name a client sends ("" = none).
+	ServerName string
+	// VerifyHostname is the reference identity for the client's hostname
+	// check ("" = no check).
+	VerifyHostname string
+
+	HonorCipherOrder  bool
+	HonorECCOrder     bool
+	Fallback          bool
+	SecureRenegotiate bool
+	MaxHandshakeSize  int
+
+	Rand io.Reader
+	Now  func() time.Time
+}

@@ -1,0 +1,470 @@
+package handshake
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/rsa"
+	"crypto/x509"
+
+	"github.com/gossl/ssl/internal/alert"
+	"github.com/gossl/ssl/internal/kx"
+	"github.com/gossl/ssl/internal/pki"
+	"github.com/gossl/ssl/internal/prf"
+	"github.com/gossl/ssl/internal/suites"
+	"github.com/gossl/ssl/internal/wire"
+)
+
+type serverState uint8
+
+const (
+	serverWaitClientHello serverState = iota
+	serverWaitCertificate
+	serverWaitKeyExchange
+	serverWaitCertificateVerify
+	serverWaitCCS
+	serverWaitFinished
+	serverDone
+)
+
+var serverStateNames = [...]string{"hello", "certify", "certify", "wait_cert_verify", "cipher", "finished", "connection"}
+
+// Server is the TLS 1.0–1.2 server state machine (RFC 5246, Section 7.3).
+type Server struct {
+	session
+	state serverState
+
+	hello      *wire.ClientHello
+	cert       *CertKey
+	kx         kx.ServerKeyExchanger
+	requested  bool // CertificateRequest sent
+	clientCert *x509.Certificate
+}
+
+// NewServer returns a server machine for cfg.
+func NewServer(cfg *Config) *Server {
+	s := &Server{}
+	s.cfg = cfg
+	return s
+}
+
+// Start does nothing: the server waits for a ClientHello.
+func (s *Server) Start() ([]Action, error) { return nil, nil }
+
+// Done reports whether the handshake completed.
+func (s *Server) Done() bool { return s.state == serverDone }
+
+// Info describes the connection.
+func (s *Server) Info() *Info { return &s.info }
+
+// State is the name of the current state, for error messages.
+func (s *Server) State() string { return serverStateNames[s.state] }
+
+// HandleChangeCipherSpec installs the client's write keys for reading.
+func (s *Server) HandleChangeCipherSpec() ([]Action, error) {
+	if s.state != serverWaitCCS {
+		return nil, alert.New(alert.UnexpectedMessage, "ChangeCipherSpec in state "+s.State())
+	}
+	client, _ := s.keys()
+	s.state = serverWaitFinished
+	return []Action{{Kind: SetReadKeys, Keys: client}}, nil
+}
+
+// HandleMessage advances the machine with one handshake message.
+func (s *Server) HandleMessage(msg []byte) ([]Action, error) {
+	switch s.state {
+	case serverWaitClientHello:
+		if msg[0] != wire.TypeClientHello {
+			return nil, unexpected(msg, s.State())
+		}
+		return s.handleClientHello(msg)
+	case serverWaitCertificate:
+		if msg[0] != wire.TypeCertificate {
+			return nil, unexpected(msg, s.State())
+		}
+		return nil, s.handleCertificate(msg)
+	case serverWaitKeyExchange:
+		if msg[0] != wire.TypeClientKeyExchange {
+			return nil, unexpected(msg, s.State())
+		}
+		return nil, s.handleClientKeyExchange(msg)
+	case serverWaitCertificateVerify:
+		if msg[0] != wire.TypeCertificateVerify {
+			return nil, unexpected(msg, s.State())
+		}
+		return nil, s.handleCertificateVerify(msg)
+	case serverWaitFinished:
+		if msg[0] != wire.TypeFinished {
+			return nil, unexpected(msg, s.State())
+		}
+		return s.handleFinished(msg)
+	}
+	return nil, unexpected(msg, s.State())
+}
+
+func (s *Server) handleClientHello(msg []byte) ([]Action, error) {
+	ch := &wire.ClientHello{}
+	if !ch.Unmarshal(msg) {
+		return nil, alert.New(alert.DecodeError, "malformed ClientHello")
+	}
+	s.hello = ch
+	cfg := s.cfg
+	if err := s.chooseVersion(ch); err != nil {
+		return nil, err
+	}
+	hasNull := false
+	for _, m := range ch.CompressionMethods {
+		hasNull = hasNull || m == 0
+	}
+	if !hasNull {
+		return nil, alert.New(alert.IllegalParameter, "client does not offer the null compression method")
+	}
+	// RFC 5746, 3.6: in an initial handshake renegotiation_info must be
+	// empty; the SCSV means the same as the empty extension.
+	if ch.SecureRenegotiationValid && len(ch.SecureRenegotiation) != 0 {
+		return nil, alert.New(alert.HandshakeFailure, "non-empty renegotiation_info in the initial handshake")
+	}
+	secure := ch.SecureRenegotiationValid || containsU16(ch.CipherSuites, wire.SCSVRenegotiation)
+	s.info.SecureRenegotiation = secure
+	s.info.ServerName = ch.ServerName
+	s.clientRandom = ch.Random
+
+	suite, cert, scheme, group, err := s.chooseSuite(ch)
+	if err != nil {
+		return nil, err
+	}
+	s.suite, s.cert = suite, cert
+	s.prf = prf.ForVersion(s.version, suite)
+	s.ems = ch.ExtendedMasterSecret
+	random, err := s.random()
+	if err != nil {
+		return nil, err
+	}
+	s.serverRandom = random
+	s.record(msg)
+
+	var f flight
+	f.add(Action{Kind: SetVersion, Version: s.version})
+	sh := &wire.ServerHello{
+		Version:                  s.version,
+		Random:                   random,
+		CipherSuite:              suite.ID,
+		ExtendedMasterSecret:     s.ems,
+		SecureRenegotiationValid: secure,
+	}
+	if suite.KX.Ephemeral() && ch.ECPointFormats != nil {
+		sh.ECPointFormats = []uint8{0}
+	}
+	if err := s.sendRecorded(&f, sh); err != nil {
+		return nil, err
+	}
+	cm := &wire.Certificate{}
+	for _, d := range cert.Chain {
+		cm.Entries = append(cm.Entries, wire.CertificateEntry{Data: d})
+	}
+	if err := s.sendRecorded(&f, cm); err != nil {
+		return nil, err
+	}
+	switch suite.KX {
+	case suites.KXRSA:
+		dec, ok := cert.Key.(crypto.Decrypter)
+		if !ok {
+			return nil, alert.New(alert.InternalError, "RSA key cannot decrypt")
+		}
+		s.kx = kx.NewRSAServer(dec, ch.Version, cfg.Rand)
+	default:
+		x, err := kx.NewECDHEServer(group, cfg.Rand)
+		if err != nil {
+			return nil, alert.New(alert.InternalError, "ECDHE key generation: "+err.Error())
+		}
+		s.kx = x
+		s.info.Group = group
+		params, err := x.ServerParams()
+		if err != nil {
+			return nil, alert.New(alert.InternalError, err.Error())
+		}
+		signed := make([]byte, 0, 64+len(params))
+		signed = append(signed, s.clientRandom...)
+		signed = append(signed, s.serverRandom...)
+		signed = append(signed, params...)
+		sig, err := kx.Sign(cert.Key, scheme, s.version, signed, cfg.Rand)
+		if err != nil {
+			return nil, alert.New(alert.InternalError, "signing ServerKeyExchange: "+err.Error())
+		}
+		body := append([]byte(nil), params...)
+		if s.version >= wire.VersionTLS12 {
+			body = append(body, byte(scheme>>8), byte(scheme))
+		}
+		body = append(body, byte(len(sig)>>8), byte(len(sig)))
+		body = append(body, sig...)
+		s.info.SignatureScheme = scheme
+		if err := s.sendRecorded(&f, &wire.ServerKeyExchange{Key: body}); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.Verify {
+		cr := &wire.CertificateRequest{
+			HasSignatureAlgorithms: s.version >= wire.VersionTLS12,
+			CertificateTypes:       []uint8{wire.CertTypeRSASign, wire.CertTypeECDSASign},
+			CertificateAuthorities: cfg.CertificateAuthorities,
+		}
+		if cr.HasSignatureAlgorithms {
+			cr.SignatureAlgorithms = cfg.SignatureSchemes
+		}
+		if err := s.sendRecorded(&f, cr); err != nil {
+			return nil, err
+		}
+		s.requested = true
+	}
+	if err := s.sendRecorded(&f, &wire.ServerHelloDone{}); err != nil {
+		return nil, err
+	}
+	f.add(Action{Kind: Flush})
+	if s.requested {
+		s.state = serverWaitCertificate
+	} else {
+		s.state = serverWaitKeyExchange
+	}
+	return f, nil
+}
+
+func (s *Server) sendRecorded(f *flight, m interface {
+	Type() uint8
+	Marshal() ([]byte, error)
+	Unmarshal([]byte) bool
+}) error {
+	if err := f.send(m); err != nil {
+		return err
+	}
+	s.record((*f)[len(*f)-1].Data)
+	return nil
+}
+
+// chooseVersion picks the highest version both support (RFC 5246,
+// Appendix E.1) and applies RFC 7507's fallback check.
+func (s *Server) chooseVersion(ch *wire.ClientHello) error {
+	clientMax := ch.Version
+	if clientMax > wire.VersionTLS12 {
+		clientMax = wire.VersionTLS12
+	}
+	for _, v := range s.cfg.Versions {
+		if v <= clientMax {
+			s.version = v
+			break
+		}
+	}
+	if s.version == 0 {
+		return alert.New(alert.ProtocolVersion, "client offers "+wire.VersionName(ch.Version)+" and older; not enabled")
+	}
+	if containsU16(ch.CipherSuites, wire.SCSVFallback) && s.version < s.cfg.Versions[0] {
+		return alert.New(alert.InappropriateFallback, "TLS_FALLBACK_SCSV from a client that could do better")
+	}
+	return nil
+}
+
+// chooseSuite picks a suite by the client's order, or by ours under
+// honor_cipher_order, that fits the version, one of our certificates, a
+// common group and a common signature scheme.
+func (s *Server) chooseSuite(ch *wire.ClientHello) (*suites.Suite, *CertKey, uint16, uint16, error) {
+	cfg := s.cfg
+	group := s.chooseGroup(ch)
+	uncompressed := ch.ECPointFormats == nil
+	for _, f := range ch.ECPointFormats {
+		uncompressed = uncompressed || f == 0
+	}
+	try := func(suite *suites.Suite) (*CertKey, uint16, bool) {
+		if suite == nil || !suite.SupportsVersion(s.version) {
+			return nil, 0, false
+		}
+		if suite.KX.Ephemeral() && (group == 0 || !uncompressed) {
+			return nil, 0, false
+		}
+		for i := range cfg.Certs {
+			ck := &cfg.Certs[i]
+			if !keyFitsKX(ck.Key, suite.KX, s.version) {
+				continue
+			}
+			if !suite.KX.Ephemeral() {
+				return ck, 0, true
+			}
+			if scheme, ok := s.chooseScheme(ch, ck); ok {
+				return ck, scheme, true
+			}
+		}
+		return nil, 0, false
+	}
+	ours := func(id uint16) *suites.Suite {
+		for _, su := range cfg.Suites {
+			if su.ID == id {
+				return su
+			}
+		}
+		return nil
+	}
+	if cfg.HonorCipherOrder {
+		for _, su := range cfg.Suites {
+			if containsU16(ch.CipherSuites, su.ID) {
+				if ck, sc, ok := try(su); ok {
+					return su, ck, sc, group, nil
+				}
+			}
+		}
+	} else {
+		for _, id := range ch.CipherSuites {
+			if su := ours(id); su != nil {
+				if ck, sc, ok := try(su); ok {
+					return su, ck, sc, group, nil
+				}
+			}
+		}
+	}
+	return nil, nil, 0, 0, alert.New(alert.HandshakeFailure, "no cipher suite in common")
+}
+
+func (s *Server) chooseGroup(ch *wire.ClientHello) uint16 {
+	if ch.SupportedGroups == nil {
+		// RFC 8422, 4: without the extension, any curve may be used.
+		return s.cfg.Groups[0]
+	}
+	if s.cfg.HonorECCOrder {
+		for _, g := range s.cfg.Groups {
+			if containsU16(ch.SupportedGroups, g) {
+				return g
+			}
+		}
+		return 0
+	}
+	for _, g := range ch.SupportedGroups {
+		if containsU16(s.cfg.Groups, g) {
+			return g
+		}
+	}
+	return 0
+}
+
+// chooseScheme picks the signature scheme for the ServerKeyExchange.
+// RFC 5246, 7.4.1.4.1: a client that sends no signature_algorithms
+// accepts SHA-1 with the certificate's algorithm.
+func (s *Server) chooseScheme(ch *wire.ClientHello, ck *CertKey) (uint16, bool) {
+	if s.version < wire.VersionTLS12 {
+		return 0, true
+	}
+	offered := ch.SignatureAlgorithms
+	if offered == nil {
+		offered = []uint16{wire.SigRSAPKCS1SHA1, wire.SigECDSASHA1}
+	}
+	for _, sc := range kx.SignatureSchemesForKey(ck.Key.Public(), s.version) {
+		if containsU16(offered, sc) && containsU16(s.cfg.SignatureSchemes, sc) {
+			return sc, true
+		}
+	}
+	return 0, false
+}
+
+func keyFitsKX(key crypto.Signer, k suites.KeyExchange, version uint16) bool {
+	switch key.Public().(type) {
+	case *rsa.PublicKey:
+		return k == suites.KXRSA || k == suites.KXECDHERSA
+	case *ecdsa.PublicKey:
+		return k == suites.KXECDHEECDSA
+	case ed25519.PublicKey:
+		// RFC 8422, 5.10: EdDSA certificates serve ECDHE_ECDSA suites
+		// from TLS 1.2 on.
+		return k == suites.KXECDHEECDSA && version >= wire.VersionTLS12
+	}
+	return false
+}
+
+func (s *Server) handleCertificate(msg []byte) error {
+	var cm wire.Certificate
+	if !cm.Unmarshal(msg) {
+		return alert.New(alert.DecodeError, "malformed Certificate")
+	}
+	s.record(msg)
+	s.state = serverWaitKeyExchange
+	if len(cm.Entries) == 0 {
+		if s.cfg.FailIfNoPeerCert {
+			return alert.New(alert.HandshakeFailure, "no client certificate provided")
+		}
+		return nil
+	}
+	chain := make([][]byte, len(cm.Entries))
+	var certs []*x509.Certificate
+	for i, e := range cm.Entries {
+		chain[i] = e.Data
+		cert, err := x509.ParseCertificate(e.Data)
+		if err != nil {
+			return alert.New(alert.BadCertificate, "unparsable client certificate")
+		}
+		certs = append(certs, cert)
+	}
+	opts := s.cfg.VerifyOptions
+	opts.Purpose = pki.ClientAuth
+	opts.Now = s.cfg.Now()
+	opts.Hostname = ""
+	path, err := pki.VerifyChain(chain, &opts)
+	if err != nil {
+		return certError(err)
+	}
+	s.info.PeerCertificates = certs
+	s.info.VerifiedChain = path
+	s.clientCert = certs[0]
+	return nil
+}
+
+func (s *Server) handleClientKeyExchange(msg []byte) error {
+	var cke wire.ClientKeyExchange
+	if !cke.Unmarshal(msg) {
+		return alert.New(alert.DecodeError, "malformed ClientKeyExchange")
+	}
+	premaster, err := s.kx.ProcessClientKeyExchange(cke.Key)
+	if err != nil {
+		return err
+	}
+	s.record(msg)
+	s.deriveMaster(premaster)
+	if s.clientCert != nil {
+		s.state = serverWaitCertificateVerify
+	} else {
+		s.state = serverWaitCCS
+	}
+	return nil
+}
+
+func (s *Server) handleCertificateVerify(msg []byte) error {
+	cv := &wire.CertificateVerify{HasAlgorithm: s.version >= wire.VersionTLS12}
+	if !cv.Unmarshal(msg) {
+		return alert.New(alert.DecodeError, "malformed CertificateVerify")
+	}
+	if cv.HasAlgorithm && !containsU16(s.cfg.SignatureSchemes, cv.Algorithm) {
+		return alert.New(alert.IllegalParameter, "CertificateVerify uses a signature scheme that was not offered")
+	}
+	if err := kx.Verify(s.clientCert.PublicKey, cv.Algorithm, s.version, s.transcript.Bytes(), cv.Signature); err != nil {
+		return err
+	}
+	s.record(msg)
+	s.state = serverWaitCCS
+	return nil
+}
+
+func (s *Server) handleFinished(msg []byte) ([]Action, error) {
+	vd, err := s.checkFinished(msg, true)
+	if err != nil {
+		return nil, err
+	}
+	s.info.ClientVerifyData = vd
+	_, server := s.keys()
+	var f flight
+	f.add(Action{Kind: SendChangeCipherSpec})
+	f.add(Action{Kind: SetWriteKeys, Keys: server})
+	svd := s.finished(false)
+	s.info.ServerVerifyData = svd
+	if err := s.sendRecorded(&f, &wire.Finished{VerifyData: svd}); err != nil {
+		return nil, err
+	}
+	f.add(Action{Kind: Flush})
+	s.fillInfo()
+	s.state = serverDone
+	s.transcript.Reset()
+	return f, nil
+}

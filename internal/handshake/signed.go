@@ -1,0 +1,36 @@
+package handshake
+
+import (
+	"errors"
+
+	"golang.org/x/crypto/cryptobyte"
+
+	"github.com/gossl/ssl/internal/alert"
+	"github.com/gossl/ssl/internal/pki"
+	"github.com/gossl/ssl/internal/wire"
+)
+
+// parseDigitallySigned splits a digitally-signed struct (RFC 5246, 4.7):
+// from TLS 1.2 a SignatureAndHashAlgorithm precedes the signature; before
+// it the algorithm is implied by the key.
+func parseDigitallySigned(b []byte, version uint16) (scheme uint16, sig []byte, err error) {
+	s := cryptobyte.String(b)
+	if version >= wire.VersionTLS12 && !s.ReadUint16(&scheme) {
+		return 0, nil, alert.New(alert.DecodeError, "truncated signature algorithm")
+	}
+	var v cryptobyte.String
+	if !s.ReadUint16LengthPrefixed(&v) || !s.Empty() || len(v) == 0 {
+		return 0, nil, alert.New(alert.DecodeError, "malformed signature")
+	}
+	return scheme, v, nil
+}
+
+// certError turns a path-validation failure into the alert to send,
+// keeping the validation error as the cause.
+func certError(err error) error {
+	var bad *pki.BadCertError
+	if errors.As(err, &bad) {
+		return &alert.Error{Desc: bad.Alert(), Reason: bad.Error(), Err: bad}
+	}
+	return &alert.Error{Desc: alert.BadCertificate, Reason: err.Error(), Err: err}
+}

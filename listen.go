@@ -1,0 +1,117 @@
+package ssl
+
+import (
+	"errors"
+	"net"
+	"reflect"
+	"strconv"
+	"time"
+)
+
+// ListenSocket is a listening SSL socket: Erlang's listen socket, and a
+// net.Listener whose Accept returns *Socket values that complete their
+// handshake on first use (so a slow client never blocks the accept loop).
+type ListenSocket struct {
+	ln   net.Listener
+	opts *Options
+	res  *resolved
+}
+
+// Listen creates a listening socket on port (0 picks one): ssl:listen/2.
+// opts.IP chooses the address; nil listens on all interfaces.
+func Listen(port int, opts *Options) (*ListenSocket, error) {
+	addr := ":" + strconv.Itoa(port)
+	if opts != nil && opts.IP != nil {
+		addr = net.JoinHostPort(opts.IP.String(), strconv.Itoa(port))
+	}
+	res, err := opts.compile(roleServer, "")
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	return &ListenSocket{ln: ln, opts: opts, res: res}, nil
+}
+
+// NewListener wraps an existing net.Listener (any transport that gives
+// net.Conns) as a TLS listener with opts.
+func NewListener(ln net.Listener, opts *Options) (*ListenSocket, error) {
+	res, err := opts.compile(roleServer, "")
+	if err != nil {
+		return nil, err
+	}
+	return &ListenSocket{ln: ln, opts: opts, res: res}, nil
+}
+
+// TransportAccept accepts a connection without handshaking:
+// ssl:transport_accept/1,2. Call Handshake on the result. timeout 0 waits
+// forever; otherwise ErrTimeout after it.
+func (l *ListenSocket) TransportAccept(timeout time.Duration) (*Socket, error) {
+	if timeout > 0 {
+		if d, ok := l.ln.(interface{ SetDeadline(time.Time) error }); ok {
+			d.SetDeadline(time.Now().Add(timeout))
+			defer d.SetDeadline(time.Time{})
+		}
+	}
+	conn, err := l.ln.Accept()
+	if err != nil {
+		if isTimeout(err) {
+			return nil, ErrTimeout
+		}
+		if errors.Is(err, net.ErrClosed) {
+			return nil, ErrClosed
+		}
+		return nil, err
+	}
+	return newSocket(conn, roleServer, l.opts, l.res), nil
+}
+
+// Accept implements net.Listener: the returned *Socket handshakes on its
+// first Read or Write (or an explicit Handshake call).
+func (l *ListenSocket) Accept() (net.Conn, error) {
+	s, err := l.TransportAccept(0)
+	if err != nil {
+		return nil, err
+	}
+	s.lazyHS = true
+	return s, nil
+}
+
+// Close stops listening: ssl:close/1 on a listen socket.
+func (l *ListenSocket) Close() error { return l.ln.Close() }
+
+// Addr implements net.Listener.
+func (l *ListenSocket) Addr() net.Addr { return l.ln.Addr() }
+
+// Sockname returns the listening address: ssl:sockname/1.
+func (l *ListenSocket) Sockname() (net.Addr, error) { return l.ln.Addr(), nil }
+
+// Port returns the port listened on.
+func (l *ListenSocket) Port() int {
+	if ta, ok := l.ln.Addr().(*net.TCPAddr); ok {
+		return ta.Port
+	}
+	return 0
+}
+
+// mergeOptions returns base with every field that is set in extra
+// replacing base's, as ssl:handshake/3 adds options to listen's.
+func mergeOptions(base, extra *Options) *Options {
+	out := &Options{}
+	if base != nil {
+		*out = *base
+	}
+	if extra == nil {
+		return out
+	}
+	ov := reflect.ValueOf(out).Elem()
+	ev := reflect.ValueOf(extra).Elem()
+	for i := 0; i < ev.NumField(); i++ {
+		if f := ev.Field(i); !f.IsZero() {
+			ov.Field(i).Set(f)
+		}
+	}
+	return out
+}

@@ -1,0 +1,97 @@
+package ssl
+
+import (
+	"bytes"
+	"net"
+	"testing"
+	"time"
+
+	"github.com/gossl/ssl/internal/testpeers"
+)
+
+// serverOpts returns server options for the PKI certificate name.
+func serverOpts(p *testpeers.PKI, name string) *Options {
+	return &Options{CertFile: p.CertFile(name), KeyFile: p.KeyFile(name), IP: net.IPv4(127, 0, 0, 1)}
+}
+
+// clientOpts verifies against the test CA.
+func clientOpts(p *testpeers.PKI) *Options {
+	return &Options{CACertFile: p.CAFile, ServerNameIndication: "localhost"}
+}
+
+// startEcho runs a gossl echo server for one connection and returns its
+// port and a channel with the server-side error.
+func startEcho(t *testing.T, opts *Options) (int, <-chan error) {
+	t.Helper()
+	ls, err := Listen(0, opts)
+	if err != nil {
+		t.Fatalf("Listen: %v", err)
+	}
+	t.Cleanup(func() { ls.Close() })
+	done := make(chan error, 1)
+	go func() {
+		s, err := ls.TransportAccept(10 * time.Second)
+		if err != nil {
+			done <- err
+			return
+		}
+		defer s.Close()
+		if err := s.Handshake(10 * time.Second); err != nil {
+			done <- err
+			return
+		}
+		for {
+			b, err := s.Recv(0, 10*time.Second)
+			if err != nil {
+				if err == ErrClosed {
+					err = nil
+				}
+				done <- err
+				return
+			}
+			if err := s.Send(b); err != nil {
+				done <- err
+				return
+			}
+		}
+	}()
+	return ls.Port(), done
+}
+
+func TestLoopbackEveryDefaultSuite(t *testing.T) {
+	p := testpeers.NewPKI(t)
+	for _, cs := range CipherSuites(SuitesAll, TLSv1_2) {
+		cs := cs
+		t.Run(cs.Name, func(t *testing.T) {
+			name := "rsa"
+			if cs.KeyExchange == "ecdhe_ecdsa" {
+				name = "ecdsa"
+			}
+			so := serverOpts(p, name)
+			so.Ciphers = []string{cs.Name}
+			port, done := startEcho(t, so)
+			co := clientOpts(p)
+			co.Ciphers = []string{cs.Name}
+			s, err := Connect("127.0.0.1", port, co, 10*time.Second)
+			if err != nil {
+				t.Fatalf("Connect: %v", err)
+			}
+			msg := bytes.Repeat([]byte("gossl"), 10000)
+			if err := s.Send(msg); err != nil {
+				t.Fatal(err)
+			}
+			got, err := s.Recv(len(msg), 10*time.Second)
+			if err != nil || !bytes.Equal(got, msg) {
+				t.Fatalf("echo: %v (%d bytes)", err, len(got))
+			}
+			info, _ := s.ConnectionInformation("protocol", "cipher_suite")
+			if info[0].Value != "tlsv1.2" || info[1].Value != cs.Name {
+				t.Fatalf("info %v", info)
+			}
+			s.Close()
+			if err := <-done; err != nil {
+				t.Fatalf("server: %v", err)
+			}
+		})
+	}
+}

@@ -1,0 +1,218 @@
+package ssl
+
+import (
+	"crypto"
+	"io"
+	"net"
+	"time"
+)
+
+// VerifyType is the verify option: whether a peer's certificate is checked.
+type VerifyType string
+
+const (
+	VerifyNone VerifyType = "verify_none"
+	VerifyPeer VerifyType = "verify_peer"
+)
+
+// Version is a protocol version by its Erlang name.
+type Version string
+
+const (
+	SSLv3    Version = "sslv3"
+	TLSv1    Version = "tlsv1"
+	TLSv1_1  Version = "tlsv1.1"
+	TLSv1_2  Version = "tlsv1.2"
+	TLSv1_3  Version = "tlsv1.3"
+	DTLSv1   Version = "dtlsv1"
+	DTLSv1_2 Version = "dtlsv1.2"
+)
+
+// KeyDER is Erlang's {KeyType, DER} form of the key option. Type is
+// "RSAPrivateKey", "ECPrivateKey" or "PrivateKeyInfo".
+type KeyDER struct {
+	Type string
+	DER  []byte
+}
+
+// Options holds every option of Erlang's ssl:connect/listen/handshake, the
+// ssl options and the socket options (gen_tcp/inet) alike. The zero value
+// is the safe default of current OTP: TLS 1.2 (and 1.3 once it lands), the
+// default suites, and a client that verifies the server.
+//
+// Each field's comment gives the Erlang option. Options that gossl does not
+// implement yet are listed in the README; setting one makes Connect, Listen
+// and Handshake fail with an *OptionError whose NotSupported is true,
+// instead of silently ignoring it.
+type Options struct {
+	// ---- Protocol, versions, algorithms ----
+
+	// Protocol is {protocol, tls | dtls}; "" means "tls".
+	Protocol string
+	// Versions is {versions, [protocol()]}; nil means the defaults
+	// (tlsv1.2). tlsv1 and tlsv1.1 work when listed.
+	Versions []Version
+	// Ciphers is {ciphers, ...}: suite names, IANA
+	// ("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256") or OpenSSL
+	// ("ECDHE-RSA-AES128-GCM-SHA256"), in preference order. nil means
+	// the default suites; RSA key exchange is only used when listed.
+	Ciphers []string
+	// Eccs is {eccs, [named_curve()]}: the groups for ECDHE, in
+	// preference order (x25519, secp256r1, secp384r1, secp521r1).
+	Eccs []string
+	// SupportedGroups is {supported_groups, ...} (TLS 1.3). Planned.
+	SupportedGroups []string
+	// SignatureAlgs is {signature_algs, ...}: signature schemes by name
+	// ("rsa_pss_rsae_sha256", "ecdsa_secp256r1_sha256", "ed25519") or as
+	// Erlang's TLS 1.2 {Hash, Sign} pairs written "sha256+rsa".
+	SignatureAlgs []string
+	// SignatureAlgsCert is {signature_algs_cert, ...}. Planned.
+	SignatureAlgsCert []string
+	// HonorCipherOrder is {honor_cipher_order, true}: a server picks by
+	// its own preference.
+	HonorCipherOrder bool
+	// HonorECCOrder is {honor_ecc_order, true}.
+	HonorECCOrder bool
+
+	// ---- Certificates and keys ----
+
+	// Cert is {cert, DER | [DER]}: the certificate chain, leaf first.
+	Cert [][]byte
+	// CertFile is {certfile, Path}: PEM certificates, leaf first.
+	CertFile string
+	// Key is the private key as a Go crypto.Signer (the Go counterpart of
+	// {key, ...}); KeyDER is Erlang's DER form. Either overrides KeyFile.
+	Key    crypto.Signer
+	KeyDER *KeyDER
+	// KeyFile is {keyfile, Path}: a PEM private key (PKCS#1, PKCS#8 or
+	// SEC1). Defaults to CertFile.
+	KeyFile string
+	// Password is {password, String} for an encrypted key file.
+	Password string
+	// CACerts is {cacerts, [DER]}: trusted certificates.
+	CACerts [][]byte
+	// CACertFile is {cacertfile, Path}.
+	CACertFile string
+	// DH and DHFile are {dh, DER} and {dhfile, Path}. Planned (DHE).
+	DH     []byte
+	DHFile string
+
+	// ---- Verification ----
+
+	// Verify is {verify, verify_none | verify_peer}. "" means verify_peer
+	// for a client (current OTP) and verify_none for a server.
+	Verify VerifyType
+	// VerifyFun is {verify_fun, {Fun, State}}. Planned.
+	VerifyFun *VerifyFun
+	// FailIfNoPeerCert is {fail_if_no_peer_cert, Bool}; nil means true
+	// for a server with verify_peer (current OTP).
+	FailIfNoPeerCert *bool
+	// Depth is {depth, N}: the most non-self-issued intermediates between
+	// the peer and the trust anchor; nil means 10 (current OTP).
+	Depth *int
+	// PartialChain is {partial_chain, Fun}. Planned.
+	PartialChain func(chain [][]byte) ([]byte, bool)
+	// CRLCheck is {crl_check, true | peer | best_effort}. Planned.
+	CRLCheck string
+	// ServerNameIndication is {server_name_indication, Host | disable}.
+	// A client sends it as SNI and checks the certificate against it;
+	// "disable" sends none and skips the hostname check. "" means the
+	// host given to Connect, when it is a name.
+	ServerNameIndication string
+	// CustomizeHostnameCheck is OTP's {customize_hostname_check, ...}.
+	// Planned.
+	CustomizeHostnameCheck func(host string, certName string) bool
+
+	// ---- Sessions and renegotiation ----
+
+	// ReuseSessions is {reuse_sessions, Bool}. Planned: gossl does not
+	// resume sessions yet; false is accepted, true is refused.
+	ReuseSessions *bool
+	// ReuseSession is the server's {reuse_session, Fun}. Planned.
+	ReuseSession func(sessionID, peerCert []byte, compression int, suite string) bool
+	// SecureRenegotiate is {secure_renegotiate, Bool}; nil means true
+	// (current OTP): a peer without RFC 5746 support is refused.
+	SecureRenegotiate *bool
+	// ClientRenegotiation is {client_renegotiation, Bool}. gossl does not
+	// renegotiate yet and refuses every renegotiation with a
+	// no_renegotiation warning, which is what false means; true is
+	// refused as planned.
+	ClientRenegotiation *bool
+
+	// ---- Extensions ----
+
+	// ALPNAdvertisedProtocols and ALPNPreferredProtocols are the
+	// {alpn_advertised_protocols, ...} / {alpn_preferred_protocols, ...}
+	// options. Planned.
+	ALPNAdvertisedProtocols []string
+	ALPNPreferredProtocols  []string
+	// NextProtocolsAdvertised and ClientPreferredNextProtocols are NPN.
+	// Planned.
+	NextProtocolsAdvertised      []string
+	ClientPreferredNextProtocols []string
+	// SNIHosts and SNIFun are the server's per-name options. Planned.
+	SNIHosts map[string]*Options
+	SNIFun   func(serverName string) *Options
+	// UserLookupFun, PSKIdentity and SRPIdentity are PSK and SRP. Planned.
+	UserLookupFun func(kind, identity string) ([]byte, error)
+	PSKIdentity   string
+	SRPIdentity   [2]string
+
+	// ---- Legacy and limits ----
+
+	// Fallback is {fallback, true}: a client retrying with lower versions
+	// sends TLS_FALLBACK_SCSV (RFC 7507).
+	Fallback bool
+	// MaxHandshakeSize is {max_handshake_size, N}; 0 means 256 KiB.
+	MaxHandshakeSize int
+	// PaddingCheck is {padding_check, false} for TLS 1.0. Planned.
+	PaddingCheck *bool
+	// BeastMitigation is {beast_mitigation, one_n_minus_one | zero_n |
+	// disabled}; "" means one_n_minus_one.
+	BeastMitigation string
+	// V2HelloCompatible is {v2_hello_compatible, true}. Planned.
+	V2HelloCompatible bool
+	// LogAlert is {log_alert, Bool}: nil means true. Alerts are logged
+	// through Logger.
+	LogAlert *bool
+	// HibernateAfter is {hibernate_after, Ms}. Planned.
+	HibernateAfter time.Duration
+	// KeepSecrets is {keep_secrets, true}. Planned.
+	KeepSecrets bool
+
+	// ---- Socket options (gen_tcp / inet) ----
+
+	// IP is {ip, Address}: the address Listen binds; nil means all.
+	IP net.IP
+	// Active, Mode, Packet and Header are socket options. Planned: gossl
+	// sockets are passive binary sockets for now (Recv and Read).
+	Active any
+	Mode   string
+	Packet any
+	Header int
+	// CbInfo is {cb_info, ...}: a custom transport. Planned.
+	CbInfo any
+
+	// ---- Go only ----
+
+	// Rand is the source of randomness; nil means crypto/rand.
+	Rand io.Reader
+	// Time returns the current time for certificate checks; nil means
+	// time.Now.
+	Time func() time.Time
+	// Logger receives alert reports when LogAlert is on; nil means none.
+	Logger func(format string, args ...any)
+}
+
+// VerifyFun is {verify_fun, {Fun, InitialUserState}}. Planned: the type
+// is here so programs can be written against it.
+type VerifyFun struct {
+	Fun   func(cert []byte, event any, userState any) (result string, newState any)
+	State any
+}
+
+// Bool returns a pointer to b, for the *bool options.
+func Bool(b bool) *bool { return &b }
+
+// Int returns a pointer to n, for the *int options.
+func Int(n int) *int { return &n }

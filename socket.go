@@ -1,0 +1,410 @@
+package ssl
+
+import (
+	"errors"
+	"io"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gossl/ssl/internal/alert"
+	"github.com/gossl/ssl/internal/handshake"
+	"github.com/gossl/ssl/internal/record"
+	"github.com/gossl/ssl/internal/wire"
+)
+
+// Socket is an SSL/TLS socket: Erlang's sslsocket(). It is also a
+// net.Conn, so it drops into any Go code that takes one.
+//
+// Reading and writing are independent: one goroutine may Recv while
+// another Sends. The handshake runs once, at Connect, at Handshake, or —
+// for sockets from a net.Listener's Accept — on the first Read or Write.
+type Socket struct {
+	conn net.Conn
+	role role
+	opts *Options
+	res  *resolved
+
+	rd *record.Reader
+	wr *record.Writer
+
+	hsMu      sync.Mutex
+	hsDone    atomic.Bool
+	hsErr     error
+	info      *handshake.Info
+	state     func() string // current handshake state name
+	closed    atomic.Bool
+	lazyHS    bool          // handshake on first Read/Write (net.Listener)
+	hsTimeout time.Duration // for the lazy handshake
+
+	in struct {
+		sync.Mutex
+		pending []byte // application data decrypted but not yet returned
+		err     error  // sticky read error
+		hbuf    wire.HandshakeBuffer
+		idle    int // consecutive records that carried no data
+	}
+	out struct {
+		sync.Mutex
+		err       error // sticky write error
+		closeSent bool
+	}
+}
+
+// errPeerClosed is the read error after the peer's close_notify.
+var errPeerClosed = errors.New("peer sent close_notify")
+
+func newSocket(conn net.Conn, r role, opts *Options, res *resolved) *Socket {
+	s := &Socket{conn: conn, role: r, opts: opts, res: res}
+	s.rd = record.NewReader(conn)
+	s.wr = record.NewWriter(conn)
+	switch res.beastMitigation {
+	case "zero_n":
+		s.wr.SetBeastMitigation(record.ZeroN)
+	case "disabled":
+		s.wr.SetBeastMitigation(record.Disabled)
+	}
+	s.state = func() string { return "hello" }
+	return s
+}
+
+// Send writes data to the socket: ssl:send/2.
+func (s *Socket) Send(data []byte) error {
+	_, err := s.write(data)
+	return err
+}
+
+// Write implements net.Conn.
+func (s *Socket) Write(p []byte) (int, error) { return s.write(p) }
+
+func (s *Socket) write(p []byte) (int, error) {
+	if err := s.ensureHandshake(); err != nil {
+		return 0, err
+	}
+	s.out.Lock()
+	defer s.out.Unlock()
+	if s.out.err != nil {
+		return 0, s.out.err
+	}
+	if err := s.wr.WriteRecord(wire.TypeApplicationData, p); err != nil {
+		return 0, s.failWrite(err)
+	}
+	if err := s.wr.Flush(); err != nil {
+		return 0, s.failWrite(err)
+	}
+	return len(p), nil
+}
+
+func (s *Socket) failWrite(err error) error {
+	if isTimeout(err) {
+		// A write that timed out may have sent part of a record: the
+		// stream is no longer usable.
+		s.out.err = ErrTimeout
+	} else {
+		s.out.err = ErrClosed
+	}
+	return s.out.err
+}
+
+// Recv reads data in passive mode: ssl:recv/2,3. With length 0 it returns
+// what is available (at least one byte); with length > 0 exactly length
+// bytes, or an error. timeout 0 means infinity. A closed connection gives
+// ErrClosed.
+func (s *Socket) Recv(length int, timeout time.Duration) ([]byte, error) {
+	if length < 0 {
+		return nil, badOption("length", length, "must be non-negative")
+	}
+	if err := s.ensureHandshake(); err != nil {
+		return nil, err
+	}
+	s.in.Lock()
+	defer s.in.Unlock()
+	if timeout > 0 {
+		s.conn.SetReadDeadline(time.Now().Add(timeout))
+		defer s.conn.SetReadDeadline(time.Time{})
+	}
+	var out []byte
+	for {
+		if err := s.fillLocked(); err != nil {
+			if isTimeout(err) && s.in.err == nil {
+				// Keep what was read for the next call, as gen_tcp does.
+				s.in.pending = append(out, s.in.pending...)
+				return nil, ErrTimeout
+			}
+			if errors.Is(err, errPeerClosed) {
+				return nil, ErrClosed
+			}
+			return nil, err
+		}
+		if length == 0 {
+			out = append(out, s.in.pending...)
+			s.in.pending = nil
+			return out, nil
+		}
+		n := min(length-len(out), len(s.in.pending))
+		out = append(out, s.in.pending[:n]...)
+		s.in.pending = s.in.pending[n:]
+		if len(out) == length {
+			return out, nil
+		}
+	}
+}
+
+// Read implements net.Conn; it returns io.EOF after the peer's close_notify.
+func (s *Socket) Read(p []byte) (int, error) {
+	if err := s.ensureHandshake(); err != nil {
+		return 0, err
+	}
+	s.in.Lock()
+	defer s.in.Unlock()
+	if len(p) == 0 {
+		return 0, nil
+	}
+	if err := s.fillLocked(); err != nil {
+		if errors.Is(err, errPeerClosed) {
+			return 0, io.EOF
+		}
+		if isTimeout(err) {
+			return 0, err
+		}
+		return 0, err
+	}
+	n := copy(p, s.in.pending)
+	s.in.pending = s.in.pending[n:]
+	return n, nil
+}
+
+// fillLocked makes s.in.pending non-empty, reading records as needed.
+// The plaintext stays in the record reader's buffer until consumed: the
+// next ReadRecord only happens once pending is empty.
+func (s *Socket) fillLocked() error {
+	for len(s.in.pending) == 0 {
+		if s.in.err != nil {
+			return s.in.err
+		}
+		typ, data, err := s.rd.ReadRecord()
+		if err != nil {
+			if isTimeout(err) {
+				return err
+			}
+			s.in.err = s.readFailure(err)
+			return s.in.err
+		}
+		if err := s.handleRecord(typ, data); err != nil {
+			s.in.err = err
+			return err
+		}
+	}
+	return nil
+}
+
+// maxIdleRecords bounds records that carry no application data in a row
+// (empty records, warnings, refused renegotiations): a peer cannot keep
+// a reader spinning.
+const maxIdleRecords = 64
+
+func (s *Socket) handleRecord(typ uint8, data []byte) error {
+	if typ == wire.TypeApplicationData && len(data) > 0 {
+		s.in.idle = 0
+		s.in.pending = data
+		return nil
+	}
+	s.in.idle++
+	if s.in.idle > maxIdleRecords {
+		return s.sendFatal(alert.New(alert.UnexpectedMessage, "too many records without data"))
+	}
+	switch typ {
+	case wire.TypeApplicationData:
+		return nil
+	case wire.TypeAlert:
+		return s.handleAlert(data)
+	case wire.TypeHandshake:
+		return s.handlePostHandshake(data)
+	}
+	return s.sendFatal(alert.New(alert.UnexpectedMessage, "unexpected record type after the handshake"))
+}
+
+// handleAlert processes an alert record (RFC 5246, 7.2).
+func (s *Socket) handleAlert(data []byte) error {
+	if len(data) != 2 {
+		return s.sendFatal(alert.New(alert.DecodeError, "malformed alert"))
+	}
+	level, desc := alert.Level(data[0]), alert.Description(data[1])
+	if desc == alert.CloseNotify {
+		// RFC 5246, 7.2.1: answer with our own close_notify.
+		s.sendCloseNotify()
+		return errPeerClosed
+	}
+	if level == alert.Warning {
+		s.logf("TLS %s: received warning alert %s", s.role, desc)
+		return nil
+	}
+	s.conn.Close()
+	a := s.remoteAlert(level, desc)
+	s.logAlert(a)
+	return a
+}
+
+// handlePostHandshake answers handshake messages after the handshake.
+// Renegotiation is not implemented yet: a HelloRequest (to a client) or a
+// ClientHello (to a server) gets a no_renegotiation warning, which RFC
+// 5246, 7.2.2 allows; anything else is unexpected.
+func (s *Socket) handlePostHandshake(data []byte) error {
+	s.in.hbuf.Write(data)
+	for {
+		msg, ok, err := s.in.hbuf.Next(s.res.hs.MaxHandshakeSize)
+		if err != nil {
+			return s.sendFatal(alert.New(alert.HandshakeFailure, "handshake message larger than max_handshake_size"))
+		}
+		if !ok {
+			return nil
+		}
+		switch {
+		case s.role == roleClient && msg[0] == wire.TypeHelloRequest && len(msg) == 4,
+			s.role == roleServer && msg[0] == wire.TypeClientHello:
+			s.sendWarning(alert.NoRenegotiation)
+		default:
+			return s.sendFatal(alert.New(alert.UnexpectedMessage, "unexpected handshake message after the handshake"))
+		}
+	}
+}
+
+// readFailure converts a record-layer or transport error.
+func (s *Socket) readFailure(err error) error {
+	var ae *alert.Error
+	if errors.As(err, &ae) {
+		return s.sendFatal(ae)
+	}
+	s.conn.Close()
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) {
+		return ErrClosed
+	}
+	return ErrClosed
+}
+
+// sendFatal sends a fatal alert, closes the transport and returns the
+// alert as an error.
+func (s *Socket) sendFatal(e *alert.Error) error {
+	s.out.Lock()
+	if s.out.err == nil {
+		s.conn.SetWriteDeadline(time.Now().Add(time.Second))
+		s.wr.WriteRecord(wire.TypeAlert, []byte{byte(alert.Fatal), byte(e.Desc)})
+		s.wr.Flush()
+		s.out.err = ErrClosed
+	}
+	s.out.Unlock()
+	s.conn.Close()
+	a := &Alert{Level: "fatal", Description: e.Desc.String(), Code: uint8(e.Desc), Role: s.role.String(),
+		State: s.state(), Reason: e.Reason, Err: e.Err}
+	s.logAlert(a)
+	return a
+}
+
+func (s *Socket) sendWarning(d alert.Description) {
+	s.out.Lock()
+	defer s.out.Unlock()
+	if s.out.err == nil {
+		s.wr.WriteRecord(wire.TypeAlert, []byte{byte(alert.Warning), byte(d)})
+		if err := s.wr.Flush(); err != nil {
+			s.failWrite(err)
+		}
+	}
+}
+
+func (s *Socket) sendCloseNotify() {
+	s.out.Lock()
+	defer s.out.Unlock()
+	if s.out.closeSent || s.out.err != nil {
+		return
+	}
+	s.out.closeSent = true
+	s.conn.SetWriteDeadline(time.Now().Add(5 * time.Second))
+	s.wr.WriteRecord(wire.TypeAlert, []byte{byte(alert.Warning), byte(alert.CloseNotify)})
+	s.wr.Flush()
+	s.conn.SetWriteDeadline(time.Time{})
+	s.out.err = ErrClosed
+}
+
+func (s *Socket) remoteAlert(level alert.Level, desc alert.Description) *Alert {
+	return &Alert{Level: level.String(), Description: desc.String(), Code: uint8(desc), Received: true,
+		Role: s.role.String(), State: s.state()}
+}
+
+func (s *Socket) logAlert(a *Alert) {
+	if s.res.logAlert {
+		s.logf("%s", a.sentence())
+	}
+}
+
+func (s *Socket) logf(format string, args ...any) {
+	if s.res.logger != nil {
+		s.res.logger(format, args...)
+	}
+}
+
+// Close sends close_notify and closes the connection: ssl:close/1.
+func (s *Socket) Close() error {
+	if s.closed.Swap(true) {
+		return nil
+	}
+	if s.hsDone.Load() && s.hsErr == nil {
+		s.sendCloseNotify()
+	}
+	s.conn.Close()
+	return nil
+}
+
+// LocalAddr implements net.Conn.
+func (s *Socket) LocalAddr() net.Addr { return s.conn.LocalAddr() }
+
+// RemoteAddr implements net.Conn.
+func (s *Socket) RemoteAddr() net.Addr { return s.conn.RemoteAddr() }
+
+// SetDeadline implements net.Conn.
+func (s *Socket) SetDeadline(t time.Time) error { return s.conn.SetDeadline(t) }
+
+// SetReadDeadline implements net.Conn.
+func (s *Socket) SetReadDeadline(t time.Time) error { return s.conn.SetReadDeadline(t) }
+
+// SetWriteDeadline implements net.Conn.
+func (s *Socket) SetWriteDeadline(t time.Time) error { return s.conn.SetWriteDeadline(t) }
+
+// Peername returns the peer's address: ssl:peername/1.
+func (s *Socket) Peername() (net.Addr, error) {
+	if s.closed.Load() {
+		return nil, ErrClosed
+	}
+	return s.conn.RemoteAddr(), nil
+}
+
+// Sockname returns the local address: ssl:sockname/1.
+func (s *Socket) Sockname() (net.Addr, error) {
+	if s.closed.Load() {
+		return nil, ErrClosed
+	}
+	return s.conn.LocalAddr(), nil
+}
+
+// Peercert returns the peer's DER certificate: ssl:peercert/1.
+func (s *Socket) Peercert() ([]byte, error) {
+	if !s.hsDone.Load() || s.hsErr != nil || s.info == nil {
+		return nil, ErrClosed
+	}
+	if len(s.info.PeerCertificates) == 0 {
+		return nil, errors.New("no_peercert")
+	}
+	return s.info.PeerCertificates[0].Raw, nil
+}
+
+// NegotiatedProtocol returns the protocol negotiated by ALPN or NPN:
+// ssl:negotiated_protocol/1. Neither is implemented yet, so it always
+// returns the protocol_not_negotiated error.
+func (s *Socket) NegotiatedProtocol() (string, error) {
+	return "", errors.New("protocol_not_negotiated")
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
