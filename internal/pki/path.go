@@ -77,7 +77,10 @@ type candidate struct {
 
 // path returns the validated path, peer first, anchor last.
 func (c *candidate) path() []*x509.Certificate {
-	if c.peerIsAnchor || c.untrusted != "" {
+	if c.untrusted != "" {
+		return append([]*x509.Certificate(nil), c.certs...)
+	}
+	if c.peerIsAnchor {
 		return []*x509.Certificate{c.certs[0]}
 	}
 	out := make([]*x509.Certificate, 0, len(c.certs)+1)
