@@ -33,18 +33,13 @@ func newChaCha20Poly1305(key []byte) (cipher.AEAD, error) {
 func (*chacha20Poly1305) NonceSize() int { return chacha20.NonceSize }
 func (*chacha20Poly1305) Overhead() int  { return poly1305.TagSize }
 
-// macKeyAndStream derives the one-time Poly1305 key from block 0 of the
-// key stream and leaves the stream at block 1 for the message (RFC 8439,
-// Section 2.6 and 2.8).
-func (c *chacha20Poly1305) macKeyAndStream(nonce []byte) (*chacha20.Cipher, [32]byte) {
-	var polyKey [32]byte
-	s, err := chacha20.NewUnauthenticatedCipher(c.key[:], nonce)
-	if err != nil {
-		panic("record: bad ChaCha20 nonce length")
-	}
+// oneTimeKey derives the Poly1305 key from block 0 of the key stream and
+// leaves the stream at block 1 for the message (RFC 8439, Sections 2.6
+// and 2.8). The cipher is the caller's local, so it stays on the stack.
+func oneTimeKey(s *chacha20.Cipher) (polyKey [32]byte) {
 	s.XORKeyStream(polyKey[:], polyKey[:])
 	s.SetCounter(1)
-	return s, polyKey
+	return polyKey
 }
 
 // authenticate computes the Poly1305 tag over aad ‖ pad16 ‖ ct ‖ pad16 ‖
@@ -70,7 +65,11 @@ func authenticate(tag *[16]byte, key *[32]byte, aad, ct []byte) {
 func (c *chacha20Poly1305) Seal(dst, nonce, plaintext, aad []byte) []byte {
 	n := len(plaintext)
 	ret, out := sliceForAppend(dst, n+poly1305.TagSize)
-	s, polyKey := c.macKeyAndStream(nonce)
+	s, err := chacha20.NewUnauthenticatedCipher(c.key[:], nonce)
+	if err != nil {
+		panic("record: bad ChaCha20 nonce length")
+	}
+	polyKey := oneTimeKey(s)
 	s.XORKeyStream(out[:n], plaintext)
 	var tag [16]byte
 	authenticate(&tag, &polyKey, aad, out[:n])
@@ -83,7 +82,11 @@ func (c *chacha20Poly1305) Open(dst, nonce, ciphertext, aad []byte) ([]byte, err
 		return nil, errOpen
 	}
 	n := len(ciphertext) - poly1305.TagSize
-	s, polyKey := c.macKeyAndStream(nonce)
+	s, err := chacha20.NewUnauthenticatedCipher(c.key[:], nonce)
+	if err != nil {
+		return nil, errOpen
+	}
+	polyKey := oneTimeKey(s)
 	var tag [16]byte
 	authenticate(&tag, &polyKey, aad, ciphertext[:n])
 	if subtle.ConstantTimeCompare(tag[:], ciphertext[n:]) != 1 {
