@@ -116,7 +116,8 @@ var reservedLabels = []string{
 // hasContext tells "no context" (nothing appended) from an empty context
 // (a zero length appended), which RFC 5705 keeps distinct. The labels the
 // handshake itself uses are refused, and so is a context of 2^16 bytes or
-// more, which the 16-bit length cannot express.
+// more, which the 16-bit length cannot express. Exporters exist only from
+// TLS 1.0 on: do not call Export with SSL 3.0's Func, which ignores labels.
 func Export(f Func, master, clientRandom, serverRandom []byte, label string, context []byte, hasContext bool, n int) ([]byte, error) {
 	if f == nil {
 		return nil, errors.New("prf: exporter not defined for this protocol version")
