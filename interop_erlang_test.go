@@ -1,0 +1,121 @@
+package ssl
+
+import (
+	"fmt"
+	"net"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/gossl/ssl/internal/testpeers"
+)
+
+// erlangSuites renders suites as an Erlang list of OTP cipher-suite maps.
+func erlangSuites(list []CipherSuite) string {
+	var parts []string
+	for _, cs := range list {
+		parts = append(parts, cs.ErlangString())
+	}
+	return "[" + strings.Join(parts, ",") + "]"
+}
+
+func suitesFor(v Version, kx ...string) []CipherSuite {
+	var out []CipherSuite
+	for _, cs := range CipherSuites(SuitesAll, v) {
+		for _, k := range kx {
+			if cs.KeyExchange == k {
+				out = append(out, cs)
+			}
+		}
+	}
+	return out
+}
+
+// TestInteropErlangServer: gossl client against an Erlang/OTP ssl server,
+// every TLS 1.2 suite.
+func TestInteropErlangServer(t *testing.T) {
+	p := testpeers.NewPKI(t)
+	var n atomic.Int32
+	for _, cert := range []string{"rsa", "ecdsa"} {
+		kxs := []string{"ecdhe_rsa", "rsa"}
+		if cert == "ecdsa" {
+			kxs = []string{"ecdhe_ecdsa"}
+		}
+		list := suitesFor(TLSv1_2, kxs...)
+		srv, addr := testpeers.ErlangServer(t, fmt.Sprintf(
+			"[{versions,['tlsv1.2']},{certfile,%q},{keyfile,%q},{ciphers,%s}]",
+			p.CertFile(cert), p.KeyFile(cert), erlangSuites(list)))
+		_, portStr, _ := net.SplitHostPort(addr)
+		var port int
+		fmt.Sscan(portStr, &port)
+		for _, cs := range list {
+			t.Run(cs.Name, func(t *testing.T) {
+				co := clientOpts(p)
+				co.Ciphers = []string{cs.Name}
+				s, err := Connect("127.0.0.1", port, co, 20*time.Second)
+				if err != nil {
+					t.Fatalf("Connect: %v\n%s", err, srv.Output())
+				}
+				defer s.Close()
+				echo(t, s)
+				n.Add(1)
+			})
+		}
+	}
+	t.Logf("gossl client -> Erlang/OTP server: %d TLS 1.2 suites", n.Load())
+}
+
+// TestInteropErlangClient: Erlang/OTP ssl clients against a gossl server,
+// every TLS 1.2 suite (and client certificates).
+func TestInteropErlangClient(t *testing.T) {
+	p := testpeers.NewPKI(t)
+	testpeers.Require(t, "erl")
+	var n atomic.Int32
+	t.Run("suites", func(t *testing.T) {
+		for _, cs := range CipherSuites(SuitesAll, TLSv1_2) {
+			t.Run(cs.Name, func(t *testing.T) {
+				t.Parallel()
+				so := serverOpts(p, certNameFor(cs))
+				so.Ciphers = []string{cs.Name}
+				port, done := startEcho(t, so)
+				c := testpeers.ErlangClient(t, fmt.Sprintf("127.0.0.1:%d", port), fmt.Sprintf(
+					"[{versions,['tlsv1.2']},{verify,verify_peer},{cacertfile,%q},{server_name_indication,\"localhost\"},{ciphers,%s}]",
+					p.CAFile, erlangSuites([]CipherSuite{cs})), strings.Repeat("erlang->gossl ", 2000))
+				proto, suite, err := testpeers.ErlangHandshake(c, 30*time.Second)
+				if err != nil {
+					t.Fatalf("Erlang client: %v\n%s", err, c.Output())
+				}
+				if proto != "tlsv1.2" || suite != cs.Name {
+					t.Fatalf("Erlang negotiated %s %s", proto, suite)
+				}
+				if _, err := c.WaitLine("ECHO ok", 20*time.Second); err != nil {
+					t.Fatalf("Erlang echo: %v\n%s", err, c.Output())
+				}
+				if err := <-done; err != nil {
+					t.Fatalf("gossl server: %v", err)
+				}
+				n.Add(1)
+			})
+		}
+	})
+	t.Run("client-certificate", func(t *testing.T) {
+		so := serverOpts(p, "ecdsa")
+		so.Verify = VerifyPeer
+		so.CACertFile = p.CAFile
+		port, done := startEcho(t, so)
+		c := testpeers.ErlangClient(t, fmt.Sprintf("127.0.0.1:%d", port), fmt.Sprintf(
+			"[{versions,['tlsv1.2']},{verify,verify_none},{certfile,%q},{keyfile,%q}]",
+			p.CertFile("client-rsa"), p.KeyFile("client-rsa")), "with a client certificate")
+		if _, _, err := testpeers.ErlangHandshake(c, 30*time.Second); err != nil {
+			t.Fatalf("Erlang client: %v\n%s", err, c.Output())
+		}
+		if _, err := c.WaitLine("ECHO ok", 20*time.Second); err != nil {
+			t.Fatalf("Erlang echo: %v\n%s", err, c.Output())
+		}
+		if err := <-done; err != nil {
+			t.Fatalf("gossl server: %v", err)
+		}
+	})
+	t.Logf("Erlang/OTP client -> gossl server: %d TLS 1.2 suites", n.Load())
+}
