@@ -137,6 +137,11 @@ func (p *Proc) Exited() bool {
 // error (nil for status 0), or an error if it is still running. It does not
 // stop the program.
 func (p *Proc) Wait(timeout time.Duration) error {
+	if p.Exited() {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		return p.waitErr
+	}
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()
 	select {
