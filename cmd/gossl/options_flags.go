@@ -1,0 +1,331 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	ssl "github.com/gossl/ssl"
+)
+
+// optionFlag maps one command-line flag to one field of ssl.Options. The
+// flag is the Erlang option's name with "-" for "_": {server_name_indication,
+// Host} is --server-name-indication HOST.
+//
+// Values are passed through to Options as given; the library checks them
+// when Connect or Listen compiles the options, so an unknown value or a
+// planned (not yet implemented) option fails there with the library's own
+// sentence. Only values that cannot be represented in the field's Go type
+// (a depth that is not a number, say) are refused here, as an
+// *ssl.OptionError naming the option.
+type optionFlag struct {
+	// name is the Erlang option name.
+	name string
+	// arg is the value placeholder shown in help; "" for booleans.
+	arg string
+	// usage is the one-line description.
+	usage string
+	// set stores the flag's value v into o.
+	set func(o *ssl.Options, name, v string) error
+	// isBool marks flags that take no value (--fallback); --name=false
+	// still works.
+	isBool bool
+	// negatable adds --no-NAME, for the *bool options whose default is
+	// true (or depends on the role), so both values can be given.
+	negatable bool
+}
+
+// optionFlags is every option of ssl.Options with a scalar or list value.
+// Options whose value is a function, a map or raw DER (verify_fun,
+// sni_fun, sni_hosts, cert, key, cacerts, dh, cb_info, ...) have no flag;
+// their file forms (certfile, keyfile, cacertfile, dhfile) do.
+var optionFlags = []optionFlag{
+	// Protocol, versions, algorithms.
+	{name: "protocol", arg: "tls|dtls", usage: "transport protocol", set: setString(func(o *ssl.Options) *string { return &o.Protocol })},
+	{name: "versions", arg: "LIST", usage: "protocol versions, e.g. tlsv1.2,tlsv1.1,tlsv1", set: setList(",", func(o *ssl.Options) *[]ssl.Version { return &o.Versions })},
+	{name: "ciphers", arg: "LIST", usage: "cipher suites in preference order, IANA or OpenSSL names, ',' or ':' separated", set: setList(",:", func(o *ssl.Options) *[]string { return &o.Ciphers })},
+	{name: "eccs", arg: "LIST", usage: "ECDHE groups in preference order, e.g. x25519,secp256r1", set: setList(",", func(o *ssl.Options) *[]string { return &o.Eccs })},
+	{name: "supported_groups", arg: "LIST", usage: "TLS 1.3 key-exchange groups", set: setList(",", func(o *ssl.Options) *[]string { return &o.SupportedGroups })},
+	{name: "signature_algs", arg: "LIST", usage: "signature schemes (rsa_pss_rsae_sha256, ...) or TLS 1.2 pairs (sha256+rsa)", set: setList(",", func(o *ssl.Options) *[]string { return &o.SignatureAlgs })},
+	{name: "signature_algs_cert", arg: "LIST", usage: "signature schemes accepted in certificates", set: setList(",", func(o *ssl.Options) *[]string { return &o.SignatureAlgsCert })},
+	{name: "honor_cipher_order", usage: "server: choose the suite by its own preference", isBool: true, set: setBool(func(o *ssl.Options) *bool { return &o.HonorCipherOrder })},
+	{name: "honor_ecc_order", usage: "server: choose the group by its own preference", isBool: true, set: setBool(func(o *ssl.Options) *bool { return &o.HonorECCOrder })},
+
+	// Certificates and keys.
+	{name: "certfile", arg: "FILE", usage: "PEM certificate chain, leaf first", set: setString(func(o *ssl.Options) *string { return &o.CertFile })},
+	{name: "keyfile", arg: "FILE", usage: "PEM private key (defaults to the certfile)", set: setString(func(o *ssl.Options) *string { return &o.KeyFile })},
+	{name: "password", arg: "PASSWORD", usage: "password of an encrypted keyfile", set: setString(func(o *ssl.Options) *string { return &o.Password })},
+	{name: "cacertfile", arg: "FILE", usage: "PEM trusted certificates", set: setString(func(o *ssl.Options) *string { return &o.CACertFile })},
+	{name: "dhfile", arg: "FILE", usage: "PEM Diffie-Hellman parameters", set: setString(func(o *ssl.Options) *string { return &o.DHFile })},
+
+	// Verification.
+	{name: "verify", arg: "verify_none|verify_peer", usage: "check the peer's certificate (client default verify_peer)", set: setString(func(o *ssl.Options) *ssl.VerifyType { return &o.Verify })},
+	{name: "fail_if_no_peer_cert", usage: "server with verify_peer: refuse a client without certificate", isBool: true, negatable: true, set: setBoolPtr(func(o *ssl.Options) **bool { return &o.FailIfNoPeerCert })},
+	{name: "depth", arg: "N", usage: "maximum intermediate certificates in the peer's chain", set: setIntPtr(func(o *ssl.Options) **int { return &o.Depth })},
+	{name: "crl_check", arg: "true|peer|best_effort|false", usage: "check certificate revocation lists", set: setString(func(o *ssl.Options) *string { return &o.CRLCheck })},
+	{name: "server_name_indication", arg: "HOST|disable", usage: "client: SNI and hostname to check (default: the connect host)", set: setString(func(o *ssl.Options) *string { return &o.ServerNameIndication })},
+
+	// Sessions and renegotiation.
+	{name: "reuse_sessions", usage: "resume sessions", isBool: true, negatable: true, set: setBoolPtr(func(o *ssl.Options) **bool { return &o.ReuseSessions })},
+	{name: "secure_renegotiate", usage: "require RFC 5746 secure renegotiation (default true)", isBool: true, negatable: true, set: setBoolPtr(func(o *ssl.Options) **bool { return &o.SecureRenegotiate })},
+	{name: "client_renegotiation", usage: "server: allow client-initiated renegotiation", isBool: true, negatable: true, set: setBoolPtr(func(o *ssl.Options) **bool { return &o.ClientRenegotiation })},
+
+	// Extensions.
+	{name: "alpn_advertised_protocols", arg: "LIST", usage: "server: ALPN protocols offered, e.g. h2,http/1.1", set: setList(",", func(o *ssl.Options) *[]string { return &o.ALPNAdvertisedProtocols })},
+	{name: "alpn_preferred_protocols", arg: "LIST", usage: "client: ALPN protocols in preference order", set: setList(",", func(o *ssl.Options) *[]string { return &o.ALPNPreferredProtocols })},
+	{name: "next_protocols_advertised", arg: "LIST", usage: "server: NPN protocols offered", set: setList(",", func(o *ssl.Options) *[]string { return &o.NextProtocolsAdvertised })},
+	{name: "client_preferred_next_protocols", arg: "LIST", usage: "client: NPN protocols in preference order", set: setList(",", func(o *ssl.Options) *[]string { return &o.ClientPreferredNextProtocols })},
+	{name: "psk_identity", arg: "ID", usage: "PSK identity", set: setString(func(o *ssl.Options) *string { return &o.PSKIdentity })},
+	{name: "srp_identity", arg: "USER:PASSWORD", usage: "client: SRP user and password", set: setSRPIdentity},
+
+	// Legacy and limits.
+	{name: "fallback", usage: "client: send TLS_FALLBACK_SCSV (RFC 7507)", isBool: true, set: setBool(func(o *ssl.Options) *bool { return &o.Fallback })},
+	{name: "max_handshake_size", arg: "N", usage: "largest handshake message accepted, in bytes", set: setInt(func(o *ssl.Options) *int { return &o.MaxHandshakeSize })},
+	{name: "padding_check", usage: "TLS 1.0: check the whole CBC padding (default true)", isBool: true, negatable: true, set: setBoolPtr(func(o *ssl.Options) **bool { return &o.PaddingCheck })},
+	{name: "beast_mitigation", arg: "one_n_minus_one|zero_n|disabled", usage: "TLS 1.0 CBC record splitting", set: setString(func(o *ssl.Options) *string { return &o.BeastMitigation })},
+	{name: "v2_hello_compatible", usage: "server: accept SSL 2.0 compatible hellos", isBool: true, set: setBool(func(o *ssl.Options) *bool { return &o.V2HelloCompatible })},
+	{name: "log_alert", usage: "log alerts on stderr (default true)", isBool: true, negatable: true, set: setBoolPtr(func(o *ssl.Options) **bool { return &o.LogAlert })},
+	{name: "hibernate_after", arg: "MS", usage: "release buffers after this many idle milliseconds", set: setMillis(func(o *ssl.Options) *time.Duration { return &o.HibernateAfter })},
+	{name: "keep_secrets", usage: "keep the secrets for connection_information", isBool: true, set: setBool(func(o *ssl.Options) *bool { return &o.KeepSecrets })},
+
+	// Socket options.
+	{name: "ip", arg: "ADDRESS", usage: "address to listen on", set: setIP},
+	{name: "active", arg: "true|false|once|N", usage: "active mode", set: setActive},
+	{name: "mode", arg: "binary|list", usage: "data mode", set: setString(func(o *ssl.Options) *string { return &o.Mode })},
+	{name: "packet", arg: "raw|0|1|2|4|line|...", usage: "packet framing", set: setPacket},
+	{name: "header", arg: "N", usage: "bytes delivered as a list in list mode", set: setInt(func(o *ssl.Options) *int { return &o.Header })},
+}
+
+// flagName turns an Erlang option name into its flag name.
+func flagName(erlang string) string { return strings.ReplaceAll(erlang, "_", "-") }
+
+// optionBinding is the ssl option flags of one flag set, bound to one
+// Options; it remembers the first value refused while parsing.
+type optionBinding struct {
+	opts *ssl.Options
+	err  error
+}
+
+var (
+	bindingsMu sync.Mutex
+	bindings   = map[*flag.FlagSet]*optionBinding{}
+)
+
+// bindOptionFlags defines every ssl option flag on fs, storing into opts.
+func bindOptionFlags(fs *flag.FlagSet, opts *ssl.Options) {
+	b := &optionBinding{opts: opts}
+	bindingsMu.Lock()
+	bindings[fs] = b
+	bindingsMu.Unlock()
+	for i := range optionFlags {
+		f := &optionFlags[i]
+		fs.Var(&optionValue{b: b, f: f}, flagName(f.name), f.usage)
+		if f.negatable {
+			fs.Var(&optionValue{b: b, f: f, negated: true}, "no-"+flagName(f.name), "")
+		}
+	}
+}
+
+// optionError returns the option value refused while fs was parsed, if
+// any: parseArgs reports it as an option error (exit 1), not a usage one.
+func optionError(fs *flag.FlagSet) error {
+	bindingsMu.Lock()
+	defer bindingsMu.Unlock()
+	if b := bindings[fs]; b != nil {
+		return b.err
+	}
+	return nil
+}
+
+// optionValue is the flag.Value of one ssl option flag.
+type optionValue struct {
+	b       *optionBinding
+	f       *optionFlag
+	negated bool // the --no-NAME form
+}
+
+func (v *optionValue) String() string   { return "" }
+func (v *optionValue) IsBoolFlag() bool { return v.f.isBool }
+
+func (v *optionValue) Set(s string) error {
+	if v.negated {
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			return v.refuse(&ssl.OptionError{Name: v.f.name, Value: s, Reason: "must be true or false"})
+		}
+		s = strconv.FormatBool(!b)
+	}
+	if err := v.f.set(v.b.opts, v.f.name, s); err != nil {
+		return v.refuse(err)
+	}
+	return nil
+}
+
+func (v *optionValue) refuse(err error) error {
+	if v.b.err == nil {
+		v.b.err = err
+	}
+	return errors.New(ssl.FormatError(err))
+}
+
+// printOptionFlags prints the table for "gossl help options".
+func printOptionFlags(w io.Writer) {
+	fmt.Fprint(w, `ssl options (serve and connect): each is the Erlang ssl option of the
+same name, "-" for "_". Lists are comma-separated (ciphers also take
+OpenSSL's ':'), and a later flag replaces an earlier one. Booleans take no
+value (--name=false works too); --no-NAME sets false where the default is
+true. Values go to the library unchanged: an unknown value, or an option
+gossl does not implement yet, fails with the library's sentence (exit 1).
+
+`)
+	for _, f := range optionFlags {
+		name := "--" + flagName(f.name)
+		if f.negatable {
+			name = "--[no-]" + flagName(f.name)
+		}
+		if f.arg != "" {
+			name += " " + f.arg
+		}
+		fmt.Fprintf(w, "  %s\n      %s  {%s, ...}\n", name, f.usage, f.name)
+	}
+}
+
+// ---- setters: one per Go field type ----
+
+func setString[T ~string](get func(*ssl.Options) *T) func(*ssl.Options, string, string) error {
+	return func(o *ssl.Options, _, v string) error { *get(o) = T(v); return nil }
+}
+
+// setList splits on any rune of seps; "" gives an empty, non-nil list
+// (which the library refuses by name, as Erlang does for []).
+func setList[T ~string](seps string, get func(*ssl.Options) *[]T) func(*ssl.Options, string, string) error {
+	return func(o *ssl.Options, _, v string) error {
+		list := []T{}
+		for _, item := range strings.FieldsFunc(v, func(r rune) bool { return strings.ContainsRune(seps, r) }) {
+			if item = strings.TrimSpace(item); item != "" {
+				list = append(list, T(item))
+			}
+		}
+		*get(o) = list
+		return nil
+	}
+}
+
+func parseBool(name, v string) (bool, error) {
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, &ssl.OptionError{Name: name, Value: v, Reason: "must be true or false"}
+	}
+	return b, nil
+}
+
+func setBool(get func(*ssl.Options) *bool) func(*ssl.Options, string, string) error {
+	return func(o *ssl.Options, name, v string) error {
+		b, err := parseBool(name, v)
+		*get(o) = b
+		return err
+	}
+}
+
+func setBoolPtr(get func(*ssl.Options) **bool) func(*ssl.Options, string, string) error {
+	return func(o *ssl.Options, name, v string) error {
+		b, err := parseBool(name, v)
+		if err == nil {
+			*get(o) = ssl.Bool(b)
+		}
+		return err
+	}
+}
+
+func parseInt(name, v string) (int, error) {
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, &ssl.OptionError{Name: name, Value: v, Reason: "must be an integer"}
+	}
+	return n, nil
+}
+
+func setInt(get func(*ssl.Options) *int) func(*ssl.Options, string, string) error {
+	return func(o *ssl.Options, name, v string) error {
+		n, err := parseInt(name, v)
+		*get(o) = n
+		return err
+	}
+}
+
+func setIntPtr(get func(*ssl.Options) **int) func(*ssl.Options, string, string) error {
+	return func(o *ssl.Options, name, v string) error {
+		n, err := parseInt(name, v)
+		if err == nil {
+			*get(o) = ssl.Int(n)
+		}
+		return err
+	}
+}
+
+// setMillis takes Erlang's milliseconds, or a Go duration ("5s").
+func setMillis(get func(*ssl.Options) *time.Duration) func(*ssl.Options, string, string) error {
+	return func(o *ssl.Options, name, v string) error {
+		if n, err := strconv.Atoi(v); err == nil {
+			*get(o) = time.Duration(n) * time.Millisecond
+			return nil
+		}
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return &ssl.OptionError{Name: name, Value: v, Reason: "must be milliseconds"}
+		}
+		*get(o) = d
+		return nil
+	}
+}
+
+func setSRPIdentity(o *ssl.Options, name, v string) error {
+	user, pass, ok := strings.Cut(v, ":")
+	if !ok {
+		return &ssl.OptionError{Name: name, Value: v, Reason: "must be USER:PASSWORD"}
+	}
+	o.SRPIdentity = [2]string{user, pass}
+	return nil
+}
+
+func setIP(o *ssl.Options, name, v string) error {
+	ip := net.ParseIP(v)
+	if ip == nil {
+		return &ssl.OptionError{Name: name, Value: v, Reason: "must be an IP address"}
+	}
+	o.IP = ip
+	return nil
+}
+
+// setActive gives Active Erlang's value: true, false, once or an integer.
+func setActive(o *ssl.Options, _, v string) error {
+	switch v {
+	case "true":
+		o.Active = true
+	case "false":
+		o.Active = false
+	default:
+		if n, err := strconv.Atoi(v); err == nil {
+			o.Active = n
+		} else {
+			o.Active = v
+		}
+	}
+	return nil
+}
+
+// setPacket gives Packet an integer for 0, 1, 2, 4 and the atom otherwise.
+func setPacket(o *ssl.Options, _, v string) error {
+	if n, err := strconv.Atoi(v); err == nil {
+		o.Packet = n
+	} else {
+		o.Packet = v
+	}
+	return nil
+}
