@@ -202,3 +202,27 @@ func BenchmarkECDHE(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkECDHEExchange runs a whole exchange through the package API:
+// server key and params, client parse, key and premaster, server premaster.
+func BenchmarkECDHEExchange(b *testing.B) {
+	for _, g := range SupportedGroups() {
+		b.Run(GroupName(g), func(b *testing.B) {
+			for b.Loop() {
+				srv, _ := NewECDHEServer(g, rand.Reader)
+				p, _ := srv.ServerParams()
+				cli := NewECDHEClient([]uint16{g}, rand.Reader)
+				if _, err := cli.ProcessServerParams(p); err != nil {
+					b.Fatal(err)
+				}
+				body, _, err := cli.ClientKeyExchange()
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := srv.ProcessClientKeyExchange(body); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
