@@ -185,8 +185,15 @@ func (c *Client) handleServerHello(msg []byte) ([]Action, error) {
 	cfg := c.cfg
 	// The server must pick what we offered (RFC 5246, 7.4.1.3): a
 	// version, suite or compression we did not offer is refused.
+	// A version above what we offered was never on the table
+	// (illegal_parameter, as RFC 8446, 4.1.3 says for supported_versions);
+	// one we offered implicitly but disabled is protocol_version (RFC
+	// 5246, Appendix E.1).
+	if sh.Version > cfg.Versions[0] {
+		return nil, alert.New(alert.IllegalParameter, "server chose version "+wire.VersionName(sh.Version)+" above the offered "+wire.VersionName(cfg.Versions[0]))
+	}
 	if !containsU16(cfg.Versions, sh.Version) {
-		return nil, alert.New(alert.ProtocolVersion, "server chose version "+wire.VersionName(sh.Version)+" which was not offered")
+		return nil, alert.New(alert.ProtocolVersion, "server chose version "+wire.VersionName(sh.Version)+" which is not enabled")
 	}
 	if sh.SupportedVersion != 0 {
 		return nil, alert.New(alert.IllegalParameter, "supported_versions in a TLS 1.2 ServerHello")
