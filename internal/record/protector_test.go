@@ -2,6 +2,8 @@ package record
 
 import (
 	"bytes"
+	"crypto/aes"
+	"crypto/cipher"
 	"testing"
 
 	"github.com/gossl/ssl/internal/suites"
@@ -171,5 +173,29 @@ func TestAEADNonces(t *testing.T) {
 	}
 	if pc.ExplicitNonceLen() != 0 || pc.Overhead() != 16 {
 		t.Fatal("ChaCha20-Poly1305 sends no nonce")
+	}
+}
+
+// TestGCMMatchesRFC5288 opens our record with the primitive alone: nonce
+// = salt ‖ explicit, additional data = seq ‖ type ‖ version ‖ length.
+func TestGCMMatchesRFC5288(t *testing.T) {
+	for _, c := range []suites.Cipher{suites.CipherAES128GCM, suites.CipherAES256GCM} {
+		s := suiteByCipher(c, suites.MACAEAD)
+		p, _ := protectorPair(t, s, wire.VersionTLS12)
+		frag := make([]byte, 8+5, 8+5+p.Overhead())
+		copy(frag[8:], "hello")
+		out, err := p.Seal(frag, 42, wire.TypeApplicationData, wire.VersionTLS12)
+		if err != nil {
+			t.Fatal(err)
+		}
+		key, _, salt := keyBlock(s, 1)
+		block, _ := aes.NewCipher(key)
+		g, _ := cipher.NewGCM(block)
+		nonce := append(bytes.Clone(salt), out[:8]...)
+		ad := []byte{0, 0, 0, 0, 0, 0, 0, 42, wire.TypeApplicationData, 3, 3, 0, 5}
+		pt, err := g.Open(nil, nonce, out[8:], ad)
+		if err != nil || string(pt) != "hello" {
+			t.Fatalf("%s: %v", s.Name, err)
+		}
 	}
 }
