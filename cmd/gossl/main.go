@@ -146,12 +146,27 @@ func printCommandHelp(w io.Writer, c *command) {
 		fs := newFlagSet(c.name)
 		c.flags(fs)
 		fmt.Fprintf(w, "\nFlags:\n")
-		fs.SetOutput(w)
-		fs.PrintDefaults()
+		printFlags(w, fs)
 	}
 	if c.sslOptions {
 		fmt.Fprintf(w, "\nssl options: every flag of \"gossl help options\" (--verify, --versions,\n--ciphers, --certfile, --keyfile, --cacertfile, ...).\n")
 	}
+}
+
+// printFlags lists fs's flags GNU-style: "--name ARG", then the usage
+// and the default when it is not the zero value.
+func printFlags(w io.Writer, fs *flag.FlagSet) {
+	fs.VisitAll(func(f *flag.Flag) {
+		arg, usage := flag.UnquoteUsage(f)
+		line := "  --" + f.Name
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); !ok || !b.IsBoolFlag() {
+			line += " " + arg
+		}
+		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
+			usage += " (default " + f.DefValue + ")"
+		}
+		fmt.Fprintf(w, "%s\n      %s\n", line, usage)
+	})
 }
 
 // newFlagSet returns an empty, silent flag set for a command: errors are

@@ -192,7 +192,7 @@ gossl does not implement yet, fails with the library's sentence (exit 1).
 		if f.arg != "" {
 			name += " " + f.arg
 		}
-		fmt.Fprintf(w, "  %s\n      %s  {%s, ...}\n", name, f.usage, f.name)
+		fmt.Fprintf(w, "  %s\n      %s\n", name, f.usage)
 	}
 }
 

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	ssl "github.com/gossl/ssl"
+)
+
+func init() {
+	register(&command{
+		name:       "connect",
+		synopsis:   "connect HOST:PORT [--timeout 10s] [--wait 5s] [ssl options]",
+		summary:    "connect to a TLS server and copy stdin/stdout over it, like s_client",
+		sslOptions: true,
+		help: `
+Connects to HOST:PORT, performs the handshake and prints the connection's
+information block (one "key: value" line per connection_information item,
+then a blank line) on stderr. Then it copies stdin to the connection and
+the connection to stdout:
+
+  - when the peer closes (close_notify, or just the TCP connection), it
+    stops and exits 0, even if stdin has more;
+  - when stdin ends, it keeps reading the connection until the peer closes
+    or until nothing arrived for --wait (default 5s; each arrival restarts
+    it; 0 stops at once), then sends close_notify and exits 0. TLS 1.2 has
+    no half-close, so stdin's end is not sent to the peer.
+
+As an Erlang client does, it verifies the server by default (verify_peer
+with the system's roots; the host is the SNI and the name checked). Use
+--cacertfile FILE to trust a server's certificate (serve --cert-out FILE
+writes an ephemeral one), or --verify verify_none.
+
+Exit status: 0 on success; 1 when connecting, the handshake or the
+connection fails, with the error's sentence on stderr; 2 for usage errors.`,
+		flags: func(fs *flag.FlagSet) { new(connectConfig).define(fs) },
+		run:   runConnect,
+	})
+}
+
+type connectConfig struct {
+	timeout time.Duration
+	wait    time.Duration
+}
+
+func (c *connectConfig) define(fs *flag.FlagSet) {
+	fs.DurationVar(&c.timeout, "timeout", 10*time.Second, "bound on connecting and the handshake (0: none)")
+	fs.DurationVar(&c.wait, "wait", 5*time.Second, "after stdin ends, how long to wait for more data from the peer")
+}
+
+func runConnect(e *env, args []string) int {
+	cmd := commands["connect"]
+	var cfg connectConfig
+	opts := &ssl.Options{}
+	fs := newFlagSet(cmd.name)
+	cfg.define(fs)
+	bindOptionFlags(fs, opts)
+	pos, err := parseArgs(e, cmd, fs, args)
+	if err != nil {
+		return usageExit(err)
+	}
+	if len(pos) != 1 {
+		fmt.Fprintf(e.stderr, "gossl connect: want one HOST:PORT argument\nRun \"gossl help connect\" for usage.\n")
+		return 2
+	}
+	host, portStr, err := net.SplitHostPort(pos[0])
+	port, perr := strconv.Atoi(portStr)
+	if err != nil || perr != nil || port <= 0 || port > 65535 || host == "" {
+		fmt.Fprintf(e.stderr, "gossl connect: %q is not HOST:PORT\n", pos[0])
+		return 2
+	}
+	if opts.Logger == nil {
+		errw := &blockWriter{w: e.stderr}
+		opts.Logger = func(format string, args ...any) { errw.line(format, args...) }
+	}
+	s, err := ssl.ConnectContext(e.ctx, host, port, opts, cfg.timeout)
+	if err != nil {
+		return fail(e, cmd.name, err)
+	}
+	defer s.Close()
+	block, err := infoBlock(s)
+	if err != nil {
+		return fail(e, cmd.name, err)
+	}
+	io.WriteString(e.stderr, block+"\n")
+	if err := copyConn(e, s, cfg.wait); err != nil {
+		return fail(e, cmd.name, err)
+	}
+	return 0
+}
+
+// copyConn copies stdin to s and s to stdout, as "gossl help connect"
+// describes. It returns nil when the session ended normally.
+func copyConn(e *env, s *ssl.Socket, wait time.Duration) error {
+	var stdinDone atomic.Bool
+	go func() {
+		buf := make([]byte, 16<<10)
+		for {
+			n, err := e.stdin.Read(buf)
+			if n > 0 {
+				if s.Send(buf[:n]) != nil {
+					return // the reader below sees why
+				}
+			}
+			if err != nil {
+				stdinDone.Store(true)
+				s.SetReadDeadline(time.Now().Add(wait))
+				return
+			}
+		}
+	}()
+	go func() {
+		// A signal ends the session like the peer closing.
+		<-e.ctx.Done()
+		s.SetReadDeadline(time.Unix(1, 0))
+	}()
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := s.Read(buf)
+		if n > 0 {
+			if _, werr := e.stdout.Write(buf[:n]); werr != nil {
+				return werr
+			}
+			if stdinDone.Load() {
+				s.SetReadDeadline(time.Now().Add(wait))
+			}
+		}
+		if err != nil {
+			var ne net.Error
+			switch {
+			case errors.Is(err, io.EOF), errors.Is(err, ssl.ErrClosed):
+				return nil // the peer closed
+			case errors.As(err, &ne) && ne.Timeout():
+				return nil // --wait passed after stdin ended, or a signal
+			}
+			return err
+		}
+	}
+}
