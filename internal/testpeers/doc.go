@@ -24,6 +24,8 @@
 // output of each peer it started is logged.
 //
 // Files (certificates, keys, the Erlang peer script) are written once per
-// test binary into a directory under os.TempDir named gossl-testpeers-*. A
-// TestMain that calls [Main] (or [RemoveTemp] after m.Run) removes it.
+// test binary into a directory under os.TempDir named gossl-testpeers-PID-*.
+// A TestMain that calls [Main] (or [RemoveTemp] after m.Run) removes it;
+// otherwise the next test binary that uses this package removes it once PID
+// has exited.
 package testpeers

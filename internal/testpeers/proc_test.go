@@ -1,3 +1,5 @@
+//go:build unix
+
 package testpeers_test
 
 import (

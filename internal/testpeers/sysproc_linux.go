@@ -19,3 +19,8 @@ func signalGroup(p *os.Process, force bool) {
 	}
 	_ = syscall.Kill(-p.Pid, sig)
 }
+
+// processGone reports whether no process has the given PID.
+func processGone(pid int) bool {
+	return syscall.Kill(pid, 0) == syscall.ESRCH
+}

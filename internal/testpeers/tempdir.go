@@ -1,10 +1,18 @@
 package testpeers
 
 import (
+	"fmt"
 	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 )
+
+// tempPrefix starts the name of every directory this package creates; the
+// owning process's PID follows it.
+const tempPrefix = "gossl-testpeers-"
 
 var (
 	tempOnce sync.Once
@@ -13,11 +21,14 @@ var (
 )
 
 // sharedDir returns the per-test-binary directory that holds generated
-// files. It outlives individual tests; [RemoveTemp] deletes it.
+// files. It outlives individual tests; [RemoveTemp] deletes it. Creating it
+// also removes the directories of earlier test binaries that have exited
+// without calling RemoveTemp.
 func sharedDir(t testing.TB) string {
 	t.Helper()
 	tempOnce.Do(func() {
-		tempDir, tempErr = os.MkdirTemp("", "gossl-testpeers-*")
+		removeStale()
+		tempDir, tempErr = os.MkdirTemp("", fmt.Sprintf("%s%d-", tempPrefix, os.Getpid()))
 	})
 	if tempErr != nil {
 		t.Fatalf("testpeers: temp dir: %v", tempErr)
@@ -25,9 +36,27 @@ func sharedDir(t testing.TB) string {
 	return tempDir
 }
 
+// removeStale deletes directories named gossl-testpeers-PID-* in the temp
+// directory whose process PID no longer exists. A directory whose PID was
+// reused is kept, which is harmless.
+func removeStale() {
+	matches, _ := filepath.Glob(filepath.Join(os.TempDir(), tempPrefix+"*-*"))
+	for _, m := range matches {
+		pidStr, _, ok := strings.Cut(strings.TrimPrefix(filepath.Base(m), tempPrefix), "-")
+		pid, err := strconv.Atoi(pidStr)
+		if !ok || err != nil || pid == os.Getpid() {
+			continue
+		}
+		if processGone(pid) {
+			os.RemoveAll(m)
+		}
+	}
+}
+
 // RemoveTemp deletes the files this package wrote for the current test
 // binary (certificates, keys, scripts). Call it from TestMain after m.Run;
-// after it, no helper of this package may be used again.
+// after it, no helper of this package may be used again. Without it, the
+// files stay until a later test binary using this package starts.
 func RemoveTemp() {
 	if tempDir != "" {
 		os.RemoveAll(tempDir)
