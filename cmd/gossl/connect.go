@@ -75,10 +75,7 @@ func runConnect(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "gossl connect: %q is not HOST:PORT\n", pos[0])
 		return 2
 	}
-	if opts.Logger == nil {
-		errw := &blockWriter{w: e.stderr}
-		opts.Logger = func(format string, args ...any) { errw.line(format, args...) }
-	}
+	cliLogAlert(opts, &blockWriter{w: e.stderr})
 	s, err := ssl.ConnectContext(e.ctx, host, port, opts, cfg.timeout)
 	if err != nil {
 		return fail(e, cmd.name, err)

@@ -90,7 +90,7 @@ var optionFlags = []optionFlag{
 	{name: "padding_check", usage: "TLS 1.0: check the whole CBC padding (default true)", isBool: true, negatable: true, set: setBoolPtr(func(o *ssl.Options) **bool { return &o.PaddingCheck })},
 	{name: "beast_mitigation", arg: "one_n_minus_one|zero_n|disabled", usage: "TLS 1.0 CBC record splitting", set: setString(func(o *ssl.Options) *string { return &o.BeastMitigation })},
 	{name: "v2_hello_compatible", usage: "server: accept SSL 2.0 compatible hellos", isBool: true, set: setBool(func(o *ssl.Options) *bool { return &o.V2HelloCompatible })},
-	{name: "log_alert", usage: "log alerts on stderr (default true)", isBool: true, negatable: true, set: setBoolPtr(func(o *ssl.Options) **bool { return &o.LogAlert })},
+	{name: "log_alert", usage: "also log each alert on stderr as it is sent or received", isBool: true, negatable: true, set: setBoolPtr(func(o *ssl.Options) **bool { return &o.LogAlert })},
 	{name: "hibernate_after", arg: "MS", usage: "release buffers after this many idle milliseconds", set: setMillis(func(o *ssl.Options) *time.Duration { return &o.HibernateAfter })},
 	{name: "keep_secrets", usage: "keep the secrets for connection_information", isBool: true, set: setBool(func(o *ssl.Options) *bool { return &o.KeepSecrets })},
 
@@ -100,6 +100,19 @@ var optionFlags = []optionFlag{
 	{name: "mode", arg: "binary|list", usage: "data mode", set: setString(func(o *ssl.Options) *string { return &o.Mode })},
 	{name: "packet", arg: "raw|0|1|2|4|line|...", usage: "packet framing", set: setPacket},
 	{name: "header", arg: "N", usage: "bytes delivered as a list in list mode", set: setInt(func(o *ssl.Options) *int { return &o.Header })},
+}
+
+// cliLogAlert sends the library's alert log to stderr. Because serve and
+// connect already print every failure's sentence (which names the alert),
+// log_alert defaults to false here; --log-alert adds the log, which also
+// shows warnings and alerts after the handshake.
+func cliLogAlert(opts *ssl.Options, stderr *blockWriter) {
+	if opts.LogAlert == nil {
+		opts.LogAlert = ssl.Bool(false)
+	}
+	if opts.Logger == nil {
+		opts.Logger = func(format string, args ...any) { stderr.line("log_alert: "+format, args...) }
+	}
 }
 
 // flagName turns an Erlang option name into its flag name.

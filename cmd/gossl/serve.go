@@ -137,9 +137,7 @@ func (srv *server) prepare(opts *ssl.Options) error {
 			}
 		}
 	}
-	if opts.Logger == nil {
-		opts.Logger = func(format string, args ...any) { srv.errw.line(format, args...) }
-	}
+	cliLogAlert(opts, srv.errw)
 	return nil
 }
 
