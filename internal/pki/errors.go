@@ -1,7 +1,3 @@
-// Package pki loads certificates and private keys (PEM, DER, encrypted
-// PKCS#8), caches PEM files, validates certification paths (RFC 5280,
-// Section 6) with Erlang/OTP's per-certificate events, and checks host names
-// (RFC 6125) the way public_key:pkix_verify_hostname/2 does.
 package pki
 
 import (

@@ -11,17 +11,47 @@ import (
 	"strings"
 )
 
-// namesMatch compares two DER Names: byte equality, else the RFC 5280,
+// nameCache memoises canonical names for one VerifyChain call (a nil
+// *nameCache computes every time).
+type nameCache struct {
+	m map[string]canonEntry
+}
+
+type canonEntry struct {
+	key string
+	ok  bool
+}
+
+func (nc *nameCache) canon(der []byte) (string, bool) {
+	if nc == nil {
+		return canonicalName(der)
+	}
+	if e, ok := nc.m[string(der)]; ok {
+		return e.key, e.ok
+	}
+	k, ok := canonicalName(der)
+	if nc.m == nil {
+		nc.m = make(map[string]canonEntry, 8)
+	}
+	nc.m[string(der)] = canonEntry{k, ok}
+	return k, ok
+}
+
+// match compares two DER Names: byte equality, else the RFC 5280,
 // Section 7.1 comparison (attribute by attribute, string values compared
 // case-insensitively with insignificant white space removed).
-func namesMatch(a, b []byte) bool {
+func (nc *nameCache) match(a, b []byte) bool {
 	if bytes.Equal(a, b) {
 		return true
 	}
-	ka, ok1 := canonicalName(a)
-	kb, ok2 := canonicalName(b)
+	ka, ok1 := nc.canon(a)
+	kb, ok2 := nc.canon(b)
 	return ok1 && ok2 && ka == kb
 }
+
+// selfIssued reports whether issuer and subject are the same name
+// (RFC 5280, Section 6.1: "self-issued").
+func (nc *nameCache) selfIssued(c *x509.Certificate) bool { return nc.match(c.RawIssuer, c.RawSubject) }
 
 // canonicalName returns a string that is equal for two Names that RFC 5280,
 // Section 7.1 (after RFC 4518's simplified preparation) calls equal.
@@ -55,10 +85,6 @@ func canonicalName(der []byte) (string, bool) {
 	}
 	return sb.String(), true
 }
-
-// selfIssued reports whether issuer and subject are the same name
-// (RFC 5280, Section 6.1: "self-issued").
-func selfIssued(c *x509.Certificate) bool { return namesMatch(c.RawIssuer, c.RawSubject) }
 
 // keyIDsCompatible reports whether parent may be child's issuer judging by
 // the key identifiers (RFC 5280, Sections 4.2.1.1 and 4.2.1.2): they must

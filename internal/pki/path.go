@@ -202,7 +202,7 @@ func (b *builder) seen(der []byte) bool {
 
 func (b *builder) trusted(c *x509.Certificate) *x509.Certificate {
 	for _, s := range b.stores {
-		if r := s.trusted(c); r != nil {
+		if r := s.trusted(c, &b.v.names); r != nil {
 			return r
 		}
 	}
@@ -228,12 +228,12 @@ func (b *builder) extend(path []*x509.Certificate) {
 	// A self-signed certificate ends the search: only the trust store
 	// could vouch for it, and trusted certificates were replaced by their
 	// anchor before being added to the path.
-	if selfIssued(last) && b.v.sigOK(last, last) {
+	if b.v.names.selfIssued(last) && b.v.sigOK(last, last) {
 		b.noteDeadEnd(path)
 		return
 	}
 	for _, s := range b.stores {
-		for _, r := range s.bySubject(last.RawIssuer) {
+		for _, r := range s.bySubject(last.RawIssuer, &b.v.names) {
 			if keyIDsCompatible(last, r) {
 				b.found = append(b.found, candidate{certs: path, anchor: r})
 				progressed = true
@@ -241,7 +241,7 @@ func (b *builder) extend(path []*x509.Certificate) {
 		}
 	}
 	for _, p := range b.pool {
-		if inPath(path, p) || !namesMatch(last.RawIssuer, p.RawSubject) || !keyIDsCompatible(last, p) {
+		if inPath(path, p) || !b.v.names.match(last.RawIssuer, p.RawSubject) || !keyIDsCompatible(last, p) {
 			continue
 		}
 		progressed = true
@@ -291,7 +291,7 @@ func (b *builder) untrustedCandidate(peer *x509.Certificate) *candidate {
 		path = []*x509.Certificate{peer}
 	}
 	reason := ReasonUnknownCA
-	if len(path) == 1 && selfIssued(peer) && b.v.sigOK(peer, peer) {
+	if len(path) == 1 && b.v.names.selfIssued(peer) && b.v.sigOK(peer, peer) {
 		reason = ReasonSelfSignedPeer
 	}
 	return &candidate{certs: path, anchor: path[len(path)-1], untrusted: reason}

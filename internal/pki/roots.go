@@ -47,14 +47,14 @@ func (s *TrustStore) Certificates() []*x509.Certificate { return s.certs }
 func (s *TrustStore) Len() int { return len(s.certs) }
 
 // bySubject returns the anchors whose subject is name.
-func (s *TrustStore) bySubject(name []byte) []*x509.Certificate {
+func (s *TrustStore) bySubject(name []byte, nc *nameCache) []*x509.Certificate {
 	if s == nil {
 		return nil
 	}
 	if l := s.byRaw[string(name)]; l != nil {
 		return l
 	}
-	if k, ok := canonicalName(name); ok {
+	if k, ok := nc.canon(name); ok {
 		return s.byCanon[k]
 	}
 	return nil
@@ -62,8 +62,8 @@ func (s *TrustStore) bySubject(name []byte) []*x509.Certificate {
 
 // trusted returns the anchor that is c itself (same subject and same public
 // key), or nil.
-func (s *TrustStore) trusted(c *x509.Certificate) *x509.Certificate {
-	for _, r := range s.bySubject(c.RawSubject) {
+func (s *TrustStore) trusted(c *x509.Certificate, nc *nameCache) *x509.Certificate {
+	for _, r := range s.bySubject(c.RawSubject, nc) {
 		if bytes.Equal(r.RawSubjectPublicKeyInfo, c.RawSubjectPublicKeyInfo) {
 			return r
 		}

@@ -10,9 +10,10 @@ import (
 // validator runs RFC 5280, Section 6.1 over candidate paths for one
 // VerifyChain call; it caches signature checks across candidates.
 type validator struct {
-	opts *VerifyOptions
-	now  time.Time
-	sigs map[[2]*x509.Certificate]error
+	opts  *VerifyOptions
+	now   time.Time
+	sigs  map[[2]*x509.Certificate]error
+	names nameCache
 }
 
 func newValidator(opts *VerifyOptions) *validator {
@@ -182,7 +183,7 @@ func (v *validator) validate(c *candidate, fun VerifyFun) error {
 			}
 		}
 		// (l) non-self-issued intermediates count against max_path_length.
-		if !selfIssued(cert) {
+		if !v.names.selfIssued(cert) {
 			if maxPath <= 0 {
 				if err := r.bad(cert, ReasonMaxPathLengthReached, "too many intermediate certificates"); err != nil {
 					return err
@@ -276,13 +277,13 @@ func (v *validator) checkCommon(r *run, working, cert *x509.Certificate, constra
 	}
 	// (a)(3) revocation: CRLs are checked by the caller through a VerifyFun.
 	// (a)(4) the issuer name.
-	if !namesMatch(cert.RawIssuer, working.RawSubject) {
+	if !v.names.match(cert.RawIssuer, working.RawSubject) {
 		if err := r.bad(cert, ReasonInvalidIssuer, "issuer name does not match the issuer's subject"); err != nil {
 			return err
 		}
 	}
 	// (b), (c) name constraints; skipped for self-issued intermediates.
-	if isPeer || !selfIssued(cert) {
+	if isPeer || !v.names.selfIssued(cert) {
 		for _, ca := range constraints {
 			if bad := checkNameConstraints(ca, cert); bad != "" {
 				if err := r.bad(cert, ReasonNameNotPermitted, bad+" is outside the name constraints of "+ca.Subject.String()); err != nil {
