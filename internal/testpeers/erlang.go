@@ -51,7 +51,9 @@ func ErlangScript(t testing.TB) string {
 //
 // {active,false}, {buffer,262144} and binary mode are added unless optsTerm
 // sets them (Erlang's default receive buffer is tiny, about 1.5 KB). Strings
-// in the term are Erlang strings: quote file names with %q.
+// in the term are Erlang strings: quote file names with %q. With
+// {protocol,dtls} the server speaks DTLS (1.2 by default) on a UDP port,
+// and the HANDSHAKE line names dtlsv1.2.
 //
 //	ErlangServer(t, fmt.Sprintf(`[{versions,['tlsv1.2']},{certfile,%q},{keyfile,%q},
 //		{ciphers,[#{key_exchange=>ecdhe_rsa,cipher=>aes_128_gcm,mac=>aead,prf=>sha256}]}]`,
@@ -94,7 +96,8 @@ func ErlangServer(t testing.TB, optsTerm string) (p *Proc, addr string) {
 //		{server_name_indication,"localhost"},{versions,['tlsv1.3']}]`, pki.CAFile), "hello")
 //
 // Pass {verify,verify_none} to skip verification silently. A client
-// certificate is {certfile,F},{keyfile,K}.
+// certificate is {certfile,F},{keyfile,K}; {protocol,dtls} makes it a DTLS
+// client (addr is then a UDP port).
 func ErlangClient(t testing.TB, addr, optsTerm, payload string) *Proc {
 	t.Helper()
 	Require(t, "escript")

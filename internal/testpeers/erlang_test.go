@@ -113,3 +113,27 @@ func TestErlangClient(t *testing.T) {
 		})
 	}
 }
+
+// TestErlangDTLS: Erlang/OTP ssl DTLS 1.2 server, openssl s_client. DTLS
+// tests follow the same pattern as TLS ones, on a UDP port.
+func TestErlangDTLS(t *testing.T) {
+	t.Parallel()
+	pki := testpeers.NewPKI(t)
+	srv, addr := testpeers.ErlangServer(t, fmt.Sprintf(`[{protocol,dtls},{certfile,%q},{keyfile,%q}]`,
+		pki.CertFile("ecdsa"), pki.KeyFile("ecdsa")))
+	c := testpeers.OpenSSLClient(t, addr, "-dtls1_2", "-CAfile", pki.CAFile, "-verify_return_error")
+	if _, err := c.Stdin.Write([]byte("over udp\n")); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.WaitFor("over udp\n", 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	proto, _, err := testpeers.ErlangHandshake(srv, 10*time.Second)
+	if err != nil || proto != "dtlsv1.2" {
+		t.Fatalf("Erlang: %s, %v", proto, err)
+	}
+	c.Stdin.Close()
+	if err := c.Wait(10 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+}

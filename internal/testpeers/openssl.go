@@ -29,8 +29,10 @@ const bindRetries = 3
 //
 // Without -www, -WWW or -rev, s_server prints what it receives to stdout
 // and sends what is written to its Stdin. -rev makes it an echo server that
-// sends each line back reversed; -www answers "GET /" with a page that names
-// the protocol and cipher ("New, TLSv1.2, Cipher is ...").
+// sends each line back reversed (TLS only: s_server refuses -rev with DTLS);
+// -www answers "GET /" with a page that names the protocol and cipher ("New,
+// TLSv1.2, Cipher is ..."). Do not close Stdin: s_server quits on EOF (at
+// once in DTLS mode).
 //
 // Recipes:
 //

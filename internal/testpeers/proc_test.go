@@ -43,6 +43,7 @@ func TestProcOutput(t *testing.T) {
 // TestProcStop checks that Stop ends the whole process group, a program
 // that ignores SIGTERM included, and that waits are bounded.
 func TestProcStop(t *testing.T) {
+	t.Parallel()
 	testpeers.Require(t, "sh")
 	p := testpeers.Start(t, "sh", "-c", `trap "" TERM; sleep 60 & echo CHILD $!; wait`)
 	line, err := p.WaitLine("CHILD ", 5*time.Second)

@@ -21,6 +21,7 @@
 %% {active,false}, {buffer,262144} and binary mode are added unless given;
 %% the server also gets {ip,{127,0,0,1}} and {reuseaddr,true}.
 %% With {handshake,hello}, the handshake is continued with no new options.
+%% With {protocol,dtls}, both roles speak DTLS over UDP.
 %% Protocol is as in ssl:connection_information/2 ('tlsv1.3'), Suite is the
 %% RFC name from ssl:suite_to_str/1 (TLS_AES_128_GCM_SHA256). Reasons are
 %% printed with ~0p on one line, e.g. {tls_alert,{handshake_failure,"..."}}.
