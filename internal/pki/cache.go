@@ -1,6 +1,7 @@
 package pki
 
 import (
+	"crypto/x509"
 	"fmt"
 	"os"
 	"sync"
@@ -28,6 +29,10 @@ type pemEntry struct {
 	size  int64
 	data  []byte
 	certs [][]byte // CERTIFICATE blocks, in file order
+
+	storeOnce sync.Once // parsed and indexed on first LoadTrustStoreFile
+	store     *TrustStore
+	storeErr  error
 }
 
 var defaultCache pemCache
@@ -85,6 +90,34 @@ func LoadCertificatesFile(path string) ([][]byte, error) {
 		return nil, fmt.Errorf("%w (file %s)", ErrNoCertificates, path)
 	}
 	return append([][]byte(nil), e.certs...), nil
+}
+
+// LoadTrustStoreFile returns the certificates of a PEM file (Erlang's
+// cacertfile) parsed and indexed as trust anchors. The store is built once
+// per version of the file and shared, so handshakes that name the same
+// cacertfile neither parse nor index it again.
+func LoadTrustStoreFile(path string) (*TrustStore, error) {
+	e, err := defaultCache.load(path)
+	if err != nil {
+		return nil, err
+	}
+	e.storeOnce.Do(func() {
+		if len(e.certs) == 0 {
+			e.storeErr = fmt.Errorf("%w (file %s)", ErrNoCertificates, path)
+			return
+		}
+		certs := make([]*x509.Certificate, 0, len(e.certs))
+		for i, d := range e.certs {
+			c, err := x509.ParseCertificate(d)
+			if err != nil {
+				e.storeErr = fmt.Errorf("pki: certificate %d of %s: %w", i+1, path, err)
+				return
+			}
+			certs = append(certs, c)
+		}
+		e.store = NewTrustStore(certs)
+	})
+	return e.store, e.storeErr
 }
 
 // LoadPEMFile returns the raw contents of a PEM file through the PEM cache

@@ -158,3 +158,25 @@ func BenchmarkLoadCertificatesFileCached(b *testing.B) {
 		}
 	})
 }
+
+func TestLoadTrustStoreFile(t *testing.T) {
+	dir := t.TempDir()
+	c := newChain(t, algECDSA)
+	path := filepath.Join(dir, "ca.pem")
+	os.WriteFile(path, append(pemOf(pemCertificate, c.root.der, nil), pemOf(pemCertificate, c.inter.der, nil)...), 0o600)
+	s1, err := LoadTrustStoreFile(path)
+	if err != nil || s1.Len() != 2 {
+		t.Fatal(err)
+	}
+	s2, _ := LoadTrustStoreFile(path)
+	if s1 != s2 {
+		t.Fatal("store rebuilt for an unchanged file")
+	}
+	if _, err := VerifyChain(ders(c.leaf, c.inter), &VerifyOptions{Store: s1, Depth: 10}); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(path, []byte("-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n"), 0o600)
+	if _, err := LoadTrustStoreFile(path); err == nil {
+		t.Fatal("bad certificate accepted")
+	}
+}
