@@ -235,3 +235,16 @@ func TestDemo(t *testing.T) {
 	}
 	t.Logf("demo took %v", time.Since(start))
 }
+
+// TestDemoInProcess runs the demo through run, so that the race detector
+// sees the command's own goroutines.
+func TestDemoInProcess(t *testing.T) {
+	var out, errb syncBuffer
+	e := &env{ctx: context.Background(), stdin: strings.NewReader(""), stdout: &out, stderr: &errb}
+	if code := run(e, []string{"demo"}); code != 0 {
+		t.Fatalf("demo: exit %d\n%s", code, errb.String())
+	}
+	if !strings.Contains(out.String(), "protocol: tlsv1.1\n") {
+		t.Errorf("demo output:\n%s", out.String())
+	}
+}

@@ -59,7 +59,7 @@ type serveConfig struct {
 }
 
 func (c *serveConfig) define(fs *flag.FlagSet) {
-	fs.StringVar(&c.host, "host", "127.0.0.1", "address or name to listen on (\"\" for all)")
+	fs.StringVar(&c.host, "host", "127.0.0.1", "address or name to listen on, \"\" for all (--ip overrides it)")
 	fs.IntVar(&c.port, "port", 4433, "port to listen on, 0 for any")
 	fs.BoolVar(&c.once, "once", false, "serve one connection, then exit")
 	fs.BoolVar(&c.echo, "echo", false, "echo application data (the default)")
@@ -188,12 +188,15 @@ func (srv *server) track(s *ssl.Socket, add bool) {
 	}
 }
 
-// closeAll closes every open connection, for a clean stop on a signal.
+// closeAll closes every open connection (with close_notify), for a clean
+// stop on a signal. The deadline first unblocks a Send stuck on a client
+// that does not read, so that the close_notify can be written.
 func (srv *server) closeAll() {
 	srv.mu.Lock()
 	defer srv.mu.Unlock()
 	for s := range srv.conns {
-		s.Close()
+		s.SetDeadline(time.Now().Add(time.Second))
+		go s.Close()
 	}
 }
 

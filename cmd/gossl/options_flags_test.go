@@ -1,0 +1,126 @@
+package main
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	ssl "github.com/gossl/ssl"
+)
+
+// noFlagFields are the Options fields without a flag: their values are
+// functions, maps, DER blobs, Go objects, or custom transports.
+var noFlagFields = map[string]bool{
+	"Cert": true, "Key": true, "KeyDER": true, "CACerts": true, "DH": true,
+	"VerifyFun": true, "PartialChain": true, "CustomizeHostnameCheck": true,
+	"ReuseSession": true, "SNIHosts": true, "SNIFun": true, "UserLookupFun": true,
+	"CbInfo": true, "Rand": true, "Time": true, "Logger": true,
+}
+
+// sampleValue is a value each flag accepts.
+func sampleValue(f optionFlag) string {
+	switch {
+	case f.isBool:
+		return "true"
+	case f.arg == "N" || f.arg == "MS":
+		return "3"
+	case f.name == "ip":
+		return "127.0.0.1"
+	case f.name == "srp_identity":
+		return "user:secret"
+	}
+	return "a,b"
+}
+
+// TestEveryOptionHasAFlag sets each flag on a fresh Options and checks
+// which field changed: every scalar or list field of ssl.Options must be
+// reached by exactly one flag, so no option is out of reach of the
+// command line. A new Options field needs a row in optionFlags (or, if it
+// cannot be a flag, in noFlagFields).
+func TestEveryOptionHasAFlag(t *testing.T) {
+	covered := map[string]string{}
+	for _, f := range optionFlags {
+		var o ssl.Options
+		fs := newFlagSet("test")
+		bindOptionFlags(fs, &o)
+		if err := fs.Parse([]string{"--" + flagName(f.name) + "=" + sampleValue(f)}); err != nil {
+			t.Errorf("--%s: %v", flagName(f.name), err)
+			continue
+		}
+		v := reflect.ValueOf(o)
+		var changed []string
+		for i := 0; i < v.NumField(); i++ {
+			if !v.Field(i).IsZero() {
+				changed = append(changed, v.Type().Field(i).Name)
+			}
+		}
+		if len(changed) != 1 {
+			t.Errorf("--%s changed fields %v, want exactly one", flagName(f.name), changed)
+			continue
+		}
+		if prev, dup := covered[changed[0]]; dup {
+			t.Errorf("--%s and --%s both set %s", prev, flagName(f.name), changed[0])
+		}
+		covered[changed[0]] = flagName(f.name)
+	}
+	typ := reflect.TypeOf(ssl.Options{})
+	for i := 0; i < typ.NumField(); i++ {
+		name := typ.Field(i).Name
+		if covered[name] == "" && !noFlagFields[name] {
+			t.Errorf("ssl.Options.%s has no flag: add it to optionFlags", name)
+		}
+	}
+}
+
+// TestOptionFlagValues checks the parsing of each kind of value.
+func TestOptionFlagValues(t *testing.T) {
+	var o ssl.Options
+	fs := newFlagSet("test")
+	bindOptionFlags(fs, &o)
+	args := []string{
+		"--versions", "tlsv1.2, tlsv1.1", "--ciphers", "ECDHE-RSA-AES128-SHA:TLS_RSA_WITH_AES_128_GCM_SHA256,AES256-SHA",
+		"--no-secure-renegotiate", "--fail-if-no-peer-cert", "--depth", "0", "--fallback",
+		"--hibernate-after", "1500", "--active", "once", "--packet", "4", "--log-alert=false", "--eccs", "",
+	}
+	if err := fs.Parse(args); err != nil {
+		t.Fatal(err)
+	}
+	want := ssl.Options{
+		Versions:          []ssl.Version{ssl.TLSv1_2, ssl.TLSv1_1},
+		Ciphers:           []string{"ECDHE-RSA-AES128-SHA", "TLS_RSA_WITH_AES_128_GCM_SHA256", "AES256-SHA"},
+		SecureRenegotiate: ssl.Bool(false),
+		FailIfNoPeerCert:  ssl.Bool(true),
+		Depth:             ssl.Int(0),
+		Fallback:          true,
+		HibernateAfter:    1500 * time.Millisecond,
+		Active:            "once",
+		Packet:            4,
+		LogAlert:          ssl.Bool(false),
+		Eccs:              []string{},
+	}
+	if !reflect.DeepEqual(o, want) {
+		t.Errorf("parsed %+v\nwant   %+v", o, want)
+	}
+}
+
+// TestOptionFlagRefused checks that a value the field cannot hold is an
+// *ssl.OptionError naming the Erlang option.
+func TestOptionFlagRefused(t *testing.T) {
+	for _, arg := range []string{"--depth=x", "--max-handshake-size=big", "--ip=nowhere", "--srp-identity=nocolon",
+		"--fallback=maybe", "--no-reuse-sessions=perhaps"} {
+		var o ssl.Options
+		fs := newFlagSet("test")
+		bindOptionFlags(fs, &o)
+		if fs.Parse([]string{arg}) == nil {
+			t.Errorf("%s: accepted", arg)
+			continue
+		}
+		oe, ok := optionError(fs).(*ssl.OptionError)
+		name := strings.ReplaceAll(strings.TrimPrefix(strings.SplitN(arg, "=", 2)[0], "--"), "-", "_")
+		name = strings.TrimPrefix(name, "no_")
+		if !ok || oe.Name != name {
+			t.Errorf("%s: error %v, want an OptionError for %s", arg, optionError(fs), name)
+		}
+	}
+}
