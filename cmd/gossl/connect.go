@@ -50,8 +50,8 @@ type connectConfig struct {
 }
 
 func (c *connectConfig) define(fs *flag.FlagSet) {
-	fs.DurationVar(&c.timeout, "timeout", 10*time.Second, "bound on connecting and the handshake (0: none)")
-	fs.DurationVar(&c.wait, "wait", 5*time.Second, "after stdin ends, how long to wait for more data from the peer")
+	fs.DurationVar(&c.timeout, "timeout", 10*time.Second, "`DURATION` bound on connecting and the handshake (0: none)")
+	fs.DurationVar(&c.wait, "wait", 5*time.Second, "after stdin ends, the `DURATION` to wait for more data from the peer")
 }
 
 func runConnect(e *env, args []string) int {

@@ -195,6 +195,8 @@ OpenSSL's ':'), and a later flag replaces an earlier one. Booleans take no
 value (--name=false works too); --no-NAME sets false where the default is
 true. Values go to the library unchanged: an unknown value, or an option
 gossl does not implement yet, fails with the library's sentence (exit 1).
+log_alert defaults to false here: serve and connect print every failure's
+sentence themselves.
 
 `)
 	for _, f := range optionFlags {

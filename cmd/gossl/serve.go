@@ -59,14 +59,14 @@ type serveConfig struct {
 }
 
 func (c *serveConfig) define(fs *flag.FlagSet) {
-	fs.StringVar(&c.host, "host", "127.0.0.1", "address or name to listen on, \"\" for all (--ip overrides it)")
-	fs.IntVar(&c.port, "port", 4433, "port to listen on, 0 for any")
+	fs.StringVar(&c.host, "host", "127.0.0.1", "`ADDRESS` or name to listen on, \"\" for all (--ip overrides it)")
+	fs.IntVar(&c.port, "port", 4433, "`PORT` to listen on, 0 for any")
 	fs.BoolVar(&c.once, "once", false, "serve one connection, then exit")
 	fs.BoolVar(&c.echo, "echo", false, "echo application data (the default)")
 	fs.BoolVar(&c.www, "www", false, "answer with an HTTP/1.0 page listing the connection information")
-	fs.StringVar(&c.keyType, "key-type", "ecdsa", "key of the ephemeral certificate: ecdsa or rsa")
+	fs.StringVar(&c.keyType, "key-type", "ecdsa", "key of the ephemeral certificate: `ecdsa|rsa`")
 	fs.StringVar(&c.certOut, "cert-out", "", "write the ephemeral certificate as PEM to `FILE`")
-	fs.DurationVar(&c.hsTimeout, "handshake-timeout", 30*time.Second, "give up a handshake after this long (0: never)")
+	fs.DurationVar(&c.hsTimeout, "handshake-timeout", 30*time.Second, "give up a handshake after this `DURATION` (0: never)")
 }
 
 // server is a running gossl serve.
