@@ -3,6 +3,7 @@ package ssl
 import (
 	"crypto/rand"
 	"crypto/x509"
+	"log"
 	"net"
 	"strings"
 	"time"
@@ -170,6 +171,9 @@ func (o *Options) compile(r role, host string) (*resolved, error) {
 	}
 	res := &resolved{role: r, hs: cfg, beastMitigation: o.BeastMitigation, logger: o.Logger, sni: o.ServerNameIndication}
 	res.logAlert = o.LogAlert == nil || *o.LogAlert
+	if res.logger == nil {
+		res.logger = log.Printf
+	}
 	return res, nil
 }
 
@@ -221,8 +225,12 @@ func resolveCiphers(names []string, versions []uint16) ([]*suites.Suite, error) 
 		return d, nil
 	}
 	var out []*suites.Suite
+	var split []string
 	for _, n := range names {
-		s := suites.ByName(n)
+		split = append(split, strings.FieldsFunc(n, func(r rune) bool { return r == ':' || r == ',' })...)
+	}
+	for _, n := range split {
+		s := suites.ByName(strings.TrimSpace(n))
 		if s == nil {
 			return nil, badOption("ciphers", n, "unknown or unsupported cipher suite")
 		}

@@ -38,6 +38,9 @@ func ConnectContext(ctx context.Context, host string, port int, opts *Options, t
 		defer cancel()
 	}
 	var d net.Dialer
+	if opts != nil && opts.IP != nil {
+		d.LocalAddr = &net.TCPAddr{IP: opts.IP}
+	}
 	conn, err := d.DialContext(ctx, "tcp", net.JoinHostPort(host, strconv.Itoa(port)))
 	if err != nil {
 		if isTimeout(err) || errors.Is(err, context.DeadlineExceeded) {

@@ -173,7 +173,8 @@ type Options struct {
 	// V2HelloCompatible is {v2_hello_compatible, true}. Planned.
 	V2HelloCompatible bool
 	// LogAlert is {log_alert, Bool}: nil means true. Alerts are logged
-	// through Logger.
+	// through Logger (the standard log package when nil), as Erlang's
+	// ssl logs them.
 	LogAlert *bool
 	// HibernateAfter is {hibernate_after, Ms}. Planned.
 	HibernateAfter time.Duration
@@ -182,7 +183,8 @@ type Options struct {
 
 	// ---- Socket options (gen_tcp / inet) ----
 
-	// IP is {ip, Address}: the address Listen binds; nil means all.
+	// IP is {ip, Address}: the local address Listen binds, or Connect
+	// binds before dialing; nil means any.
 	IP net.IP
 	// Active, Mode, Packet and Header are socket options. Planned: gossl
 	// sockets are passive binary sockets for now (Recv and Read).
@@ -200,7 +202,8 @@ type Options struct {
 	// Time returns the current time for certificate checks; nil means
 	// time.Now.
 	Time func() time.Time
-	// Logger receives alert reports when LogAlert is on; nil means none.
+	// Logger receives alert reports when LogAlert is on; nil means
+	// log.Printf.
 	Logger func(format string, args ...any)
 }
 

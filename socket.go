@@ -348,7 +348,11 @@ func (s *Socket) Close() error {
 	if s.closed.Swap(true) {
 		return nil
 	}
-	if s.hsDone.Load() && s.hsErr == nil {
+	// A writer blocked on a peer that does not read holds the write
+	// lock; close_notify cannot be sent in the middle of its record, so
+	// close the transport at once, which also unblocks that writer.
+	if s.hsDone.Load() && s.hsErr == nil && s.out.TryLock() {
+		s.out.Unlock()
 		s.sendCloseNotify()
 	}
 	s.conn.Close()

@@ -125,6 +125,9 @@ func (s *Server) handleClientHello(msg []byte) ([]Action, error) {
 		return nil, alert.New(alert.HandshakeFailure, "non-empty renegotiation_info in the initial handshake")
 	}
 	secure := ch.SecureRenegotiationValid || containsU16(ch.CipherSuites, wire.SCSVRenegotiation)
+	if !secure && cfg.SecureRenegotiate {
+		return nil, alert.New(alert.HandshakeFailure, "client does not support secure renegotiation (RFC 5746) and secure_renegotiate is true")
+	}
 	s.info.SecureRenegotiation = secure
 	s.info.ServerName = ch.ServerName
 	s.clientRandom = ch.Random
@@ -248,7 +251,13 @@ func (s *Server) chooseVersion(ch *wire.ClientHello) error {
 		clientMax = wire.VersionTLS12
 	}
 	for _, v := range s.cfg.Versions {
-		if v <= clientMax {
+		// A client that lists its versions (RFC 8446, 4.2.1) is taken at
+		// its word, so a TLS 1.3-only client gets protocol_version
+		// rather than a suite mismatch.
+		if ch.SupportedVersions != nil && !containsU16(ch.SupportedVersions, v) {
+			continue
+		}
+		if v <= clientMax || ch.SupportedVersions != nil {
 			s.version = v
 			break
 		}
