@@ -294,11 +294,24 @@ func (s *Socket) sendFatal(e *alert.Error) error {
 		s.out.err = ErrClosed
 	}
 	s.out.Unlock()
-	s.conn.Close()
+	s.closeAfterAlert()
 	a := &Alert{Level: "fatal", Description: e.Desc.String(), Code: uint8(e.Desc), Role: s.role.String(),
 		State: s.state(), Reason: e.Reason, Err: e.Err}
 	s.logAlert(a)
 	return a
+}
+
+// closeAfterAlert closes the transport so that the fatal alert just sent
+// reaches the peer: closing a TCP socket with unread input makes the
+// kernel send a reset, which can destroy the alert before the peer reads
+// it. So the write side is shut first and input already on its way is
+// drained for a moment (bounded in time and size).
+func (s *Socket) closeAfterAlert() {
+	if tc, ok := s.conn.(interface{ CloseWrite() error }); ok && tc.CloseWrite() == nil {
+		s.conn.SetReadDeadline(time.Now().Add(50 * time.Millisecond))
+		io.CopyN(io.Discard, s.conn, 1<<16)
+	}
+	s.conn.Close()
 }
 
 func (s *Socket) sendWarning(d alert.Description) {
