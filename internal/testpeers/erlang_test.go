@@ -137,3 +137,23 @@ func TestErlangDTLS(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestErlangServerRefuses shows a failing handshake: the Erlang server
+// allows only TLS 1.3, the crypto/tls client only TLS 1.2. Erlang's reason
+// names the alert as gossl must.
+func TestErlangServerRefuses(t *testing.T) {
+	t.Parallel()
+	pki := testpeers.NewPKI(t)
+	srv, addr := testpeers.ErlangServer(t, fmt.Sprintf(`[{versions,['tlsv1.3']},{certfile,%q},{keyfile,%q}]`,
+		pki.CertFile("ecdsa"), pki.KeyFile("ecdsa")))
+	_, client := testpeers.TLSConfigs(pki)
+	client.MaxVersion = tls.VersionTLS12
+	if c, err := tls.Dial("tcp", addr, client); err == nil {
+		c.Close()
+		t.Fatal("handshake succeeded")
+	}
+	_, _, err := testpeers.ErlangHandshake(srv, 10*time.Second)
+	if err == nil || !strings.Contains(err.Error(), "{tls_alert,{protocol_version,") {
+		t.Fatalf("Erlang reason: %v", err)
+	}
+}
