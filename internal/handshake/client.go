@@ -254,25 +254,15 @@ func (c *Client) handleCertificate(msg []byte) error {
 	if len(cm.Entries) == 0 {
 		return alert.New(alert.DecodeError, "server sent no certificate")
 	}
-	chain := make([][]byte, len(cm.Entries))
-	certs := make([]*x509.Certificate, 0, len(cm.Entries))
-	for i, e := range cm.Entries {
-		chain[i] = e.Data
-		cert, err := x509.ParseCertificate(e.Data)
-		if err != nil {
-			return alert.New(alert.BadCertificate, "unparsable server certificate")
-		}
-		certs = append(certs, cert)
+	certs, err := parseChain(&cm)
+	if err != nil {
+		return err
 	}
 	c.info.PeerCertificates = certs
 	if c.cfg.Verify {
-		opts := c.cfg.VerifyOptions
-		opts.Hostname = c.cfg.VerifyHostname
-		opts.Purpose = pki.ServerAuth
-		opts.Now = c.cfg.Now()
-		path, err := pki.VerifyChain(chain, &opts)
+		path, err := c.verifyPeer(&cm, pki.ServerAuth, c.cfg.VerifyHostname)
 		if err != nil {
-			return certError(err)
+			return err
 		}
 		c.info.VerifiedChain = path
 	}

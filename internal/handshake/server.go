@@ -397,23 +397,13 @@ func (s *Server) handleCertificate(msg []byte) error {
 		}
 		return nil
 	}
-	chain := make([][]byte, len(cm.Entries))
-	var certs []*x509.Certificate
-	for i, e := range cm.Entries {
-		chain[i] = e.Data
-		cert, err := x509.ParseCertificate(e.Data)
-		if err != nil {
-			return alert.New(alert.BadCertificate, "unparsable client certificate")
-		}
-		certs = append(certs, cert)
-	}
-	opts := s.cfg.VerifyOptions
-	opts.Purpose = pki.ClientAuth
-	opts.Now = s.cfg.Now()
-	opts.Hostname = ""
-	path, err := pki.VerifyChain(chain, &opts)
+	certs, err := parseChain(&cm)
 	if err != nil {
-		return certError(err)
+		return err
+	}
+	path, err := s.verifyPeer(&cm, pki.ClientAuth, "")
+	if err != nil {
+		return err
 	}
 	s.info.PeerCertificates = certs
 	s.info.VerifiedChain = path

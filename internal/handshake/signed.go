@@ -1,6 +1,7 @@
 package handshake
 
 import (
+	"crypto/x509"
 	"errors"
 
 	"golang.org/x/crypto/cryptobyte"
@@ -23,6 +24,37 @@ func parseDigitallySigned(b []byte, version uint16) (scheme uint16, sig []byte, 
 		return 0, nil, alert.New(alert.DecodeError, "malformed signature")
 	}
 	return scheme, v, nil
+}
+
+// parseChain parses the certificates of a Certificate message.
+func parseChain(cm *wire.Certificate) ([]*x509.Certificate, error) {
+	certs := make([]*x509.Certificate, 0, len(cm.Entries))
+	for _, e := range cm.Entries {
+		cert, err := x509.ParseCertificate(e.Data)
+		if err != nil {
+			return nil, alert.New(alert.BadCertificate, "unparsable peer certificate")
+		}
+		certs = append(certs, cert)
+	}
+	return certs, nil
+}
+
+// verifyPeer validates the peer's chain for purpose, checking hostname
+// when it is not empty.
+func (s *session) verifyPeer(cm *wire.Certificate, purpose pki.Purpose, hostname string) ([]*x509.Certificate, error) {
+	chain := make([][]byte, len(cm.Entries))
+	for i, e := range cm.Entries {
+		chain[i] = e.Data
+	}
+	opts := s.cfg.VerifyOptions
+	opts.Purpose = purpose
+	opts.Hostname = hostname
+	opts.Now = s.cfg.Now()
+	path, err := pki.VerifyChain(chain, &opts)
+	if err != nil {
+		return nil, certError(err)
+	}
+	return path, nil
 }
 
 // certError turns a path-validation failure into the alert to send,
