@@ -81,8 +81,8 @@ func TestInteropErlangClient(t *testing.T) {
 				port, done := startEcho(t, so)
 				c := testpeers.ErlangClient(t, fmt.Sprintf("127.0.0.1:%d", port), fmt.Sprintf(
 					"[{versions,['tlsv1.2']},{verify,verify_peer},{cacertfile,%q},{server_name_indication,\"localhost\"},{ciphers,%s}]",
-					p.CAFile, erlangSuites([]CipherSuite{cs})), strings.Repeat("erlang->gossl ", 2000))
-				proto, suite, err := testpeers.ErlangHandshake(c, 30*time.Second)
+					p.CAFile, erlangSuites([]CipherSuite{cs})), strings.Repeat("erlang->gossl ", 40))
+				proto, suite, err := testpeers.ErlangHandshake(c, 60*time.Second)
 				if err != nil {
 					t.Fatalf("Erlang client: %v\n%s", err, c.Output())
 				}

@@ -30,7 +30,9 @@ func startEcho(t *testing.T, opts *Options) (int, <-chan error) {
 	t.Cleanup(func() { ls.Close() })
 	done := make(chan error, 1)
 	go func() {
-		s, err := ls.TransportAccept(10 * time.Second)
+		// Generous: an Erlang VM can take many seconds to start on a
+		// loaded 2-core machine.
+		s, err := ls.TransportAccept(60 * time.Second)
 		if err != nil {
 			done <- err
 			return
