@@ -54,3 +54,18 @@ func ParseDTLSHeader(b []byte) (h DTLSHeader, ok bool) {
 	}
 	return h, true
 }
+
+// ToDTLS converts a message framed with the 4-byte TLS header (as Marshal
+// returns it) into an unfragmented DTLS message with message_seq seq:
+// fragment_offset 0 and fragment_length equal to the length. This is also
+// the form DTLS hashes into the handshake transcript (RFC 6347, Section
+// 4.2.6). It returns nil if msg is not a complete framed message.
+func ToDTLS(msg []byte, seq uint16) []byte {
+	typ, n, ok := ParseHeader(msg)
+	if !ok || len(msg) != HeaderLen+n {
+		return nil
+	}
+	out := make([]byte, 0, DTLSHeaderLen+n)
+	out = AppendDTLSHeader(out, DTLSHeader{Type: typ, Length: uint32(n), MessageSeq: seq, FragmentLength: uint32(n)})
+	return append(out, msg[HeaderLen:]...)
+}

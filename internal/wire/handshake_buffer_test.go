@@ -167,3 +167,16 @@ func TestParseHeaderFrame(t *testing.T) {
 		t.Error("3-byte header accepted")
 	}
 }
+
+func TestToDTLS(t *testing.T) {
+	fin := Frame(TypeFinished, seq(12, 0))
+	d := ToDTLS(fin, 3)
+	h, ok := ParseDTLSHeader(d)
+	if !ok || h != (DTLSHeader{Type: TypeFinished, Length: 12, MessageSeq: 3, FragmentLength: 12}) ||
+		!bytes.Equal(d[DTLSHeaderLen:], fin[HeaderLen:]) {
+		t.Fatalf("ToDTLS = %x", d)
+	}
+	if ToDTLS(fin[:10], 0) != nil || ToDTLS(append(fin, 0), 0) != nil {
+		t.Error("ToDTLS accepted a badly framed message")
+	}
+}

@@ -1,5 +1,22 @@
 package wire
 
+// Conventions of this package:
+//
+//   - Unmarshal is strict: it returns false for trailing bytes, overrunning
+//     lengths, vectors shorter or longer than the RFC allows and repeated
+//     extension types. It sets Raw to its input, and byte slices of the
+//     message alias the input (copy them to keep them past its lifetime).
+//   - Where one message type has several layouts, the caller selects the
+//     layout by setting a field before Unmarshal, which keeps it:
+//     ClientHello.DTLS, Certificate.TLS13, CertificateRequest.TLS13 and
+//     HasSignatureAlgorithms, CertificateVerify.HasAlgorithm,
+//     NewSessionTicket.TLS13.
+//   - A nil or empty slice, "" or false means "absent" unless a separate
+//     presence flag exists (SecureRenegotiationValid, SessionTicketExt,
+//     KeySharesPresent, PSKSelected). Empty byte slices parse as nil.
+//   - Marshal refuses what Unmarshal would refuse, so its output always
+//     parses back to an equal value.
+
 // Message is a handshake message body that can be framed with a 4-byte
 // handshake header (RFC 5246, Section 7.4) or a 12-byte DTLS one.
 //
