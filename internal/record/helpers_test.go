@@ -90,9 +90,10 @@ func wantAlert(t *testing.T, err error, d alert.Description) {
 	}
 }
 
+// suiteByCipher returns the first TLS 1.0–1.2 suite with cipher c and MAC m.
 func suiteByCipher(c suites.Cipher, m suites.MAC) *suites.Suite {
 	for _, s := range suites.All() {
-		if s.Cipher == c && s.MAC == m {
+		if s.Cipher == c && s.MAC == m && !s.TLS13() {
 			return s
 		}
 	}

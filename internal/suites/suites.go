@@ -5,6 +5,7 @@
 package suites
 
 import (
+	"crypto"
 	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/sha512"
@@ -53,27 +54,44 @@ const (
 	CipherAES128GCM
 	CipherAES256GCM
 	CipherChaCha20Poly1305
+	// CipherAES128CCM and CipherAES128CCM8 are AES-CCM with a 16- and an
+	// 8-byte tag (RFC 3610; RFC 8446, Appendix B.4).
+	CipherAES128CCM
+	CipherAES128CCM8
 )
 
 // CipherInfo gives the sizes the record layer and key expansion need.
 type CipherInfo struct {
 	ErlangName string
 	KeyLen     int
-	// FixedIVLen is the client_write_IV length from the key block: the
-	// implicit nonce part of an AEAD (RFC 5288, 3: 4 bytes for GCM; RFC
-	// 7905: 12 bytes for ChaCha20-Poly1305) or the CBC IV of TLS 1.0.
+	// FixedIVLen is the client_write_IV length from the TLS 1.2 key
+	// block: the implicit nonce part of an AEAD (RFC 5288, 3: 4 bytes
+	// for GCM; RFC 7905: 12 bytes for ChaCha20-Poly1305) or the CBC IV
+	// of TLS 1.0. CCM is only implemented for TLS 1.3, where the IV is
+	// 12 bytes; see IVLen13.
 	FixedIVLen int
 	// BlockSize is the CBC block size, 0 for AEADs.
 	BlockSize int
 	AEAD      bool
+	// TagLen is the AEAD tag length, 0 for CBC.
+	TagLen int
 }
 
+// IVLen13 is the length of the TLS 1.3 write IV, which is the AEAD nonce
+// length: 12 bytes for every TLS 1.3 AEAD (RFC 8446, Section 5.3 requires
+// at least 8 and N_MIN; the RFC 5116 AEADs TLS 1.3 defines all use 12).
+// The key schedule derives iv = HKDF-Expand-Label(secret, "iv", "",
+// IVLen13()) (RFC 8446, Section 7.3).
+func (c CipherInfo) IVLen13() int { return 12 }
+
 var cipherInfo = map[Cipher]CipherInfo{
-	CipherAES128CBC:        {"aes_128_cbc", 16, 16, 16, false},
-	CipherAES256CBC:        {"aes_256_cbc", 32, 16, 16, false},
-	CipherAES128GCM:        {"aes_128_gcm", 16, 4, 0, true},
-	CipherAES256GCM:        {"aes_256_gcm", 32, 4, 0, true},
-	CipherChaCha20Poly1305: {"chacha20_poly1305", 32, 12, 0, true},
+	CipherAES128CBC:        {ErlangName: "aes_128_cbc", KeyLen: 16, FixedIVLen: 16, BlockSize: 16},
+	CipherAES256CBC:        {ErlangName: "aes_256_cbc", KeyLen: 32, FixedIVLen: 16, BlockSize: 16},
+	CipherAES128GCM:        {ErlangName: "aes_128_gcm", KeyLen: 16, FixedIVLen: 4, AEAD: true, TagLen: 16},
+	CipherAES256GCM:        {ErlangName: "aes_256_gcm", KeyLen: 32, FixedIVLen: 4, AEAD: true, TagLen: 16},
+	CipherChaCha20Poly1305: {ErlangName: "chacha20_poly1305", KeyLen: 32, FixedIVLen: 12, AEAD: true, TagLen: 16},
+	CipherAES128CCM:        {ErlangName: "aes_128_ccm", KeyLen: 16, FixedIVLen: 12, AEAD: true, TagLen: 16},
+	CipherAES128CCM8:       {ErlangName: "aes_128_ccm_8", KeyLen: 16, FixedIVLen: 12, AEAD: true, TagLen: 8},
 }
 
 // Info returns the sizes of c.
@@ -168,6 +186,22 @@ type Suite struct {
 	Default bool
 }
 
+// Hash is the suite's hash: the PRF hash of TLS 1.2 and the HKDF and
+// transcript hash of TLS 1.3 (RFC 8446, Appendix B.4). PRFDefault suites
+// report SHA-256, the TLS 1.2 PRF hash (RFC 5246, Section 5); before TLS
+// 1.2 the MD5/SHA-1 PRF does not use it.
+func (s *Suite) Hash() crypto.Hash {
+	if s.PRF == PRFSHA384 {
+		return crypto.SHA384
+	}
+	return crypto.SHA256
+}
+
+// TLS13 reports whether s is a TLS 1.3 suite (RFC 8446, Appendix B.4):
+// it names only the AEAD and the hash, and no earlier version can use it,
+// nor TLS 1.3 any other suite.
+func (s *Suite) TLS13() bool { return s.MinVersion >= wire.VersionTLS13 }
+
 // ErlangMap renders the suite the way OTP's ssl:cipher_suites/2 prints it.
 func (s *Suite) ErlangMap() string {
 	return "#{key_exchange => " + s.KX.ErlangName() +
@@ -184,11 +218,20 @@ func (s *Suite) SupportsVersion(v uint16) bool {
 const (
 	v10 = wire.VersionTLS10
 	v12 = wire.VersionTLS12
+	v13 = wire.VersionTLS13
 )
 
-// table is in gossl's order of preference: forward secrecy first, then
-// AEAD before CBC, stronger before faster, ECDSA before RSA.
+// table is in gossl's order of preference: TLS 1.3 first, then forward
+// secrecy, AEAD before CBC, stronger before faster, ECDSA before RSA.
 var table = []*Suite{
+	// TLS 1.3 (RFC 8446, Appendix B.4): OpenSSL spells these with the
+	// IANA names. CCM_8's 64-bit tag is meant for constrained devices
+	// (RFC 6655, Section 5), so it is only enabled on request.
+	{0x1302, "TLS_AES_256_GCM_SHA384", "TLS_AES_256_GCM_SHA384", KXAny, CipherAES256GCM, MACAEAD, PRFSHA384, v13, v13, true},
+	{0x1301, "TLS_AES_128_GCM_SHA256", "TLS_AES_128_GCM_SHA256", KXAny, CipherAES128GCM, MACAEAD, PRFSHA256, v13, v13, true},
+	{0x1303, "TLS_CHACHA20_POLY1305_SHA256", "TLS_CHACHA20_POLY1305_SHA256", KXAny, CipherChaCha20Poly1305, MACAEAD, PRFSHA256, v13, v13, true},
+	{0x1304, "TLS_AES_128_CCM_SHA256", "TLS_AES_128_CCM_SHA256", KXAny, CipherAES128CCM, MACAEAD, PRFSHA256, v13, v13, true},
+	{0x1305, "TLS_AES_128_CCM_8_SHA256", "TLS_AES_128_CCM_8_SHA256", KXAny, CipherAES128CCM8, MACAEAD, PRFSHA256, v13, v13, false},
 	{0xc02c, "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "ECDHE-ECDSA-AES256-GCM-SHA384", KXECDHEECDSA, CipherAES256GCM, MACAEAD, PRFSHA384, v12, v12, true},
 	{0xc030, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "ECDHE-RSA-AES256-GCM-SHA384", KXECDHERSA, CipherAES256GCM, MACAEAD, PRFSHA384, v12, v12, true},
 	{0xcca9, "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "ECDHE-ECDSA-CHACHA20-POLY1305", KXECDHEECDSA, CipherChaCha20Poly1305, MACAEAD, PRFSHA256, v12, v12, true},

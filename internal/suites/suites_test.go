@@ -1,6 +1,7 @@
 package suites
 
 import (
+	"crypto"
 	"testing"
 
 	"github.com/gossl/ssl/internal/wire"
@@ -44,5 +45,59 @@ func TestDefaultsExcludeRSAKeyExchange(t *testing.T) {
 		if !s.SupportsVersion(wire.VersionTLS10) {
 			t.Errorf("%s offered for TLS 1.0", s.Name)
 		}
+	}
+}
+
+func TestTLS13Suites(t *testing.T) {
+	want := []struct {
+		id     uint16
+		name   string
+		cipher Cipher
+		hash   crypto.Hash
+		def    bool
+	}{
+		{0x1302, "TLS_AES_256_GCM_SHA384", CipherAES256GCM, crypto.SHA384, true},
+		{0x1301, "TLS_AES_128_GCM_SHA256", CipherAES128GCM, crypto.SHA256, true},
+		{0x1303, "TLS_CHACHA20_POLY1305_SHA256", CipherChaCha20Poly1305, crypto.SHA256, true},
+		{0x1304, "TLS_AES_128_CCM_SHA256", CipherAES128CCM, crypto.SHA256, true},
+		{0x1305, "TLS_AES_128_CCM_8_SHA256", CipherAES128CCM8, crypto.SHA256, false},
+	}
+	for i, w := range want {
+		s := All()[i]
+		if s.ID != w.id || s.Name != w.name || s.OpenSSLName != w.name || s.Cipher != w.cipher ||
+			s.Hash() != w.hash || s.Default != w.def || s.KX != KXAny || s.MAC != MACAEAD {
+			t.Errorf("row %d: %+v", i, s)
+		}
+		if !s.TLS13() || !s.SupportsVersion(wire.VersionTLS13) || s.SupportsVersion(wire.VersionTLS12) {
+			t.Errorf("%s: versions %#x..%#x", s.Name, s.MinVersion, s.MaxVersion)
+		}
+		if info := s.Cipher.Info(); info.IVLen13() != 12 || info.TagLen == 0 {
+			t.Errorf("%s: %+v", s.Name, info)
+		}
+	}
+	if got := ByID(0x1305).Cipher.Info(); got.ErlangName != "aes_128_ccm_8" || got.TagLen != 8 || got.KeyLen != 16 {
+		t.Errorf("CCM_8: %+v", got)
+	}
+	if got := ByID(0x1304).ErlangMap(); got != "#{key_exchange => any, cipher => aes_128_ccm, mac => aead, prf => sha256}" {
+		t.Errorf("ErlangMap %s", got)
+	}
+	// No TLS 1.3 suite leaks into an earlier version, nor the reverse.
+	for _, s := range Defaults([]uint16{wire.VersionTLS12}) {
+		if s.TLS13() {
+			t.Errorf("%s offered at TLS 1.2", s.Name)
+		}
+	}
+	d13 := Defaults([]uint16{wire.VersionTLS13})
+	if len(d13) != 4 {
+		t.Errorf("%d default TLS 1.3 suites", len(d13))
+	}
+	for _, s := range All() {
+		if !s.TLS13() && s.SupportsVersion(wire.VersionTLS13) {
+			t.Errorf("%s usable at TLS 1.3", s.Name)
+		}
+	}
+	// PRFDefault suites hash with SHA-256 (the TLS 1.2 PRF).
+	if h := ByID(0x002f).Hash(); h != crypto.SHA256 {
+		t.Errorf("AES128-SHA hash %v", h)
 	}
 }
