@@ -47,3 +47,42 @@ func (t *Transcript) Len() int { return len(t.buf) }
 // Reset empties the log (a renegotiation starts a new one, RFC 5246,
 // 7.4.9), keeping its buffer for reuse.
 func (t *Transcript) Reset() { t.buf = t.buf[:0] }
+
+// SumWith returns the hash of the log followed by extra, without writing
+// extra. A PSK binder is computed this way over the ClientHello truncated
+// before its binders list (RFC 8446, 4.2.11.2), which must not enter the
+// log until the ClientHello is complete.
+func (t *Transcript) SumWith(h crypto.Hash, extra []byte) []byte {
+	if h == 0 || h == crypto.MD5SHA1 {
+		m, s := md5.New(), sha1.New()
+		m.Write(t.buf)
+		m.Write(extra)
+		s.Write(t.buf)
+		s.Write(extra)
+		return s.Sum(m.Sum(nil))
+	}
+	d := h.New()
+	d.Write(t.buf)
+	d.Write(extra)
+	return d.Sum(nil)
+}
+
+// msgTypeMessageHash is the handshake type of the synthetic message_hash
+// message (RFC 8446, 4.4.1).
+const msgTypeMessageHash = 254
+
+// ReplaceWithMessageHash replaces the log, which must hold exactly the
+// first ClientHello, with the synthetic message
+//
+//	message_hash(254) 00 00 Hash.length ‖ Hash(ClientHello1)
+//
+// as RFC 8446, 4.4.1 requires when the server answers with a
+// HelloRetryRequest. h is the hash of the suite the HelloRetryRequest
+// chose. The engine calls it after writing ClientHello1 and before writing
+// the HelloRetryRequest; both sides then write the HelloRetryRequest,
+// ClientHello2 and the rest as usual.
+func (t *Transcript) ReplaceWithMessageHash(h crypto.Hash) {
+	sum := t.Sum(h)
+	t.buf = append(t.buf[:0], msgTypeMessageHash, 0, 0, byte(len(sum)))
+	t.buf = append(t.buf, sum...)
+}
