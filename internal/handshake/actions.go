@@ -1,6 +1,7 @@
 package handshake
 
 import (
+	"crypto"
 	"crypto/x509"
 
 	"github.com/gossl/ssl/internal/suites"
@@ -22,6 +23,10 @@ const (
 	SetVersion
 	// Flush: the flight is complete; write it out.
 	Flush
+	// LogSecret: a secret for the NSS key log, Label (e.g.
+	// "CLIENT_HANDSHAKE_TRAFFIC_SECRET") with Data; the driver writes it
+	// only when key logging is on.
+	LogSecret
 )
 
 // Keys are the record-protection keys for one direction.
@@ -39,6 +44,7 @@ type Action struct {
 	Data    []byte
 	Keys    *Keys
 	Version uint16
+	Label   string
 }
 
 // Info describes an established connection (ssl:connection_information).
@@ -60,4 +66,12 @@ type Info struct {
 	ClientVerifyData     []byte
 	ServerVerifyData     []byte
 	Resumed              bool
+	// NegotiatedProtocol is the ALPN protocol, "" when none.
+	NegotiatedProtocol string
+	// TLS 1.3 secrets the connection keeps for KeyUpdate and exporters.
+	Hash                 crypto.Hash
+	ClientTrafficSecret  []byte
+	ServerTrafficSecret  []byte
+	ExporterMasterSecret []byte
+	ResumptionMaster     []byte
 }

@@ -1,6 +1,7 @@
 package handshake
 
 import (
+	"bytes"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rsa"
@@ -39,6 +40,11 @@ type Client struct {
 	kx         kx.ClientKeyExchanger
 	serverCert *x509.Certificate
 	certReq    *wire.CertificateRequest
+
+	// TLS 1.3: the key shares sent, and the 1.3 machine once the
+	// ServerHello selects that version.
+	shares map[uint16]kx.KeyShare
+	v13    *client13
 }
 
 // NewClient returns a client machine for cfg.
@@ -55,7 +61,12 @@ func (c *Client) Done() bool { return c.state == clientDone }
 func (c *Client) Info() *Info { return &c.info }
 
 // State is the name of the current state, for error messages.
-func (c *Client) State() string { return clientStateNames[c.state] }
+func (c *Client) State() string {
+	if c.v13 != nil {
+		return c.v13.State()
+	}
+	return clientStateNames[c.state]
+}
 
 // Start builds the ClientHello (RFC 5246, 7.4.1.2).
 func (c *Client) Start() ([]Action, error) {
@@ -68,6 +79,7 @@ func (c *Client) Start() ([]Action, error) {
 		return nil, err
 	}
 	c.clientRandom = random
+	c.info.ClientRandom = random
 	maxV := cfg.Versions[0]
 	ch := &wire.ClientHello{
 		Version:                  maxV,
@@ -103,6 +115,12 @@ func (c *Client) Start() ([]Action, error) {
 	if maxV >= wire.VersionTLS12 {
 		ch.SignatureAlgorithms = cfg.SignatureSchemes
 	}
+	ch.ALPNProtocols = cfg.ALPNProtocols
+	if c.tls13Offered() {
+		if err := c.addTLS13(ch); err != nil {
+			return nil, err
+		}
+	}
 	c.hello = ch
 	c.state = clientWaitServerHello
 	var f flight
@@ -116,6 +134,13 @@ func (c *Client) Start() ([]Action, error) {
 
 // HandleChangeCipherSpec installs the server's write keys for reading.
 func (c *Client) HandleChangeCipherSpec() ([]Action, error) {
+	if c.v13 != nil || (c.state == clientWaitServerHello && c.tls13Offered()) {
+		// RFC 8446, 5: a compatibility ChangeCipherSpec is dropped.
+		if c.state == clientDone {
+			return nil, alert.New(alert.UnexpectedMessage, "ChangeCipherSpec after the handshake")
+		}
+		return nil, nil
+	}
 	if c.state != clientWaitCCS {
 		return nil, alert.New(alert.UnexpectedMessage, "ChangeCipherSpec in state "+c.State())
 	}
@@ -126,6 +151,9 @@ func (c *Client) HandleChangeCipherSpec() ([]Action, error) {
 
 // HandleMessage advances the machine with one handshake message.
 func (c *Client) HandleMessage(msg []byte) ([]Action, error) {
+	if c.v13 != nil {
+		return c.v13.handle(msg)
+	}
 	switch c.state {
 	case clientWaitServerHello:
 		if msg[0] == wire.TypeHelloRequest {
@@ -183,6 +211,20 @@ func (c *Client) handleServerHello(msg []byte) ([]Action, error) {
 		return nil, alert.New(alert.DecodeError, "malformed ServerHello")
 	}
 	cfg := c.cfg
+	if c.tls13Offered() && (sh.SupportedVersion != 0 || sh.IsHelloRetryRequest()) {
+		// RFC 8446, 4.2.1: supported_versions selects TLS 1.3, the only
+		// value it may carry in a ServerHello.
+		if sh.SupportedVersion != wire.VersionTLS13 {
+			return nil, alert.New(alert.IllegalParameter, "ServerHello selects a version that was not offered")
+		}
+		return c.enterTLS13(&sh, msg)
+	}
+	// RFC 8446, 4.1.3: a server that could do better says so in its
+	// random; a client that could too refuses the downgrade.
+	if tail := sh.Random[24:]; (c.tls13Offered() && (bytes.Equal(tail, wire.DowngradeTLS12[:]) || bytes.Equal(tail, wire.DowngradeTLS11[:]))) ||
+		(sh.Version < wire.VersionTLS12 && containsU16(cfg.Versions, wire.VersionTLS12) && bytes.Equal(tail, wire.DowngradeTLS11[:])) {
+		return nil, alert.New(alert.IllegalParameter, "downgrade sentinel in the server random")
+	}
 	// The server must pick what we offered (RFC 5246, 7.4.1.3): a
 	// version, suite or compression we did not offer is refused.
 	// A version above what we offered was never on the table
@@ -209,7 +251,10 @@ func (c *Client) handleServerHello(msg []byte) ([]Action, error) {
 		return nil, alert.New(alert.IllegalParameter, "server chose a compression method that was not offered")
 	}
 	// RFC 5246, 7.4.1.4: extensions the client did not ask for are fatal.
-	if len(sh.Unknown) > 0 || sh.ALPNProtocol != "" || sh.NextProtoNeg || sh.SessionTicketExt ||
+	if err := c.checkALPN(sh.ALPNProtocol); err != nil {
+		return nil, err
+	}
+	if len(sh.Unknown) > 0 || sh.NextProtoNeg || sh.SessionTicketExt ||
 		sh.StatusRequest || sh.EncryptThenMAC || sh.KeyShare.Group != 0 || sh.PSKSelected || sh.TLS13Cookie != nil {
 		return nil, alert.New(alert.UnsupportedExtension, "ServerHello carries an extension that was not offered")
 	}

@@ -26,11 +26,26 @@ type CertKey struct {
 // checked and resolved by the ssl package. It is read-only during a
 // handshake and may be shared by many connections.
 type Config struct {
-	// Versions in preference order (highest first), TLS 1.0–1.2 values.
+	// Versions in preference order (highest first).
 	Versions []uint16
 	Suites   []*suites.Suite
-	// Groups in preference order.
+	// Groups are the ECDHE groups of TLS 1.0–1.2, in preference order.
 	Groups []uint16
+	// Groups13 are the TLS 1.3 groups in preference order, and
+	// KeyShareGroups those a client sends key shares for up front (the
+	// others cost a HelloRetryRequest).
+	Groups13       []uint16
+	KeyShareGroups []uint16
+	// ALPNProtocols are a client's alpn_advertised_protocols;
+	// ALPNPreferred a server's alpn_preferred_protocols (RFC 7301).
+	ALPNProtocols []string
+	ALPNPreferred []string
+	// ForServerName gives a server the configuration for the SNI name a
+	// client sent (sni_hosts / sni_fun); nil or a nil result keeps this one.
+	ForServerName func(name string) (*Config, error)
+	// MiddleboxCompat is TLS 1.3 middlebox compatibility mode (RFC 8446,
+	// Appendix D.4): a session id and dummy ChangeCipherSpec records.
+	MiddleboxCompat bool
 	// SignatureSchemes we accept from the peer and offer, in preference order.
 	SignatureSchemes []uint16
 

@@ -112,3 +112,63 @@ func TestMachineRefusesOutOfOrder(t *testing.T) {
 		t.Fatal("a ChangeCipherSpec before ServerHello was accepted")
 	}
 }
+
+func testConfig13(t *testing.T, withCert bool) *Config {
+	cfg := testConfig(t, withCert)
+	cfg.Versions = []uint16{wire.VersionTLS13, wire.VersionTLS12}
+	cfg.Suites = suites.Defaults(cfg.Versions)
+	cfg.Groups13 = kx.TLS13Groups()
+	cfg.KeyShareGroups = cfg.Groups13[:2]
+	cfg.MiddleboxCompat = true
+	return cfg
+}
+
+func runMachines(t *testing.T, client *Client, server *Server) {
+	t.Helper()
+	acts, err := client.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cw, sr, sw, cr []*Keys
+	for i := 0; i < 6 && !(client.Done() && server.Done()); i++ {
+		acts = deliver(t, acts, server, &cw, &sr)
+		acts = deliver(t, acts, client, &sw, &cr)
+	}
+	if !client.Done() || !server.Done() {
+		t.Fatalf("not done: client in %s, server in %s", client.State(), server.State())
+	}
+	// Each side's last write keys are the other's last read keys.
+	if !bytes.Equal(cw[len(cw)-1].Key, sr[len(sr)-1].Key) || !bytes.Equal(sw[len(sw)-1].Key, cr[len(cr)-1].Key) {
+		t.Fatal("application keys do not pair up")
+	}
+}
+
+func TestMachinesTLS13(t *testing.T) {
+	client, server := NewClient(testConfig13(t, false)), NewServer(testConfig13(t, true))
+	runMachines(t, client, server)
+	if v := client.Info().Version; v != wire.VersionTLS13 || client.Info().Group != wire.GroupX25519MLKEM768 {
+		t.Fatalf("negotiated %#x group %#x", v, client.Info().Group)
+	}
+	if !bytes.Equal(client.Info().ClientTrafficSecret, server.Info().ClientTrafficSecret) {
+		t.Fatal("traffic secrets differ")
+	}
+}
+
+func TestMachinesTLS13HelloRetryRequest(t *testing.T) {
+	cc, sc := testConfig13(t, false), testConfig13(t, true)
+	sc.Groups13 = []uint16{wire.GroupSecp384r1}
+	client, server := NewClient(cc), NewServer(sc)
+	runMachines(t, client, server)
+	if g := client.Info().Group; g != wire.GroupSecp384r1 {
+		t.Fatalf("group %#x after HRR", g)
+	}
+}
+
+func TestMachinesTLS13ServerOnlyTLS12(t *testing.T) {
+	sc := testConfig(t, true)
+	client, server := NewClient(testConfig13(t, false)), NewServer(sc)
+	runMachines(t, client, server)
+	if v := client.Info().Version; v != wire.VersionTLS12 {
+		t.Fatalf("negotiated %#x", v)
+	}
+}

@@ -39,6 +39,8 @@ type Server struct {
 	kx         kx.ServerKeyExchanger
 	requested  bool // CertificateRequest sent
 	clientCert *x509.Certificate
+	sniUsed    bool      // a per-name configuration was chosen by SNI
+	v13        *server13 // the TLS 1.3 machine, once chosen
 }
 
 // NewServer returns a server machine for cfg.
@@ -58,10 +60,22 @@ func (s *Server) Done() bool { return s.state == serverDone }
 func (s *Server) Info() *Info { return &s.info }
 
 // State is the name of the current state, for error messages.
-func (s *Server) State() string { return serverStateNames[s.state] }
+func (s *Server) State() string {
+	if s.v13 != nil {
+		return s.v13.State()
+	}
+	return serverStateNames[s.state]
+}
 
 // HandleChangeCipherSpec installs the client's write keys for reading.
 func (s *Server) HandleChangeCipherSpec() ([]Action, error) {
+	if s.v13 != nil {
+		// RFC 8446, 5: a compatibility ChangeCipherSpec is dropped.
+		if s.state == serverDone {
+			return nil, alert.New(alert.UnexpectedMessage, "ChangeCipherSpec after the handshake")
+		}
+		return nil, nil
+	}
 	if s.state != serverWaitCCS {
 		return nil, alert.New(alert.UnexpectedMessage, "ChangeCipherSpec in state "+s.State())
 	}
@@ -72,6 +86,9 @@ func (s *Server) HandleChangeCipherSpec() ([]Action, error) {
 
 // HandleMessage advances the machine with one handshake message.
 func (s *Server) HandleMessage(msg []byte) ([]Action, error) {
+	if s.v13 != nil {
+		return s.v13.handle(msg)
+	}
 	switch s.state {
 	case serverWaitClientHello:
 		if msg[0] != wire.TypeClientHello {
@@ -108,7 +125,20 @@ func (s *Server) handleClientHello(msg []byte) ([]Action, error) {
 		return nil, alert.New(alert.DecodeError, "malformed ClientHello")
 	}
 	s.hello = ch
+	// SNI (RFC 6066, 3) may select other certificates and options.
+	if s.cfg.ForServerName != nil && ch.ServerName != "" {
+		named, err := s.cfg.ForServerName(ch.ServerName)
+		if err != nil {
+			return nil, alert.New(alert.UnrecognizedName, err.Error())
+		}
+		if named != nil {
+			s.cfg, s.sniUsed = named, true
+		}
+	}
 	cfg := s.cfg
+	if s.offersTLS13(ch) {
+		return s.enterTLS13(ch, msg)
+	}
 	if err := s.chooseVersion(ch); err != nil {
 		return nil, err
 	}
@@ -131,6 +161,7 @@ func (s *Server) handleClientHello(msg []byte) ([]Action, error) {
 	s.info.SecureRenegotiation = secure
 	s.info.ServerName = ch.ServerName
 	s.clientRandom = ch.Random
+	s.info.ClientRandom = ch.Random
 
 	suite, cert, scheme, group, err := s.chooseSuite(ch)
 	if err != nil {
@@ -139,9 +170,18 @@ func (s *Server) handleClientHello(msg []byte) ([]Action, error) {
 	s.suite, s.cert = suite, cert
 	s.prf = prf.ForVersion(s.version, suite)
 	s.ems = ch.ExtendedMasterSecret
+	if err := s.chooseALPN(ch); err != nil {
+		return nil, err
+	}
 	random, err := s.random()
 	if err != nil {
 		return nil, err
+	}
+	// RFC 8446, 4.1.3: a server able to do better marks the downgrade.
+	if containsU16(cfg.Versions, wire.VersionTLS13) && s.version == wire.VersionTLS12 {
+		copy(random[24:], wire.DowngradeTLS12[:])
+	} else if containsU16(cfg.Versions, wire.VersionTLS12) && s.version < wire.VersionTLS12 {
+		copy(random[24:], wire.DowngradeTLS11[:])
 	}
 	s.serverRandom = random
 	s.record(msg)
@@ -154,6 +194,8 @@ func (s *Server) handleClientHello(msg []byte) ([]Action, error) {
 		CipherSuite:              suite.ID,
 		ExtendedMasterSecret:     s.ems,
 		SecureRenegotiationValid: secure,
+		ALPNProtocol:             s.info.NegotiatedProtocol,
+		ServerNameAck:            s.sniUsed,
 	}
 	if suite.KX.Ephemeral() && ch.ECPointFormats != nil {
 		sh.ECPointFormats = []uint8{0}
@@ -241,6 +283,23 @@ func (s *Server) sendRecorded(f *flight, m interface {
 	}
 	s.record((*f)[len(*f)-1].Data)
 	return nil
+}
+
+// chooseALPN picks the first of the server's protocols that the client
+// offers (RFC 7301, 3.2); without a common one the connection fails.
+func (s *Server) chooseALPN(ch *wire.ClientHello) error {
+	if len(ch.ALPNProtocols) == 0 || len(s.cfg.ALPNPreferred) == 0 {
+		return nil
+	}
+	for _, p := range s.cfg.ALPNPreferred {
+		for _, q := range ch.ALPNProtocols {
+			if p == q {
+				s.info.NegotiatedProtocol = p
+				return nil
+			}
+		}
+	}
+	return alert.New(alert.NoApplicationProtocol, "no ALPN protocol in common")
 }
 
 // chooseVersion picks the highest version both support (RFC 5246,

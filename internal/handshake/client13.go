@@ -1,0 +1,455 @@
+package handshake
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/hmac"
+	"crypto/x509"
+
+	"github.com/gossl/ssl/internal/alert"
+	"github.com/gossl/ssl/internal/kx"
+	"github.com/gossl/ssl/internal/pki"
+	"github.com/gossl/ssl/internal/prf"
+	"github.com/gossl/ssl/internal/suites"
+	"github.com/gossl/ssl/internal/wire"
+)
+
+type client13State uint8
+
+const (
+	c13WaitServerHello client13State = iota // after a HelloRetryRequest
+	c13WaitEncryptedExtensions
+	c13WaitCertOrRequest
+	c13WaitCertificate
+	c13WaitCertificateVerify
+	c13WaitFinished
+	c13Done
+)
+
+var client13StateNames = [...]string{"hello", "wait_ee", "wait_cert_cr", "wait_cert", "wait_cv", "wait_finished", "connection"}
+
+// client13 is the TLS 1.3 part of a client handshake (RFC 8446, Section
+// 2), entered when the ServerHello selects TLS 1.3. It shares the
+// session (config, randoms, transcript, info) with the Client that sent
+// the ClientHello.
+type client13 struct {
+	c     *Client
+	state client13State
+
+	hash      crypto.Hash
+	sched     *prf.Schedule13
+	shares    map[uint16]kx.KeyShare
+	hrr       bool
+	clientHS  []byte
+	serverHS  []byte
+	certReq   *wire.CertificateRequest
+	peerCerts []*x509.Certificate
+}
+
+// tls13Offered reports whether the client offers TLS 1.3.
+func (c *Client) tls13Offered() bool { return containsU16(c.cfg.Versions, wire.VersionTLS13) }
+
+// addTLS13 extends a ClientHello with what TLS 1.3 needs (RFC 8446,
+// 4.1.2): supported_versions, key shares, groups and, in compatibility
+// mode, a legacy session id.
+func (c *Client) addTLS13(ch *wire.ClientHello) error {
+	cfg := c.cfg
+	ch.Version = wire.VersionTLS12
+	ch.SupportedVersions = cfg.Versions
+	groups := append([]uint16(nil), cfg.Groups13...)
+	for _, g := range cfg.Groups {
+		if !containsU16(groups, g) {
+			groups = append(groups, g)
+		}
+	}
+	ch.SupportedGroups = groups
+	if ch.ECPointFormats == nil && len(cfg.Groups) > 0 {
+		ch.ECPointFormats = []uint8{0}
+	}
+	ch.SignatureAlgorithms = cfg.SignatureSchemes
+	c.shares = map[uint16]kx.KeyShare{}
+	ch.KeySharesPresent = true
+	for _, g := range cfg.KeyShareGroups {
+		ks, err := kx.GenerateKeyShare(g, cfg.Rand)
+		if err != nil {
+			return alert.New(alert.InternalError, "key share generation: "+err.Error())
+		}
+		c.shares[g] = ks
+		ch.KeyShares = append(ch.KeyShares, wire.KeyShare{Group: g, Data: ks.Public()})
+	}
+	if cfg.MiddleboxCompat {
+		id, err := c.random()
+		if err != nil {
+			return err
+		}
+		ch.SessionID = id
+	}
+	return nil
+}
+
+// enterTLS13 switches the client to TLS 1.3 on a ServerHello (or
+// HelloRetryRequest) that selects it.
+func (c *Client) enterTLS13(sh *wire.ServerHello, msg []byte) ([]Action, error) {
+	suite := suites.ByID(sh.CipherSuite)
+	if !containsU16(c.offered, sh.CipherSuite) || suite == nil || !suite.TLS13() {
+		return nil, alert.New(alert.IllegalParameter, "server chose a TLS 1.3 cipher suite that was not offered")
+	}
+	if sh.CompressionMethod != 0 {
+		return nil, alert.New(alert.IllegalParameter, "non-null compression in a TLS 1.3 ServerHello")
+	}
+	// RFC 8446, 4.1.3: the session id is echoed.
+	if !bytes.Equal(sh.SessionID, c.hello.SessionID) {
+		return nil, alert.New(alert.IllegalParameter, "legacy_session_id_echo does not match")
+	}
+	c.version = wire.VersionTLS13
+	c.suite = suite
+	c13 := &client13{c: c, hash: suite.Hash(), shares: c.shares}
+	c.v13 = c13
+	if sh.IsHelloRetryRequest() {
+		return c13.handleHelloRetryRequest(sh, msg)
+	}
+	return c13.handleServerHello(sh, msg)
+}
+
+func (h *client13) State() string { return client13StateNames[h.state] }
+
+// checkServerHelloExtensions refuses extensions a TLS 1.3 ServerHello may
+// not carry (RFC 8446, 4.2: only key_share, pre_shared_key and
+// supported_versions; the HRR also cookie).
+func checkServerHelloExtensions(sh *wire.ServerHello, hrr bool) error {
+	if len(sh.Unknown) > 0 || sh.ALPNProtocol != "" || sh.NextProtoNeg || sh.SessionTicketExt || sh.StatusRequest ||
+		sh.EncryptThenMAC || sh.ExtendedMasterSecret || sh.SecureRenegotiationValid || sh.ServerNameAck || sh.ECPointFormats != nil ||
+		(!hrr && sh.TLS13Cookie != nil) || sh.PSKSelected {
+		return alert.New(alert.UnsupportedExtension, "extension not allowed in a TLS 1.3 ServerHello")
+	}
+	return nil
+}
+
+// handleHelloRetryRequest answers an HRR with a second ClientHello
+// (RFC 8446, 4.1.4).
+func (h *client13) handleHelloRetryRequest(sh *wire.ServerHello, msg []byte) ([]Action, error) {
+	c := h.c
+	if h.hrr {
+		return nil, alert.New(alert.UnexpectedMessage, "a second HelloRetryRequest")
+	}
+	h.hrr = true
+	if err := checkServerHelloExtensions(sh, true); err != nil {
+		return nil, err
+	}
+	g := sh.SelectedGroup
+	if g == 0 && sh.TLS13Cookie == nil {
+		return nil, alert.New(alert.IllegalParameter, "HelloRetryRequest changes nothing")
+	}
+	ch := *c.hello
+	if g != 0 {
+		// The group must be one we offered and not one we sent a
+		// share for already.
+		if !containsU16(c.hello.SupportedGroups, g) || !containsU16(c.cfg.Groups13, g) || h.shares[g] != nil {
+			return nil, alert.New(alert.IllegalParameter, "HelloRetryRequest selects a group that was not offered or already shared")
+		}
+		ks, err := kx.GenerateKeyShare(g, c.cfg.Rand)
+		if err != nil {
+			return nil, alert.New(alert.InternalError, "key share generation: "+err.Error())
+		}
+		h.shares = map[uint16]kx.KeyShare{g: ks}
+		ch.KeyShares = []wire.KeyShare{{Group: g, Data: ks.Public()}}
+	}
+	ch.TLS13Cookie = sh.TLS13Cookie
+	ch.Raw = nil
+	// The transcript restarts with message_hash(ClientHello1) (RFC 8446,
+	// 4.4.1), then the HRR and the new ClientHello.
+	ch1 := c.transcript.Sum(h.hash)
+	c.transcript.Reset()
+	c.record(append([]byte{wire.TypeMessageHash, 0, 0, byte(len(ch1))}, ch1...))
+	c.record(msg)
+	c.hello = &ch
+	var f flight
+	if c.cfg.MiddleboxCompat {
+		f.add(Action{Kind: SendChangeCipherSpec})
+	}
+	if err := f.send(&ch); err != nil {
+		return nil, err
+	}
+	c.record(f[len(f)-1].Data)
+	f.add(Action{Kind: Flush})
+	h.state = c13WaitServerHello
+	return f, nil
+}
+
+func (h *client13) handleServerHello(sh *wire.ServerHello, msg []byte) ([]Action, error) {
+	c := h.c
+	if sh.IsHelloRetryRequest() {
+		return nil, alert.New(alert.UnexpectedMessage, "a second HelloRetryRequest")
+	}
+	if err := checkServerHelloExtensions(sh, false); err != nil {
+		return nil, err
+	}
+	if sh.SupportedVersion != wire.VersionTLS13 {
+		return nil, alert.New(alert.IllegalParameter, "TLS 1.3 ServerHello without supported_versions")
+	}
+	ks := h.shares[sh.KeyShare.Group]
+	if ks == nil {
+		return nil, alert.New(alert.IllegalParameter, "server key share for a group the client did not share")
+	}
+	shared, err := ks.Shared(sh.KeyShare.Data)
+	if err != nil {
+		return nil, err
+	}
+	c.serverRandom = sh.Random
+	c.info.Group = ks.Group()
+	c.info.SessionID = nil
+	c.info.ServerName = c.cfg.ServerName
+	c.record(msg)
+	h.sched = prf.NewSchedule13(h.hash, nil)
+	h.sched.SetSharedSecret(shared)
+	clear(shared)
+	h.clientHS, h.serverHS = h.sched.HandshakeTrafficSecrets(c.transcript.Sum(h.hash))
+	h.state = c13WaitEncryptedExtensions
+	return []Action{
+		{Kind: SetVersion, Version: wire.VersionTLS13},
+		{Kind: SetReadKeys, Keys: trafficKeys(c.suite, h.hash, h.serverHS)},
+		{Kind: LogSecret, Label: "CLIENT_HANDSHAKE_TRAFFIC_SECRET", Data: h.clientHS},
+		{Kind: LogSecret, Label: "SERVER_HANDSHAKE_TRAFFIC_SECRET", Data: h.serverHS},
+	}, nil
+}
+
+// trafficKeys derives the record keys of a TLS 1.3 traffic secret (RFC
+// 8446, 7.3).
+func trafficKeys(s *suites.Suite, h crypto.Hash, secret []byte) *Keys {
+	key, iv := prf.TrafficKeys(h, secret, s.Cipher.Info().KeyLen, 12)
+	return &Keys{Suite: s, Version: wire.VersionTLS13, Key: key, IV: iv}
+}
+
+func (h *client13) handle(msg []byte) ([]Action, error) {
+	c := h.c
+	switch h.state {
+	case c13WaitServerHello:
+		if msg[0] != wire.TypeServerHello {
+			return nil, unexpected(msg, h.State())
+		}
+		var sh wire.ServerHello
+		if !sh.Unmarshal(msg) {
+			return nil, alert.New(alert.DecodeError, "malformed ServerHello")
+		}
+		// RFC 8446, 4.1.4: the suite must not change after an HRR.
+		if sh.CipherSuite != c.suite.ID || sh.SupportedVersion != wire.VersionTLS13 || !bytes.Equal(sh.SessionID, c.hello.SessionID) {
+			return nil, alert.New(alert.IllegalParameter, "ServerHello differs from the HelloRetryRequest")
+		}
+		return h.handleServerHello(&sh, msg)
+	case c13WaitEncryptedExtensions:
+		if msg[0] != wire.TypeEncryptedExtensions {
+			return nil, unexpected(msg, h.State())
+		}
+		return nil, h.handleEncryptedExtensions(msg)
+	case c13WaitCertOrRequest:
+		if msg[0] == wire.TypeCertificateRequest {
+			cr := &wire.CertificateRequest{TLS13: true}
+			if !cr.Unmarshal(msg) {
+				return nil, alert.New(alert.DecodeError, "malformed CertificateRequest")
+			}
+			h.certReq = cr
+			c.record(msg)
+			h.state = c13WaitCertificate
+			return nil, nil
+		}
+		fallthrough
+	case c13WaitCertificate:
+		if msg[0] != wire.TypeCertificate {
+			return nil, unexpected(msg, h.State())
+		}
+		return nil, h.handleCertificate(msg)
+	case c13WaitCertificateVerify:
+		if msg[0] != wire.TypeCertificateVerify {
+			return nil, unexpected(msg, h.State())
+		}
+		return nil, h.handleCertificateVerify(msg)
+	case c13WaitFinished:
+		if msg[0] != wire.TypeFinished {
+			return nil, unexpected(msg, h.State())
+		}
+		return h.handleFinished(msg)
+	}
+	return nil, unexpected(msg, h.State())
+}
+
+func (h *client13) handleEncryptedExtensions(msg []byte) error {
+	c := h.c
+	var ee wire.EncryptedExtensions
+	if !ee.Unmarshal(msg) {
+		return alert.New(alert.DecodeError, "malformed EncryptedExtensions")
+	}
+	if len(ee.Unknown) > 0 || ee.EarlyData {
+		return alert.New(alert.UnsupportedExtension, "EncryptedExtensions carries an extension that was not offered")
+	}
+	if ee.ServerNameAck && c.cfg.ServerName == "" {
+		return alert.New(alert.UnsupportedExtension, "server_name acknowledged but not sent")
+	}
+	if err := c.checkALPN(ee.ALPNProtocol); err != nil {
+		return err
+	}
+	c.record(msg)
+	h.state = c13WaitCertOrRequest
+	return nil
+}
+
+// checkALPN accepts the server's protocol only if it was offered (RFC
+// 7301, 3.2).
+func (c *Client) checkALPN(proto string) error {
+	if proto == "" {
+		return nil
+	}
+	for _, p := range c.cfg.ALPNProtocols {
+		if p == proto {
+			c.info.NegotiatedProtocol = proto
+			return nil
+		}
+	}
+	return alert.New(alert.IllegalParameter, "server selected an ALPN protocol that was not offered")
+}
+
+func (h *client13) handleCertificate(msg []byte) error {
+	c := h.c
+	cm := wire.Certificate{TLS13: true}
+	if !cm.Unmarshal(msg) {
+		return alert.New(alert.DecodeError, "malformed Certificate")
+	}
+	if len(cm.Context) != 0 {
+		return alert.New(alert.IllegalParameter, "server Certificate with a request context")
+	}
+	if len(cm.Entries) == 0 {
+		return alert.New(alert.DecodeError, "server sent no certificate")
+	}
+	certs, err := parseChain(&cm)
+	if err != nil {
+		return err
+	}
+	c.info.PeerCertificates = certs
+	if c.cfg.Verify {
+		path, err := c.verifyPeer(&cm, pki.ServerAuth, c.cfg.VerifyHostname)
+		if err != nil {
+			return err
+		}
+		c.info.VerifiedChain = path
+	}
+	h.peerCerts = certs
+	c.record(msg)
+	h.state = c13WaitCertificateVerify
+	return nil
+}
+
+func (h *client13) handleCertificateVerify(msg []byte) error {
+	c := h.c
+	cv := &wire.CertificateVerify{HasAlgorithm: true}
+	if !cv.Unmarshal(msg) {
+		return alert.New(alert.DecodeError, "malformed CertificateVerify")
+	}
+	if !containsU16(c.cfg.SignatureSchemes, cv.Algorithm) || !kx.SchemeAllowedIn13(cv.Algorithm) {
+		return alert.New(alert.IllegalParameter, "CertificateVerify uses a signature scheme that was not offered")
+	}
+	content := kx.TLS13SignedContent(true, c.transcript.Sum(h.hash))
+	if err := kx.Verify(h.peerCerts[0].PublicKey, cv.Algorithm, wire.VersionTLS13, content, cv.Signature); err != nil {
+		return err
+	}
+	c.info.SignatureScheme = cv.Algorithm
+	c.record(msg)
+	h.state = c13WaitFinished
+	return nil
+}
+
+func (h *client13) handleFinished(msg []byte) ([]Action, error) {
+	c := h.c
+	var fin wire.Finished
+	if !fin.Unmarshal(msg) {
+		return nil, alert.New(alert.DecodeError, "malformed Finished")
+	}
+	want := prf.FinishedVerifyData13(h.hash, h.serverHS, c.transcript.Sum(h.hash))
+	if !hmac.Equal(want, fin.VerifyData) {
+		return nil, alert.New(alert.DecryptError, "Finished verify_data mismatch")
+	}
+	c.record(msg)
+	c.info.ServerVerifyData = want
+	h.sched.SetMaster()
+	chSf := c.transcript.Sum(h.hash)
+	clientAP, serverAP := h.sched.ApplicationTrafficSecrets(chSf)
+	exporter := h.sched.ExporterMasterSecret(chSf)
+
+	var f flight
+	if c.cfg.MiddleboxCompat && !h.hrr {
+		f.add(Action{Kind: SendChangeCipherSpec})
+	}
+	f.add(Action{Kind: SetWriteKeys, Keys: trafficKeys(c.suite, h.hash, h.clientHS)})
+	if h.certReq != nil {
+		if err := h.sendClientCertificate(&f); err != nil {
+			return nil, err
+		}
+	}
+	vd := prf.FinishedVerifyData13(h.hash, h.clientHS, c.transcript.Sum(h.hash))
+	c.info.ClientVerifyData = vd
+	if err := f.send(&wire.Finished{VerifyData: vd}); err != nil {
+		return nil, err
+	}
+	c.record(f[len(f)-1].Data)
+	f.add(Action{Kind: SetWriteKeys, Keys: trafficKeys(c.suite, h.hash, clientAP)})
+	f.add(Action{Kind: SetReadKeys, Keys: trafficKeys(c.suite, h.hash, serverAP)})
+	f.add(Action{Kind: LogSecret, Label: "CLIENT_TRAFFIC_SECRET_0", Data: clientAP})
+	f.add(Action{Kind: LogSecret, Label: "SERVER_TRAFFIC_SECRET_0", Data: serverAP})
+	f.add(Action{Kind: LogSecret, Label: "EXPORTER_SECRET", Data: exporter})
+	f.add(Action{Kind: Flush})
+
+	c.info.Hash = h.hash
+	c.info.ClientTrafficSecret = clientAP
+	c.info.ServerTrafficSecret = serverAP
+	c.info.ExporterMasterSecret = exporter
+	c.info.ResumptionMaster = h.sched.ResumptionMasterSecret(c.transcript.Sum(h.hash))
+	c.fillInfo()
+	c.info.MasterSecret = nil
+	h.state = c13Done
+	c.state = clientDone
+	c.transcript.Reset()
+	return f, nil
+}
+
+// sendClientCertificate answers a CertificateRequest (RFC 8446, 4.4.2):
+// a Certificate echoing the context, empty when no certificate fits,
+// and a CertificateVerify when one does.
+func (h *client13) sendClientCertificate(f *flight) error {
+	c := h.c
+	chosen, scheme := c.chooseClientCert13(h.certReq)
+	cm := &wire.Certificate{TLS13: true, Context: h.certReq.Context}
+	if chosen != nil {
+		for _, d := range chosen.Chain {
+			cm.Entries = append(cm.Entries, wire.CertificateEntry{Data: d})
+		}
+	}
+	if err := f.send(cm); err != nil {
+		return err
+	}
+	c.record((*f)[len(*f)-1].Data)
+	if chosen == nil {
+		return nil
+	}
+	content := kx.TLS13SignedContent(false, c.transcript.Sum(h.hash))
+	sig, err := kx.Sign(chosen.Key, scheme, wire.VersionTLS13, content, c.cfg.Rand)
+	if err != nil {
+		return alert.New(alert.InternalError, "signing CertificateVerify: "+err.Error())
+	}
+	if err := f.send(&wire.CertificateVerify{HasAlgorithm: true, Algorithm: scheme, Signature: sig}); err != nil {
+		return err
+	}
+	c.record((*f)[len(*f)-1].Data)
+	return nil
+}
+
+// chooseClientCert13 picks a certificate whose key can sign with a
+// scheme the server asked for.
+func (c *Client) chooseClientCert13(cr *wire.CertificateRequest) (*CertKey, uint16) {
+	for i := range c.cfg.Certs {
+		ck := &c.cfg.Certs[i]
+		for _, s := range kx.SignatureSchemesForKey(ck.Key.Public(), wire.VersionTLS13) {
+			if containsU16(cr.SignatureAlgorithms, s) && containsU16(c.cfg.SignatureSchemes, s) {
+				return ck, s
+			}
+		}
+	}
+	return nil, 0
+}

@@ -1,0 +1,428 @@
+package handshake
+
+import (
+	"crypto"
+	"crypto/hmac"
+	"crypto/x509"
+
+	"github.com/gossl/ssl/internal/alert"
+	"github.com/gossl/ssl/internal/kx"
+	"github.com/gossl/ssl/internal/pki"
+	"github.com/gossl/ssl/internal/prf"
+	"github.com/gossl/ssl/internal/suites"
+	"github.com/gossl/ssl/internal/wire"
+)
+
+type server13State uint8
+
+const (
+	s13WaitClientHello2 server13State = iota // after a HelloRetryRequest
+	s13WaitCertificate
+	s13WaitCertificateVerify
+	s13WaitFinished
+	s13Done
+)
+
+var server13StateNames = [...]string{"hello", "wait_cert", "wait_cv", "wait_finished", "connection"}
+
+// server13 is the TLS 1.3 part of a server handshake (RFC 8446, Section
+// 2), entered when the ClientHello offers TLS 1.3.
+type server13 struct {
+	s     *Server
+	state server13State
+
+	hash       crypto.Hash
+	group      uint16
+	cert       *CertKey
+	scheme     uint16
+	hrr        bool
+	ccsSent    bool
+	sched      *prf.Schedule13
+	clientHS   []byte
+	clientAP   []byte
+	clientCert *x509.Certificate
+	hello1     *wire.ClientHello
+}
+
+func (h *server13) State() string { return server13StateNames[h.state] }
+
+// offersTLS13 reports whether a ClientHello lists TLS 1.3 and we have it.
+func (s *Server) offersTLS13(ch *wire.ClientHello) bool {
+	return containsU16(s.cfg.Versions, wire.VersionTLS13) && containsU16(ch.SupportedVersions, wire.VersionTLS13)
+}
+
+// enterTLS13 runs the TLS 1.3 server on a ClientHello that offers it.
+func (s *Server) enterTLS13(ch *wire.ClientHello, msg []byte) ([]Action, error) {
+	s.version = wire.VersionTLS13
+	h := &server13{s: s}
+	s.v13 = h
+	return h.handleClientHello(ch, msg)
+}
+
+// choose picks suite, group, certificate and signature scheme (RFC 8446,
+// 4.1.1). It reports the group and whether the client sent a share for it.
+func (h *server13) choose(ch *wire.ClientHello) (share []byte, err error) {
+	s := h.s
+	cfg := s.cfg
+	if len(ch.CompressionMethods) != 1 || ch.CompressionMethods[0] != 0 {
+		return nil, alert.New(alert.IllegalParameter, "TLS 1.3 ClientHello must offer only null compression")
+	}
+	var suite *suites.Suite
+	pick := func(su *suites.Suite) bool { return su.TLS13() && containsU16(ch.CipherSuites, su.ID) }
+	if cfg.HonorCipherOrder {
+		for _, su := range cfg.Suites {
+			if pick(su) {
+				suite = su
+				break
+			}
+		}
+	} else {
+		for _, id := range ch.CipherSuites {
+			if su := suites.ByID(id); su != nil && containsSuite(cfg.Suites, su) && pick(su) {
+				suite = su
+				break
+			}
+		}
+	}
+	if suite == nil {
+		return nil, alert.New(alert.HandshakeFailure, "no TLS 1.3 cipher suite in common")
+	}
+	if ch.SupportedGroups == nil || !ch.KeySharesPresent {
+		return nil, alert.New(alert.MissingExtension, "TLS 1.3 ClientHello without supported_groups or key_share")
+	}
+	if ch.SignatureAlgorithms == nil {
+		return nil, alert.New(alert.MissingExtension, "TLS 1.3 ClientHello without signature_algorithms")
+	}
+	// RFC 8446, 4.2.8: each share is for an offered group, once.
+	seen := map[uint16]bool{}
+	for _, ks := range ch.KeyShares {
+		if seen[ks.Group] || !containsU16(ch.SupportedGroups, ks.Group) {
+			return nil, alert.New(alert.IllegalParameter, "key share for a group not offered, or twice")
+		}
+		seen[ks.Group] = true
+	}
+	shareFor := func(g uint16) []byte {
+		for _, ks := range ch.KeyShares {
+			if ks.Group == g {
+				return ks.Data
+			}
+		}
+		return nil
+	}
+	var common []uint16
+	if cfg.HonorECCOrder {
+		for _, g := range cfg.Groups13 {
+			if containsU16(ch.SupportedGroups, g) {
+				common = append(common, g)
+			}
+		}
+	} else {
+		for _, g := range ch.SupportedGroups {
+			if containsU16(cfg.Groups13, g) {
+				common = append(common, g)
+			}
+		}
+	}
+	if len(common) == 0 {
+		return nil, alert.New(alert.HandshakeFailure, "no TLS 1.3 group in common")
+	}
+	h.group = common[0]
+	if !cfg.HonorECCOrder {
+		// Without a server preference, take a group the client already
+		// sent a share for, which saves a round trip.
+		for _, g := range common {
+			if shareFor(g) != nil {
+				h.group = g
+				break
+			}
+		}
+	}
+	for i := range cfg.Certs {
+		ck := &cfg.Certs[i]
+		for _, sc := range kx.SignatureSchemesForKey(ck.Key.Public(), wire.VersionTLS13) {
+			if containsU16(ch.SignatureAlgorithms, sc) && containsU16(cfg.SignatureSchemes, sc) && kx.SchemeAllowedIn13(sc) {
+				h.cert, h.scheme = ck, sc
+				break
+			}
+		}
+		if h.cert != nil {
+			break
+		}
+	}
+	if h.cert == nil {
+		return nil, alert.New(alert.HandshakeFailure, "no certificate fits the client's signature algorithms")
+	}
+	s.suite = suite
+	h.hash = suite.Hash()
+	return shareFor(h.group), nil
+}
+
+func containsSuite(list []*suites.Suite, s *suites.Suite) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (h *server13) handleClientHello(ch *wire.ClientHello, msg []byte) ([]Action, error) {
+	s := h.s
+	share, err := h.choose(ch)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.chooseALPN(ch); err != nil {
+		return nil, err
+	}
+	s.hello = ch
+	s.clientRandom = ch.Random
+	s.info.ClientRandom = ch.Random
+	s.info.ServerName = ch.ServerName
+	s.record(msg)
+	if share == nil {
+		return h.helloRetryRequest(ch)
+	}
+	return h.serverFlight(ch, share)
+}
+
+// helloRetryRequest asks for a key share for h.group (RFC 8446, 4.1.4).
+func (h *server13) helloRetryRequest(ch *wire.ClientHello) ([]Action, error) {
+	s := h.s
+	h.hrr = true
+	h.hello1 = ch
+	hrr := &wire.ServerHello{
+		Version:          wire.VersionTLS12,
+		Random:           wire.HelloRetryRequestRandom[:],
+		SessionID:        ch.SessionID,
+		CipherSuite:      s.suite.ID,
+		SupportedVersion: wire.VersionTLS13,
+		SelectedGroup:    h.group,
+	}
+	ch1 := s.transcript.Sum(h.hash)
+	s.transcript.Reset()
+	s.record(append([]byte{wire.TypeMessageHash, 0, 0, byte(len(ch1))}, ch1...))
+	var f flight
+	f.add(Action{Kind: SetVersion, Version: wire.VersionTLS13})
+	if err := s.sendRecorded(&f, hrr); err != nil {
+		return nil, err
+	}
+	if len(ch.SessionID) > 0 {
+		f.add(Action{Kind: SendChangeCipherSpec})
+		h.ccsSent = true
+	}
+	f.add(Action{Kind: Flush})
+	h.state = s13WaitClientHello2
+	return f, nil
+}
+
+// handleClientHello2 checks the ClientHello that answers an HRR: the
+// same hello with one share for the group asked for (RFC 8446, 4.1.2).
+func (h *server13) handleClientHello2(msg []byte) ([]Action, error) {
+	s := h.s
+	ch := &wire.ClientHello{}
+	if !ch.Unmarshal(msg) {
+		return nil, alert.New(alert.DecodeError, "malformed ClientHello")
+	}
+	old := h.hello1
+	if len(ch.KeyShares) != 1 || ch.KeyShares[0].Group != h.group || !containsU16(ch.SupportedVersions, wire.VersionTLS13) ||
+		!containsU16(ch.CipherSuites, s.suite.ID) || string(ch.SessionID) != string(old.SessionID) || string(ch.Random) != string(old.Random) {
+		return nil, alert.New(alert.IllegalParameter, "second ClientHello does not answer the HelloRetryRequest")
+	}
+	s.hello = ch
+	s.record(msg)
+	return h.serverFlight(ch, ch.KeyShares[0].Data)
+}
+
+// serverFlight sends ServerHello through Finished (RFC 8446, 2).
+func (h *server13) serverFlight(ch *wire.ClientHello, clientShare []byte) ([]Action, error) {
+	s := h.s
+	cfg := s.cfg
+	serverShare, shared, err := kx.RespondKeyShare(h.group, clientShare, cfg.Rand)
+	if err != nil {
+		return nil, err
+	}
+	random, err := s.random()
+	if err != nil {
+		return nil, err
+	}
+	s.serverRandom = random
+	s.info.Group = h.group
+	var f flight
+	f.add(Action{Kind: SetVersion, Version: wire.VersionTLS13})
+	sh := &wire.ServerHello{
+		Version:          wire.VersionTLS12,
+		Random:           random,
+		SessionID:        ch.SessionID,
+		CipherSuite:      s.suite.ID,
+		SupportedVersion: wire.VersionTLS13,
+		KeyShare:         wire.KeyShare{Group: h.group, Data: serverShare},
+	}
+	if err := s.sendRecorded(&f, sh); err != nil {
+		return nil, err
+	}
+	if len(ch.SessionID) > 0 && !h.ccsSent {
+		f.add(Action{Kind: SendChangeCipherSpec})
+	}
+	h.sched = prf.NewSchedule13(h.hash, nil)
+	h.sched.SetSharedSecret(shared)
+	clear(shared)
+	clientHS, serverHS := h.sched.HandshakeTrafficSecrets(s.transcript.Sum(h.hash))
+	h.clientHS = clientHS
+	f.add(Action{Kind: SetWriteKeys, Keys: trafficKeys(s.suite, h.hash, serverHS)})
+	f.add(Action{Kind: LogSecret, Label: "CLIENT_HANDSHAKE_TRAFFIC_SECRET", Data: clientHS})
+	f.add(Action{Kind: LogSecret, Label: "SERVER_HANDSHAKE_TRAFFIC_SECRET", Data: serverHS})
+
+	ee := &wire.EncryptedExtensions{ALPNProtocol: s.info.NegotiatedProtocol, ServerNameAck: s.sniUsed}
+	if err := s.sendRecorded(&f, ee); err != nil {
+		return nil, err
+	}
+	if cfg.Verify {
+		cr := &wire.CertificateRequest{TLS13: true, SignatureAlgorithms: filter13(cfg.SignatureSchemes), CertificateAuthorities: cfg.CertificateAuthorities}
+		if err := s.sendRecorded(&f, cr); err != nil {
+			return nil, err
+		}
+		s.requested = true
+	}
+	cm := &wire.Certificate{TLS13: true}
+	for _, d := range h.cert.Chain {
+		cm.Entries = append(cm.Entries, wire.CertificateEntry{Data: d})
+	}
+	if err := s.sendRecorded(&f, cm); err != nil {
+		return nil, err
+	}
+	content := kx.TLS13SignedContent(true, s.transcript.Sum(h.hash))
+	sig, err := kx.Sign(h.cert.Key, h.scheme, wire.VersionTLS13, content, cfg.Rand)
+	if err != nil {
+		return nil, alert.New(alert.InternalError, "signing CertificateVerify: "+err.Error())
+	}
+	s.info.SignatureScheme = h.scheme
+	if err := s.sendRecorded(&f, &wire.CertificateVerify{HasAlgorithm: true, Algorithm: h.scheme, Signature: sig}); err != nil {
+		return nil, err
+	}
+	vd := prf.FinishedVerifyData13(h.hash, serverHS, s.transcript.Sum(h.hash))
+	s.info.ServerVerifyData = vd
+	if err := s.sendRecorded(&f, &wire.Finished{VerifyData: vd}); err != nil {
+		return nil, err
+	}
+	h.sched.SetMaster()
+	chSf := s.transcript.Sum(h.hash)
+	clientAP, serverAP := h.sched.ApplicationTrafficSecrets(chSf)
+	h.clientAP = clientAP
+	s.info.Hash = h.hash
+	s.info.ClientTrafficSecret = clientAP
+	s.info.ServerTrafficSecret = serverAP
+	s.info.ExporterMasterSecret = h.sched.ExporterMasterSecret(chSf)
+	f.add(Action{Kind: SetWriteKeys, Keys: trafficKeys(s.suite, h.hash, serverAP)})
+	f.add(Action{Kind: SetReadKeys, Keys: trafficKeys(s.suite, h.hash, clientHS)})
+	f.add(Action{Kind: LogSecret, Label: "CLIENT_TRAFFIC_SECRET_0", Data: clientAP})
+	f.add(Action{Kind: LogSecret, Label: "SERVER_TRAFFIC_SECRET_0", Data: serverAP})
+	f.add(Action{Kind: LogSecret, Label: "EXPORTER_SECRET", Data: s.info.ExporterMasterSecret})
+	f.add(Action{Kind: Flush})
+	if s.requested {
+		h.state = s13WaitCertificate
+	} else {
+		h.state = s13WaitFinished
+	}
+	return f, nil
+}
+
+// filter13 keeps the schemes TLS 1.3 allows.
+func filter13(list []uint16) []uint16 {
+	var out []uint16
+	for _, s := range list {
+		if kx.SchemeAllowedIn13(s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (h *server13) handle(msg []byte) ([]Action, error) {
+	s := h.s
+	switch h.state {
+	case s13WaitClientHello2:
+		if msg[0] != wire.TypeClientHello {
+			return nil, unexpected(msg, h.State())
+		}
+		return h.handleClientHello2(msg)
+	case s13WaitCertificate:
+		if msg[0] != wire.TypeCertificate {
+			return nil, unexpected(msg, h.State())
+		}
+		return nil, h.handleCertificate(msg)
+	case s13WaitCertificateVerify:
+		if msg[0] != wire.TypeCertificateVerify {
+			return nil, unexpected(msg, h.State())
+		}
+		cv := &wire.CertificateVerify{HasAlgorithm: true}
+		if !cv.Unmarshal(msg) {
+			return nil, alert.New(alert.DecodeError, "malformed CertificateVerify")
+		}
+		if !containsU16(s.cfg.SignatureSchemes, cv.Algorithm) || !kx.SchemeAllowedIn13(cv.Algorithm) {
+			return nil, alert.New(alert.IllegalParameter, "CertificateVerify uses a signature scheme that was not offered")
+		}
+		content := kx.TLS13SignedContent(false, s.transcript.Sum(h.hash))
+		if err := kx.Verify(h.clientCert.PublicKey, cv.Algorithm, wire.VersionTLS13, content, cv.Signature); err != nil {
+			return nil, err
+		}
+		s.record(msg)
+		h.state = s13WaitFinished
+		return nil, nil
+	case s13WaitFinished:
+		if msg[0] != wire.TypeFinished {
+			return nil, unexpected(msg, h.State())
+		}
+		var fin wire.Finished
+		if !fin.Unmarshal(msg) {
+			return nil, alert.New(alert.DecodeError, "malformed Finished")
+		}
+		want := prf.FinishedVerifyData13(h.hash, h.clientHS, s.transcript.Sum(h.hash))
+		if !hmac.Equal(want, fin.VerifyData) {
+			return nil, alert.New(alert.DecryptError, "Finished verify_data mismatch")
+		}
+		s.record(msg)
+		s.info.ClientVerifyData = want
+		s.info.ResumptionMaster = h.sched.ResumptionMasterSecret(s.transcript.Sum(h.hash))
+		s.fillInfo()
+		s.info.MasterSecret = nil
+		h.state = s13Done
+		s.state = serverDone
+		s.transcript.Reset()
+		return []Action{{Kind: SetReadKeys, Keys: trafficKeys(s.suite, h.hash, h.clientAP)}}, nil
+	}
+	return nil, unexpected(msg, h.State())
+}
+
+func (h *server13) handleCertificate(msg []byte) error {
+	s := h.s
+	cm := wire.Certificate{TLS13: true}
+	if !cm.Unmarshal(msg) {
+		return alert.New(alert.DecodeError, "malformed Certificate")
+	}
+	if len(cm.Context) != 0 {
+		return alert.New(alert.IllegalParameter, "client Certificate with a wrong request context")
+	}
+	s.record(msg)
+	if len(cm.Entries) == 0 {
+		if s.cfg.FailIfNoPeerCert {
+			// RFC 8446, 4.4.2.4.
+			return alert.New(alert.CertificateRequired, "no client certificate provided")
+		}
+		h.state = s13WaitFinished
+		return nil
+	}
+	certs, err := parseChain(&cm)
+	if err != nil {
+		return err
+	}
+	path, err := s.verifyPeer(&cm, pki.ClientAuth, "")
+	if err != nil {
+		return err
+	}
+	s.info.PeerCertificates = certs
+	s.info.VerifiedChain = path
+	h.clientCert = certs[0]
+	h.state = s13WaitCertificateVerify
+	return nil
+}
