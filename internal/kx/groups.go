@@ -2,6 +2,7 @@ package kx
 
 import (
 	"crypto/ecdh"
+	"strings"
 
 	"github.com/gossl/ssl/internal/wire"
 )
@@ -16,27 +17,45 @@ var groupNames = map[uint16]string{
 	12: "sect409r1", 13: "sect571k1", 14: "sect571r1",
 	15: "secp160k1", 16: "secp160r1", 17: "secp160r2",
 	18: "secp192k1", 19: "secp192r1", 20: "secp224k1", 21: "secp224r1",
-	22:                       "secp256k1",
-	wire.GroupSecp256r1:      "secp256r1",
-	wire.GroupSecp384r1:      "secp384r1",
-	wire.GroupSecp521r1:      "secp521r1",
-	26:                       "brainpoolP256r1",
-	27:                       "brainpoolP384r1",
-	28:                       "brainpoolP512r1",
-	wire.GroupX25519:         "x25519",
-	wire.GroupX448:           "x448",
-	31:                       "brainpoolP256r1tls13",
-	32:                       "brainpoolP384r1tls13",
-	33:                       "brainpoolP512r1tls13",
-	wire.GroupFFDHE2048:      "ffdhe2048",
-	wire.GroupFFDHE3072:      "ffdhe3072",
-	258:                      "ffdhe4096",
-	259:                      "ffdhe6144",
-	260:                      "ffdhe8192",
-	0x11eb:                   "secp256r1mlkem768",
-	wire.GroupX25519MLKEM768: "x25519mlkem768",
-	0x11ed:                   "secp384r1mlkem1024",
+	22:                        "secp256k1",
+	wire.GroupSecp256r1:       "secp256r1",
+	wire.GroupSecp384r1:       "secp384r1",
+	wire.GroupSecp521r1:       "secp521r1",
+	26:                        "brainpoolP256r1",
+	27:                        "brainpoolP384r1",
+	28:                        "brainpoolP512r1",
+	wire.GroupX25519:          "x25519",
+	wire.GroupX448:            "x448",
+	groupBrainpoolP256r1TLS13: "brainpoolP256r1tls13",
+	32:                        "brainpoolP384r1tls13",
+	groupBrainpoolP512r1TLS13: "brainpoolP512r1tls13",
+	wire.GroupFFDHE2048:       "ffdhe2048",
+	wire.GroupFFDHE3072:       "ffdhe3072",
+	258:                       "ffdhe4096",
+	259:                       "ffdhe6144",
+	260:                       "ffdhe8192",
+	groupMLKEM512:             "mlkem512",
+	groupMLKEM768:             "mlkem768",
+	groupMLKEM1024:            "mlkem1024",
+	groupSecP256r1MLKEM768:    "secp256r1mlkem768",
+	wire.GroupX25519MLKEM768:  "x25519mlkem768",
+	groupSecP384r1MLKEM1024:   "secp384r1mlkem1024",
 }
+
+// Code points named here but not in package wire, because gossl only
+// names them (RFC 8734; draft-ietf-tls-mlkem; draft-ietf-tls-ecdhe-mlkem).
+const (
+	groupBrainpoolP256r1TLS13 uint16 = 31
+	groupBrainpoolP512r1TLS13 uint16 = 33
+	groupMLKEM512             uint16 = 0x0200
+	groupMLKEM768             uint16 = 0x0201
+	groupMLKEM1024            uint16 = 0x0202
+	groupSecP256r1MLKEM768    uint16 = 0x11eb
+	groupSecP384r1MLKEM1024   uint16 = 0x11ed
+)
+
+// groupIsPureMLKEM reports whether g is a pure ML-KEM group.
+func groupIsPureMLKEM(g uint16) bool { return g >= groupMLKEM512 && g <= groupMLKEM1024 }
 
 var groupsByName = func() map[string]uint16 {
 	m := make(map[string]uint16, len(groupNames))
@@ -55,10 +74,18 @@ func GroupName(g uint16) string {
 	return "unknown"
 }
 
-// GroupByName is GroupName's inverse.
+// GroupByName is GroupName's inverse. It also takes the IANA registry's
+// mixed-case spellings of the hybrids ("X25519MLKEM768",
+// "SecP256r1MLKEM768", "SecP384r1MLKEM1024") and of the pure ML-KEM groups
+// ("MLKEM768"), which OpenSSL and Go print.
 func GroupByName(name string) (uint16, bool) {
-	g, ok := groupsByName[name]
-	return g, ok
+	if g, ok := groupsByName[name]; ok {
+		return g, true
+	}
+	if g, ok := groupsByName[strings.ToLower(name)]; ok && (GroupIsHybrid(g) || groupIsPureMLKEM(g)) {
+		return g, true
+	}
+	return 0, false
 }
 
 // supported is the default preference order: X25519 first (fast, and
