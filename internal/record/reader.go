@@ -27,11 +27,22 @@ func NewReader(r io.Reader) *Reader { return &Reader{src: r} }
 // SetVersion fixes the record version every later record must carry. 0
 // accepts any 0x0300..0x03ff, as needed before the hellos have settled it:
 // RFC 5246, Appendix E.1 lets a ClientHello record carry any {03,XX}.
+//
+// wire.VersionTLS13 switches to the TLS 1.3 rules (RFC 8446, Section 5):
+// headers carry 0x0303 (or 0x0301 on plaintext records, which a client
+// may use on its ClientHello), and once a protector from
+// NewTLS13Protector is installed every record must be protected
+// application_data except a plaintext change_cipher_spec of the single
+// byte 1, which is returned as it is for the caller to drop. See the
+// package documentation for the order of calls.
 func (r *Reader) SetVersion(v uint16) { r.version = v }
 
 // SetProtector installs the protection for records read from now on (nil
 // means plaintext) and starts its sequence numbers at zero, as a new
-// connection state does at a ChangeCipherSpec (RFC 5246, Section 6.1).
+// connection state does at a ChangeCipherSpec (RFC 5246, Section 6.1) and
+// each TLS 1.3 traffic key does, KeyUpdate included (RFC 8446, Section
+// 5.3). Records already buffered but not yet returned are opened with
+// the new protection.
 func (r *Reader) SetProtector(p Protector) {
 	r.prot = p
 	r.seq = 0
@@ -85,6 +96,9 @@ func (r *Reader) ReadRecord() (typ uint8, data []byte, err error) {
 	frag := r.buf[r.start+headerLen : r.start+headerLen+n]
 	r.start += headerLen + n
 
+	if r.version == wire.VersionTLS13 || isTLS13(r.prot) {
+		return r.open13(typ, vers, frag)
+	}
 	data = frag
 	if r.prot != nil {
 		if r.seq == maxSeq {
@@ -121,6 +135,9 @@ func (r *Reader) checkHeader(typ uint8, vers uint16, n int) error {
 		// unexpected_message.
 		return alert.New(alert.UnexpectedMessage, "unknown record content type")
 	}
+	if r.version == wire.VersionTLS13 {
+		return r.checkHeader13(typ, vers, n)
+	}
 	// A major version other than 3 is not TLS at all (an SSL 2.0
 	// hello, or another protocol on the port); protocol_version says
 	// so, as OpenSSL does. decode_error would claim a malformed TLS
@@ -142,6 +159,11 @@ func (r *Reader) checkHeader(typ uint8, vers uint16, n int) error {
 	}
 	return nil
 }
+
+// Seq returns the sequence number of the next record to be opened under
+// the current protector: how many it has opened. A TLS 1.3 peer must
+// update its keys before the AEAD's limit (RFC 8446, Section 5.5).
+func (r *Reader) Seq() uint64 { return r.seq }
 
 // fill makes sure at least need bytes are buffered from r.start, reading
 // from the transport as much as the buffer can hold each time.

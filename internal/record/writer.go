@@ -35,7 +35,8 @@ type Writer struct {
 	seq     uint64
 	beast   BeastMitigation
 	maxFrag int
-	err     error // sticky: the transport failed mid-stream
+	padding func(n int) int // TLS 1.3 record padding; nil for none
+	err     error           // sticky: the transport failed mid-stream
 }
 
 // NewWriter returns a Writer of plaintext records.
@@ -44,16 +45,38 @@ func NewWriter(w io.Writer) *Writer { return &Writer{dst: w, maxFrag: wire.MaxPl
 // SetVersion sets the version written in record headers. Before it is
 // called the writer uses 0x0301: RFC 5246, Appendix E.1 notes that old
 // servers choke on a ClientHello record of a version they do not know.
+//
+// wire.VersionTLS13 writes 0x0303 in every header (RFC 8446, Section
+// 5.1) and, once a protector from NewTLS13Protector is installed, seals
+// each record as a TLSInnerPlaintext in an application_data record
+// (Section 5.2). change_cipher_spec records stay plaintext whatever the
+// protector (Section 5; Appendix D.4).
 func (w *Writer) SetVersion(v uint16) { w.version = v }
 
 // SetProtector installs the protection for records written from now on
 // (nil means plaintext) and restarts the sequence numbers at zero, as a
-// ChangeCipherSpec does (RFC 5246, Section 6.1). Records already sealed
-// keep the protection they were sealed with.
+// ChangeCipherSpec does (RFC 5246, Section 6.1) and each TLS 1.3 traffic
+// key does, KeyUpdate included (RFC 8446, Section 5.3). Records already
+// sealed keep the protection they were sealed with, so a KeyUpdate
+// message written just before SetProtector goes out under the old key,
+// as Section 4.6.3 requires, even if it has not been flushed.
 func (w *Writer) SetProtector(p Protector) {
 	w.prot = p
 	w.seq = 0
 }
+
+// SetPadding sets how many zero bytes of padding each TLS 1.3 protected
+// record gets (RFC 8446, Section 5.4): f is called with the length of
+// the record's content and returns the padding length, which is capped so
+// the TLSInnerPlaintext stays within 2^14+1 bytes. nil (the default) pads
+// nothing. Padding hides the length of the content from observers; it
+// does not apply before TLS 1.3 or to plaintext records.
+func (w *Writer) SetPadding(f func(n int) int) { w.padding = f }
+
+// Seq returns the sequence number the next protected record will carry:
+// how many have been sealed under the current protector. A TLS 1.3 sender
+// must update its keys before the AEAD's limit (RFC 8446, Section 5.5).
+func (w *Writer) Seq() uint64 { return w.seq }
 
 // SetBeastMitigation sets how application data is split under TLS 1.0
 // CBC; other ciphers and versions are never split.
@@ -116,8 +139,8 @@ func (w *Writer) WriteRecord(typ uint8, data []byte) error {
 
 // seal appends one record to the buffer and flushes past the threshold.
 func (w *Writer) seal(typ uint8, chunk []byte) error {
-	if w.buf == nil {
-		w.buf = writePool.Get().(*[writeBufSize]byte)
+	if w.version == wire.VersionTLS13 || isTLS13(w.prot) {
+		return w.seal13(typ, chunk)
 	}
 	en, overhead := 0, 0
 	if w.prot != nil {
@@ -126,10 +149,8 @@ func (w *Writer) seal(typ uint8, chunk []byte) error {
 		}
 		en, overhead = w.prot.ExplicitNonceLen(), w.prot.Overhead()
 	}
-	if w.n+headerLen+len(chunk)+overhead > len(w.buf) {
-		if err := w.Flush(); err != nil {
-			return err
-		}
+	if err := w.reserve(headerLen + len(chunk) + overhead); err != nil {
+		return err
 	}
 	vers := w.version
 	if vers == 0 {
@@ -148,13 +169,31 @@ func (w *Writer) seal(typ uint8, chunk []byte) error {
 		}
 	}
 	w.seq++
+	return w.finish(rec, typ, vers, len(frag))
+}
+
+// finish writes the header of the record starting at rec, whose fragment
+// is n bytes, counts it as pending and flushes past the threshold.
+func (w *Writer) finish(rec []byte, typ uint8, vers uint16, n int) error {
 	rec[0] = typ
 	rec[1] = byte(vers >> 8)
 	rec[2] = byte(vers)
-	rec[3] = byte(len(frag) >> 8)
-	rec[4] = byte(len(frag))
-	w.n += headerLen + len(frag)
+	rec[3] = byte(n >> 8)
+	rec[4] = byte(n)
+	w.n += headerLen + n
 	if w.n > flushThreshold {
+		return w.Flush()
+	}
+	return nil
+}
+
+// reserve makes sure a record of n bytes, header included, fits after the
+// pending ones, taking a buffer or flushing as needed.
+func (w *Writer) reserve(n int) error {
+	if w.buf == nil {
+		w.buf = writePool.Get().(*[writeBufSize]byte)
+	}
+	if w.n+n > len(w.buf) {
 		return w.Flush()
 	}
 	return nil
