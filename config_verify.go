@@ -1,7 +1,9 @@
 package ssl
 
 import (
+	"crypto"
 	"crypto/x509"
+	"fmt"
 	"net"
 	"strings"
 
@@ -9,54 +11,100 @@ import (
 	"github.com/gossl/ssl/internal/pki"
 )
 
-// loadCertificates resolves cert/certfile and key/keyfile.
+// CertKeyPair is one element of OTP 25's certs_keys: a certificate chain
+// and its private key, each in any of the forms of the cert/certfile and
+// key/keyfile options (Cert before CertFile; Key, then KeyDER, then
+// KeyFile, which defaults to CertFile). Password defaults to the
+// Options' Password.
+type CertKeyPair struct {
+	Cert     [][]byte
+	CertFile string
+	Key      crypto.Signer
+	KeyDER   *KeyDER
+	KeyFile  string
+	Password string
+}
+
+// loadCertificates resolves cert/certfile and key/keyfile, then
+// certs_keys, into the handshake's certificate list.
 func (o *Options) loadCertificates(cfg *handshake.Config) error {
-	chain := o.Cert
-	if chain == nil && o.CertFile != "" {
-		c, err := pki.LoadCertificatesFile(o.CertFile)
+	first := CertKeyPair{Cert: o.Cert, CertFile: o.CertFile, Key: o.Key, KeyDER: o.KeyDER, KeyFile: o.KeyFile, Password: o.Password}
+	ck, err := first.load("")
+	if err != nil {
+		return err
+	}
+	if ck != nil {
+		cfg.Certs = append(cfg.Certs, *ck)
+	}
+	for i, p := range o.CertsKeys {
+		if p.Password == "" {
+			p.Password = o.Password
+		}
+		ck, err := p.load(fmt.Sprintf("certs_keys[%d].", i))
 		if err != nil {
-			return badOption("certfile", o.CertFile, err.Error())
+			return err
+		}
+		if ck == nil {
+			return badOption("certs_keys", i, "an element without a certificate or key")
+		}
+		cfg.Certs = append(cfg.Certs, *ck)
+	}
+	return nil
+}
+
+// load resolves one pair; nil when it names neither a certificate nor a
+// key. prefix qualifies option names in errors.
+func (p *CertKeyPair) load(prefix string) (*handshake.CertKey, error) {
+	chain := p.Cert
+	if chain == nil && p.CertFile != "" {
+		c, err := pki.LoadCertificatesFile(p.CertFile)
+		if err != nil {
+			return nil, badOption(prefix+"certfile", p.CertFile, err.Error())
 		}
 		chain = c
 	}
-	key := o.Key
+	key := p.Key
 	switch {
 	case key != nil:
-	case o.KeyDER != nil:
-		k, err := pki.ParsePrivateKeyDER(o.KeyDER.Type, o.KeyDER.DER)
+	case p.KeyDER != nil:
+		k, err := pki.ParsePrivateKeyDER(p.KeyDER.Type, p.KeyDER.DER)
 		if err != nil {
-			return badOption("key", o.KeyDER.Type, err.Error())
+			return nil, badOption(prefix+"key", p.KeyDER.Type, err.Error())
 		}
 		key = k
-	case o.KeyFile != "" || (o.CertFile != "" && chain != nil):
-		path := o.KeyFile
+	case p.KeyFile != "" || (p.CertFile != "" && chain != nil):
+		path := p.KeyFile
 		if path == "" {
-			path = o.CertFile
+			path = p.CertFile
 		}
-		k, err := pki.LoadPrivateKeyFile(path, o.Password)
+		k, err := pki.LoadPrivateKeyFile(path, p.Password)
 		if err != nil {
-			return badOption("keyfile", path, err.Error())
+			return nil, badOption(prefix+"keyfile", path, err.Error())
 		}
 		key = k
 	}
 	if chain == nil && key == nil {
-		return nil
+		return nil, nil
 	}
 	if chain == nil {
-		return badOption("cert", "undefined", "a key was given without a certificate")
+		return nil, badOption(prefix+"cert", "undefined", "a key was given without a certificate")
 	}
 	if key == nil {
-		return badOption("key", "undefined", "a certificate was given without its private key")
+		return nil, badOption(prefix+"key", "undefined", "a certificate was given without its private key")
 	}
 	leaf, err := x509.ParseCertificate(chain[0])
 	if err != nil {
-		return badOption("cert", "<<...>>", "unparsable certificate: "+err.Error())
+		return nil, badOption(prefix+"cert", "<<...>>", "unparsable certificate: "+err.Error())
 	}
 	if err := pki.CheckKeyMatchesCertificate(key, chain[0]); err != nil {
-		return badOption("key", "<<...>>", err.Error())
+		return nil, badOption(prefix+"key", "<<...>>", err.Error())
 	}
-	cfg.Certs = []handshake.CertKey{{Chain: chain, Leaf: leaf, Key: key}}
-	return nil
+	if _, ok := key.(*pki.DSAKey); ok {
+		// The key loads and DSA-signed certificates verify, but the
+		// handshakes that would use a DSA key are not written yet.
+		return nil, badOption(prefix+"key", "DSAPrivateKey", "DSA keys need DHE_DSS key exchange or DSA client authentication, which gossl does not implement")
+	}
+	return &handshake.CertKey{Chain: chain, Leaf: leaf, Key: key, Names: handshake.ChainNames(chain)}, nil
 }
 
 // resolveVerification applies verify, cacerts, depth, fail_if_no_peer_cert
@@ -101,7 +149,10 @@ func (o *Options) resolveVerification(cfg *handshake.Config, r role, host string
 		cfg.CertificateAuthorities = append(cfg.CertificateAuthorities, c.RawSubject)
 	}
 	cfg.VerifyOptions = pki.VerifyOptions{Roots: roots, Depth: depth}
-	if cfg.Verify && roots == nil {
+	if err := o.resolveVerifyFun(cfg, r); err != nil {
+		return err
+	}
+	if (cfg.Verify || (r == roleClient && cfg.NewVerifyFun != nil)) && roots == nil {
 		if r == roleServer {
 			return badOption("cacerts", "undefined", "verify_peer on a server needs cacerts or cacertfile")
 		}
@@ -123,6 +174,48 @@ func (o *Options) resolveVerification(cfg *handshake.Config, r role, host string
 				cfg.ServerName = strings.TrimSuffix(host, ".")
 			}
 			cfg.VerifyHostname = host
+		}
+	}
+	return nil
+}
+
+// resolveVerifyFun applies verify_fun, partial_chain, crl_check,
+// crl_cache and customize_hostname_check.
+func (o *Options) resolveVerifyFun(cfg *handshake.Config, r role) error {
+	v := &verifier{fun: o.VerifyFun, cache: o.CRLCache}
+	if v.fun != nil && v.fun.Fun == nil {
+		return badOption("verify_fun", "{undefined, _}", "Fun must not be nil")
+	}
+	switch o.CRLCheck {
+	case "", "false":
+	case "true":
+		v.crl = crlAll
+	case "peer":
+		v.crl = crlPeer
+	case "best_effort":
+		v.crl = crlBestEffort
+	default:
+		return badOption("crl_check", o.CRLCheck, "must be true, false, peer or best_effort")
+	}
+	if v.cache == nil {
+		v.cache = InternalCRLCache(0)
+	}
+	// A verify_peer validation needs its own run for a user fun or for
+	// CRL checks; verify_none needs one only for a user fun (the
+	// verify_none fun accepts every bad_cert, revocations included).
+	if o.VerifyFun != nil || (cfg.Verify && v.crl != crlOff) {
+		cfg.NewVerifyFun = v.newRun
+	}
+	cfg.VerifyOptions.PartialChain = o.PartialChain
+	if fn := o.CustomizeHostnameCheck; fn != nil {
+		cfg.VerifyOptions.HostnameMatch = func(ref, kind, presented string) pki.MatchResult {
+			switch fn(ref, PresentedID{Kind: kind, Value: presented}) {
+			case HostnameMatchYes:
+				return pki.MatchYes
+			case HostnameMatchNo:
+				return pki.MatchNo
+			}
+			return pki.MatchDefault
 		}
 	}
 	return nil

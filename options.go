@@ -87,6 +87,13 @@ type Options struct {
 	// KeyFile is {keyfile, Path}: a PEM private key (PKCS#1, PKCS#8 or
 	// SEC1). Defaults to CertFile.
 	KeyFile string
+	// CertsKeys is OTP 25's {certs_keys, [#{cert, key, certfile,
+	// keyfile, password}]}: further certificate chains with their keys,
+	// after the one of Cert/Key. A server picks the first that fits the
+	// suite and the client's signature algorithms; a client the first
+	// the server's CertificateRequest accepts, preferring one issued
+	// under a CA it names.
+	CertsKeys []CertKeyPair
 	// Password is {password, String} for an encrypted key file.
 	Password string
 	// CACerts is {cacerts, [DER]}: trusted certificates.
@@ -102,7 +109,10 @@ type Options struct {
 	// Verify is {verify, verify_none | verify_peer}. "" means verify_peer
 	// for a client (current OTP) and verify_none for a server.
 	Verify VerifyType
-	// VerifyFun is {verify_fun, {Fun, State}}. Planned.
+	// VerifyFun is {verify_fun, {Fun, State}}: see VerifyFun. nil means
+	// DefaultVerifyPeerFun with verify_peer; with verify_none a client
+	// still validates the server's chain when VerifyFun is set, and the
+	// fun decides.
 	VerifyFun *VerifyFun
 	// FailIfNoPeerCert is {fail_if_no_peer_cert, Bool}; nil means true
 	// for a server with verify_peer (current OTP).
@@ -110,18 +120,31 @@ type Options struct {
 	// Depth is {depth, N}: the most non-self-issued intermediates between
 	// the peer and the trust anchor; nil means 10 (current OTP).
 	Depth *int
-	// PartialChain is {partial_chain, Fun}. Planned.
+	// PartialChain is {partial_chain, Fun}: called with the peer's chain
+	// (DER, peer first) when no trust anchor is found for it; returning
+	// one of its certificates and true ({trusted_ca, DER}) makes it the
+	// trust anchor, false is unknown_ca.
 	PartialChain func(chain [][]byte) ([]byte, bool)
-	// CRLCheck is {crl_check, true | peer | best_effort}. Planned.
+	// CRLCheck is {crl_check, false | true | peer | best_effort}: check
+	// every certificate of the peer's path ("true"), only the peer
+	// ("peer"), or every one but accept an undetermined status
+	// ("best_effort") against the CRLs of CRLCache. "" means false.
 	CRLCheck string
+	// CRLCache is {crl_cache, ...}: InternalCRLCache (nil means
+	// InternalCRLCache(0): the CRLs given to CRLCacheInsert) or
+	// HashDirCRLCache(dir).
+	CRLCache CRLCache
 	// ServerNameIndication is {server_name_indication, Host | disable}.
 	// A client sends it as SNI and checks the certificate against it;
 	// "disable" sends none and skips the hostname check. "" means the
 	// host given to Connect, when it is a name.
 	ServerNameIndication string
-	// CustomizeHostnameCheck is OTP's {customize_hostname_check, ...}.
-	// Planned.
-	CustomizeHostnameCheck func(host string, certName string) bool
+	// CustomizeHostnameCheck is OTP's {customize_hostname_check,
+	// [{match_fun, Fun}]}: called with the reference host (lower-cased)
+	// and each identifier the server's certificate presents; the check
+	// passes when one pair is HostnameMatchYes, or HostnameMatchDefault
+	// and matched by the built-in rules.
+	CustomizeHostnameCheck func(reference string, presented PresentedID) HostnameMatch
 
 	// ---- Sessions and renegotiation ----
 
@@ -205,13 +228,6 @@ type Options struct {
 	// Logger receives alert reports when LogAlert is on; nil means
 	// log.Printf.
 	Logger func(format string, args ...any)
-}
-
-// VerifyFun is {verify_fun, {Fun, InitialUserState}}. Planned: the type
-// is here so programs can be written against it.
-type VerifyFun struct {
-	Fun   func(cert []byte, event any, userState any) (result string, newState any)
-	State any
 }
 
 // Bool returns a pointer to b, for the *bool options.

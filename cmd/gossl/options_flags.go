@@ -1,11 +1,14 @@
 package main
 
 import (
+	"bytes"
+	"encoding/pem"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -61,6 +64,7 @@ var optionFlags = []optionFlag{
 	{name: "certfile", arg: "FILE", usage: "PEM certificate chain, leaf first", set: setString(func(o *ssl.Options) *string { return &o.CertFile })},
 	{name: "keyfile", arg: "FILE", usage: "PEM private key (defaults to the certfile)", set: setString(func(o *ssl.Options) *string { return &o.KeyFile })},
 	{name: "password", arg: "PASSWORD", usage: "password of an encrypted keyfile", set: setString(func(o *ssl.Options) *string { return &o.Password })},
+	{name: "certs_keys", arg: "CERTFILE[:KEYFILE],...", usage: "further certificate chains with their keys (the keyfile defaults to the certfile)", set: setCertsKeys},
 	{name: "cacertfile", arg: "FILE", usage: "PEM trusted certificates", set: setString(func(o *ssl.Options) *string { return &o.CACertFile })},
 	{name: "dhfile", arg: "FILE", usage: "PEM Diffie-Hellman parameters", set: setString(func(o *ssl.Options) *string { return &o.DHFile })},
 
@@ -69,6 +73,8 @@ var optionFlags = []optionFlag{
 	{name: "fail_if_no_peer_cert", usage: "server with verify_peer: refuse a client without certificate", isBool: true, negatable: true, set: setBoolPtr(func(o *ssl.Options) **bool { return &o.FailIfNoPeerCert })},
 	{name: "depth", arg: "N", usage: "maximum intermediate certificates in the peer's chain", set: setIntPtr(func(o *ssl.Options) **int { return &o.Depth })},
 	{name: "crl_check", arg: "true|peer|best_effort|false", usage: "check certificate revocation lists", set: setString(func(o *ssl.Options) *string { return &o.CRLCheck })},
+	{name: "crl_cache_dir", arg: "DIR", usage: "CRLs for --crl-check from a hash directory (<hash>.rN files, as openssl rehash makes them)", set: setCRLCacheDir},
+	{name: "partial_chain_anchor", arg: "FILE", usage: "PEM certificate the peer's chain may stop at, trusted as its anchor (partial_chain)", set: setPartialChainAnchor},
 	{name: "server_name_indication", arg: "HOST|disable", usage: "client: SNI and hostname to check (default: the connect host)", set: setString(func(o *ssl.Options) *string { return &o.ServerNameIndication })},
 
 	// Sessions and renegotiation.
@@ -341,6 +347,64 @@ func setPacket(o *ssl.Options, _, v string) error {
 		o.Packet = n
 	} else {
 		o.Packet = v
+	}
+	return nil
+}
+
+// setCRLCacheDir is --crl-cache-dir DIR: {crl_cache, {ssl_crl_hash_dir,
+// {internal, [{dir, DIR}]}}}.
+func setCRLCacheDir(o *ssl.Options, _, v string) error {
+	o.CRLCache = ssl.HashDirCRLCache(v)
+	return nil
+}
+
+// setPartialChainAnchor is --partial-chain-anchor FILE: a partial_chain
+// fun that makes any certificate of FILE found in the peer's chain its
+// trust anchor. The file is read when the flag is parsed.
+func setPartialChainAnchor(o *ssl.Options, name, v string) error {
+	data, err := os.ReadFile(v)
+	if err != nil {
+		return &ssl.OptionError{Name: name, Value: v, Reason: err.Error()}
+	}
+	var anchors [][]byte
+	for {
+		var b *pem.Block
+		b, data = pem.Decode(data)
+		if b == nil {
+			break
+		}
+		if b.Type == "CERTIFICATE" {
+			anchors = append(anchors, b.Bytes)
+		}
+	}
+	if len(anchors) == 0 {
+		return &ssl.OptionError{Name: name, Value: v, Reason: "no CERTIFICATE in the file"}
+	}
+	o.PartialChain = func(chain [][]byte) ([]byte, bool) {
+		for _, c := range chain {
+			for _, a := range anchors {
+				if bytes.Equal(c, a) {
+					return c, true
+				}
+			}
+		}
+		return nil, false
+	}
+	return nil
+}
+
+// setCertsKeys is --certs-keys CERT[:KEY],...: certs_keys from files
+// (--password applies to their keys too).
+func setCertsKeys(o *ssl.Options, name, v string) error {
+	for _, item := range strings.Split(v, ",") {
+		if item == "" {
+			continue
+		}
+		cert, key, _ := strings.Cut(item, ":")
+		o.CertsKeys = append(o.CertsKeys, ssl.CertKeyPair{CertFile: cert, KeyFile: key})
+	}
+	if len(o.CertsKeys) == 0 {
+		return &ssl.OptionError{Name: name, Value: v, Reason: "no certificate file given"}
 	}
 	return nil
 }

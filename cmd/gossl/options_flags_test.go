@@ -1,6 +1,15 @@
 package main
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"math/big"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -33,6 +42,27 @@ func sampleValue(f optionFlag) string {
 	return "a,b"
 }
 
+// sampleCertFile writes a PEM certificate (a self-signed one, generated
+// here) for the flags that read one.
+func sampleCertFile(t *testing.T) string {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "anchor"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), IsCA: true, BasicConstraintsValid: true}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "anchor.pem")
+	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
 // TestEveryOptionHasAFlag sets each flag on a fresh Options and checks
 // which field changed: every scalar or list field of ssl.Options must be
 // reached by exactly one flag, so no option is out of reach of the
@@ -44,7 +74,11 @@ func TestEveryOptionHasAFlag(t *testing.T) {
 		var o ssl.Options
 		fs := newFlagSet("test")
 		bindOptionFlags(fs, &o)
-		if err := fs.Parse([]string{"--" + flagName(f.name) + "=" + sampleValue(f)}); err != nil {
+		val := sampleValue(f)
+		if f.name == "partial_chain_anchor" {
+			val = sampleCertFile(t)
+		}
+		if err := fs.Parse([]string{"--" + flagName(f.name) + "=" + val}); err != nil {
 			t.Errorf("--%s: %v", flagName(f.name), err)
 			continue
 		}

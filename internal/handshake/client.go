@@ -304,7 +304,7 @@ func (c *Client) handleCertificate(msg []byte) error {
 		return err
 	}
 	c.info.PeerCertificates = certs
-	if c.cfg.Verify {
+	if c.cfg.checksServerCert() {
 		path, err := c.verifyPeer(&cm, pki.ServerAuth, c.cfg.VerifyHostname)
 		if err != nil {
 			return err
@@ -439,27 +439,16 @@ func (c *Client) handleServerHelloDone(msg []byte) ([]Action, error) {
 	return f, nil
 }
 
-// chooseClientCert picks the first configured certificate whose key type
-// the server accepts and for which a common signature scheme exists.
+// chooseClientCert picks among the configured certificates (certs_keys)
+// one whose key type and a signature scheme the server accepts,
+// preferring one under a CA the server named (see chooseCert).
 func (c *Client) chooseClientCert() (*CertKey, uint16) {
-	for i := range c.cfg.Certs {
-		ck := &c.cfg.Certs[i]
-		if !certTypeAccepted(ck.Key.Public(), c.certReq.CertificateTypes) {
-			continue
-		}
-		if c.version < wire.VersionTLS12 {
-			if _, ok := ck.Key.Public().(ed25519.PublicKey); ok {
-				continue
-			}
-			return ck, 0
-		}
-		for _, s := range kx.SignatureSchemesForKey(ck.Key.Public(), c.version) {
-			if containsU16(c.certReq.SignatureAlgorithms, s) && containsU16(c.cfg.SignatureSchemes, s) {
-				return ck, s
-			}
-		}
-	}
-	return nil, 0
+	return chooseCert(c.cfg.Certs, c.cfg.SignatureSchemes, certChoice{
+		Types:       c.certReq.CertificateTypes,
+		SigAlgs:     c.certReq.SignatureAlgorithms,
+		Authorities: c.certReq.CertificateAuthorities,
+		Version:     c.version,
+	})
 }
 
 func certTypeAccepted(pub any, types []uint8) bool {

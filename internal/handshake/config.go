@@ -20,6 +20,9 @@ type CertKey struct {
 	Chain [][]byte
 	Leaf  *x509.Certificate
 	Key   crypto.Signer
+	// Names are the DER issuer and subject names of the chain (see
+	// ChainNames), matched against a peer's list of acceptable CAs.
+	Names [][]byte
 }
 
 // Config is what a handshake needs from the user's options, already
@@ -60,6 +63,11 @@ type Config struct {
 	VerifyOptions pki.VerifyOptions
 	// CAs are the DER subjects sent in a CertificateRequest.
 	CertificateAuthorities [][]byte
+	// NewVerifyFun, when set, gives each validation its own event handler
+	// (Erlang's verify_fun with its user state, and CRL checks); nil means
+	// the default verify_peer behaviour. A client with verify_none but a
+	// NewVerifyFun validates too, and the fun decides.
+	NewVerifyFun func(now time.Time) pki.VerifyFun
 
 	// ServerName is the SNI host name a client sends ("" = none).
 	ServerName string

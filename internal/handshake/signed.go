@@ -46,15 +46,7 @@ func (s *session) verifyPeer(cm *wire.Certificate, purpose pki.Purpose, hostname
 	for i, e := range cm.Entries {
 		chain[i] = e.Data
 	}
-	opts := s.cfg.VerifyOptions
-	opts.Purpose = purpose
-	opts.Hostname = hostname
-	opts.Now = s.cfg.Now()
-	path, err := pki.VerifyChain(chain, &opts)
-	if err != nil {
-		return nil, certError(err)
-	}
-	return path, nil
+	return verifyChain(s.cfg, chain, purpose, hostname)
 }
 
 // certError turns a path-validation failure into the alert to send,

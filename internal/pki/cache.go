@@ -33,6 +33,10 @@ type pemEntry struct {
 	storeOnce sync.Once // parsed and indexed on first LoadTrustStoreFile
 	store     *TrustStore
 	storeErr  error
+
+	crlOnce sync.Once // parsed on first HashDirCRLs
+	crls    []*x509.RevocationList
+	crlErr  error
 }
 
 var defaultCache pemCache

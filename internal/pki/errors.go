@@ -25,7 +25,8 @@ const (
 	ReasonNameNotPermitted         = "name_not_permitted"
 	ReasonUnknownCriticalExtension = "unknown_critical_extension"
 	ReasonHostnameCheckFailed      = "hostname_check_failed"
-	ReasonRevoked                  = "revoked"
+	ReasonRevoked                  = "revoked" // {revoked, Revocation}
+	ReasonRevocationUndetermined   = "revocation_status_undetermined"
 	ReasonDecodeError              = "decode_error" // a certificate that does not parse
 )
 
@@ -34,10 +35,22 @@ type BadCertError struct {
 	Reason string            // one of the Reason* atoms
 	Cert   *x509.Certificate // the certificate the failure is about (nil if none parsed)
 	Detail string            // a sentence for people, may be empty
+	// Revocation is the CRL reason of a revoked certificate (Erlang's
+	// {revoked, Reason}: keyCompromise, cACompromise, ..., unspecified).
+	Revocation string
+}
+
+// ReasonTerm is the reason as Erlang prints it: the atom, or
+// {revoked,keyCompromise} for a revoked certificate.
+func (e *BadCertError) ReasonTerm() string {
+	if e.Reason == ReasonRevoked && e.Revocation != "" {
+		return "{revoked," + e.Revocation + "}"
+	}
+	return e.Reason
 }
 
 func (e *BadCertError) Error() string {
-	s := "bad_cert: " + e.Reason
+	s := "bad_cert: " + e.ReasonTerm()
 	if e.Detail != "" {
 		s += " (" + e.Detail + ")"
 	}
@@ -60,7 +73,7 @@ func (e *BadCertError) Alert() alert.Description {
 	case ReasonUnknownCriticalExtension:
 		return alert.UnsupportedCertificate
 	case ReasonInvalidIssuer, ReasonInvalidSignature, ReasonNameNotPermitted,
-		ReasonSelfSignedPeer, ReasonDecodeError:
+		ReasonSelfSignedPeer, ReasonDecodeError, ReasonRevocationUndetermined:
 		return alert.BadCertificate
 	}
 	return alert.HandshakeFailure

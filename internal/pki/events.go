@@ -42,6 +42,10 @@ type Event struct {
 	Kind      EventKind
 	BadCert   *BadCertError  // EventBadCert
 	Extension pkix.Extension // EventExtension
+	// Issuer is the certificate that signed the one the event is about,
+	// for EventValid and EventValidPeer (nil when the certificate is
+	// itself a trust anchor): what a revocation check needs.
+	Issuer *x509.Certificate
 }
 
 // Verdict is a VerifyFun's answer: Erlang's {valid, S} (and {valid_peer, S},

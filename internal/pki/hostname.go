@@ -39,6 +39,75 @@ func quoteHost(h string) string {
 	return `"` + h + `"`
 }
 
+// MatchResult is the answer of a MatchFun.
+type MatchResult int
+
+const (
+	MatchDefault MatchResult = iota // apply the built-in rules to this pair
+	MatchYes                        // the pair matches
+	MatchNo                         // the pair does not match
+)
+
+// Kinds of presented identifier given to a MatchFun, with OTP's names.
+const (
+	PresentedDNS = "dNSName"
+	PresentedIP  = "iPAddress"
+	PresentedCN  = "cn"
+)
+
+// MatchFun is OTP's customize_hostname_check match_fun: called with the
+// reference identity (the host, lower-cased) and one presented identifier
+// of the certificate (its kind and value; an IP address in its usual text
+// form, names lower-cased as OTP does). Any pair answered MatchYes, or
+// MatchDefault and matched by the default rules, makes the check pass.
+type MatchFun func(reference, kind, presented string) MatchResult
+
+// matchHostnameWith is matchHostname with an optional match fun consulted
+// for every (reference, presented) pair before the default rules.
+func matchHostnameWith(cert *x509.Certificate, host string, fn MatchFun) bool {
+	if fn == nil {
+		return matchHostname(cert, host)
+	}
+	if host == "" {
+		return false
+	}
+	ref := asciiLower(strings.TrimSuffix(host, "."))
+	if len(ref) > 2 && ref[0] == '[' && ref[len(ref)-1] == ']' && net.ParseIP(ref[1:len(ref)-1]) != nil {
+		ref = ref[1 : len(ref)-1]
+	}
+	try := func(kind, value string, dflt func() bool) bool {
+		switch fn(ref, kind, value) {
+		case MatchYes:
+			return true
+		case MatchNo:
+			return false
+		}
+		return dflt()
+	}
+	refIP := net.ParseIP(ref)
+	norm, normOK := normalizeReference(ref)
+	for _, d := range cert.DNSNames {
+		if try(PresentedDNS, asciiLower(d), func() bool { return refIP == nil && normOK && matchDNSPattern(d, norm) }) {
+			return true
+		}
+	}
+	for _, ip := range cert.IPAddresses {
+		if try(PresentedIP, ip.String(), func() bool { return refIP != nil && refIP.Equal(ip) }) {
+			return true
+		}
+	}
+	// RFC 6125, Section 6.4.4: the CN only when there is no dNSName.
+	if len(cert.DNSNames) == 0 && cert.Subject.CommonName != "" {
+		cn := cert.Subject.CommonName
+		if try(PresentedCN, asciiLower(cn), func() bool {
+			return refIP == nil && normOK && net.ParseIP(cn) == nil && matchDNSPattern(cn, norm)
+		}) {
+			return true
+		}
+	}
+	return false
+}
+
 func matchHostname(cert *x509.Certificate, host string) bool {
 	if host == "" {
 		return false

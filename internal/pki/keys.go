@@ -34,7 +34,8 @@ var (
 // ("RSA PRIVATE KEY"), SEC 1 ("EC PRIVATE KEY") and PKCS#8 ("PRIVATE KEY")
 // blocks, legacy OpenSSL-encrypted blocks (Proc-Type: 4,ENCRYPTED) and
 // encrypted PKCS#8 ("ENCRYPTED PRIVATE KEY", PBES2), the last two with
-// password. Keys are RSA, ECDSA or Ed25519.
+// password. Keys are RSA, ECDSA, Ed25519 or DSA ("DSA PRIVATE KEY" or PKCS#8;
+// loaded as a *DSAKey, which cannot sign).
 func ParsePrivateKeyPEM(data []byte, password string) (crypto.Signer, error) {
 	for _, b := range decodeAllPEM(data) {
 		switch b.Type {
@@ -97,6 +98,12 @@ func ParsePrivateKeyDER(kind string, der []byte) (crypto.Signer, error) {
 	case KeyKindEC:
 		k, err = x509.ParseECPrivateKey(der)
 	case KeyKindPKCS8:
+		if dk, isDSA, derr := parsePKCS8DSA(der); isDSA {
+			if derr != nil {
+				return nil, fmt.Errorf("pki: parsing %s: %w", kind, derr)
+			}
+			return dk, nil
+		}
 		k, err = x509.ParsePKCS8PrivateKey(der)
 		if err != nil {
 			// Some tools label PKCS#1/SEC 1 keys "PRIVATE KEY".
@@ -107,7 +114,7 @@ func ParsePrivateKeyDER(kind string, der []byte) (crypto.Signer, error) {
 			}
 		}
 	case KeyKindDSA:
-		return nil, errors.New("pki: DSA private keys are not supported")
+		k, err = parseDSAPrivateKey(der)
 	default:
 		return nil, fmt.Errorf("pki: unknown private key kind %q", kind)
 	}
@@ -127,6 +134,8 @@ func asSigner(k any) (crypto.Signer, error) {
 		return k, nil
 	case *ed25519.PrivateKey:
 		return *k, nil
+	case *DSAKey:
+		return k, nil
 	}
 	return nil, fmt.Errorf("pki: unsupported private key type %T (want RSA, ECDSA or Ed25519)", k)
 }
@@ -151,6 +160,12 @@ func CheckKeyMatchesCertificate(key crypto.Signer, certDER []byte) error {
 	cert, err := x509.ParseCertificate(certDER)
 	if err != nil {
 		return fmt.Errorf("pki: parsing certificate: %w", err)
+	}
+	if dk, ok := key.(*DSAKey); ok {
+		if !dsaPublicEqual(dk, cert.PublicKey) {
+			return ErrKeyMismatch
+		}
+		return nil
 	}
 	pub, ok := key.Public().(interface{ Equal(crypto.PublicKey) bool })
 	if !ok || !pub.Equal(cert.PublicKey) {

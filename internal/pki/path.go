@@ -54,6 +54,9 @@ type VerifyOptions struct {
 	// is found for it; returning one of them (ok=true) makes it the trust
 	// anchor and validation proceeds with the certificates below it.
 	PartialChain func(chain [][]byte) (anchor []byte, ok bool)
+	// HostnameMatch is OTP's customize_hostname_check match_fun: see
+	// MatchFun. nil applies the default rules only.
+	HostnameMatch MatchFun
 }
 
 // Bounds on the work one VerifyChain call may do, whatever the peer sends.

@@ -57,6 +57,9 @@ func (v *validator) checkSig(parent, child *x509.Certificate) error {
 	}
 	if err == nil {
 		err = parent.CheckSignature(child.SignatureAlgorithm, child.RawTBSCertificate, child.Signature)
+		if err != nil && checkDSASignature(parent, child.SignatureAlgorithm, child.RawTBSCertificate, child.Signature) {
+			err = nil // crypto/x509 no longer verifies DSA signatures
+		}
 	}
 	v.sigs[k] = err
 	return err
@@ -110,12 +113,12 @@ func (r *run) extension(cert *x509.Certificate, i int) error {
 	return nil
 }
 
-func (r *run) valid(cert *x509.Certificate, peer bool) error {
+func (r *run) valid(cert, issuer *x509.Certificate, peer bool) error {
 	kind := EventValid
 	if peer {
 		kind = EventValidPeer
 	}
-	verdict, err := r.fun(cert, Event{Kind: kind})
+	verdict, err := r.fun(cert, Event{Kind: kind, Issuer: issuer})
 	if verdict == VerdictFail {
 		if err == nil {
 			err = badCert("verify_fun_failed", cert, "rejected by verify_fun")
@@ -215,7 +218,7 @@ func (v *validator) validate(c *candidate, fun VerifyFun) error {
 		if err := v.otherExtensions(r, cert); err != nil {
 			return err
 		}
-		if err := r.valid(cert, false); err != nil {
+		if err := r.valid(cert, working, false); err != nil {
 			return err
 		}
 		working = cert
@@ -248,12 +251,16 @@ func (v *validator) checkPeer(r *run, peer *x509.Certificate, pc *peerContext) e
 	if err := v.otherExtensions(r, peer); err != nil {
 		return err
 	}
-	if v.opts.Hostname != "" && !matchHostname(peer, v.opts.Hostname) {
+	if v.opts.Hostname != "" && !matchHostnameWith(peer, v.opts.Hostname, v.opts.HostnameMatch) {
 		if err := r.bad(peer, ReasonHostnameCheckFailed, "certificate is not valid for "+quoteHost(v.opts.Hostname)); err != nil {
 			return err
 		}
 	}
-	return r.valid(peer, true)
+	var issuer *x509.Certificate
+	if pc != nil {
+		issuer = pc.issuer
+	}
+	return r.valid(peer, issuer, true)
 }
 
 // checkCommon is Section 6.1.3 (a)-(c) for cert, issued by working.
