@@ -3,6 +3,7 @@ package record
 import (
 	"crypto/cipher"
 	"crypto/subtle"
+	"encoding/binary"
 	"errors"
 	"unsafe"
 )
@@ -26,14 +27,14 @@ type ccm struct {
 	// Section 2: L = 15 - nonce size).
 	l int
 
-	x  [16]byte       // CBC-MAC state
-	s0 [16]byte       // the key stream block that encrypts the tag
-	ks [ccmBatch]byte // counter blocks, then key stream
+	x  [16]byte // CBC-MAC state
+	a  [16]byte // counter block A_i
+	ks [16]byte // key stream block S_i
+	s0 [16]byte // S_0, which encrypts the tag
+	// base is the last 8 bytes of A_i with the counter bits zero, so
+	// that A_i's tail is base | i.
+	base uint64
 }
-
-// ccmBatch is how much key stream is made per pass: a few blocks, so the
-// XOR runs over a useful length at a time.
-const ccmBatch = 8 * 16
 
 var errCCMOpen = errors.New("record: message authentication failed")
 
@@ -77,11 +78,9 @@ func (c *ccm) Seal(dst, nonce, plaintext, additionalData []byte) []byte {
 	if inexactOverlap(out, plaintext) {
 		panic("record: CCM output overlaps the input")
 	}
-	// RFC 3610, Section 2.2: the tag is over the plaintext, so it is
-	// computed before the plaintext is overwritten.
-	c.cbcMAC(nonce, plaintext, additionalData)
-	c.ctr(out[:len(plaintext)], plaintext, nonce)
-	// Section 2.3: U = T XOR first-M-bytes(S_0).
+	c.start(nonce, len(plaintext), additionalData)
+	c.crypt(out[:len(plaintext)], plaintext, true)
+	// RFC 3610, Section 2.3: U = T XOR first-M-bytes(S_0).
 	subtle.XORBytes(out[len(plaintext):], c.x[:c.tagSize], c.s0[:c.tagSize])
 	return ret
 }
@@ -104,8 +103,8 @@ func (c *ccm) Open(dst, nonce, ciphertext, additionalData []byte) ([]byte, error
 	}
 	// out ends where the received tag starts when opening in place, so
 	// decrypting does not touch the tag.
-	c.ctr(out, ciphertext[:n], nonce)
-	c.cbcMAC(nonce, out, additionalData)
+	c.start(nonce, n, additionalData)
+	c.crypt(out, ciphertext[:n], false)
 	// T' = the computed MAC XOR S_0, compared without early exit.
 	subtle.XORBytes(c.x[:c.tagSize], c.x[:c.tagSize], c.s0[:c.tagSize])
 	if subtle.ConstantTimeCompare(c.x[:c.tagSize], tag) != 1 {
@@ -115,9 +114,10 @@ func (c *ccm) Open(dst, nonce, ciphertext, additionalData []byte) ([]byte, error
 	return ret, nil
 }
 
-// cbcMAC leaves in c.x the CBC-MAC T of RFC 3610, Section 2.2 over B_0,
-// the encoded additional data and the message.
-func (c *ccm) cbcMAC(nonce, msg, ad []byte) {
+// start runs the CBC-MAC of RFC 3610, Section 2.2 over B_0 and the encoded
+// additional data, and prepares the counter blocks of Section 2.3: S_0 in
+// c.s0, and A_i = Flags ‖ Nonce ‖ i with Flags = L-1.
+func (c *ccm) start(nonce []byte, n int, ad []byte) {
 	x := c.x[:]
 	// B_0 = Flags ‖ Nonce ‖ l(m). Flags = 64·Adata + 8·M' + L', with M'
 	// = (M-2)/2 and L' = L-1.
@@ -127,7 +127,7 @@ func (c *ccm) cbcMAC(nonce, msg, ad []byte) {
 	}
 	x[0] = flags
 	copy(x[1:], nonce)
-	putCounter(x, c.l, uint64(len(msg)))
+	putCounter(x, c.l, uint64(n))
 	c.b.Encrypt(x, x)
 
 	if len(ad) > 0 {
@@ -136,62 +136,89 @@ func (c *ccm) cbcMAC(nonce, msg, ad []byte) {
 		// the data are then cut into zero-padded blocks.
 		var hdr [10]byte
 		var h int
-		switch n := uint64(len(ad)); {
-		case n < 0xff00:
-			hdr[0], hdr[1], h = byte(n>>8), byte(n), 2
-		case n <= 0xffffffff:
+		switch m := uint64(len(ad)); {
+		case m < 0xff00:
+			hdr[0], hdr[1], h = byte(m>>8), byte(m), 2
+		case m <= 0xffffffff:
 			hdr[0], hdr[1], h = 0xff, 0xfe, 6
-			putCounter(hdr[:6], 4, n)
+			putCounter(hdr[:6], 4, m)
 		default:
 			hdr[0], hdr[1], h = 0xff, 0xff, 10
-			putCounter(hdr[:10], 8, n)
+			putCounter(hdr[:10], 8, m)
 		}
 		subtle.XORBytes(x, x, hdr[:h])
 		k := subtle.XORBytes(x[h:], x[h:], ad)
 		c.b.Encrypt(x, x)
-		c.absorb(ad[k:])
+		ad = ad[k:]
+		for len(ad) >= 16 {
+			xor16(&c.x, ad)
+			c.b.Encrypt(x, x)
+			ad = ad[16:]
+		}
+		if len(ad) > 0 {
+			subtle.XORBytes(x, x, ad)
+			c.b.Encrypt(x, x)
+		}
 	}
-	c.absorb(msg)
+
+	c.a[0] = byte(c.l - 1)
+	copy(c.a[1:], nonce)
+	putCounter(c.a[:], c.l, 0)
+	c.base = binary.BigEndian.Uint64(c.a[8:])
+	c.b.Encrypt(c.s0[:], c.a[:])
 }
 
-// absorb runs the CBC-MAC over data in 16-byte blocks, the last one
-// padded with zeros.
-func (c *ccm) absorb(data []byte) {
-	x := c.x[:]
-	for len(data) >= 16 {
-		subtle.XORBytes(x, x, data[:16])
-		c.b.Encrypt(x, x)
-		data = data[16:]
-	}
-	if len(data) > 0 {
-		subtle.XORBytes(x, x, data)
-		c.b.Encrypt(x, x)
-	}
-}
-
-// ctr encrypts (or decrypts) src into dst with the key stream S_1, S_2,
-// ... of RFC 3610, Section 2.3, and leaves S_0 in c.s0. A_i = Flags ‖
-// Nonce ‖ i, with Flags = L-1.
-func (c *ccm) ctr(dst, src, nonce []byte) {
-	c.s0[0] = byte(c.l - 1)
-	copy(c.s0[1:], nonce)
-	putCounter(c.s0[:], c.l, 0)
-	c.b.Encrypt(c.s0[:], c.s0[:])
+// crypt encrypts (seal) or decrypts src into dst with the key stream S_1,
+// S_2, ... and continues the CBC-MAC over the plaintext, each block of
+// the message zero-padded (RFC 3610, Sections 2.2 and 2.3). Doing both in
+// one pass lets the processor overlap the independent key stream
+// encryptions with the MAC's chained ones.
+func (c *ccm) crypt(dst, src []byte, seal bool) {
+	x, a, ks := c.x[:], c.a[:], c.ks[:]
 	// The counter never reaches 2^(8L): the message is shorter.
 	ctr := uint64(1)
-	for len(src) > 0 {
-		n := min(len(src), ccmBatch)
-		for i := 0; i < n; i += 16 {
-			blk := c.ks[i : i+16]
-			blk[0] = byte(c.l - 1)
-			copy(blk[1:], nonce)
-			putCounter(blk, c.l, ctr)
-			c.b.Encrypt(blk, blk)
-			ctr++
+	for len(src) >= 16 {
+		binary.BigEndian.PutUint64(a[8:], c.base|ctr)
+		ctr++
+		c.b.Encrypt(ks, a)
+		if seal {
+			xor16(&c.x, src)
+			c.b.Encrypt(x, x)
+			xor16to(dst, src, &c.ks)
+		} else {
+			xor16to(dst, src, &c.ks)
+			xor16(&c.x, dst)
+			c.b.Encrypt(x, x)
 		}
-		subtle.XORBytes(dst[:n], src[:n], c.ks[:n])
-		dst, src = dst[n:], src[n:]
+		dst, src = dst[16:], src[16:]
 	}
+	if len(src) > 0 {
+		binary.BigEndian.PutUint64(a[8:], c.base|ctr)
+		c.b.Encrypt(ks, a)
+		if seal {
+			subtle.XORBytes(x, x, src)
+			subtle.XORBytes(dst, src, ks)
+		} else {
+			subtle.XORBytes(dst, src, ks)
+			subtle.XORBytes(x, x, dst[:len(src)])
+		}
+		c.b.Encrypt(x, x)
+	}
+}
+
+// xor16 XORs the first 16 bytes of b into x.
+func xor16(x *[16]byte, b []byte) {
+	b = b[:16]
+	binary.LittleEndian.PutUint64(x[:8], binary.LittleEndian.Uint64(x[:8])^binary.LittleEndian.Uint64(b[:8]))
+	binary.LittleEndian.PutUint64(x[8:], binary.LittleEndian.Uint64(x[8:])^binary.LittleEndian.Uint64(b[8:]))
+}
+
+// xor16to sets the first 16 bytes of dst to those of src XOR k. dst may
+// be src.
+func xor16to(dst, src []byte, k *[16]byte) {
+	dst, src = dst[:16], src[:16]
+	binary.LittleEndian.PutUint64(dst[:8], binary.LittleEndian.Uint64(src[:8])^binary.LittleEndian.Uint64(k[:8]))
+	binary.LittleEndian.PutUint64(dst[8:], binary.LittleEndian.Uint64(src[8:])^binary.LittleEndian.Uint64(k[8:]))
 }
 
 // putCounter writes v big-endian into the last l bytes of b.

@@ -1,11 +1,3 @@
-// Package record is the TLS 1.0–1.2 record layer: framing (RFC 5246,
-// Section 6.2), record protection with AEAD and CBC+HMAC ciphers (RFC 5246,
-// Section 6.2.3; RFC 4346; RFC 2246), sequence numbers, and the pieces DTLS
-// will need (RFC 6347: a 64-bit sequence input that carries the epoch, and
-// the anti-replay window in replay.go).
-//
-// Records are opened and sealed in place in pooled buffers, so the data
-// path allocates nothing per record.
 package record
 
 import (
