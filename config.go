@@ -2,6 +2,7 @@ package ssl
 
 import (
 	"crypto/rand"
+	"io"
 	"log"
 	"net"
 	"strings"
@@ -27,14 +28,16 @@ func (r role) String() string {
 	return "client"
 }
 
-// defaultVersions are enabled when the versions option is absent.
-var defaultVersions = []Version{TLSv1_2}
+// defaultVersions are enabled when the versions option is absent: TLS
+// 1.3 and 1.2, as in current OTP.
+var defaultVersions = []Version{TLSv1_3, TLSv1_2}
 
 // implementedVersions are those gossl can negotiate today.
 var implementedVersions = map[Version]uint16{
 	TLSv1:   wire.VersionTLS10,
 	TLSv1_1: wire.VersionTLS11,
 	TLSv1_2: wire.VersionTLS12,
+	TLSv1_3: wire.VersionTLS13,
 }
 
 // knownVersions are all the names the versions option accepts.
@@ -48,26 +51,20 @@ func (o *Options) checkPlanned() error {
 		set  bool
 		val  any
 	}{
-		{"supported_groups", o.SupportedGroups != nil, o.SupportedGroups},
 		{"signature_algs_cert", o.SignatureAlgsCert != nil, o.SignatureAlgsCert},
 		{"dh", o.DH != nil, "<<...>>"},
 		{"dhfile", o.DHFile != "", o.DHFile},
 		{"reuse_sessions", o.ReuseSessions != nil && *o.ReuseSessions, true},
 		{"reuse_session", o.ReuseSession != nil, "fun"},
 		{"client_renegotiation", o.ClientRenegotiation != nil && *o.ClientRenegotiation, true},
-		{"alpn_advertised_protocols", o.ALPNAdvertisedProtocols != nil, o.ALPNAdvertisedProtocols},
-		{"alpn_preferred_protocols", o.ALPNPreferredProtocols != nil, o.ALPNPreferredProtocols},
 		{"next_protocols_advertised", o.NextProtocolsAdvertised != nil, o.NextProtocolsAdvertised},
 		{"client_preferred_next_protocols", o.ClientPreferredNextProtocols != nil, o.ClientPreferredNextProtocols},
-		{"sni_hosts", o.SNIHosts != nil, "[...]"},
-		{"sni_fun", o.SNIFun != nil, "fun"},
 		{"user_lookup_fun", o.UserLookupFun != nil, "fun"},
 		{"psk_identity", o.PSKIdentity != "", o.PSKIdentity},
 		{"srp_identity", o.SRPIdentity != [2]string{}, o.SRPIdentity[0]},
 		{"padding_check", o.PaddingCheck != nil && !*o.PaddingCheck, false},
 		{"v2_hello_compatible", o.V2HelloCompatible, true},
 		{"hibernate_after", o.HibernateAfter != 0, o.HibernateAfter},
-		{"keep_secrets", o.KeepSecrets, true},
 		{"active", o.Active != nil, o.Active},
 		{"mode", o.Mode != "" && o.Mode != "binary", o.Mode},
 		{"packet", o.Packet != nil && o.Packet != 0 && o.Packet != "raw", o.Packet},
@@ -97,6 +94,8 @@ type resolved struct {
 	logAlert        bool
 	logger          func(string, ...any)
 	sni             string // ServerNameIndication as given
+	keyLog          io.Writer
+	keepSecrets     bool
 }
 
 // compile checks o and builds the handshake configuration. host is the
@@ -138,6 +137,16 @@ func (o *Options) compile(r role, host string) (*resolved, error) {
 	if cfg.Groups, err = resolveGroups(o.Eccs); err != nil {
 		return nil, err
 	}
+	if cfg.Groups13, err = resolveGroups13(o.SupportedGroups); err != nil {
+		return nil, err
+	}
+	// Key shares for the first two groups; the others cost a
+	// HelloRetryRequest (OTP and crypto/tls do the same).
+	cfg.KeyShareGroups = cfg.Groups13[:min(2, len(cfg.Groups13))]
+	cfg.MiddleboxCompat = o.MiddleboxCompatMode == nil || *o.MiddleboxCompatMode
+	if err := o.resolveALPN(cfg, r); err != nil {
+		return nil, err
+	}
 	if cfg.SignatureSchemes, err = resolveSignatureAlgs(o.SignatureAlgs); err != nil {
 		return nil, err
 	}
@@ -163,7 +172,13 @@ func (o *Options) compile(r role, host string) (*resolved, error) {
 	if r == roleServer && len(cfg.Certs) == 0 {
 		return nil, badOption("certfile", "undefined", "a server needs a certificate and key (cert/certfile and key/keyfile)")
 	}
-	res := &resolved{role: r, hs: cfg, beastMitigation: o.BeastMitigation, logger: o.Logger, sni: o.ServerNameIndication}
+	res := &resolved{role: r, hs: cfg, beastMitigation: o.BeastMitigation, logger: o.Logger, sni: o.ServerNameIndication,
+		keyLog: o.KeyLogWriter, keepSecrets: o.KeepSecrets}
+	if r == roleServer {
+		if err := o.resolveSNI(cfg); err != nil {
+			return nil, err
+		}
+	}
 	res.logAlert = o.LogAlert == nil || *o.LogAlert
 	if res.logger == nil {
 		res.logger = log.Printf
@@ -252,6 +267,53 @@ func resolveGroups(names []string) ([]uint16, error) {
 		out = append(out, g)
 	}
 	return out, nil
+}
+
+// resolveGroups13 resolves {supported_groups, ...} for TLS 1.3.
+func resolveGroups13(names []string) ([]uint16, error) {
+	if names == nil {
+		return kx.TLS13Groups(), nil
+	}
+	if len(names) == 0 {
+		return nil, badOption("supported_groups", "[]", "no group given")
+	}
+	var out []uint16
+	for _, n := range names {
+		g, ok := kx.GroupByName(n)
+		if !ok || !containsGroup(kx.TLS13Groups(), g) {
+			return nil, badOption("supported_groups", n, "unknown or unsupported group")
+		}
+		out = append(out, g)
+	}
+	return out, nil
+}
+
+// resolveALPN checks the ALPN lists (RFC 7301, 3.1: names of 1 to 255
+// bytes) and gives each role its own.
+func (o *Options) resolveALPN(cfg *handshake.Config, r role) error {
+	check := func(name string, list []string) error {
+		if list != nil && len(list) == 0 {
+			return badOption(name, "[]", "the list must not be empty")
+		}
+		for _, p := range list {
+			if len(p) == 0 || len(p) > 255 {
+				return badOption(name, p, "a protocol name is 1 to 255 bytes")
+			}
+		}
+		return nil
+	}
+	if err := check("alpn_advertised_protocols", o.ALPNAdvertisedProtocols); err != nil {
+		return err
+	}
+	if err := check("alpn_preferred_protocols", o.ALPNPreferredProtocols); err != nil {
+		return err
+	}
+	if r == roleClient {
+		cfg.ALPNProtocols = o.ALPNAdvertisedProtocols
+	} else {
+		cfg.ALPNPreferred = o.ALPNPreferredProtocols
+	}
+	return nil
 }
 
 func containsGroup(list []uint16, g uint16) bool {

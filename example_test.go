@@ -132,12 +132,12 @@ func ExampleFormatError() {
 	fmt.Println(ssl.FormatError(err))
 
 	// An option gossl does not implement yet is refused, never ignored.
-	_, err = ssl.Connect("localhost", 443, &ssl.Options{Versions: []ssl.Version{ssl.TLSv1_3}}, ssl.Infinity)
+	_, err = ssl.Connect("localhost", 443, &ssl.Options{Versions: []ssl.Version{ssl.DTLSv1_2}}, ssl.Infinity)
 	fmt.Println(ssl.FormatError(err))
 	// Output:
 	// {options, {versions, tlsv9}}: unknown protocol version
 	// Invalid value for option versions: tlsv9 (unknown protocol version)
-	// Option versions is not supported yet by gossl (value tlsv1.3)
+	// Option versions is not supported yet by gossl (value dtlsv1.2)
 }
 
 func ExampleListen() {
@@ -189,7 +189,7 @@ func ExampleListen() {
 		log.Fatal(ssl.FormatError(err))
 	}
 	// Output:
-	// server: protocol tlsv1.2
+	// server: protocol tlsv1.3
 	// server got "hello"
 }
 
@@ -234,7 +234,7 @@ func ExampleConnect() {
 		log.Fatal(ssl.FormatError(err))
 	}
 	// Output:
-	// protocol tlsv1.2
-	// cipher_suite TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384
+	// protocol tlsv1.3
+	// cipher_suite TLS_AES_256_GCM_SHA384
 	// echo "ping"
 }

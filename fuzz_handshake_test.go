@@ -159,6 +159,7 @@ func fuzzServerOptions(d *fuzzPKIData, variant byte) *Options {
 	case 1:
 		f := false
 		o.Cert, o.Key = [][]byte{d.ecDER}, d.ecKey
+		o.Versions = []Version{TLSv1_2}
 		o.Verify, o.CACerts, o.FailIfNoPeerCert = VerifyPeer, [][]byte{d.caDER}, &f
 	}
 	return o
@@ -176,6 +177,7 @@ func fuzzClientOptions(d *fuzzPKIData, variant byte) *Options {
 		o.Ciphers = allSuiteNames()
 	case 1:
 		o.Verify, o.CACerts, o.ServerNameIndication = VerifyPeer, [][]byte{d.caDER}, "localhost"
+		o.Versions = []Version{TLSv1_2}
 		o.Cert, o.Key = [][]byte{d.clientDER}, d.cli
 	}
 	return o

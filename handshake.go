@@ -171,13 +171,14 @@ func (s *Socket) handshakeLocked(ctx context.Context) error {
 		s.state = c.State
 		m = c
 		// ClientHello records say TLS 1.0 for the widest compatibility
-		// (RFC 5246, Appendix E.1).
+		// (RFC 5246, Appendix E.1; RFC 8446, 5.1).
 		s.wr.SetVersion(wire.VersionTLS10)
 	} else {
 		sv := handshake.NewServer(s.res.hs)
 		s.state = sv.State
 		m = sv
 	}
+	s.tls.machine = m
 	fail := func(err error) error {
 		var ae *alert.Error
 		if errors.As(err, &ae) {
@@ -276,7 +277,27 @@ func (s *Socket) handshakeLocked(ctx context.Context) error {
 		}
 	}
 	s.info = m.Info()
+	if s.info.Version == wire.VersionTLS13 {
+		s.startTLS13(s.info)
+	} else {
+		s.logSecret("CLIENT_RANDOM", s.info.MasterSecret)
+	}
 	return nil
+}
+
+// newProtector builds the record protection for k.
+func newProtector(k *handshake.Keys) (record.Protector, error) {
+	var p record.Protector
+	var err error
+	if k.Version == wire.VersionTLS13 {
+		p, err = record.NewTLS13Protector(k.Suite, k.Key, k.IV)
+	} else {
+		p, err = record.NewProtector(k.Suite, k.Version, k.Key, k.MACKey, k.IV)
+	}
+	if err != nil {
+		return nil, alert.New(alert.InternalError, "record protection: "+err.Error())
+	}
+	return p, nil
 }
 
 // apply performs the machine's actions on the record layer.
@@ -292,16 +313,22 @@ func (s *Socket) apply(acts []handshake.Action) error {
 				return err
 			}
 		case handshake.SetWriteKeys, handshake.SetReadKeys:
-			k := a.Keys
-			p, err := record.NewProtector(k.Suite, k.Version, k.Key, k.MACKey, k.IV)
+			p, err := newProtector(a.Keys)
 			if err != nil {
-				return alert.New(alert.InternalError, "record protection: "+err.Error())
+				return err
 			}
 			if a.Kind == handshake.SetWriteKeys {
 				s.wr.SetProtector(p)
 			} else {
+				// RFC 8446, 5.1: a handshake message may not span a key
+				// change.
+				if s.in.hbuf.Len() != 0 {
+					return alert.New(alert.UnexpectedMessage, "handshake message spans a key change")
+				}
 				s.rd.SetProtector(p)
 			}
+		case handshake.LogSecret:
+			s.logSecret(a.Label, a.Data)
 		case handshake.SetVersion:
 			s.wr.SetVersion(a.Version)
 			s.rd.SetVersion(a.Version)

@@ -19,7 +19,7 @@ type InfoItem struct {
 // returned when asked for by name, as in OTP.
 var defaultInfoItems = []string{
 	"protocol", "cipher_suite", "selected_cipher_suite", "selected_group", "signature_algorithm",
-	"sni_hostname", "session_id", "session_resumption", "secure_renegotiation",
+	"sni_hostname", "negotiated_protocol", "session_id", "session_resumption", "secure_renegotiation",
 	"extended_master_secret", "verify", "peer_certificate",
 }
 
@@ -103,7 +103,13 @@ func (s *Socket) ConnectionInformation(items ...string) ([]InfoItem, error) {
 		case "depth":
 			add(it, s.res.hs.VerifyOptions.Depth)
 		case "negotiated_protocol":
-			// ALPN/NPN not implemented yet: undefined, so left out.
+			if info.NegotiatedProtocol != "" {
+				add(it, info.NegotiatedProtocol)
+			}
+		case "keylog":
+			if s.res.keepSecrets {
+				add(it, append([]string(nil), s.tls.keylog...))
+			}
 		default:
 			return nil, errors.New("unknown connection_information item: " + it)
 		}

@@ -170,7 +170,8 @@ func runRefusal(t *testing.T, opts *Options, desc string, answer func(ch *wire.C
 }
 
 func TestClientRefusesWhatItDidNotOffer(t *testing.T) {
-	opts := func() *Options { return &Options{Verify: VerifyNone} }
+	// TLS 1.2 only: these fake servers answer with TLS 1.2 ServerHellos.
+	opts := func() *Options { return &Options{Verify: VerifyNone, Versions: []Version{TLSv1_2}} }
 	cases := []struct {
 		name string
 		desc string

@@ -60,8 +60,13 @@ type Options struct {
 	// Eccs is {eccs, [named_curve()]}: the groups for ECDHE, in
 	// preference order (x25519, secp256r1, secp384r1, secp521r1).
 	Eccs []string
-	// SupportedGroups is {supported_groups, ...} (TLS 1.3). Planned.
+	// SupportedGroups is {supported_groups, ...}: the TLS 1.3 groups in
+	// preference order (x25519mlkem768, x25519, secp256r1, secp384r1,
+	// secp521r1 by default). A client sends key shares for the first two.
 	SupportedGroups []string
+	// MiddleboxCompatMode is {middlebox_comp_mode, Bool}; nil means true
+	// (RFC 8446, Appendix D.4).
+	MiddleboxCompatMode *bool
 	// SignatureAlgs is {signature_algs, ...}: signature schemes by name
 	// ("rsa_pss_rsae_sha256", "ecdsa_secp256r1_sha256", "ed25519") or as
 	// Erlang's TLS 1.2 {Hash, Sign} pairs written "sha256+rsa".
@@ -164,16 +169,19 @@ type Options struct {
 
 	// ---- Extensions ----
 
-	// ALPNAdvertisedProtocols and ALPNPreferredProtocols are the
-	// {alpn_advertised_protocols, ...} / {alpn_preferred_protocols, ...}
-	// options. Planned.
+	// ALPNAdvertisedProtocols (client) and ALPNPreferredProtocols (server)
+	// are {alpn_advertised_protocols, ...} / {alpn_preferred_protocols,
+	// ...} (RFC 7301). A server with no protocol in common fails the
+	// handshake with no_application_protocol.
 	ALPNAdvertisedProtocols []string
 	ALPNPreferredProtocols  []string
 	// NextProtocolsAdvertised and ClientPreferredNextProtocols are NPN.
 	// Planned.
 	NextProtocolsAdvertised      []string
 	ClientPreferredNextProtocols []string
-	// SNIHosts and SNIFun are the server's per-name options. Planned.
+	// SNIHosts and SNIFun are the server's per-name options: when a
+	// client's SNI names a host, its options are merged over these
+	// (certificates, verification, ciphers, ...). They are exclusive.
 	SNIHosts map[string]*Options
 	SNIFun   func(serverName string) *Options
 	// UserLookupFun, PSKIdentity and SRPIdentity are PSK and SRP. Planned.
@@ -201,8 +209,12 @@ type Options struct {
 	LogAlert *bool
 	// HibernateAfter is {hibernate_after, Ms}. Planned.
 	HibernateAfter time.Duration
-	// KeepSecrets is {keep_secrets, true}. Planned.
+	// KeepSecrets is {keep_secrets, true}: ConnectionInformation("keylog")
+	// returns the connection's secrets as NSS key-log lines.
 	KeepSecrets bool
+	// KeyLogWriter receives every secret as an NSS key-log line (the
+	// SSLKEYLOGFILE format), for Wireshark. Never set it in production.
+	KeyLogWriter io.Writer
 
 	// ---- Socket options (gen_tcp / inet) ----
 

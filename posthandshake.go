@@ -1,14 +1,19 @@
 package ssl
 
 import (
+	"errors"
+
 	"github.com/gossl/ssl/internal/alert"
+	"github.com/gossl/ssl/internal/handshake"
+	"github.com/gossl/ssl/internal/prf"
 	"github.com/gossl/ssl/internal/wire"
 )
 
 // handlePostHandshake answers handshake messages after the handshake.
-// Renegotiation is not implemented yet: a HelloRequest (to a client) or a
-// ClientHello (to a server) gets a no_renegotiation warning, which RFC
-// 5246, 7.2.2 allows; anything else is unexpected.
+// TLS 1.3: NewSessionTicket and KeyUpdate (RFC 8446, 4.6). TLS 1.0–1.2:
+// renegotiation is not implemented yet, so a HelloRequest (to a client)
+// or a ClientHello (to a server) gets a no_renegotiation warning, which
+// RFC 5246, 7.2.2 allows; anything else is unexpected.
 func (s *Socket) handlePostHandshake(data []byte) error {
 	s.in.hbuf.Write(data)
 	for {
@@ -19,6 +24,12 @@ func (s *Socket) handlePostHandshake(data []byte) error {
 		if !ok {
 			return nil
 		}
+		if s.tls.tls13 {
+			if err := s.handlePostHandshake13(msg); err != nil {
+				return err
+			}
+			continue
+		}
 		switch {
 		case s.role == roleClient && msg[0] == wire.TypeHelloRequest && len(msg) == 4,
 			s.role == roleServer && msg[0] == wire.TypeClientHello:
@@ -27,4 +38,82 @@ func (s *Socket) handlePostHandshake(data []byte) error {
 			return s.sendFatal(alert.New(alert.UnexpectedMessage, "unexpected handshake message after the handshake"))
 		}
 	}
+}
+
+func (s *Socket) handlePostHandshake13(msg []byte) error {
+	switch {
+	case msg[0] == wire.TypeNewSessionTicket && s.role == roleClient:
+		nst := wire.NewSessionTicket{TLS13: true}
+		if !nst.Unmarshal(msg) {
+			return s.sendFatal(alert.New(alert.DecodeError, "malformed NewSessionTicket"))
+		}
+		// Resumption is not implemented yet: the ticket is dropped.
+		return nil
+	case msg[0] == wire.TypeKeyUpdate:
+		var ku wire.KeyUpdate
+		if !ku.Unmarshal(msg) {
+			return s.sendFatal(alert.New(alert.DecodeError, "malformed KeyUpdate"))
+		}
+		// A KeyUpdate flood is bounded by maxIdleRecords: records
+		// without application data in a row end the connection.
+		// RFC 8446, 5.1: the key changes at a record boundary.
+		if s.in.hbuf.Len() != 0 {
+			return s.sendFatal(alert.New(alert.UnexpectedMessage, "handshake data after a KeyUpdate in the same record"))
+		}
+		s.tls.readSecret = prf.NextTrafficSecret(s.tls.hash, s.tls.readSecret)
+		p, err := newProtector(s.keys13(s.tls.readSecret))
+		if err != nil {
+			return s.sendFatal(err.(*alert.Error))
+		}
+		s.rd.SetProtector(p)
+		if ku.UpdateRequested {
+			// Answer with our own update (RFC 8446, 4.6.3); a write
+			// failure shows on the next Send.
+			s.updateWriteKeys(false)
+		}
+		return nil
+	}
+	return s.sendFatal(alert.New(alert.UnexpectedMessage, "unexpected handshake message after the handshake"))
+}
+
+func (s *Socket) keys13(secret []byte) *handshake.Keys {
+	key, iv := prf.TrafficKeys(s.tls.hash, secret, s.tls.suite.Cipher.Info().KeyLen, 12)
+	return &handshake.Keys{Suite: s.tls.suite, Version: wire.VersionTLS13, Key: key, IV: iv}
+}
+
+// updateWriteKeys sends a KeyUpdate and switches to the next write key.
+func (s *Socket) updateWriteKeys(requestPeer bool) error {
+	s.out.Lock()
+	defer s.out.Unlock()
+	if s.out.err != nil {
+		return s.out.err
+	}
+	msg, _ := (&wire.KeyUpdate{UpdateRequested: requestPeer}).Marshal()
+	if err := s.wr.WriteRecord(wire.TypeHandshake, msg); err != nil {
+		return s.failWrite(err)
+	}
+	if err := s.wr.Flush(); err != nil {
+		return s.failWrite(err)
+	}
+	s.tls.writeSecret = prf.NextTrafficSecret(s.tls.hash, s.tls.writeSecret)
+	p, err := newProtector(s.keys13(s.tls.writeSecret))
+	if err != nil {
+		return err
+	}
+	s.wr.SetProtector(p)
+	return nil
+}
+
+// UpdateKeys sends a TLS 1.3 KeyUpdate: ssl:update_keys/2. With
+// readWrite false ("write") only our sending keys change; with true
+// ("read_write") the peer is asked to change its too. On TLS 1.2 and
+// older it returns an error (Erlang's notsup).
+func (s *Socket) UpdateKeys(readWrite bool) error {
+	if err := s.ensureHandshake(); err != nil {
+		return err
+	}
+	if !s.tls.tls13 {
+		return errors.New("notsup: update_keys needs TLS 1.3")
+	}
+	return s.updateWriteKeys(readWrite)
 }

@@ -34,6 +34,7 @@ type Socket struct {
 	hsErr     error
 	info      *handshake.Info
 	state     func() string // current handshake state name
+	tls       tlsState      // version-specific state (tlsstate.go)
 	closed    atomic.Bool
 	lazyHS    bool          // handshake on first Read/Write (net.Listener)
 	hsTimeout time.Duration // for the lazy handshake
@@ -390,11 +391,13 @@ func (s *Socket) Peercert() ([]byte, error) {
 	return s.info.PeerCertificates[0].Raw, nil
 }
 
-// NegotiatedProtocol returns the protocol negotiated by ALPN or NPN:
-// ssl:negotiated_protocol/1. Neither is implemented yet, so it always
-// returns the protocol_not_negotiated error.
+// NegotiatedProtocol returns the protocol negotiated by ALPN:
+// ssl:negotiated_protocol/1, or the protocol_not_negotiated error.
 func (s *Socket) NegotiatedProtocol() (string, error) {
-	return "", errors.New("protocol_not_negotiated")
+	if !s.hsDone.Load() || s.hsErr != nil || s.info == nil || s.info.NegotiatedProtocol == "" {
+		return "", errors.New("protocol_not_negotiated")
+	}
+	return s.info.NegotiatedProtocol, nil
 }
 
 func isTimeout(err error) bool {

@@ -166,12 +166,13 @@ func TestOptionErrors(t *testing.T) {
 		notSupported bool
 	}{
 		{&Options{Versions: []Version{"tlsv9"}}, "versions", false},
-		{&Options{Versions: []Version{TLSv1_3}}, "versions", true},
+		{&Options{Versions: []Version{DTLSv1_2}}, "versions", true},
 		{&Options{Ciphers: []string{"NOPE"}}, "ciphers", false},
 		{&Options{Eccs: []string{"curve9"}}, "eccs", false},
 		{&Options{Verify: "sometimes"}, "verify", false},
 		{&Options{Depth: Int(-1)}, "depth", false},
-		{&Options{ALPNAdvertisedProtocols: []string{"h2"}}, "alpn_advertised_protocols", true},
+		{&Options{NextProtocolsAdvertised: []string{"h2"}}, "next_protocols_advertised", true},
+		{&Options{ALPNAdvertisedProtocols: []string{""}}, "alpn_advertised_protocols", false},
 		{&Options{ReuseSessions: Bool(true)}, "reuse_sessions", true},
 		{&Options{Protocol: "dtls"}, "protocol", true},
 		{&Options{CertFile: "/nonexistent.pem"}, "certfile", false},

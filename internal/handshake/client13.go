@@ -47,7 +47,19 @@ type client13 struct {
 }
 
 // tls13Offered reports whether the client offers TLS 1.3.
-func (c *Client) tls13Offered() bool { return containsU16(c.cfg.Versions, wire.VersionTLS13) }
+// A configuration without a TLS 1.3 suite cannot do TLS 1.3 at all.
+func (c *Client) tls13Offered() bool {
+	return containsU16(c.cfg.Versions, wire.VersionTLS13) && hasTLS13Suite(c.cfg.Suites)
+}
+
+func hasTLS13Suite(list []*suites.Suite) bool {
+	for _, s := range list {
+		if s.TLS13() {
+			return true
+		}
+	}
+	return false
+}
 
 // addTLS13 extends a ClientHello with what TLS 1.3 needs (RFC 8446,
 // 4.1.2): supported_versions, key shares, groups and, in compatibility
@@ -163,7 +175,9 @@ func (h *client13) handleHelloRetryRequest(sh *wire.ServerHello, msg []byte) ([]
 	c.record(append([]byte{wire.TypeMessageHash, 0, 0, byte(len(ch1))}, ch1...))
 	c.record(msg)
 	c.hello = &ch
-	var f flight
+	// RFC 8446, 5.1: only the first ClientHello may use 0x0301 as its
+	// record version.
+	f := flight{{Kind: SetVersion, Version: wire.VersionTLS13}}
 	if c.cfg.MiddleboxCompat {
 		f.add(Action{Kind: SendChangeCipherSpec})
 	}
@@ -205,12 +219,19 @@ func (h *client13) handleServerHello(sh *wire.ServerHello, msg []byte) ([]Action
 	clear(shared)
 	h.clientHS, h.serverHS = h.sched.HandshakeTrafficSecrets(c.transcript.Sum(h.hash))
 	h.state = c13WaitEncryptedExtensions
-	return []Action{
-		{Kind: SetVersion, Version: wire.VersionTLS13},
+	f := flight{{Kind: SetVersion, Version: wire.VersionTLS13}}
+	// The compatibility ChangeCipherSpec goes before our first protected
+	// record (RFC 8446, D.4); from here on what we send, an alert
+	// included, is protected with the handshake keys (RFC 8446, 5).
+	if c.cfg.MiddleboxCompat && !h.hrr {
+		f.add(Action{Kind: SendChangeCipherSpec})
+	}
+	return append(f, []Action{
+		{Kind: SetWriteKeys, Keys: trafficKeys(c.suite, h.hash, h.clientHS)},
 		{Kind: SetReadKeys, Keys: trafficKeys(c.suite, h.hash, h.serverHS)},
 		{Kind: LogSecret, Label: "CLIENT_HANDSHAKE_TRAFFIC_SECRET", Data: h.clientHS},
 		{Kind: LogSecret, Label: "SERVER_HANDSHAKE_TRAFFIC_SECRET", Data: h.serverHS},
-	}, nil
+	}...), nil
 }
 
 // trafficKeys derives the record keys of a TLS 1.3 traffic secret (RFC
@@ -298,6 +319,11 @@ func (c *Client) checkALPN(proto string) error {
 	if proto == "" {
 		return nil
 	}
+	// RFC 8446, 4.2 / RFC 5246, 7.4.1.4: an answer to an extension we
+	// did not send.
+	if len(c.cfg.ALPNProtocols) == 0 {
+		return alert.New(alert.UnsupportedExtension, "ALPN answered but not offered")
+	}
 	for _, p := range c.cfg.ALPNProtocols {
 		if p == proto {
 			c.info.NegotiatedProtocol = proto
@@ -374,10 +400,6 @@ func (h *client13) handleFinished(msg []byte) ([]Action, error) {
 	exporter := h.sched.ExporterMasterSecret(chSf)
 
 	var f flight
-	if c.cfg.MiddleboxCompat && !h.hrr {
-		f.add(Action{Kind: SendChangeCipherSpec})
-	}
-	f.add(Action{Kind: SetWriteKeys, Keys: trafficKeys(c.suite, h.hash, h.clientHS)})
 	if h.certReq != nil {
 		if err := h.sendClientCertificate(&f); err != nil {
 			return nil, err

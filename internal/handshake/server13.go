@@ -46,9 +46,12 @@ type server13 struct {
 
 func (h *server13) State() string { return server13StateNames[h.state] }
 
-// offersTLS13 reports whether a ClientHello lists TLS 1.3 and we have it.
+// offersTLS13 reports whether a ClientHello lists TLS 1.3 and we have it
+// (with at least one TLS 1.3 suite: a server configured with TLS 1.2
+// suites only negotiates TLS 1.2).
 func (s *Server) offersTLS13(ch *wire.ClientHello) bool {
-	return containsU16(s.cfg.Versions, wire.VersionTLS13) && containsU16(ch.SupportedVersions, wire.VersionTLS13)
+	return containsU16(s.cfg.Versions, wire.VersionTLS13) && containsU16(ch.SupportedVersions, wire.VersionTLS13) &&
+		hasTLS13Suite(s.cfg.Suites)
 }
 
 // enterTLS13 runs the TLS 1.3 server on a ClientHello that offers it.
