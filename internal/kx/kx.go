@@ -1,6 +1,9 @@
 // Package kx holds the key exchanges of TLS 1.0–1.2 behind two small
-// interfaces, the named groups, and the digitally-signed structs that
-// authenticate a ServerKeyExchange or a CertificateVerify.
+// interfaces, the TLS 1.3 key shares (keyshare.go, keyshare_hybrid.go:
+// X25519, the NIST curves and the X25519MLKEM768 hybrid), the named
+// groups, and the digitally-signed structs that authenticate a
+// ServerKeyExchange or a CertificateVerify (sign.go; TLS 1.3's signed
+// content in sign13.go).
 //
 // Every key exchange (RSA, (EC)DHE, the PSK family, SRP, static ECDH,
 // anonymous) reduces to the same two steps per side: the server may send

@@ -2,7 +2,10 @@
 // and what is built on them: the master secret (RFC 5246, 8.1), the
 // extended master secret (RFC 7627), key expansion (RFC 5246, 6.3),
 // Finished verify_data (RFC 5246, 7.4.9), keying-material exporters
-// (RFC 5705), and the handshake transcript those need.
+// (RFC 5705), and the handshake transcript those need; and the TLS 1.3 key
+// schedule (RFC 8446, 7): HKDF-Expand-Label and Derive-Secret
+// (hkdf13.go), Schedule13 (schedule13.go), and traffic keys, Finished,
+// KeyUpdate, resumption PSKs and the exporter (derive13.go).
 package prf
 
 import (
