@@ -64,12 +64,6 @@ func (o *Options) checkPlanned() error {
 		{"srp_identity", o.SRPIdentity != [2]string{}, o.SRPIdentity[0]},
 		{"padding_check", o.PaddingCheck != nil && !*o.PaddingCheck, false},
 		{"v2_hello_compatible", o.V2HelloCompatible, true},
-		{"hibernate_after", o.HibernateAfter != 0, o.HibernateAfter},
-		{"active", o.Active != nil, o.Active},
-		{"mode", o.Mode != "" && o.Mode != "binary", o.Mode},
-		{"packet", o.Packet != nil && o.Packet != 0 && o.Packet != "raw", o.Packet},
-		{"header", o.Header != 0, o.Header},
-		{"cb_info", o.CbInfo != nil, o.CbInfo},
 	}
 	for _, p := range planned {
 		if p.set {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"net"
-	"strconv"
 	"time"
 
 	"github.com/gossl/ssl/internal/alert"
@@ -37,11 +36,11 @@ func ConnectContext(ctx context.Context, host string, port int, opts *Options, t
 		ctx, cancel = context.WithTimeout(ctx, timeout)
 		defer cancel()
 	}
-	var d net.Dialer
-	if opts != nil && opts.IP != nil {
-		d.LocalAddr = &net.TCPAddr{IP: opts.IP}
+	var local net.IP
+	if opts != nil {
+		local = opts.IP
 	}
-	conn, err := d.DialContext(ctx, "tcp", net.JoinHostPort(host, strconv.Itoa(port)))
+	conn, err := opts.transportModule().Dial(ctx, host, port, local)
 	if err != nil {
 		if isTimeout(err) || errors.Is(err, context.DeadlineExceeded) {
 			return nil, ErrTimeout
@@ -150,6 +149,8 @@ func (s *Socket) runHandshake(ctx context.Context) error {
 	if err != nil {
 		s.closed.Store(true)
 		s.conn.Close()
+	} else {
+		s.afterHandshake()
 	}
 	return err
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net"
 	"reflect"
-	"strconv"
 	"time"
 )
 
@@ -18,17 +17,22 @@ type ListenSocket struct {
 }
 
 // Listen creates a listening socket on port (0 picks one): ssl:listen/2.
-// opts.IP chooses the address; nil listens on all interfaces.
+// opts.IP chooses the address; nil listens on all interfaces. The
+// transport is opts.CbInfo's (TCP by default); accepted sockets inherit
+// the socket options (active, packet, ...).
 func Listen(port int, opts *Options) (*ListenSocket, error) {
-	addr := ":" + strconv.Itoa(port)
-	if opts != nil && opts.IP != nil {
-		addr = net.JoinHostPort(opts.IP.String(), strconv.Itoa(port))
-	}
 	res, err := opts.compile(roleServer, "")
 	if err != nil {
 		return nil, err
 	}
-	ln, err := net.Listen("tcp", addr)
+	if _, err := opts.initialSockState(); err != nil {
+		return nil, err
+	}
+	var ip net.IP
+	if opts != nil {
+		ip = opts.IP
+	}
+	ln, err := opts.transportModule().Listen(ip, port)
 	if err != nil {
 		return nil, err
 	}
@@ -40,6 +44,9 @@ func Listen(port int, opts *Options) (*ListenSocket, error) {
 func NewListener(ln net.Listener, opts *Options) (*ListenSocket, error) {
 	res, err := opts.compile(roleServer, "")
 	if err != nil {
+		return nil, err
+	}
+	if _, err := opts.initialSockState(); err != nil {
 		return nil, err
 	}
 	return &ListenSocket{ln: ln, opts: opts, res: res}, nil

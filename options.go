@@ -207,7 +207,10 @@ type Options struct {
 	// through Logger (the standard log package when nil), as Erlang's
 	// ssl logs them.
 	LogAlert *bool
-	// HibernateAfter is {hibernate_after, Ms}. Planned.
+	// HibernateAfter is {hibernate_after, Ms}: after this long without
+	// traffic the socket gives its record buffers back to a shared pool
+	// and takes them again on the next record (see the README for the
+	// memory saved). 0 means never.
 	HibernateAfter time.Duration
 	// KeepSecrets is {keep_secrets, true}: ConnectionInformation("keylog")
 	// returns the connection's secrets as NSS key-log lines.
@@ -221,14 +224,37 @@ type Options struct {
 	// IP is {ip, Address}: the local address Listen binds, or Connect
 	// binds before dialing; nil means any.
 	IP net.IP
-	// Active, Mode, Packet and Header are socket options. Planned: gossl
-	// sockets are passive binary sockets for now (Recv and Read).
+	// Active is {active, true | false | once | N}: nil or false is
+	// passive (the Go default: Recv and Read), true, "once" (ActiveOnce)
+	// or an int N deliver Messages to the socket's owner channel.
 	Active any
-	Mode   string
+	// Mode is {mode, binary | list}: "" or "binary" (the Go default)
+	// delivers SSLData.Data as []byte, "list" as SSLData.Text, a string
+	// (Erlang's list of bytes). Recv returns []byte in both modes.
+	Mode string
+	// Packet is {packet, 0 | raw | 1 | 2 | 4 | line}: nil, 0 or "raw"
+	// for none; 1, 2, 4 for a big-endian length header, "line" for
+	// newline-ended packets.
 	Packet any
+	// PacketSize is {packet_size, N}: the longest packet body accepted;
+	// 0 means the header's range for 1 and 2, and 64 MiB for 4 and line.
+	PacketSize int
+	// Header is {header, N}: in binary mode, the first N bytes of each
+	// SSLData go in its Header field.
 	Header int
-	// CbInfo is {cb_info, ...}: a custom transport. Planned.
-	CbInfo any
+	// SendTimeout is {send_timeout, Ms}: a Send blocked longer fails with
+	// ErrTimeout and the socket can no longer send; 0 means infinity.
+	SendTimeout time.Duration
+	// NoDelay, KeepAlive, SndBuf and RecBuf are {nodelay, Bool},
+	// {keepalive, Bool}, {sndbuf, N} and {recbuf, N}, passed to the
+	// transport; nil and 0 leave the transport's default.
+	NoDelay   *bool
+	KeepAlive *bool
+	SndBuf    int
+	RecBuf    int
+	// CbInfo is {cb_info, Module}: the transport module Connect and
+	// Listen use; nil means TCP.
+	CbInfo TransportModule
 
 	// ---- Go only ----
 

@@ -44,22 +44,47 @@ type Socket struct {
 		pending []byte // application data decrypted but not yet returned
 		err     error  // sticky read error
 		hbuf    wire.HandshakeBuffer
-		idle    int // consecutive records that carried no data
+		idle    int    // consecutive records that carried no data
+		acc     []byte // bytes taken from records and not yet delivered: they come before pending
 	}
 	out struct {
 		sync.Mutex
 		err       error // sticky write error
 		closeSent bool
 	}
+
+	// The Erlang socket model (active.go, sockopts.go, shutdown.go,
+	// stats.go, hibernate.go).
+	act      activeState
+	stats    sockStats
+	hib      hibernation
+	done     chan struct{} // closed by Close and Downgrade
+	doneOnce sync.Once
+	wg       sync.WaitGroup // the active-mode goroutine
 }
 
 // errPeerClosed is the read error after the peer's close_notify.
 var errPeerClosed = errors.New("peer sent close_notify")
 
 func newSocket(conn net.Conn, r role, opts *Options, res *resolved) *Socket {
-	s := &Socket{conn: conn, role: r, opts: opts, res: res}
-	s.rd = record.NewReader(conn)
-	s.wr = record.NewWriter(conn)
+	s := &Socket{conn: conn, role: r, opts: opts, res: res, done: make(chan struct{})}
+	s.stats.src.init(s, conn)
+	s.stats.dst.init(s, conn)
+	s.rd = record.NewReader(&s.stats.src)
+	s.wr = record.NewWriter(&s.stats.dst)
+	st, err := opts.initialSockState()
+	s.act.init(st)
+	s.hib.after = opts.hibernateAfter()
+	if err == nil {
+		err = applyTransportOpts(conn, opts)
+	}
+	if err != nil {
+		// The handshake then fails at once with the option's error.
+		s.hsErr = err
+		s.hsDone.Store(true)
+		s.closed.Store(true)
+		conn.Close()
+	}
 	switch res.beastMitigation {
 	case "zero_n":
 		s.wr.SetBeastMitigation(record.ZeroN)
@@ -70,9 +95,17 @@ func newSocket(conn net.Conn, r role, opts *Options, res *resolved) *Socket {
 	return s
 }
 
-// Send writes data to the socket: ssl:send/2.
+// Send writes data to the socket: ssl:send/2. With packet 1, 2 or 4 the
+// length header is added.
 func (s *Socket) Send(data []byte) error {
-	_, err := s.write(data)
+	s.act.lock()
+	st := s.act.st
+	s.act.unlock()
+	data, err := framePacket(st, data)
+	if err != nil {
+		return err
+	}
+	_, err = s.write(data)
 	return err
 }
 
@@ -87,6 +120,11 @@ func (s *Socket) write(p []byte) (int, error) {
 	defer s.out.Unlock()
 	if s.out.err != nil {
 		return 0, s.out.err
+	}
+	s.hib.touch()
+	if d := s.sendTimeout(); d > 0 {
+		s.conn.SetWriteDeadline(sendDeadline(d))
+		defer s.conn.SetWriteDeadline(time.Time{})
 	}
 	if err := s.wr.WriteRecord(wire.TypeApplicationData, p); err != nil {
 		return 0, s.failWrite(err)
@@ -108,10 +146,13 @@ func (s *Socket) failWrite(err error) error {
 	return s.out.err
 }
 
-// Recv reads data in passive mode: ssl:recv/2,3. With length 0 it returns
-// what is available (at least one byte); with length > 0 exactly length
-// bytes, or an error. timeout 0 means infinity. A closed connection gives
-// ErrClosed.
+// Recv reads data in passive mode: ssl:recv/2,3. With packet 0 (raw) and
+// length 0 it returns what is available (at least one byte), with length
+// > 0 exactly length bytes; with packet 1, 2, 4 or line it returns one
+// packet (without its length header) and length is ignored. timeout 0
+// means infinity; on ErrTimeout nothing read is lost. A closed connection
+// gives ErrClosed; a socket in active mode ErrEinval. The data is a
+// []byte in list mode too.
 func (s *Socket) Recv(length int, timeout time.Duration) ([]byte, error) {
 	if length < 0 {
 		return nil, badOption("length", length, "must be non-negative")
@@ -119,48 +160,51 @@ func (s *Socket) Recv(length int, timeout time.Duration) ([]byte, error) {
 	if err := s.ensureHandshake(); err != nil {
 		return nil, err
 	}
+	if s.isActive() {
+		return nil, errActiveRecv()
+	}
 	s.in.Lock()
 	defer s.in.Unlock()
 	if timeout > 0 {
 		s.conn.SetReadDeadline(time.Now().Add(timeout))
 		defer s.conn.SetReadDeadline(time.Time{})
 	}
-	var out []byte
-	for {
-		if err := s.fillLocked(); err != nil {
-			if isTimeout(err) && s.in.err == nil {
-				// Keep what was read for the next call, as gen_tcp does.
-				s.in.pending = append(out, s.in.pending...)
-				return nil, ErrTimeout
-			}
-			if errors.Is(err, errPeerClosed) {
-				return nil, ErrClosed
-			}
-			return nil, err
+	_, body, err := s.readPacketLocked(length)
+	if err != nil {
+		if isTimeout(err) && s.in.err == nil {
+			return nil, ErrTimeout
 		}
-		if length == 0 {
-			out = append(out, s.in.pending...)
-			s.in.pending = nil
-			return out, nil
+		if errors.Is(err, errPeerClosed) {
+			return nil, ErrClosed
 		}
-		n := min(length-len(out), len(s.in.pending))
-		out = append(out, s.in.pending[:n]...)
-		s.in.pending = s.in.pending[n:]
-		if len(out) == length {
-			return out, nil
-		}
+		return nil, err
 	}
+	return body, nil
 }
 
-// Read implements net.Conn; it returns io.EOF after the peer's close_notify.
+// Read implements net.Conn; it returns io.EOF after the peer's
+// close_notify. It reads the byte stream whatever the packet option (a
+// packet's length header included) and fails with ErrEinval in active
+// mode.
 func (s *Socket) Read(p []byte) (int, error) {
 	if err := s.ensureHandshake(); err != nil {
 		return 0, err
+	}
+	if s.isActive() {
+		return 0, errActiveRecv()
 	}
 	s.in.Lock()
 	defer s.in.Unlock()
 	if len(p) == 0 {
 		return 0, nil
+	}
+	if len(s.in.acc) > 0 {
+		n := copy(p, s.in.acc)
+		s.in.acc = s.in.acc[n:]
+		if len(s.in.acc) == 0 {
+			s.in.acc = nil
+		}
+		return n, nil
 	}
 	if err := s.fillLocked(); err != nil {
 		if errors.Is(err, errPeerClosed) {
@@ -183,6 +227,16 @@ func (s *Socket) fillLocked() error {
 	for len(s.in.pending) == 0 {
 		if s.in.err != nil {
 			return s.in.err
+		}
+		s.hib.touch()
+		if s.hib.after > 0 && len(s.rd.Buffered()) == 0 {
+			if err := s.waitReadable(); err != nil {
+				if isTimeout(err) {
+					return err
+				}
+				s.in.err = s.readFailure(err)
+				return s.in.err
+			}
 		}
 		typ, data, err := s.rd.ReadRecord()
 		if err != nil {
@@ -338,6 +392,8 @@ func (s *Socket) Close() error {
 	if s.closed.Swap(true) {
 		return nil
 	}
+	s.stopActive()
+	s.hib.stop()
 	// A writer blocked on a peer that does not read holds the write
 	// lock; close_notify cannot be sent in the middle of its record, so
 	// close the transport at once, which also unblocks that writer.

@@ -105,7 +105,13 @@ var optionFlags = []optionFlag{
 	{name: "active", arg: "true|false|once|N", usage: "active mode", set: setActive},
 	{name: "mode", arg: "binary|list", usage: "data mode", set: setString(func(o *ssl.Options) *string { return &o.Mode })},
 	{name: "packet", arg: "raw|0|1|2|4|line|...", usage: "packet framing", set: setPacket},
-	{name: "header", arg: "N", usage: "bytes delivered as a list in list mode", set: setInt(func(o *ssl.Options) *int { return &o.Header })},
+	{name: "header", arg: "N", usage: "bytes delivered apart at the start of each active-mode packet", set: setInt(func(o *ssl.Options) *int { return &o.Header })},
+	{name: "packet_size", arg: "N", usage: "longest packet accepted (0: the default limit)", set: setInt(func(o *ssl.Options) *int { return &o.PacketSize })},
+	{name: "send_timeout", arg: "MS", usage: "give up a send blocked this many milliseconds", set: setMillis(func(o *ssl.Options) *time.Duration { return &o.SendTimeout })},
+	{name: "nodelay", usage: "TCP_NODELAY on the transport", isBool: true, negatable: true, set: setBoolPtr(func(o *ssl.Options) **bool { return &o.NoDelay })},
+	{name: "keepalive", usage: "TCP keepalive on the transport", isBool: true, negatable: true, set: setBoolPtr(func(o *ssl.Options) **bool { return &o.KeepAlive })},
+	{name: "sndbuf", arg: "N", usage: "transport send buffer size", set: setInt(func(o *ssl.Options) *int { return &o.SndBuf })},
+	{name: "recbuf", arg: "N", usage: "transport receive buffer size", set: setInt(func(o *ssl.Options) *int { return &o.RecBuf })},
 }
 
 // cliLogAlert sends the library's alert log to stderr. Because serve and

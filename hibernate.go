@@ -1,0 +1,138 @@
+package ssl
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// hibernation is hibernate_after: once a socket has seen no traffic for
+// the idle time, its record buffers (about 37 KiB to read and 82 KiB to
+// write) go back to their pools, and the next record takes them again.
+//
+// A reader blocked waiting for data would hold its buffer, so with
+// hibernate_after set, a read first waits for one byte outside the
+// buffer (waitReadable); while it waits, the timer may release the
+// buffer. The cost is one extra small read per burst of traffic.
+type hibernation struct {
+	after    time.Duration
+	activity atomic.Uint64 // bumped on every Send and record read
+	sleeping atomic.Bool   // hibernated, timer stopped until traffic
+
+	mu      sync.Mutex // guards the fields below and the reader while waiting
+	waiting bool       // the reader is in waitReadable, not touching rd
+	seen    uint64
+	timer   *time.Timer
+	stopped bool
+	count   int // hibernations, for tests
+}
+
+// hibernateAfter returns the hibernate_after option.
+func (o *Options) hibernateAfter() time.Duration {
+	if o == nil || o.HibernateAfter < 0 {
+		return 0
+	}
+	return o.HibernateAfter
+}
+
+func (h *hibernation) touch() {
+	if h.after <= 0 {
+		return
+	}
+	h.activity.Add(1)
+	if h.sleeping.Load() && h.sleeping.CompareAndSwap(true, false) {
+		h.mu.Lock()
+		if !h.stopped && h.timer != nil {
+			h.timer.Reset(h.after)
+		}
+		h.mu.Unlock()
+	}
+}
+
+func (h *hibernation) stop() {
+	h.mu.Lock()
+	h.stopped = true
+	if h.timer != nil {
+		h.timer.Stop()
+	}
+	h.mu.Unlock()
+}
+
+// startHibernation arms the idle timer after the handshake.
+func (s *Socket) startHibernation() {
+	h := &s.hib
+	if h.after <= 0 {
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.timer == nil && !h.stopped {
+		h.seen = h.activity.Load()
+		h.timer = time.AfterFunc(h.after, s.hibernateTick)
+	}
+}
+
+// hibernateTick runs every idle period while there is traffic; after a
+// period without any, it releases the buffers and sleeps until traffic.
+func (s *Socket) hibernateTick() {
+	h := &s.hib
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.stopped {
+		return
+	}
+	a := h.activity.Load()
+	if a != h.seen {
+		h.seen = a
+		h.timer.Reset(h.after)
+		return
+	}
+	if s.out.TryLock() {
+		s.wr.Release()
+		s.out.Unlock()
+	}
+	if s.in.TryLock() {
+		s.rd.Release()
+		s.in.Unlock()
+	} else if h.waiting {
+		s.rd.Release()
+	}
+	h.count++
+	h.sleeping.Store(true)
+	// Traffic between the check and now restarts the timer itself.
+	if h.activity.Load() != a && h.sleeping.CompareAndSwap(true, false) {
+		h.seen = h.activity.Load()
+		h.timer.Reset(h.after)
+	}
+}
+
+// waitReadable waits for the next byte of input without holding the
+// record buffer, so that the buffer can be released meanwhile. The
+// caller holds in; the byte goes in front of the record reader's input.
+func (s *Socket) waitReadable() error {
+	src := &s.stats.src
+	if src.hasPeek {
+		return nil
+	}
+	h := &s.hib
+	h.mu.Lock()
+	h.waiting = true
+	h.mu.Unlock()
+	n, err := src.conn.Read(src.peek[:])
+	h.mu.Lock()
+	h.waiting = false
+	h.mu.Unlock()
+	if n == 1 {
+		src.hasPeek = true
+		src.c.add(1)
+		return nil
+	}
+	return err
+}
+
+// hibernations reports how often the socket has hibernated (for tests).
+func (s *Socket) hibernations() int {
+	s.hib.mu.Lock()
+	defer s.hib.mu.Unlock()
+	return s.hib.count
+}

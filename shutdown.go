@@ -1,0 +1,167 @@
+package ssl
+
+import (
+	"bytes"
+	"errors"
+	"net"
+	"time"
+)
+
+// CloseTimeout sends close_notify and waits up to timeout for the peer's
+// close_notify before closing the transport: ssl:close/2 with a timeout.
+// Data that arrives meanwhile is discarded. It returns ErrTimeout when
+// the peer did not answer in time (the socket is closed all the same).
+// timeout 0 means infinity.
+func (s *Socket) CloseTimeout(timeout time.Duration) error {
+	if s.closed.Swap(true) {
+		return nil
+	}
+	s.stopActive()
+	s.hib.stop()
+	defer s.conn.Close()
+	if !s.hsDone.Load() || s.hsErr != nil {
+		return nil
+	}
+	dl := time.Time{}
+	if timeout > 0 {
+		dl = time.Now().Add(timeout)
+	}
+	s.conn.SetWriteDeadline(dl)
+	s.out.Lock()
+	s.out.Unlock()
+	s.sendCloseNotify()
+	err := s.awaitCloseNotify(dl)
+	if isTimeout(err) {
+		return ErrTimeout
+	}
+	return nil
+}
+
+// awaitCloseNotify reads and discards records until the peer's
+// close_notify; errPeerClosed is success and returns nil.
+func (s *Socket) awaitCloseNotify(dl time.Time) error {
+	if dl.IsZero() {
+		s.conn.SetReadDeadline(time.Time{})
+	} else {
+		// A reader blocked in Recv holds in: the deadline frees it.
+		s.conn.SetReadDeadline(dl)
+	}
+	s.in.Lock()
+	defer s.in.Unlock()
+	s.conn.SetReadDeadline(dl) // the active goroutine may have reset it
+	for {
+		err := s.fillLocked()
+		if err == nil {
+			s.in.pending = nil
+			s.in.acc = nil
+			continue
+		}
+		if errors.Is(err, errPeerClosed) {
+			return nil
+		}
+		return err
+	}
+}
+
+// Downgrade ends TLS on the connection and hands over the transport:
+// ssl:close/2 with {NewController, Timeout}. It sends close_notify, waits
+// up to timeout (0: infinity) for the peer's, and returns the transport
+// and the bytes the peer sent after its close_notify that were already
+// read from the transport (Erlang's {ok, Port, Data}): read data first,
+// then conn. The transport has no deadlines set; it is the caller's to
+// use and close, and the socket is closed. Application data that
+// arrives before the peer's close_notify, or that was not read before the
+// call, is discarded, as Erlang does. On failure the transport is closed.
+func (s *Socket) Downgrade(timeout time.Duration) (conn net.Conn, data []byte, err error) {
+	if !s.hsDone.Load() || s.hsErr != nil {
+		return nil, nil, ErrClosed
+	}
+	if s.closed.Swap(true) {
+		return nil, nil, ErrClosed
+	}
+	s.stopActive()
+	s.hib.stop()
+	dl := time.Time{}
+	if timeout > 0 {
+		dl = time.Now().Add(timeout)
+	}
+	s.conn.SetWriteDeadline(dl)
+	s.out.Lock()
+	sent := s.out.err == nil && !s.out.closeSent
+	s.out.Unlock()
+	if !sent {
+		s.conn.Close()
+		return nil, nil, ErrClosed
+	}
+	s.sendCloseNotify()
+	if err := s.awaitCloseNotify(dl); err != nil {
+		s.conn.Close()
+		if isTimeout(err) {
+			return nil, nil, ErrTimeout
+		}
+		return nil, nil, err
+	}
+	s.in.Lock()
+	data = bytes.Clone(s.rd.Buffered())
+	if src := &s.stats.src; src.hasPeek {
+		data = append(data, src.peek[0])
+		src.hasPeek = false
+	}
+	s.in.Unlock()
+	s.conn.SetDeadline(time.Time{})
+	return s.conn, data, nil
+}
+
+// Shutdown closes one or both directions: ssl:shutdown/2, with how
+// "read", "write" or "read_write". Shutting the write side sends
+// close_notify and half-closes the transport when it can (CloseWrite);
+// data from the peer can still be received until it closes in turn.
+// Shutting the read side makes Recv and Read return ErrClosed and stops
+// active deliveries. The socket stays open until Close (Erlang's
+// exit_on_close false).
+func (s *Socket) Shutdown(how string) error {
+	if s.closed.Load() {
+		return ErrClosed
+	}
+	var rd, wr bool
+	switch how {
+	case "read":
+		rd = true
+	case "write":
+		wr = true
+	case "read_write":
+		rd, wr = true, true
+	default:
+		return badOption("how", how, "must be read, write or read_write")
+	}
+	if !s.hsDone.Load() || s.hsErr != nil {
+		return ErrClosed
+	}
+	if wr {
+		s.out.Lock()
+		s.out.Unlock()
+		s.sendCloseNotify()
+		if cw, ok := underlying(s.conn).(interface{ CloseWrite() error }); ok {
+			cw.CloseWrite()
+		}
+	}
+	if rd {
+		s.setActive(activeFalse, 0)
+		s.act.lock()
+		s.act.ownerClosed = true
+		s.act.unlock()
+		s.conn.SetReadDeadline(time.Unix(1, 0))
+		s.in.Lock()
+		s.conn.SetReadDeadline(time.Time{})
+		if s.in.err == nil || isTimeout(s.in.err) {
+			s.in.err = ErrClosed
+		}
+		s.in.pending, s.in.acc = nil, nil
+		s.in.Unlock()
+	}
+	return nil
+}
+
+// CloseWrite implements the half-close of net.TCPConn and crypto/tls:
+// Shutdown("write").
+func (s *Socket) CloseWrite() error { return s.Shutdown("write") }

@@ -1,0 +1,118 @@
+package ssl
+
+import (
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gossl/ssl/internal/testpeers"
+)
+
+// modelOpts are options for the socket-model tests: TLS 1.2 on
+// 127.0.0.1, the ECDSA certificate; extra adjusts them.
+func modelOpts(t *testing.T) (server, client *Options) {
+	p := testpeers.NewPKI(t)
+	server = serverOpts(p, "ecdsa")
+	server.Versions = []Version{TLSv1_2}
+	server.LogAlert = Bool(false)
+	client = clientOpts(p)
+	client.Versions = []Version{TLSv1_2}
+	client.LogAlert = Bool(false)
+	return server, client
+}
+
+// pair connects a gossl client to a gossl server and returns both
+// sockets, closed at the end of the test.
+func pair(t *testing.T, so, co *Options) (client, server *Socket) {
+	t.Helper()
+	ls, err := Listen(0, so)
+	if err != nil {
+		t.Fatalf("Listen: %v", err)
+	}
+	defer ls.Close()
+	type res struct {
+		s   *Socket
+		err error
+	}
+	ch := make(chan res, 1)
+	go func() {
+		s, err := ls.TransportAccept(10 * time.Second)
+		if err == nil {
+			err = s.Handshake(10 * time.Second)
+		}
+		ch <- res{s, err}
+	}()
+	c, err := Connect("127.0.0.1", ls.Port(), co, 10*time.Second)
+	if err != nil {
+		t.Fatalf("Connect: %v", err)
+	}
+	r := <-ch
+	if r.err != nil {
+		c.Close()
+		t.Fatalf("server handshake: %v", r.err)
+	}
+	t.Cleanup(func() { c.Close(); r.s.Close() })
+	return c, r.s
+}
+
+// recvMsg waits (bounded) for one message on ch.
+func recvMsg(t *testing.T, ch <-chan Message) Message {
+	t.Helper()
+	select {
+	case m := <-ch:
+		return m
+	case <-time.After(10 * time.Second):
+		t.Fatalf("no message within 10s")
+		return nil
+	}
+}
+
+// noMsg checks that nothing arrives on ch for a moment.
+func noMsg(t *testing.T, ch <-chan Message) {
+	t.Helper()
+	select {
+	case m := <-ch:
+		t.Fatalf("unexpected message %#v", m)
+	case <-time.After(100 * time.Millisecond):
+	}
+}
+
+// dataOf returns the bytes of an SSLData message, failing on others.
+func dataOf(t *testing.T, m Message) []byte {
+	t.Helper()
+	d, ok := m.(SSLData)
+	if !ok {
+		t.Fatalf("got %#v, want SSLData", m)
+	}
+	return d.Bytes()
+}
+
+// checkGoroutines fails the test if goroutines started during it are
+// still running at its end (after a bounded wait).
+func checkGoroutines(t *testing.T) {
+	t.Helper()
+	before := runtime.NumGoroutine()
+	t.Cleanup(func() {
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			n := runtime.NumGoroutine()
+			if n <= before {
+				return
+			}
+			if time.Now().After(deadline) {
+				buf := make([]byte, 1<<20)
+				buf = buf[:runtime.Stack(buf, true)]
+				var ours []string
+				for _, g := range strings.Split(string(buf), "\n\n") {
+					if strings.Contains(g, "gossl/ssl.") && !strings.Contains(g, "testing.tRunner") {
+						ours = append(ours, g)
+					}
+				}
+				t.Errorf("%d goroutines leaked (%d before):\n%s", n-before, before, strings.Join(ours, "\n\n"))
+				return
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	})
+}
