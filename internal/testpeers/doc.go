@@ -9,13 +9,15 @@
 //
 //	func TestClientOpenSSL(t *testing.T) {
 //		pki := testpeers.NewPKI(t)
-//		srv, addr := testpeers.OpenSSLServer(t,
-//			"-cert", pki.CertFile("ecdsa"), "-key", pki.KeyFile("ecdsa"),
-//			"-tls1_3")
-//		conn, err := tls.Dial("tcp", addr, clientConfig) // or gossl
-//		...
-//		_ = srv // stopped automatically when the test ends
-//	}
+//		_, addr := testpeers.OpenSSLServer(t, "-rev", "-tls1_3",
+//			"-cert", pki.CertFile("ecdsa"), "-key", pki.KeyFile("ecdsa"))
+//		_, config := testpeers.TLSConfigs(pki)
+//		conn, err := tls.Dial("tcp", addr, config) // or gossl's client
+//		...	// write "hello\n", read "olleh\n"
+//	}	// the server is stopped here
+//
+// The package's own tests (openssl_test.go, gnutls_test.go, erlang_test.go)
+// show each peer in both roles.
 //
 // Every peer helper calls [Require] first, so a missing binary skips the test
 // (or fails it when GOSSL_REQUIRE_PEERS=1, as in CI). Every process is

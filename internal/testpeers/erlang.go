@@ -88,6 +88,8 @@ func ErlangServer(t testing.TB, optsTerm string) (p *Proc, addr string) {
 // ok Bytes" (or "ECHO error Reason Bytes"), closes and exits with status 0
 // (1 on any error). Use an echoing server; wait with [ErlangHandshake],
 // [Proc.WaitLine] and [Proc.Wait] (erl takes about a second to start).
+// Keep payload ASCII: it travels as a command-line argument, and Erlang
+// may decode non-ASCII arguments as Latin-1 and send them re-encoded.
 //
 // OTP 25 clients do not verify the server unless told to (and print a
 // warning when the verify option is absent):
