@@ -281,7 +281,9 @@ func (w *Writer) seal13(typ uint8, chunk []byte) error {
 	}
 	pad := 0
 	if w.padding != nil {
-		pad = max(0, min(w.padding(len(chunk)), maxInner13-1-len(chunk)))
+		// The content, the type byte and the padding fit in maxFrag+1:
+		// 2^14+1 (Section 5.4) or a smaller record_size_limit.
+		pad = max(0, min(w.padding(len(chunk)), w.maxFrag-len(chunk)))
 	}
 	inner := len(chunk) + 1 + pad
 	if err := w.reserve(headerLen + inner + w.prot.Overhead()); err != nil {

@@ -424,6 +424,18 @@ func TestTLS13Padding(t *testing.T) {
 		if _, data, err := r.ReadRecord(); err != nil || !bytes.Equal(data, payload(10)) {
 			t.Fatalf("%s: %v", s.Name, err)
 		}
+		// ... and at the maximum fragment length plus one.
+		w.SetMaxFragment(999)
+		buf.Reset()
+		w.WriteRecord(wire.TypeApplicationData, payload(10))
+		w.Flush()
+		if n := int(buf.Bytes()[3])<<8 | int(buf.Bytes()[4]); n != 1000+s.Cipher.Info().TagLen {
+			t.Fatalf("%s: greedy padding under a 1000-byte limit gave %d", s.Name, n)
+		}
+		if _, data, err := r.ReadRecord(); err != nil || !bytes.Equal(data, payload(10)) {
+			t.Fatalf("%s: %v", s.Name, err)
+		}
+		w.SetMaxFragment(0)
 		w.SetPadding(func(int) int { return -5 })
 		w.WriteRecord(wire.TypeApplicationData, payload(10))
 		w.Flush()

@@ -68,7 +68,8 @@ func (w *Writer) SetProtector(p Protector) {
 // SetPadding sets how many zero bytes of padding each TLS 1.3 protected
 // record gets (RFC 8446, Section 5.4): f is called with the length of
 // the record's content and returns the padding length, which is capped so
-// the TLSInnerPlaintext stays within 2^14+1 bytes. nil (the default) pads
+// the TLSInnerPlaintext (content, type byte and padding) stays within the
+// maximum fragment length plus one: 2^14+1 bytes by default. nil (the default) pads
 // nothing. Padding hides the length of the content from observers; it
 // does not apply before TLS 1.3 or to plaintext records.
 func (w *Writer) SetPadding(f func(n int) int) { w.padding = f }
@@ -84,7 +85,10 @@ func (w *Writer) SetBeastMitigation(m BeastMitigation) { w.beast = m }
 
 // SetMaxFragment caps the plaintext per record, e.g. for RFC 6066's
 // max_fragment_length or RFC 8449's record_size_limit. Values outside
-// 1..2^14 mean 2^14.
+// 1..2^14 mean 2^14. Under TLS 1.3 the cap is on the content alone, while
+// record_size_limit also counts the content type and padding (RFC 8449,
+// Section 4): pass the limit minus one; SetPadding's padding stays
+// within it too.
 func (w *Writer) SetMaxFragment(n int) {
 	if n <= 0 || n > wire.MaxPlaintext {
 		n = wire.MaxPlaintext
