@@ -90,6 +90,7 @@ type resolved struct {
 	sni             string // ServerNameIndication as given
 	keyLog          io.Writer
 	keepSecrets     bool
+	caKey           string // names the trust anchors, for the ticket cache
 }
 
 // compile checks o and builds the handshake configuration. host is the
@@ -141,6 +142,9 @@ func (o *Options) compile(r role, host string) (*resolved, error) {
 	if err := o.resolveALPN(cfg, r); err != nil {
 		return nil, err
 	}
+	if err := o.resolveTickets(cfg, r); err != nil {
+		return nil, err
+	}
 	if cfg.SignatureSchemes, err = resolveSignatureAlgs(o.SignatureAlgs); err != nil {
 		return nil, err
 	}
@@ -167,7 +171,7 @@ func (o *Options) compile(r role, host string) (*resolved, error) {
 		return nil, badOption("certfile", "undefined", "a server needs a certificate and key (cert/certfile and key/keyfile)")
 	}
 	res := &resolved{role: r, hs: cfg, beastMitigation: o.BeastMitigation, logger: o.Logger, sni: o.ServerNameIndication,
-		keyLog: o.KeyLogWriter, keepSecrets: o.KeepSecrets}
+		keyLog: o.KeyLogWriter, keepSecrets: o.KeepSecrets, caKey: o.trustKey()}
 	if r == roleServer {
 		if err := o.resolveSNI(cfg); err != nil {
 			return nil, err

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"strconv"
 	"time"
 
 	"github.com/gossl/ssl/internal/alert"
@@ -31,6 +32,7 @@ func ConnectContext(ctx context.Context, host string, port int, opts *Options, t
 	if err != nil {
 		return nil, err
 	}
+	res.setTicketCacheKey(net.JoinHostPort(host, strconv.Itoa(port)))
 	if timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, timeout)
@@ -69,6 +71,7 @@ func ConnectConn(conn net.Conn, opts *Options, timeout time.Duration) (*Socket, 
 	if err != nil {
 		return nil, err
 	}
+	res.setTicketCacheKey(conn.RemoteAddr().String())
 	s := newSocket(conn, roleClient, opts, res)
 	ctx := context.Background()
 	if timeout > 0 {

@@ -212,6 +212,16 @@ type Options struct {
 	// and takes them again on the next record (see the README for the
 	// memory saved). 0 means never.
 	HibernateAfter time.Duration
+	// SessionTickets is {session_tickets, ...} (TLS 1.3 resumption, RFC
+	// 8446, 2.2). A server: "stateless" (the default: tickets sealed with
+	// rotating keys kept in memory) or "disabled". A client: "auto" (the
+	// default: tickets are kept per server and offered on the next
+	// connection) or "disabled". OTP's "stateful" and "manual" are planned.
+	SessionTickets string
+	// TicketLifetime is how long a server's tickets are valid; 0 means
+	// two hours (the most RFC 8446 allows is seven days).
+	TicketLifetime time.Duration
+
 	// KeepSecrets is {keep_secrets, true}: ConnectionInformation("keylog")
 	// returns the connection's secrets as NSS key-log lines.
 	KeepSecrets bool

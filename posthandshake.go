@@ -2,10 +2,12 @@ package ssl
 
 import (
 	"errors"
+	"time"
 
 	"github.com/gossl/ssl/internal/alert"
 	"github.com/gossl/ssl/internal/handshake"
 	"github.com/gossl/ssl/internal/prf"
+	"github.com/gossl/ssl/internal/session"
 	"github.com/gossl/ssl/internal/wire"
 )
 
@@ -47,7 +49,7 @@ func (s *Socket) handlePostHandshake13(msg []byte) error {
 		if !nst.Unmarshal(msg) {
 			return s.sendFatal(alert.New(alert.DecodeError, "malformed NewSessionTicket"))
 		}
-		// Resumption is not implemented yet: the ticket is dropped.
+		s.keepTicket(&nst)
 		return nil
 	case msg[0] == wire.TypeKeyUpdate:
 		var ku wire.KeyUpdate
@@ -74,6 +76,30 @@ func (s *Socket) handlePostHandshake13(msg []byte) error {
 		return nil
 	}
 	return s.sendFatal(alert.New(alert.UnexpectedMessage, "unexpected handshake message after the handshake"))
+}
+
+// keepTicket stores a server's ticket for the next connection to the
+// same server (RFC 8446, 4.6.1), when the client resumes sessions.
+func (s *Socket) keepTicket(nst *wire.NewSessionTicket) {
+	cfg := s.res.hs
+	if cfg.TicketCache == nil || nst.LifetimeHint == 0 || len(nst.Ticket) == 0 {
+		return
+	}
+	info := s.info
+	t := &session.ClientTicket{
+		Ticket:       append([]byte(nil), nst.Ticket...),
+		Suite:        info.Suite.ID,
+		PSK:          prf.ResumptionPSK(info.Hash, info.ResumptionMaster, nst.Nonce),
+		Received:     cfg.Now(),
+		Lifetime:     min(time.Duration(nst.LifetimeHint)*time.Second, 7*24*time.Hour),
+		AgeAdd:       nst.AgeAdd,
+		MaxEarlyData: nst.MaxEarlyData,
+		ALPN:         info.NegotiatedProtocol,
+	}
+	for _, c := range info.PeerCertificates {
+		t.ServerCerts = append(t.ServerCerts, c.Raw)
+	}
+	cfg.TicketCache.Put(cfg.CacheKey, t)
 }
 
 func (s *Socket) keys13(secret []byte) *handshake.Keys {

@@ -99,6 +99,8 @@ var optionFlags = []optionFlag{
 	{name: "log_alert", usage: "also log each alert on stderr as it is sent or received", isBool: true, negatable: true, set: setBoolPtr(func(o *ssl.Options) **bool { return &o.LogAlert })},
 	{name: "hibernate_after", arg: "MS", usage: "release buffers after this many idle milliseconds", set: setMillis(func(o *ssl.Options) *time.Duration { return &o.HibernateAfter })},
 	{name: "keep_secrets", usage: "keep the secrets for connection_information", isBool: true, set: setBool(func(o *ssl.Options) *bool { return &o.KeepSecrets })},
+	{name: "session_tickets", arg: "disabled|stateless|auto", usage: "TLS 1.3 tickets: server stateless (default) or disabled; client auto (default) or disabled", set: setString(func(o *ssl.Options) *string { return &o.SessionTickets })},
+	{name: "ticket_lifetime", arg: "MS", usage: "server: how long tickets stay valid (default two hours)", set: setMillis(func(o *ssl.Options) *time.Duration { return &o.TicketLifetime })},
 
 	// Socket options.
 	{name: "ip", arg: "ADDRESS", usage: "address to listen on", set: setIP},

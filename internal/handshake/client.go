@@ -11,6 +11,7 @@ import (
 	"github.com/gossl/ssl/internal/kx"
 	"github.com/gossl/ssl/internal/pki"
 	"github.com/gossl/ssl/internal/prf"
+	sess "github.com/gossl/ssl/internal/session"
 	"github.com/gossl/ssl/internal/suites"
 	"github.com/gossl/ssl/internal/wire"
 )
@@ -45,6 +46,7 @@ type Client struct {
 	// ServerHello selects that version.
 	shares map[uint16]kx.KeyShare
 	v13    *client13
+	ticket *sess.ClientTicket // offered for resumption
 }
 
 // NewClient returns a client machine for cfg.
@@ -123,11 +125,12 @@ func (c *Client) Start() ([]Action, error) {
 	}
 	c.hello = ch
 	c.state = clientWaitServerHello
-	var f flight
-	if err := f.send(ch); err != nil {
+	raw, err := c.sealBinder(ch)
+	if err != nil {
 		return nil, err
 	}
-	c.record(f[0].Data)
+	f := flight{{Kind: SendMessage, Data: raw}}
+	c.record(raw)
 	f.add(Action{Kind: Flush})
 	return f, nil
 }

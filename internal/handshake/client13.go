@@ -5,6 +5,7 @@ import (
 	"crypto"
 	"crypto/hmac"
 	"crypto/x509"
+	"time"
 
 	"github.com/gossl/ssl/internal/alert"
 	"github.com/gossl/ssl/internal/kx"
@@ -44,6 +45,7 @@ type client13 struct {
 	serverHS  []byte
 	certReq   *wire.CertificateRequest
 	peerCerts []*x509.Certificate
+	resumed   bool
 }
 
 // tls13Offered reports whether the client offers TLS 1.3.
@@ -96,7 +98,57 @@ func (c *Client) addTLS13(ch *wire.ClientHello) error {
 		}
 		ch.SessionID = id
 	}
+	if cfg.TicketCache != nil {
+		// RFC 8446, 4.2.9: offering psk_dhe_ke lets the server send
+		// tickets; a ticket in hand is offered too (4.2.11).
+		ch.PSKModes = []uint8{pskModeDHE}
+		c.offerTicket(ch)
+	}
 	return nil
+}
+
+// psk_key_exchange_modes values (RFC 8446, 4.2.9).
+const (
+	pskModePlain uint8 = 0
+	pskModeDHE   uint8 = 1
+)
+
+// offerTicket adds the newest usable ticket as a PSK, with a placeholder
+// binder that sealBinder fills once the hello is complete.
+func (c *Client) offerTicket(ch *wire.ClientHello) {
+	now := c.cfg.Now()
+	t := c.cfg.TicketCache.Take(c.cfg.CacheKey, now)
+	if t == nil || !containsU16(ch.CipherSuites, t.Suite) {
+		return
+	}
+	suite := suites.ByID(t.Suite)
+	if suite == nil || !suite.TLS13() {
+		return
+	}
+	age := uint32(now.Sub(t.Received)/time.Millisecond) + t.AgeAdd
+	ch.PSKIdentities = []wire.PSKIdentity{{Identity: t.Ticket, ObfuscatedTicketAge: age}}
+	ch.PSKBinders = [][]byte{make([]byte, suite.Hash().Size())}
+	c.ticket = t
+}
+
+// sealBinder computes the PSK binder over the ClientHello truncated
+// before the binders (RFC 8446, 4.2.11.2), on top of the transcript so
+// far (empty, or message_hash and the HelloRetryRequest), and returns the
+// final message.
+func (c *Client) sealBinder(ch *wire.ClientHello) ([]byte, error) {
+	raw, err := ch.Marshal()
+	if err != nil || c.ticket == nil || len(ch.PSKIdentities) == 0 {
+		return raw, err
+	}
+	var parsed wire.ClientHello
+	if !parsed.Unmarshal(raw) {
+		return nil, alert.New(alert.InternalError, "ClientHello does not parse back")
+	}
+	h := suites.ByID(c.ticket.Suite).Hash()
+	truncated := raw[:len(raw)-parsed.PSKBindersLen()]
+	binderKey := prf.NewSchedule13(h, c.ticket.PSK).BinderKey(true)
+	ch.PSKBinders = [][]byte{prf.FinishedVerifyData13(h, binderKey, c.transcript.SumWith(h, truncated))}
+	return ch.Marshal()
 }
 
 // enterTLS13 switches the client to TLS 1.3 on a ServerHello (or
@@ -108,6 +160,9 @@ func (c *Client) enterTLS13(sh *wire.ServerHello, msg []byte) ([]Action, error) 
 	}
 	if sh.CompressionMethod != 0 {
 		return nil, alert.New(alert.IllegalParameter, "non-null compression in a TLS 1.3 ServerHello")
+	}
+	if sh.PSKSelected && (c.ticket == nil || sh.PSKIdentity != 0 || suites.ByID(c.ticket.Suite).Hash() != suite.Hash()) {
+		return nil, alert.New(alert.IllegalParameter, "server selected a PSK that was not offered, or with another hash")
 	}
 	// RFC 8446, 4.1.3: the session id is echoed.
 	if !bytes.Equal(sh.SessionID, c.hello.SessionID) {
@@ -131,7 +186,7 @@ func (h *client13) State() string { return client13StateNames[h.state] }
 func checkServerHelloExtensions(sh *wire.ServerHello, hrr bool) error {
 	if len(sh.Unknown) > 0 || sh.ALPNProtocol != "" || sh.NextProtoNeg || sh.SessionTicketExt || sh.StatusRequest ||
 		sh.EncryptThenMAC || sh.ExtendedMasterSecret || sh.SecureRenegotiationValid || sh.ServerNameAck || sh.ECPointFormats != nil ||
-		(!hrr && sh.TLS13Cookie != nil) || sh.PSKSelected {
+		(!hrr && sh.TLS13Cookie != nil) || (hrr && sh.PSKSelected) {
 		return alert.New(alert.UnsupportedExtension, "extension not allowed in a TLS 1.3 ServerHello")
 	}
 	return nil
@@ -168,6 +223,10 @@ func (h *client13) handleHelloRetryRequest(sh *wire.ServerHello, msg []byte) ([]
 	}
 	ch.TLS13Cookie = sh.TLS13Cookie
 	ch.Raw = nil
+	if c.ticket != nil && suites.ByID(c.ticket.Suite).Hash() != h.hash {
+		// The PSK's hash must be the suite's (RFC 8446, 4.2.11).
+		ch.PSKIdentities, ch.PSKBinders, c.ticket = nil, nil, nil
+	}
 	// The transcript restarts with message_hash(ClientHello1) (RFC 8446,
 	// 4.4.1), then the HRR and the new ClientHello.
 	ch1 := c.transcript.Sum(h.hash)
@@ -181,10 +240,12 @@ func (h *client13) handleHelloRetryRequest(sh *wire.ServerHello, msg []byte) ([]
 	if c.cfg.MiddleboxCompat {
 		f.add(Action{Kind: SendChangeCipherSpec})
 	}
-	if err := f.send(&ch); err != nil {
+	raw, err := c.sealBinder(&ch)
+	if err != nil {
 		return nil, err
 	}
-	c.record(f[len(f)-1].Data)
+	f.add(Action{Kind: SendMessage, Data: raw})
+	c.record(raw)
 	f.add(Action{Kind: Flush})
 	h.state = c13WaitServerHello
 	return f, nil
@@ -214,7 +275,19 @@ func (h *client13) handleServerHello(sh *wire.ServerHello, msg []byte) ([]Action
 	c.info.SessionID = nil
 	c.info.ServerName = c.cfg.ServerName
 	c.record(msg)
-	h.sched = prf.NewSchedule13(h.hash, nil)
+	var psk []byte
+	if sh.PSKSelected {
+		psk = c.ticket.PSK
+		h.resumed = true
+		c.info.Resumed = true
+		c.info.NegotiatedProtocol = c.ticket.ALPN
+		for _, d := range c.ticket.ServerCerts {
+			if cert, err := x509.ParseCertificate(d); err == nil {
+				c.info.PeerCertificates = append(c.info.PeerCertificates, cert)
+			}
+		}
+	}
+	h.sched = prf.NewSchedule13(h.hash, psk)
 	h.sched.SetSharedSecret(shared)
 	clear(shared)
 	h.clientHS, h.serverHS = h.sched.HandshakeTrafficSecrets(c.transcript.Sum(h.hash))
@@ -310,6 +383,10 @@ func (h *client13) handleEncryptedExtensions(msg []byte) error {
 	}
 	c.record(msg)
 	h.state = c13WaitCertOrRequest
+	if h.resumed {
+		// A PSK handshake has no certificates (RFC 8446, 2.2).
+		h.state = c13WaitFinished
+	}
 	return nil
 }
 

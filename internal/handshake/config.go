@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gossl/ssl/internal/pki"
+	sess "github.com/gossl/ssl/internal/session"
 	"github.com/gossl/ssl/internal/suites"
 )
 
@@ -49,6 +50,14 @@ type Config struct {
 	// MiddleboxCompat is TLS 1.3 middlebox compatibility mode (RFC 8446,
 	// Appendix D.4): a session id and dummy ChangeCipherSpec records.
 	MiddleboxCompat bool
+
+	// TLS 1.3 resumption (RFC 8446, 2.2). A client with a TicketCache
+	// offers a ticket it holds for CacheKey; a server with TicketKeys
+	// accepts tickets and sends one after each handshake.
+	TicketCache    *sess.ClientCache
+	CacheKey       string
+	TicketKeys     *sess.TicketKeys
+	TicketLifetime time.Duration
 	// SignatureSchemes we accept from the peer and offer, in preference order.
 	SignatureSchemes []uint16
 

@@ -9,6 +9,7 @@ import (
 	"github.com/gossl/ssl/internal/kx"
 	"github.com/gossl/ssl/internal/pki"
 	"github.com/gossl/ssl/internal/prf"
+	sess "github.com/gossl/ssl/internal/session"
 	"github.com/gossl/ssl/internal/suites"
 	"github.com/gossl/ssl/internal/wire"
 )
@@ -42,6 +43,7 @@ type server13 struct {
 	clientAP   []byte
 	clientCert *x509.Certificate
 	hello1     *wire.ClientHello
+	psk        *sess.State13 // the resumed session, when a ticket was accepted
 }
 
 func (h *server13) State() string { return server13StateNames[h.state] }
@@ -182,6 +184,9 @@ func (h *server13) handleClientHello(ch *wire.ClientHello, msg []byte) ([]Action
 	s.clientRandom = ch.Random
 	s.info.ClientRandom = ch.Random
 	s.info.ServerName = ch.ServerName
+	if err := h.acceptTicket(ch, msg); err != nil {
+		return nil, err
+	}
 	s.record(msg)
 	if share == nil {
 		return h.helloRetryRequest(ch)
@@ -233,6 +238,9 @@ func (h *server13) handleClientHello2(msg []byte) ([]Action, error) {
 		return nil, alert.New(alert.IllegalParameter, "second ClientHello does not answer the HelloRetryRequest")
 	}
 	s.hello = ch
+	if err := h.acceptTicket(ch, msg); err != nil {
+		return nil, err
+	}
 	s.record(msg)
 	return h.serverFlight(ch, ch.KeyShares[0].Data)
 }
@@ -260,14 +268,19 @@ func (h *server13) serverFlight(ch *wire.ClientHello, clientShare []byte) ([]Act
 		CipherSuite:      s.suite.ID,
 		SupportedVersion: wire.VersionTLS13,
 		KeyShare:         wire.KeyShare{Group: h.group, Data: serverShare},
+		PSKSelected:      h.psk != nil,
 	}
 	if err := s.sendRecorded(&f, sh); err != nil {
 		return nil, err
 	}
+	var psk []byte
+	if h.psk != nil {
+		psk = h.psk.PSK
+	}
 	if len(ch.SessionID) > 0 && !h.ccsSent {
 		f.add(Action{Kind: SendChangeCipherSpec})
 	}
-	h.sched = prf.NewSchedule13(h.hash, nil)
+	h.sched = prf.NewSchedule13(h.hash, psk)
 	h.sched.SetSharedSecret(shared)
 	clear(shared)
 	clientHS, serverHS := h.sched.HandshakeTrafficSecrets(s.transcript.Sum(h.hash))
@@ -279,6 +292,11 @@ func (h *server13) serverFlight(ch *wire.ClientHello, clientShare []byte) ([]Act
 	ee := &wire.EncryptedExtensions{ALPNProtocol: s.info.NegotiatedProtocol, ServerNameAck: s.sniUsed}
 	if err := s.sendRecorded(&f, ee); err != nil {
 		return nil, err
+	}
+	if h.psk != nil {
+		// A resumed handshake authenticates by the PSK: no
+		// certificates (RFC 8446, 2.2).
+		return h.finishServerFlight(f, serverHS)
 	}
 	if cfg.Verify {
 		cr := &wire.CertificateRequest{TLS13: true, SignatureAlgorithms: filter13(cfg.SignatureSchemes), CertificateAuthorities: cfg.CertificateAuthorities}
@@ -303,6 +321,14 @@ func (h *server13) serverFlight(ch *wire.ClientHello, clientShare []byte) ([]Act
 	if err := s.sendRecorded(&f, &wire.CertificateVerify{HasAlgorithm: true, Algorithm: h.scheme, Signature: sig}); err != nil {
 		return nil, err
 	}
+	return h.finishServerFlight(f, serverHS)
+}
+
+// finishServerFlight ends the server's flight with Finished and moves to
+// the application keys.
+func (h *server13) finishServerFlight(f flight, serverHS []byte) ([]Action, error) {
+	s := h.s
+	clientHS := h.clientHS
 	vd := prf.FinishedVerifyData13(h.hash, serverHS, s.transcript.Sum(h.hash))
 	s.info.ServerVerifyData = vd
 	if err := s.sendRecorded(&f, &wire.Finished{VerifyData: vd}); err != nil {
@@ -392,7 +418,11 @@ func (h *server13) handle(msg []byte) ([]Action, error) {
 		h.state = s13Done
 		s.state = serverDone
 		s.transcript.Reset()
-		return []Action{{Kind: SetReadKeys, Keys: trafficKeys(s.suite, h.hash, h.clientAP)}}, nil
+		f := flight{{Kind: SetReadKeys, Keys: trafficKeys(s.suite, h.hash, h.clientAP)}}
+		if err := h.sendTicket(&f); err != nil {
+			return nil, err
+		}
+		return f, nil
 	}
 	return nil, unexpected(msg, h.State())
 }

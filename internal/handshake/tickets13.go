@@ -1,0 +1,133 @@
+package handshake
+
+import (
+	"crypto/hmac"
+	"crypto/x509"
+	"encoding/binary"
+	"time"
+
+	"github.com/gossl/ssl/internal/alert"
+	"github.com/gossl/ssl/internal/prf"
+	sess "github.com/gossl/ssl/internal/session"
+	"github.com/gossl/ssl/internal/suites"
+	"github.com/gossl/ssl/internal/wire"
+)
+
+// maxTicketAgeSkew is how far a client's idea of a ticket's age may be
+// from ours (RFC 8446, 8.3, for early data; for plain resumption it only
+// guards against very stale tickets).
+const maxTicketAgeSkew = 10 * time.Second
+
+// acceptTicket looks at a ClientHello's pre_shared_key (RFC 8446,
+// 4.2.11): the first identity is a ticket of ours, still alive, for a
+// suite with the chosen suite's hash, and its binder is right. Anything
+// else falls back to a full handshake, except a wrong binder, which is
+// fatal (decrypt_error).
+func (h *server13) acceptTicket(ch *wire.ClientHello, msg []byte) error {
+	s := h.s
+	cfg := s.cfg
+	h.psk = nil
+	s.info.Resumed = false
+	if cfg.TicketKeys == nil || len(ch.PSKIdentities) == 0 {
+		return nil
+	}
+	dhe := false
+	for _, m := range ch.PSKModes {
+		dhe = dhe || m == pskModeDHE
+	}
+	if ch.PSKModes == nil {
+		return alert.New(alert.MissingExtension, "pre_shared_key without psk_key_exchange_modes")
+	}
+	if !dhe {
+		return nil // psk_ke only: gossl always adds (EC)DHE
+	}
+	if len(ch.PSKIdentities) != len(ch.PSKBinders) {
+		return alert.New(alert.IllegalParameter, "PSK identities and binders differ in number")
+	}
+	plain, err := cfg.TicketKeys.Open(ch.PSKIdentities[0].Identity)
+	if err != nil {
+		return nil
+	}
+	var st sess.State13
+	if !st.Unmarshal(plain) {
+		return nil
+	}
+	now := cfg.Now()
+	suite := suites.ByID(st.Suite)
+	if suite == nil || suite.Hash() != h.hash || now.Sub(st.Created) > st.Lifetime || now.Before(st.Created.Add(-maxTicketAgeSkew)) {
+		return nil
+	}
+	if st.ServerName != "" && st.ServerName != ch.ServerName {
+		return nil // RFC 8446, 4.2.11: the SNI must match
+	}
+	truncated := msg[:len(msg)-ch.PSKBindersLen()]
+	binderKey := prf.NewSchedule13(h.hash, st.PSK).BinderKey(true)
+	want := prf.FinishedVerifyData13(h.hash, binderKey, s.transcript.SumWith(h.hash, truncated))
+	if !hmac.Equal(want, ch.PSKBinders[0]) {
+		return alert.New(alert.DecryptError, "PSK binder does not verify")
+	}
+	h.psk = &st
+	s.info.Resumed = true
+	s.info.PeerCertificates = nil
+	for _, d := range st.PeerCerts {
+		if cert, err := x509.ParseCertificate(d); err == nil {
+			s.info.PeerCertificates = append(s.info.PeerCertificates, cert)
+		}
+	}
+	return nil
+}
+
+// sendTicket adds a NewSessionTicket (RFC 8446, 4.6.1) to a flight when
+// the client can use one.
+func (h *server13) sendTicket(f *flight) error {
+	s := h.s
+	cfg := s.cfg
+	if cfg.TicketKeys == nil || !containsU8(s.hello.PSKModes, pskModeDHE) {
+		return nil
+	}
+	var nonce [8]byte
+	var ageAdd [4]byte
+	if _, err := cfg.Rand.Read(ageAdd[:]); err != nil {
+		return alert.New(alert.InternalError, "random source failed")
+	}
+	lifetime := cfg.TicketLifetime
+	if lifetime <= 0 || lifetime > 7*24*time.Hour {
+		lifetime = 2 * time.Hour
+	}
+	st := sess.State13{
+		Suite:      s.suite.ID,
+		PSK:        prf.ResumptionPSK(h.hash, s.info.ResumptionMaster, nonce[:]),
+		Created:    cfg.Now(),
+		AgeAdd:     binary.BigEndian.Uint32(ageAdd[:]),
+		Lifetime:   lifetime,
+		ALPN:       s.info.NegotiatedProtocol,
+		ServerName: s.hello.ServerName,
+	}
+	for _, c := range s.info.PeerCertificates {
+		st.PeerCerts = append(st.PeerCerts, c.Raw)
+	}
+	plain, err := st.Marshal()
+	if err != nil {
+		return alert.New(alert.InternalError, "ticket state: "+err.Error())
+	}
+	ticket, err := cfg.TicketKeys.Seal(plain)
+	if err != nil {
+		return alert.New(alert.InternalError, "sealing a ticket: "+err.Error())
+	}
+	// The ticket is not part of the transcript.
+	if err := f.send(&wire.NewSessionTicket{TLS13: true, LifetimeHint: uint32(lifetime / time.Second),
+		AgeAdd: st.AgeAdd, Nonce: nonce[:], Ticket: ticket}); err != nil {
+		return err
+	}
+	f.add(Action{Kind: Flush})
+	return nil
+}
+
+func containsU8(list []uint8, v uint8) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
