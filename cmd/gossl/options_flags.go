@@ -45,16 +45,18 @@ type optionFlag struct {
 }
 
 // optionFlags is every option of ssl.Options with a scalar or list value.
-// Options whose value is a function, a map or raw DER (verify_fun,
-// sni_fun, sni_hosts, cert, key, cacerts, dh, cb_info, ...) have no flag;
-// their file forms (certfile, keyfile, cacertfile, dhfile) do.
+// Options whose value is a function or raw DER (verify_fun, sni_fun,
+// cert, key, cacerts, dh, cb_info, ...) have no flag; their file forms
+// (certfile, keyfile, cacertfile, dhfile, sni_hosts with files) do, and
+// --keylogfile stands for the KeyLogWriter.
 var optionFlags = []optionFlag{
 	// Protocol, versions, algorithms.
 	{name: "protocol", arg: "tls|dtls", usage: "transport protocol", set: setString(func(o *ssl.Options) *string { return &o.Protocol })},
 	{name: "versions", arg: "LIST", usage: "protocol versions, e.g. tlsv1.2,tlsv1.1,tlsv1", set: setList(",", func(o *ssl.Options) *[]ssl.Version { return &o.Versions })},
 	{name: "ciphers", arg: "LIST", usage: "cipher suites in preference order, IANA or OpenSSL names, ',' or ':' separated", set: setList(",:", func(o *ssl.Options) *[]string { return &o.Ciphers })},
 	{name: "eccs", arg: "LIST", usage: "ECDHE groups in preference order, e.g. x25519,secp256r1", set: setList(",", func(o *ssl.Options) *[]string { return &o.Eccs })},
-	{name: "supported_groups", arg: "LIST", usage: "TLS 1.3 key-exchange groups", set: setList(",", func(o *ssl.Options) *[]string { return &o.SupportedGroups })},
+	{name: "supported_groups", arg: "LIST", usage: "TLS 1.3 key-exchange groups in preference order, e.g. x25519mlkem768,x25519,secp256r1 (a client sends key shares for the first two)", set: setList(",", func(o *ssl.Options) *[]string { return &o.SupportedGroups })},
+	{name: "middlebox_comp_mode", usage: "TLS 1.3 middlebox compatibility: a session ID and change_cipher_spec records (default true)", isBool: true, negatable: true, set: setBoolPtr(func(o *ssl.Options) **bool { return &o.MiddleboxCompatMode })},
 	{name: "signature_algs", arg: "LIST", usage: "signature schemes (rsa_pss_rsae_sha256, ...) or TLS 1.2 pairs (sha256+rsa)", set: setList(",", func(o *ssl.Options) *[]string { return &o.SignatureAlgs })},
 	{name: "signature_algs_cert", arg: "LIST", usage: "signature schemes accepted in certificates", set: setList(",", func(o *ssl.Options) *[]string { return &o.SignatureAlgsCert })},
 	{name: "honor_cipher_order", usage: "server: choose the suite by its own preference", isBool: true, set: setBool(func(o *ssl.Options) *bool { return &o.HonorCipherOrder })},
@@ -83,10 +85,11 @@ var optionFlags = []optionFlag{
 	{name: "client_renegotiation", usage: "server: allow client-initiated renegotiation", isBool: true, negatable: true, set: setBoolPtr(func(o *ssl.Options) **bool { return &o.ClientRenegotiation })},
 
 	// Extensions.
-	{name: "alpn_advertised_protocols", arg: "LIST", usage: "server: ALPN protocols offered, e.g. h2,http/1.1", set: setList(",", func(o *ssl.Options) *[]string { return &o.ALPNAdvertisedProtocols })},
-	{name: "alpn_preferred_protocols", arg: "LIST", usage: "client: ALPN protocols in preference order", set: setList(",", func(o *ssl.Options) *[]string { return &o.ALPNPreferredProtocols })},
+	{name: "alpn_advertised_protocols", arg: "LIST", usage: "client: ALPN protocols offered, e.g. h2,http/1.1", set: setList(",", func(o *ssl.Options) *[]string { return &o.ALPNAdvertisedProtocols })},
+	{name: "alpn_preferred_protocols", arg: "LIST", usage: "server: ALPN protocols in preference order (no_application_protocol when none is offered)", set: setList(",", func(o *ssl.Options) *[]string { return &o.ALPNPreferredProtocols })},
 	{name: "next_protocols_advertised", arg: "LIST", usage: "server: NPN protocols offered", set: setList(",", func(o *ssl.Options) *[]string { return &o.NextProtocolsAdvertised })},
 	{name: "client_preferred_next_protocols", arg: "LIST", usage: "client: NPN protocols in preference order", set: setList(",", func(o *ssl.Options) *[]string { return &o.ClientPreferredNextProtocols })},
+	{name: "sni_hosts", arg: "NAME=CERTFILE[:KEYFILE],...", usage: "server: the certificate for a client asking for NAME by SNI (the keyfile defaults to the certfile); repeatable", set: setSNIHosts},
 	{name: "psk_identity", arg: "ID", usage: "PSK identity", set: setString(func(o *ssl.Options) *string { return &o.PSKIdentity })},
 	{name: "srp_identity", arg: "USER:PASSWORD", usage: "client: SRP user and password", set: setSRPIdentity},
 
@@ -99,6 +102,7 @@ var optionFlags = []optionFlag{
 	{name: "log_alert", usage: "also log each alert on stderr as it is sent or received", isBool: true, negatable: true, set: setBoolPtr(func(o *ssl.Options) **bool { return &o.LogAlert })},
 	{name: "hibernate_after", arg: "MS", usage: "release buffers after this many idle milliseconds", set: setMillis(func(o *ssl.Options) *time.Duration { return &o.HibernateAfter })},
 	{name: "keep_secrets", usage: "keep the secrets for connection_information", isBool: true, set: setBool(func(o *ssl.Options) *bool { return &o.KeepSecrets })},
+	{name: "keylogfile", arg: "FILE", usage: "append every secret to FILE as an NSS key log (SSLKEYLOGFILE, for Wireshark); not an Erlang option", set: setKeyLogFile},
 	{name: "session_tickets", arg: "disabled|stateless|auto", usage: "TLS 1.3 tickets: server stateless (default) or disabled; client auto (default) or disabled", set: setString(func(o *ssl.Options) *string { return &o.SessionTickets })},
 	{name: "ticket_lifetime", arg: "MS", usage: "server: how long tickets stay valid (default two hours)", set: setMillis(func(o *ssl.Options) *time.Duration { return &o.TicketLifetime })},
 
@@ -414,5 +418,43 @@ func setCertsKeys(o *ssl.Options, name, v string) error {
 	if len(o.CertsKeys) == 0 {
 		return &ssl.OptionError{Name: name, Value: v, Reason: "no certificate file given"}
 	}
+	return nil
+}
+
+// setSNIHosts is --sni-hosts NAME=CERTFILE[:KEYFILE],...: sni_hosts with
+// the certificate and key of each name from files. Repeated flags add
+// names.
+func setSNIHosts(o *ssl.Options, name, v string) error {
+	n := 0
+	for _, item := range strings.Split(v, ",") {
+		if item == "" {
+			continue
+		}
+		host, files, ok := strings.Cut(item, "=")
+		cert, key, _ := strings.Cut(files, ":")
+		if !ok || host == "" || cert == "" {
+			return &ssl.OptionError{Name: name, Value: v, Reason: "must be NAME=CERTFILE[:KEYFILE]"}
+		}
+		if o.SNIHosts == nil {
+			o.SNIHosts = map[string]*ssl.Options{}
+		}
+		o.SNIHosts[host] = &ssl.Options{CertFile: cert, KeyFile: key}
+		n++
+	}
+	if n == 0 {
+		return &ssl.OptionError{Name: name, Value: v, Reason: "must be NAME=CERTFILE[:KEYFILE]"}
+	}
+	return nil
+}
+
+// setKeyLogFile is --keylogfile FILE: the file is opened (created if
+// need be) for appending when the flag is parsed, and stays open while
+// the command runs.
+func setKeyLogFile(o *ssl.Options, name, v string) error {
+	f, err := os.OpenFile(v, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	if err != nil {
+		return &ssl.OptionError{Name: name, Value: v, Reason: err.Error()}
+	}
+	o.KeyLogWriter = f
 	return nil
 }

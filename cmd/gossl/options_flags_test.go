@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"io"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -19,11 +20,11 @@ import (
 )
 
 // noFlagFields are the Options fields without a flag: their values are
-// functions, maps, DER blobs, Go objects, or custom transports.
+// functions, DER blobs, Go objects, or custom transports.
 var noFlagFields = map[string]bool{
 	"Cert": true, "Key": true, "KeyDER": true, "CACerts": true, "DH": true,
 	"VerifyFun": true, "PartialChain": true, "CustomizeHostnameCheck": true,
-	"ReuseSession": true, "SNIHosts": true, "SNIFun": true, "UserLookupFun": true,
+	"ReuseSession": true, "SNIFun": true, "UserLookupFun": true,
 	"CbInfo": true, "Rand": true, "Time": true, "Logger": true,
 }
 
@@ -38,6 +39,8 @@ func sampleValue(f optionFlag) string {
 		return "127.0.0.1"
 	case f.name == "srp_identity":
 		return "user:secret"
+	case f.name == "sni_hosts":
+		return "a.example=a.pem:a.key"
 	}
 	return "a,b"
 }
@@ -75,8 +78,11 @@ func TestEveryOptionHasAFlag(t *testing.T) {
 		fs := newFlagSet("test")
 		bindOptionFlags(fs, &o)
 		val := sampleValue(f)
-		if f.name == "partial_chain_anchor" {
+		switch f.name {
+		case "partial_chain_anchor":
 			val = sampleCertFile(t)
+		case "keylogfile":
+			val = filepath.Join(t.TempDir(), "keylog")
 		}
 		if err := fs.Parse([]string{"--" + flagName(f.name) + "=" + val}); err != nil {
 			t.Errorf("--%s: %v", flagName(f.name), err)
@@ -142,7 +148,8 @@ func TestOptionFlagValues(t *testing.T) {
 // *ssl.OptionError naming the Erlang option.
 func TestOptionFlagRefused(t *testing.T) {
 	for _, arg := range []string{"--depth=x", "--max-handshake-size=big", "--ip=nowhere", "--srp-identity=nocolon",
-		"--fallback=maybe", "--no-reuse-sessions=perhaps"} {
+		"--fallback=maybe", "--no-reuse-sessions=perhaps", "--sni-hosts=a.example", "--sni-hosts==a.pem",
+		"--keylogfile=" + filepath.Join(t.TempDir(), "no-such-dir", "keylog")} {
 		var o ssl.Options
 		fs := newFlagSet("test")
 		bindOptionFlags(fs, &o)
@@ -156,5 +163,60 @@ func TestOptionFlagRefused(t *testing.T) {
 		if !ok || oe.Name != name {
 			t.Errorf("%s: error %v, want an OptionError for %s", arg, optionError(fs), name)
 		}
+	}
+}
+
+// TestTLS13OptionFlags checks the flags of the TLS 1.3 and negotiation
+// options: groups, middlebox_comp_mode, ALPN, sni_hosts (repeatable).
+func TestTLS13OptionFlags(t *testing.T) {
+	var o ssl.Options
+	fs := newFlagSet("test")
+	bindOptionFlags(fs, &o)
+	args := []string{
+		"--supported-groups", "x25519mlkem768,secp384r1", "--no-middlebox-comp-mode",
+		"--alpn-advertised-protocols", "h2,http/1.1", "--alpn-preferred-protocols", "http/1.1",
+		"--sni-hosts", "a.example=a.pem:a.key,b.example=b.pem", "--sni-hosts", "c.example=c.pem:c.key",
+		"--keep-secrets",
+	}
+	if err := fs.Parse(args); err != nil {
+		t.Fatal(err)
+	}
+	want := ssl.Options{
+		SupportedGroups:         []string{"x25519mlkem768", "secp384r1"},
+		MiddleboxCompatMode:     ssl.Bool(false),
+		ALPNAdvertisedProtocols: []string{"h2", "http/1.1"},
+		ALPNPreferredProtocols:  []string{"http/1.1"},
+		SNIHosts: map[string]*ssl.Options{
+			"a.example": {CertFile: "a.pem", KeyFile: "a.key"},
+			"b.example": {CertFile: "b.pem"},
+			"c.example": {CertFile: "c.pem", KeyFile: "c.key"},
+		},
+		KeepSecrets: true,
+	}
+	if !reflect.DeepEqual(o, want) {
+		t.Errorf("parsed %+v\nwant   %+v", o, want)
+	}
+}
+
+// TestKeyLogFileFlag checks that --keylogfile appends to the file.
+func TestKeyLogFileFlag(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "keylog")
+	if err := os.WriteFile(path, []byte("CLIENT_RANDOM earlier line\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var o ssl.Options
+	fs := newFlagSet("test")
+	bindOptionFlags(fs, &o)
+	if err := fs.Parse([]string{"--keylogfile", path}); err != nil {
+		t.Fatal(err)
+	}
+	f, ok := o.KeyLogWriter.(*os.File)
+	if !ok {
+		t.Fatalf("KeyLogWriter is %T", o.KeyLogWriter)
+	}
+	io.WriteString(f, "CLIENT_RANDOM new line\n")
+	f.Close()
+	if b, _ := os.ReadFile(path); string(b) != "CLIENT_RANDOM earlier line\nCLIENT_RANDOM new line\n" {
+		t.Errorf("file holds %q; want the new line appended", b)
 	}
 }
