@@ -39,7 +39,11 @@ func (o *Options) resolveSNI(cfg *handshake.Config) error {
 		if extra == nil {
 			return nil, nil
 		}
-		res, err := mergeOptions(&base, extra).compile(roleServer, "")
+		b := &base
+		if extra.hasCertificate() {
+			b = base.withoutCertificate()
+		}
+		res, err := mergeOptions(b, extra).compile(roleServer, "")
 		if err != nil {
 			return nil, err
 		}
@@ -51,6 +55,21 @@ func (o *Options) resolveSNI(cfg *handshake.Config) error {
 		return res.hs, nil
 	}
 	return nil
+}
+
+// hasCertificate reports whether o gives a certificate or key, in any
+// form.
+func (o *Options) hasCertificate() bool {
+	return o.Cert != nil || o.CertFile != "" || o.Key != nil || o.KeyDER != nil || o.KeyFile != "" || o.CertsKeys != nil
+}
+
+// withoutCertificate is o without its certificates and keys: a name's
+// certificate replaces the base one whatever form each is given in (a
+// base Cert would otherwise win over the name's CertFile).
+func (o *Options) withoutCertificate() *Options {
+	c := *o
+	c.Cert, c.CertFile, c.Key, c.KeyDER, c.KeyFile, c.CertsKeys = nil, "", nil, nil, "", nil
+	return &c
 }
 
 func cacheLen(m *sync.Map) int {
