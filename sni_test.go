@@ -2,7 +2,9 @@ package ssl
 
 import (
 	"bytes"
+	"errors"
 	"net"
+	"strings"
 	"testing"
 	"time"
 
@@ -156,5 +158,26 @@ func TestSNIFun(t *testing.T) {
 	o.SNIHosts = map[string]*Options{"a.example": {}}
 	if _, err := Listen(0, o); err == nil {
 		t.Error("Listen with sni_hosts and sni_fun succeeded")
+	}
+}
+
+// TestSNIHostsCheckedAtListen: a bad certificate of one name fails
+// Listen, naming sni_hosts, the host and the file.
+func TestSNIHostsCheckedAtListen(t *testing.T) {
+	p := testpeers.NewPKI(t)
+	o := serverOpts(p, "rsa")
+	o.SNIHosts = map[string]*Options{
+		"good.example": {CertFile: p.CertFile("ecdsa"), KeyFile: p.KeyFile("ecdsa")},
+		"bad.example":  {CertFile: "/nonexistent/bad.pem"},
+	}
+	ls, err := Listen(0, o)
+	if err == nil {
+		ls.Close()
+		t.Fatal("Listen accepted a missing sni_hosts certificate file")
+	}
+	var oe *OptionError
+	msg := FormatError(err)
+	if !errors.As(err, &oe) || oe.Name != "sni_hosts" || !strings.Contains(msg, "bad.example") || !strings.Contains(msg, "/nonexistent/bad.pem") {
+		t.Errorf("Listen: %v (%T); want an sni_hosts option error naming the host and the file", msg, err)
 	}
 }
