@@ -16,7 +16,7 @@ import (
 func init() {
 	register(&command{
 		name:       "connect",
-		synopsis:   "connect HOST:PORT [--timeout 10s] [--wait 5s] [ssl options]",
+		synopsis:   "connect HOST:PORT [--timeout 10s] [--wait 5s] [--key-update] [ssl options]",
 		summary:    "connect to a TLS server and copy stdin/stdout over it, like s_client",
 		sslOptions: true,
 		help: `
@@ -32,6 +32,12 @@ the connection to stdout:
     it; 0 stops at once), then sends close_notify and exits 0. TLS 1.2 has
     no half-close, so stdin's end is not sent to the peer.
 
+--key-update (TLS 1.3) sends a KeyUpdate right after the handshake that
+asks the server to update its keys too (ssl:update_keys(Socket,
+read_write)), and reports it as "key_update: read_write" at the end of the
+information block; the data then flows under the new keys. On TLS 1.2 and
+older it fails (notsup).
+
 As an Erlang client does, it verifies the server by default (verify_peer
 with the system's roots; the host is the SNI and the name checked). Use
 --cacertfile FILE to trust a server's certificate (serve --cert-out FILE
@@ -45,13 +51,15 @@ connection fails, with the error's sentence on stderr; 2 for usage errors.`,
 }
 
 type connectConfig struct {
-	timeout time.Duration
-	wait    time.Duration
+	timeout   time.Duration
+	wait      time.Duration
+	keyUpdate bool
 }
 
 func (c *connectConfig) define(fs *flag.FlagSet) {
 	fs.DurationVar(&c.timeout, "timeout", 10*time.Second, "`DURATION` bound on connecting and the handshake (0: none)")
 	fs.DurationVar(&c.wait, "wait", 5*time.Second, "after stdin ends, the `DURATION` to wait for more data from the peer")
+	fs.BoolVar(&c.keyUpdate, "key-update", false, "TLS 1.3: after the handshake, update the keys of both directions once (update_keys read_write)")
 }
 
 func runConnect(e *env, args []string) int {
@@ -84,6 +92,12 @@ func runConnect(e *env, args []string) int {
 	block, err := infoBlock(s)
 	if err != nil {
 		return fail(e, cmd.name, err)
+	}
+	if cfg.keyUpdate {
+		if err := s.UpdateKeys(true); err != nil {
+			return fail(e, cmd.name, fmt.Errorf("key update: %w", err))
+		}
+		block += "key_update: read_write\n"
 	}
 	io.WriteString(e.stderr, block+"\n")
 	if err := copyConn(e, s, cfg.wait); err != nil {

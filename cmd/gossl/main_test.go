@@ -222,13 +222,20 @@ func TestDemo(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("demo: exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
 	}
-	for _, v := range []string{"tlsv1.2", "tlsv1.1", "tlsv1"} {
+	// TLS 1.3 with the hybrid post-quantum group comes first.
+	if first, _, _ := strings.Cut(r.stdout, "\n\n"); !strings.HasPrefix(first, "== TLS 1.3, X25519MLKEM768") ||
+		!strings.Contains(first, "\nprotocol: tlsv1.3\n") || !strings.Contains(first, "\nselected_group: x25519mlkem768\n") ||
+		!strings.Contains(first, "\nnegotiated_protocol: h2\n") {
+		t.Errorf("demo's first block is not TLS 1.3 with X25519MLKEM768 and ALPN:\n%s", first)
+	}
+	for _, v := range []string{"tlsv1.3", "tlsv1.2", "tlsv1.1", "tlsv1"} {
 		if !strings.Contains(r.stdout, "\nprotocol: "+v+"\n") {
 			t.Errorf("demo printed no protocol: %s line:\n%s", v, r.stdout)
 		}
 	}
 	for _, want := range []string{"cipher_suite: TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "cipher_suite: TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
-		"cipher_suite: TLS_RSA_WITH_AES_256_GCM_SHA384", "MB/s"} {
+		"cipher_suite: TLS_RSA_WITH_AES_256_GCM_SHA384", "cipher_suite: TLS_AES_128_CCM_SHA256", "signature_algorithm: rsa_pss_rsae_",
+		"== bulk transfer, tlsv1.3, TLS_AES_128_GCM_SHA256\n", "MB/s"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("demo output lacks %q", want)
 		}

@@ -19,8 +19,9 @@ func TestServeConnectEcho(t *testing.T) {
 	if r.code != 0 || r.stdout != "hello gossl\n" {
 		t.Fatalf("connect: exit %d, stdout %q\nstderr:\n%s", r.code, r.stdout, r.stderr)
 	}
-	for _, want := range []string{"protocol: tlsv1.2\n", "cipher_suite: TLS_ECDHE_ECDSA_", "verify: verify_peer\n",
-		"peer_certificate: CN=localhost"} {
+	// TLS 1.3 with the hybrid post-quantum group, by default.
+	for _, want := range []string{"protocol: tlsv1.3\n", "cipher_suite: TLS_AES_", "selected_group: x25519mlkem768\n",
+		"signature_algorithm: ecdsa_secp256r1_sha256\n", "verify: verify_peer\n", "peer_certificate: CN=localhost"} {
 		if !strings.Contains(r.stderr, want) {
 			t.Errorf("connect's information block lacks %q:\n%s", want, r.stderr)
 		}
@@ -29,7 +30,7 @@ func TestServeConnectEcho(t *testing.T) {
 		t.Errorf("serve --once: exit %d\nstderr:\n%s", code, srv.stderr.String())
 	}
 	out := srv.stdout.String()
-	if !strings.Contains(out, "\nprotocol: tlsv1.2\n") || !strings.HasSuffix(out, "\n\n") {
+	if !strings.Contains(out, "\nprotocol: tlsv1.3\n") || !strings.HasSuffix(out, "\n\n") {
 		t.Errorf("serve's stdout lacks the block and blank line:\n%s", out)
 	}
 }
@@ -90,7 +91,7 @@ func TestServeWWW(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if resp.StatusCode != 200 || !strings.Contains(string(body), "protocol: tlsv1.2\n") ||
+	if resp.StatusCode != 200 || !strings.Contains(string(body), "protocol: tlsv1.3\n") ||
 		!strings.Contains(string(body), "cipher_suite: TLS_") {
 		t.Errorf("GET: %s\n%s", resp.Status, body)
 	}
@@ -120,8 +121,10 @@ func TestOptionErrors(t *testing.T) {
 		{[]string{"connect", port, "--ciphers", "NOT-A-SUITE"}, []string{"ciphers", "NOT-A-SUITE"}},
 		{[]string{"connect", port, "--depth", "many"}, []string{"depth", "many"}},
 		{[]string{"connect", port, "--verify", "sometimes"}, []string{"verify", "sometimes"}},
-		{[]string{"serve", "--port", "0", "--alpn-advertised-protocols", "h2"}, []string{"alpn_advertised_protocols", "not supported yet"}},
-		{[]string{"connect", port, "--alpn-preferred-protocols", "h2,http/1.1"}, []string{"alpn_preferred_protocols", "not supported yet"}},
+		{[]string{"connect", port, "--supported-groups", "x448"}, []string{"supported_groups", "x448"}},
+		{[]string{"serve", "--port", "0", "--sni-hosts", "a.example"}, []string{"sni_hosts", "a.example"}},
+		{[]string{"serve", "--port", "0", "--sni-hosts", "a.example=/nonexistent/a.pem"}, []string{"certfile", "/nonexistent/a.pem"}},
+		{[]string{"connect", port, "--keylogfile", "/nonexistent/keylog"}, []string{"keylogfile", "/nonexistent/keylog"}},
 		{[]string{"serve", "--port", "0", "--reuse-sessions"}, []string{"reuse_sessions", "not supported yet"}},
 		{[]string{"serve", "--port", "0", "--no-padding-check"}, []string{"padding_check", "not supported yet"}},
 		{[]string{"ciphers", "--versions", "tlsv9"}, []string{"versions", "tlsv9"}},
