@@ -209,9 +209,11 @@ func (h *client13) handleHelloRetryRequest(sh *wire.ServerHello, msg []byte) ([]
 	}
 	ch := *c.hello
 	if g != 0 {
-		// The group must be one we offered and not one we sent a
-		// share for already.
-		if !containsU16(c.hello.SupportedGroups, g) || !containsU16(c.cfg.Groups13, g) || h.shares[g] != nil {
+		// The group must be one we offered in supported_groups and
+		// not one we sent a share for already (RFC 8446, 4.2.8). The
+		// list also carries the TLS 1.2 groups (eccs), which a server
+		// may pick too.
+		if !containsU16(c.hello.SupportedGroups, g) || h.shares[g] != nil {
 			return nil, alert.New(alert.IllegalParameter, "HelloRetryRequest selects a group that was not offered or already shared")
 		}
 		ks, err := kx.GenerateKeyShare(g, c.cfg.Rand)
