@@ -11,6 +11,7 @@ import (
 	"crypto/x509/pkix"
 	"errors"
 	"fmt"
+	"io"
 	"math/big"
 	"net"
 	"os"
@@ -146,12 +147,20 @@ func allSuiteNames() []string {
 
 var noLog = func(string, ...any) {}
 
+// fuzzVariants is how many configurations each side has; the first
+// input byte picks one, modulo this.
+const fuzzVariants = 4
+
 // fuzzServerOptions are the server configurations the fuzzer picks from
 // with the first input byte: 0, an RSA server of TLS 1.0-1.2 with every
-// suite; 1, an ECDSA TLS 1.2 server that asks for a client certificate.
+// suite; 1, an ECDSA TLS 1.2 server that asks for a client certificate;
+// 2, an ECDSA TLS 1.3 server with the default suites and groups
+// (X25519MLKEM768 first); 3, an RSA server of TLS 1.3 and 1.2 that asks
+// for a client certificate and prefers secp384r1, which a default client
+// sends no key share for (HelloRetryRequest).
 func fuzzServerOptions(d *fuzzPKIData, variant byte) *Options {
 	o := &Options{Rand: constReader(0x53), Time: func() time.Time { return fuzzNow }, Logger: noLog}
-	switch variant % 2 {
+	switch variant % fuzzVariants {
 	case 0:
 		o.Cert, o.Key = [][]byte{d.rsaDER}, d.rsaKey
 		o.Versions = []Version{TLSv1_2, TLSv1_1, TLSv1}
@@ -161,16 +170,27 @@ func fuzzServerOptions(d *fuzzPKIData, variant byte) *Options {
 		o.Cert, o.Key = [][]byte{d.ecDER}, d.ecKey
 		o.Versions = []Version{TLSv1_2}
 		o.Verify, o.CACerts, o.FailIfNoPeerCert = VerifyPeer, [][]byte{d.caDER}, &f
+	case 2:
+		o.Cert, o.Key = [][]byte{d.ecDER}, d.ecKey
+		o.Versions = []Version{TLSv1_3}
+	case 3:
+		f := false
+		o.Cert, o.Key = [][]byte{d.rsaDER}, d.rsaKey
+		o.Versions = []Version{TLSv1_3, TLSv1_2}
+		o.Verify, o.CACerts, o.FailIfNoPeerCert = VerifyPeer, [][]byte{d.caDER}, &f
+		o.SupportedGroups, o.HonorECCOrder = []string{"secp384r1", "x25519"}, true
 	}
 	return o
 }
 
 // fuzzClientOptions are the client configurations: 0, a client of TLS
 // 1.0-1.2 with every suite that does not verify; 1, a TLS 1.2 client that
-// verifies the server and has a certificate of its own.
+// verifies the server and has a certificate of its own; 2, a TLS 1.3
+// client with the defaults that does not verify; 3, a client of TLS 1.3
+// and 1.2 that verifies the server and has a certificate.
 func fuzzClientOptions(d *fuzzPKIData, variant byte) *Options {
 	o := &Options{Rand: constReader(0x43), Time: func() time.Time { return fuzzNow }, Logger: noLog}
-	switch variant % 2 {
+	switch variant % fuzzVariants {
 	case 0:
 		o.Verify = VerifyNone
 		o.Versions = []Version{TLSv1_2, TLSv1_1, TLSv1}
@@ -178,6 +198,13 @@ func fuzzClientOptions(d *fuzzPKIData, variant byte) *Options {
 	case 1:
 		o.Verify, o.CACerts, o.ServerNameIndication = VerifyPeer, [][]byte{d.caDER}, "localhost"
 		o.Versions = []Version{TLSv1_2}
+		o.Cert, o.Key = [][]byte{d.clientDER}, d.cli
+	case 2:
+		o.Verify = VerifyNone
+		o.Versions = []Version{TLSv1_3}
+	case 3:
+		o.Verify, o.CACerts, o.ServerNameIndication = VerifyPeer, [][]byte{d.caDER}, "localhost"
+		o.Versions = []Version{TLSv1_3, TLSv1_2}
 		o.Cert, o.Key = [][]byte{d.clientDER}, d.cli
 	}
 	return o
@@ -255,11 +282,12 @@ func FuzzClientHandshake(f *testing.F) {
 }
 
 // recordingConn records what crosses a transport; on the first bytes it
-// reads it calls onFirstRead.
+// reads it calls onFirstRead, and on every read that brings bytes onRead.
 type recordingConn struct {
 	net.Conn
 	read, written bytes.Buffer
 	onFirstRead   func()
+	onRead        func()
 }
 
 func (c *recordingConn) Read(p []byte) (int, error) {
@@ -267,6 +295,9 @@ func (c *recordingConn) Read(p []byte) (int, error) {
 	if n > 0 && c.onFirstRead != nil {
 		c.onFirstRead()
 		c.onFirstRead = nil
+	}
+	if n > 0 && c.onRead != nil {
+		c.onRead()
 	}
 	c.read.Write(p[:n])
 	return n, err
@@ -278,17 +309,25 @@ func (c *recordingConn) Write(p []byte) (int, error) {
 }
 
 // captureHandshake runs a gossl client and server over a pipe and returns
-// what each sent. The server draws its ephemeral randomness from the
-// fuzzServerSeed stream and the client, which draws nothing before the
-// server's flight arrives (its hello random comes from Options.Rand), from
-// the fuzzClientSeed stream: as a replay of either side alone does.
+// what each sent, with the randomness a replay of either side alone
+// draws. The client draws from the fuzzClientSeed stream: a TLS 1.3
+// client its key shares before it sends its hello (the hello random
+// comes from Options.Rand), and the stream starts again when the
+// server's flight arrives, where a TLS 1.2 client draws first. The server
+// draws from the fuzzServerSeed stream, started again whenever the client
+// sends: a server draws nothing before the hello it answers with its
+// keys (the first, or the second after a HelloRetryRequest). The two
+// sides take turns on the pipe, so their draws never interleave. A TLS
+// 1.3 client that gets a HelloRetryRequest draws in two turns, which a
+// capture cannot reproduce: such seeds are for the server only.
 func captureHandshake(t *testing.T, serverOpts, clientOpts *Options) (fromClient, fromServer []byte) {
 	t.Helper()
-	cryptotest.SetGlobalRandom(t, fuzzServerSeed)
+	cryptotest.SetGlobalRandom(t, fuzzClientSeed)
 	cc, sc := net.Pipe()
 	defer cc.Close()
 	defer sc.Close()
 	rc := &recordingConn{Conn: cc, onFirstRead: func() { cryptotest.SetGlobalRandom(t, fuzzClientSeed) }}
+	sc = &recordingConn{Conn: sc, onRead: func() { cryptotest.SetGlobalRandom(t, fuzzServerSeed) }}
 	sres, err := serverOpts.compile(roleServer, "")
 	if err != nil {
 		t.Fatal(err)
@@ -304,34 +343,53 @@ func captureHandshake(t *testing.T, serverOpts, clientOpts *Options) (fromClient
 	if err := cli.Handshake(10 * time.Second); err != nil {
 		t.Fatalf("capture: client: %v", err)
 	}
+	// A TLS 1.3 server ends its handshake with NewSessionTicket, which
+	// the pipe only takes when read: read it, unrecorded.
+	drained := make(chan struct{})
+	go func() { io.Copy(io.Discard, cc); close(drained) }()
 	if err := <-srvErr; err != nil {
 		t.Fatalf("capture: server: %v", err)
 	}
+	cc.Close()
+	<-drained
 	return bytes.Clone(rc.written.Bytes()), bytes.Clone(rc.read.Bytes())
 }
 
 // fuzzSeed is one capture: the variant both sides of the replayed role
 // use, and restrictions for the other side that pick the suite/version.
 type fuzzSeed struct {
-	name     string
-	variant  byte
-	restrict func(o *Options)
+	name       string
+	variant    byte
+	restrict   func(o *Options)
+	serverOnly bool // no client seed (see captureHandshake)
 }
 
 var fuzzSeeds = []fuzzSeed{
-	{"tls12_ecdhe_rsa_aes128_gcm", 0, func(o *Options) { o.Ciphers = []string{"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"} }},
-	{"tls12_ecdhe_rsa_chacha20", 0, func(o *Options) { o.Ciphers = []string{"TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"} }},
-	{"tls12_rsa_aes128_cbc_sha", 0, func(o *Options) { o.Ciphers = []string{"TLS_RSA_WITH_AES_128_CBC_SHA"} }},
-	{"tls11_ecdhe_rsa_aes256_cbc_sha", 0, func(o *Options) {
+	{name: "tls12_ecdhe_rsa_aes128_gcm", restrict: func(o *Options) { o.Ciphers = []string{"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"} }},
+	{name: "tls12_ecdhe_rsa_chacha20", restrict: func(o *Options) { o.Ciphers = []string{"TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"} }},
+	{name: "tls12_rsa_aes128_cbc_sha", restrict: func(o *Options) { o.Ciphers = []string{"TLS_RSA_WITH_AES_128_CBC_SHA"} }},
+	{name: "tls11_ecdhe_rsa_aes256_cbc_sha", restrict: func(o *Options) {
 		o.Versions = []Version{TLSv1_1}
 		o.Ciphers = []string{"TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA"}
 	}},
-	{"tls10_ecdhe_rsa_aes128_cbc_sha_secp384r1", 0, func(o *Options) {
+	{name: "tls10_ecdhe_rsa_aes128_cbc_sha_secp384r1", restrict: func(o *Options) {
 		o.Versions = []Version{TLSv1}
 		o.Ciphers = []string{"TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA"}
 		o.Eccs = []string{"secp384r1"}
 	}},
-	{"tls12_ecdhe_ecdsa_client_cert", 1, nil},
+	{name: "tls12_ecdhe_ecdsa_client_cert", variant: 1},
+	{name: "tls13_aes128_gcm_x25519mlkem768", variant: 2, restrict: func(o *Options) { o.Ciphers = []string{"TLS_AES_128_GCM_SHA256"} }},
+	{name: "tls13_chacha20_x25519", variant: 2, restrict: func(o *Options) {
+		o.Ciphers = []string{"TLS_CHACHA20_POLY1305_SHA256"}
+		o.SupportedGroups = []string{"x25519"}
+	}},
+	{name: "tls13_aes128_ccm", variant: 2, restrict: func(o *Options) { o.Ciphers = []string{"TLS_AES_128_CCM_SHA256"} }},
+	{name: "tls13_aes256_gcm_client_cert", variant: 3, restrict: func(o *Options) {
+		o.Ciphers = []string{"TLS_AES_256_GCM_SHA384"}
+		o.SupportedGroups = []string{"x25519"} // no HelloRetryRequest
+	}},
+	// The server asks the default client for a secp384r1 share.
+	{name: "tls13_hrr_secp384r1_client_cert", variant: 3, serverOnly: true},
 }
 
 // TestFuzzHandshakeSeeds captures real flights, checks each replays to a
@@ -357,23 +415,28 @@ func TestFuzzHandshakeSeeds(t *testing.T) {
 			if err := replay(t, roleServer, fuzzServerOptions(d, seed.variant), fromClient); err != nil {
 				t.Fatalf("server replay of the captured client flight: %v", err)
 			}
-			// Client seed, the other way round.
-			so = restrict(fuzzServerOptions(d, seed.variant))
-			co = fuzzClientOptions(d, seed.variant)
-			_, fromServer := captureHandshake(t, so, co)
-			cryptotest.SetGlobalRandom(t, fuzzClientSeed)
-			if err := replay(t, roleClient, fuzzClientOptions(d, seed.variant), fromServer); err != nil {
-				t.Fatalf("client replay of the captured server flight: %v", err)
-			}
 			files := []struct {
 				fuzz, name string
 				data       []byte
 			}{
 				{"FuzzServerHandshake", seed.name, append([]byte{seed.variant}, fromClient...)},
-				{"FuzzClientHandshake", seed.name, append([]byte{seed.variant}, fromServer...)},
 				// The ClientHello alone too, for mutations that stay
 				// in the hello state.
 				{"FuzzServerHandshake", seed.name + "_hello_only", append([]byte{seed.variant}, firstRecords(fromClient, 1)...)},
+			}
+			// Client seed, the other way round.
+			if !seed.serverOnly {
+				so = restrict(fuzzServerOptions(d, seed.variant))
+				co = fuzzClientOptions(d, seed.variant)
+				_, fromServer := captureHandshake(t, so, co)
+				cryptotest.SetGlobalRandom(t, fuzzClientSeed)
+				if err := replay(t, roleClient, fuzzClientOptions(d, seed.variant), fromServer); err != nil {
+					t.Fatalf("client replay of the captured server flight: %v", err)
+				}
+				files = append(files, struct {
+					fuzz, name string
+					data       []byte
+				}{"FuzzClientHandshake", seed.name, append([]byte{seed.variant}, fromServer...)})
 			}
 			for _, f := range files {
 				if write {
@@ -420,10 +483,21 @@ func writeFuzzSeed(t *testing.T, fuzzName, name string, data []byte) {
 // TestFuzzSeedCorporaPresent keeps the checked-in corpora from going
 // missing: each target has seeds that start a real handshake.
 func TestFuzzSeedCorporaPresent(t *testing.T) {
+	for _, seed := range fuzzSeeds {
+		want := []string{"FuzzServerHandshake/" + seed.name, "FuzzServerHandshake/" + seed.name + "_hello_only"}
+		if !seed.serverOnly {
+			want = append(want, "FuzzClientHandshake/"+seed.name)
+		}
+		for _, f := range want {
+			if _, err := os.Stat(filepath.Join("testdata", "fuzz", f)); err != nil {
+				t.Errorf("seed %s missing (%v); run TestFuzzHandshakeSeeds with GOSSL_WRITE_FUZZ_SEEDS=1", f, err)
+			}
+		}
+	}
 	for _, name := range []string{"FuzzServerHandshake", "FuzzClientHandshake"} {
 		entries, err := os.ReadDir(filepath.Join("testdata", "fuzz", name))
-		if err != nil || len(entries) < len(fuzzSeeds) {
-			t.Fatalf("%s: seed corpus missing or short (%v); run TestFuzzHandshakeSeeds with GOSSL_WRITE_FUZZ_SEEDS=1", name, err)
+		if err != nil || len(entries) == 0 {
+			t.Fatalf("%s: seed corpus missing (%v); run TestFuzzHandshakeSeeds with GOSSL_WRITE_FUZZ_SEEDS=1", name, err)
 		}
 		for _, e := range entries {
 			b, err := os.ReadFile(filepath.Join("testdata", "fuzz", name, e.Name()))
