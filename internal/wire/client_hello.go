@@ -1,8 +1,6 @@
 package wire
 
 import (
-	"slices"
-
 	"golang.org/x/crypto/cryptobyte"
 )
 
@@ -29,10 +27,6 @@ func (m *ClientHello) Marshal() ([]byte, error) {
 		}
 		if len(m.CompressionMethods) == 0 {
 			fail(b, "compression_methods must not be empty")
-			return
-		}
-		if m.offersTLS13() && !isNullCompressionOnly(m.CompressionMethods) {
-			fail(b, "a TLS 1.3 ClientHello must offer only null compression")
 			return
 		}
 		b.AddUint16(m.Version)
@@ -235,11 +229,11 @@ func (m *ClientHello) Unmarshal(b []byte) bool {
 			}
 		}
 	}
-	// "For every TLS 1.3 ClientHello, this vector MUST contain exactly one
-	// byte, set to zero" (RFC 8446, Section 4.1.2).
-	if m.offersTLS13() && !isNullCompressionOnly(m.CompressionMethods) {
-		return false
-	}
+	// A TLS 1.3 ClientHello offering compression other than null alone
+	// parses: it is well formed, and RFC 8446, 4.1.2 answers it with
+	// illegal_parameter, which the server sends (decode_error would say
+	// it could not be parsed). A server that settles on TLS 1.2 with it
+	// may still pick null.
 	m.Raw = b
 	return true
 }
@@ -392,14 +386,6 @@ func (m *ClientHello) unmarshalPSK(data cryptobyte.String) bool {
 }
 
 // offersTLS13 reports whether supported_versions lists TLS 1.3.
-func (m *ClientHello) offersTLS13() bool {
-	return slices.Contains(m.SupportedVersions, VersionTLS13)
-}
-
-func isNullCompressionOnly(c []uint8) bool {
-	return len(c) == 1 && c[0] == 0
-}
-
 // PSKBindersLen returns the length of the binders field of the
 // pre_shared_key extension as marshaled (uint16 length included), so the
 // engine can find the truncated ClientHello over which binders are

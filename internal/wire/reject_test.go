@@ -95,6 +95,14 @@ func TestClientHelloStrictness(t *testing.T) {
 	if !m.Unmarshal(noExts.bytes()) {
 		t.Fatal("ClientHello without extensions refused")
 	}
+	// A TLS 1.3 hello with compression other than null alone is well
+	// formed: the server answers it with illegal_parameter (RFC 8446,
+	// 4.1.2), not with the decode_error of a refused parse.
+	tls13Comp := clientParts(extTLS13)
+	tls13Comp.comp = []byte{0, 1}
+	if !m.Unmarshal(tls13Comp.bytes()) || len(m.CompressionMethods) != 2 {
+		t.Fatal("TLS 1.3 ClientHello with compression {0,1} refused by the parser")
+	}
 
 	bad := map[string]helloParts{}
 	p := clientParts()
@@ -109,12 +117,6 @@ func TestClientHelloStrictness(t *testing.T) {
 	p = clientParts()
 	p.comp = nil
 	bad["empty compression_methods"] = p
-	p = clientParts(extTLS13)
-	p.comp = []byte{1, 0}
-	bad["TLS 1.3 with compression {1,0}"] = p
-	p = clientParts(extTLS13)
-	p.comp = []byte{0, 0}
-	bad["TLS 1.3 with compression {0,0}"] = p
 	p = clientParts()
 	p.trailing = []byte{0}
 	bad["byte after extensions"] = p
@@ -280,9 +282,6 @@ func TestMarshalRefusesInvalid(t *testing.T) {
 	m = good()
 	m.CompressionMethods = nil
 	cases["no compression"] = m
-	m = good()
-	m.SupportedVersions, m.CompressionMethods = []uint16{VersionTLS13}, []uint8{1, 0}
-	cases["TLS 1.3 with compression"] = m
 	m = good()
 	m.ALPNProtocols = []string{"h2", ""}
 	cases["empty ALPN name"] = m
