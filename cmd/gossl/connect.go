@@ -100,7 +100,11 @@ func runConnect(e *env, args []string) int {
 		block += "key_update: read_write\n"
 	}
 	io.WriteString(e.stderr, block+"\n")
-	if err := copyConn(e, s, cfg.wait); err != nil {
+	copyFn := copyConn
+	if usesSocketModel(opts) {
+		copyFn = func(e *env, s *ssl.Socket, wait time.Duration) error { return copyPackets(e, s, opts.Active, wait) }
+	}
+	if err := copyFn(e, s, cfg.wait); err != nil {
 		return fail(e, cmd.name, err)
 	}
 	return 0
@@ -151,6 +155,46 @@ func copyConn(e *env, s *ssl.Socket, wait time.Duration) error {
 				return nil // --wait passed after stdin ended, or a signal
 			}
 			return err
+		}
+	}
+}
+
+// copyPackets is copyConn for --active, --packet and --mode: each packet
+// or message is written to stdout as it comes; stdin is sent in packets.
+func copyPackets(e *env, s *ssl.Socket, active any, wait time.Duration) error {
+	var stdinDone atomic.Bool
+	go func() {
+		buf := make([]byte, 16<<10)
+		for {
+			n, err := e.stdin.Read(buf)
+			if n > 0 && s.Send(buf[:n]) != nil {
+				return
+			}
+			if err != nil {
+				stdinDone.Store(true)
+				return
+			}
+		}
+	}()
+	next := packetReader(e.ctx, s, active, func() time.Duration {
+		if stdinDone.Load() {
+			return max(wait, time.Nanosecond)
+		}
+		return 100 * time.Millisecond // to notice the end of stdin
+	})
+	for {
+		b, err := next()
+		if errors.Is(err, ssl.ErrTimeout) && !stdinDone.Load() && e.ctx.Err() == nil {
+			continue
+		}
+		if err != nil {
+			if endedQuietly(err) {
+				return nil
+			}
+			return err
+		}
+		if _, werr := e.stdout.Write(b); werr != nil {
+			return werr
 		}
 	}
 }

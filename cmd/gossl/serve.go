@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -79,6 +80,7 @@ type server struct {
 	conns  map[*ssl.Socket]bool
 	wg     sync.WaitGroup
 	failed bool // a handshake failed (the --once exit status)
+	opts   *ssl.Options
 }
 
 func runServe(e *env, args []string) int {
@@ -103,6 +105,7 @@ func runServe(e *env, args []string) int {
 	if err := srv.prepare(opts); err != nil {
 		return fail(e, cmd.name, err)
 	}
+	srv.opts = opts
 	ls, err := ssl.Listen(srv.cfg.port, opts)
 	if err != nil {
 		return fail(e, cmd.name, err)
@@ -222,6 +225,8 @@ func (srv *server) handle(s *ssl.Socket) {
 	srv.out.write(block)
 	if srv.cfg.www {
 		err = serveWWW(s, block)
+	} else if usesSocketModel(srv.opts) {
+		err = servePackets(srv.e.ctx, s, srv.opts.Active)
 	} else {
 		err = serveEcho(s)
 	}
@@ -281,4 +286,22 @@ func serveWWW(s *ssl.Socket, block string) error {
 		"", "",
 	}, "\r\n")
 	return quietClose(s.Send([]byte(head + body)))
+}
+
+// servePackets is serveEcho for --active, --packet and --mode: each
+// packet or message is sent back as a packet.
+func servePackets(ctx context.Context, s *ssl.Socket, active any) error {
+	next := packetReader(ctx, s, active, func() time.Duration { return 0 })
+	for {
+		b, err := next()
+		if err != nil {
+			if endedQuietly(err) {
+				return nil
+			}
+			return err
+		}
+		if err := s.Send(b); err != nil {
+			return quietClose(err)
+		}
+	}
 }
