@@ -44,6 +44,7 @@ type server13 struct {
 	clientCert *x509.Certificate
 	hello1     *wire.ClientHello
 	psk        *sess.State13 // the resumed session, when a ticket was accepted
+	ticketSent bool          // a NewSessionTicket went with the server's flight
 }
 
 func (h *server13) State() string { return server13StateNames[h.state] }
@@ -347,6 +348,19 @@ func (h *server13) finishServerFlight(f flight, serverHS []byte) ([]Action, erro
 	f.add(Action{Kind: LogSecret, Label: "CLIENT_TRAFFIC_SECRET_0", Data: clientAP})
 	f.add(Action{Kind: LogSecret, Label: "SERVER_TRAFFIC_SECRET_0", Data: serverAP})
 	f.add(Action{Kind: LogSecret, Label: "EXPORTER_SECRET", Data: s.info.ExporterMasterSecret})
+	if !s.requested {
+		// Without client authentication the client's Finished is known
+		// in advance, and so is the resumption secret: the ticket can go
+		// with this flight (RFC 8446, 4.6.1 allows it), which saves a
+		// write after the handshake that a peer busy writing could
+		// leave blocked.
+		cf, _ := (&wire.Finished{VerifyData: prf.FinishedVerifyData13(h.hash, clientHS, chSf)}).Marshal()
+		s.info.ResumptionMaster = h.sched.ResumptionMasterSecret(s.transcript.SumWith(h.hash, cf))
+		if err := h.sendTicket(&f); err != nil {
+			return nil, err
+		}
+		h.ticketSent = true
+	}
 	f.add(Action{Kind: Flush})
 	if s.requested {
 		h.state = s13WaitCertificate
@@ -419,8 +433,10 @@ func (h *server13) handle(msg []byte) ([]Action, error) {
 		s.state = serverDone
 		s.transcript.Reset()
 		f := flight{{Kind: SetReadKeys, Keys: trafficKeys(s.suite, h.hash, h.clientAP)}}
-		if err := h.sendTicket(&f); err != nil {
-			return nil, err
+		if !h.ticketSent {
+			if err := h.sendTicket(&f); err != nil {
+				return nil, err
+			}
 		}
 		return f, nil
 	}

@@ -115,12 +115,8 @@ func (h *server13) sendTicket(f *flight) error {
 		return alert.New(alert.InternalError, "sealing a ticket: "+err.Error())
 	}
 	// The ticket is not part of the transcript.
-	if err := f.send(&wire.NewSessionTicket{TLS13: true, LifetimeHint: uint32(lifetime / time.Second),
-		AgeAdd: st.AgeAdd, Nonce: nonce[:], Ticket: ticket}); err != nil {
-		return err
-	}
-	f.add(Action{Kind: Flush})
-	return nil
+	return f.send(&wire.NewSessionTicket{TLS13: true, LifetimeHint: uint32(lifetime / time.Second),
+		AgeAdd: st.AgeAdd, Nonce: nonce[:], Ticket: ticket})
 }
 
 func containsU8(list []uint8, v uint8) bool {
