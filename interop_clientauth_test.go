@@ -20,8 +20,7 @@ import (
 )
 
 // clientAuthVersions are the versions the client-certificate interop table
-// runs at. TLS 1.3: add a row here (and its peer flags in the peer
-// functions below) once the engine negotiates it with every peer.
+// runs at.
 var clientAuthVersions = []struct {
 	v       Version
 	openssl string
@@ -29,6 +28,7 @@ var clientAuthVersions = []struct {
 	gotls   uint16
 }{
 	{TLSv1_2, "-tls1_2", "'tlsv1.2'", tls.VersionTLS12},
+	{TLSv1_3, "-tls1_3", "'tlsv1.3'", tls.VersionTLS13},
 }
 
 // revokedClientCRLDir writes a hash directory whose CRL (issued by the
@@ -182,11 +182,13 @@ func TestInteropClientCertificates(t *testing.T) {
 						ver.erlang, p.CAFile, p.CertFile(client), p.KeyFile(client)), "with a client certificate")
 					_, _, herr := testpeers.ErlangHandshake(c, 60*time.Second)
 					if revoked {
-						// TLS 1.2: the client's handshake ends before
-						// the server checks; the alert comes after.
+						// The client's handshake ends before the server
+						// checks; the alert comes after. Wait for the
+						// client to finish so its output is complete.
 						if herr == nil {
 							c.WaitLine("ECHO", 20*time.Second)
 						}
+						c.Wait(30 * time.Second)
 						checkServer(t, <-done)
 						if !strings.Contains(c.Output(), "certificate_revoked") {
 							t.Fatalf("Erlang did not report the alert:\n%s", c.Output())

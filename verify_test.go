@@ -159,9 +159,7 @@ func TestVerifyFunCriticalExtension(t *testing.T) {
 func TestVerifyNoneWithVerifyFun(t *testing.T) {
 	p := newVPKI(t, "None")
 	srv := p.leaf("server", nil)
-	// TLS 1.2 only until the TLS 1.3 client asks cfg.checksServerCert()
-	// rather than cfg.Verify.
-	co := &Options{Verify: VerifyNone, CACerts: [][]byte{newVPKI(t, "Unrelated").root.cert.Raw}, Versions: []Version{TLSv1_2}}
+	co := &Options{Verify: VerifyNone, CACerts: [][]byte{newVPKI(t, "Unrelated").root.cert.Raw}}
 	var events []string
 	co.VerifyFun = &VerifyFun{Fun: func(_ *x509.Certificate, ev VerifyEvent, st any) (VerifyResult, any) {
 		events = append(events, ev.String())

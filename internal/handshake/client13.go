@@ -429,7 +429,7 @@ func (h *client13) handleCertificate(msg []byte) error {
 		return err
 	}
 	c.info.PeerCertificates = certs
-	if c.cfg.Verify {
+	if c.cfg.checksServerCert() {
 		path, err := c.verifyPeer(&cm, pki.ServerAuth, c.cfg.VerifyHostname)
 		if err != nil {
 			return err
@@ -541,16 +541,10 @@ func (h *client13) sendClientCertificate(f *flight) error {
 	return nil
 }
 
-// chooseClientCert13 picks a certificate whose key can sign with a
-// scheme the server asked for.
+// chooseClientCert13 picks among certs_keys a chain whose key can sign
+// with a scheme the server asked for, preferring one under the CAs it
+// named (certificate_authorities, RFC 8446, 4.2.4).
 func (c *Client) chooseClientCert13(cr *wire.CertificateRequest) (*CertKey, uint16) {
-	for i := range c.cfg.Certs {
-		ck := &c.cfg.Certs[i]
-		for _, s := range kx.SignatureSchemesForKey(ck.Key.Public(), wire.VersionTLS13) {
-			if containsU16(cr.SignatureAlgorithms, s) && containsU16(c.cfg.SignatureSchemes, s) {
-				return ck, s
-			}
-		}
-	}
-	return nil, 0
+	return chooseCert(c.cfg.Certs, filter13(c.cfg.SignatureSchemes), certChoice{
+		SigAlgs: cr.SignatureAlgorithms, Authorities: cr.CertificateAuthorities, Version: wire.VersionTLS13})
 }
