@@ -400,9 +400,36 @@ func (s *Socket) Close() error {
 	if s.hsDone.Load() && s.hsErr == nil && s.out.TryLock() {
 		s.out.Unlock()
 		s.sendCloseNotify()
+		s.dropUnread()
 	}
 	s.conn.Close()
 	return nil
+}
+
+// dropUnread reads and drops what the peer sent and nobody read, as far
+// as it is already here, before the transport is closed: closing a TCP
+// socket with unread input makes the kernel send a reset, which can
+// destroy our data still on its way to the peer and the close_notify. A
+// TLS 1.3 server's NewSessionTicket is such input for a client that only
+// sends. It waits a millisecond at most, leaves a reader in Recv alone,
+// and only touches TCP (a custom transport may not honour deadlines).
+func (s *Socket) dropUnread() {
+	if _, ok := underlying(s.conn).(*net.TCPConn); !ok {
+		return
+	}
+	if !s.in.TryLock() {
+		return
+	}
+	defer s.in.Unlock()
+	buf := make([]byte, 16<<10)
+	for n := 0; n < 1<<20; {
+		s.conn.SetReadDeadline(time.Now().Add(time.Millisecond))
+		m, err := s.conn.Read(buf)
+		n += m
+		if err != nil {
+			return
+		}
+	}
 }
 
 // LocalAddr implements net.Conn.
