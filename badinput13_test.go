@@ -566,10 +566,10 @@ func TestBadInputAfterHandshakeTLS13(t *testing.T) {
 			}
 		}
 		wantSentAlert(t, srv.result(t, s.LocalAddr().String()), "unexpected_message")
-		// The client has read the server's maxIdleRecords answers,
-		// records without data too: the alert comes after them and
-		// trips the client's own bound, so the client ends with its
-		// own unexpected_message or the server's.
+		// The client reads the server's answers, and its
+		// NewSessionTickets, records without data too: they trip the
+		// client's own bound before the server's alert is read, so the
+		// client ends with its own unexpected_message or the server's.
 		_, cerr := s.Recv(0, 5*time.Second)
 		var a *Alert
 		if !errors.As(cerr, &a) || a.Description != "unexpected_message" {
