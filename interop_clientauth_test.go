@@ -190,7 +190,10 @@ func TestInteropClientCertificates(t *testing.T) {
 						}
 						c.Wait(30 * time.Second)
 						checkServer(t, <-done)
-						if !strings.Contains(c.Output(), "certificate_revoked") {
+						// OTP 25 reports an alert that arrives after its
+						// TLS 1.3 handshake as {error, closed} to recv;
+						// the server side above is what is checked there.
+						if ver.v == TLSv1_2 && !strings.Contains(c.Output(), "certificate_revoked") {
 							t.Fatalf("Erlang did not report the alert:\n%s", c.Output())
 						}
 						ok.Add(1)
