@@ -204,6 +204,7 @@ func (s *Socket) handshakeLocked(ctx context.Context) error {
 		}
 		return errors.Join(ErrClosed, err)
 	}
+	var early earlyData
 	acts, err := m.Start()
 	if err != nil {
 		return fail(err)
@@ -213,6 +214,9 @@ func (s *Socket) handshakeLocked(ctx context.Context) error {
 	}
 	for !m.Done() {
 		typ, data, err := s.rd.ReadRecord()
+		if err != nil && errors.Is(err, record.ErrBadRecordMAC) && early.skip(m) {
+			continue // refused 0-RTT data, under keys we do not have
+		}
 		if err != nil {
 			if isTimeout(err) {
 				return fail(err)
@@ -277,10 +281,22 @@ func (s *Socket) handshakeLocked(ctx context.Context) error {
 			s.logAlert(a)
 			return a
 		default:
+			if typ == wire.TypeApplicationData {
+				if ok, err := early.take(m, data); ok || err != nil {
+					if err != nil {
+						return fail(err)
+					}
+					continue
+				}
+			}
 			return fail(alert.New(alert.UnexpectedMessage, "application data before the handshake completed"))
 		}
 	}
 	s.info = m.Info()
+	if len(early.data) > 0 {
+		// Accepted 0-RTT data is the first data the application reads.
+		s.in.pending = early.data
+	}
 	if s.info.Version == wire.VersionTLS13 {
 		s.startTLS13(s.info)
 	} else {
@@ -317,9 +333,12 @@ func (s *Socket) apply(acts []handshake.Action) error {
 				return err
 			}
 		case handshake.SetWriteKeys, handshake.SetReadKeys:
-			p, err := newProtector(a.Keys)
-			if err != nil {
-				return err
+			var p record.Protector
+			if a.Keys != nil {
+				var err error
+				if p, err = newProtector(a.Keys); err != nil {
+					return err
+				}
 			}
 			if a.Kind == handshake.SetWriteKeys {
 				s.wr.SetProtector(p)
@@ -333,6 +352,10 @@ func (s *Socket) apply(acts []handshake.Action) error {
 			}
 		case handshake.LogSecret:
 			s.logSecret(a.Label, a.Data)
+		case handshake.SendApplicationData:
+			if err := s.wr.WriteRecord(wire.TypeApplicationData, a.Data); err != nil {
+				return err
+			}
 		case handshake.SetVersion:
 			s.wr.SetVersion(a.Version)
 			s.rd.SetVersion(a.Version)

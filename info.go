@@ -102,6 +102,10 @@ func (s *Socket) ConnectionInformation(items ...string) ([]InfoItem, error) {
 			add(it, cs)
 		case "depth":
 			add(it, s.res.hs.VerifyOptions.Depth)
+		case "early_data":
+			if info.EarlyData != "" {
+				add(it, info.EarlyData)
+			}
 		case "negotiated_protocol":
 			if info.NegotiatedProtocol != "" {
 				add(it, info.NegotiatedProtocol)

@@ -221,6 +221,19 @@ type Options struct {
 	// TicketLifetime is how long a server's tickets are valid; 0 means
 	// two hours (the most RFC 8446 allows is seven days).
 	TicketLifetime time.Duration
+	// EarlyData is a client's {early_data, Data}: sent as TLS 1.3 0-RTT
+	// data when a ticket allows it (RFC 8446, 4.2.10). Whether the server
+	// took it is ConnectionInformation("early_data"): "accepted", or
+	// "rejected" — then the application must send it again.
+	EarlyData []byte
+	// AcceptEarlyData is a server's {early_data, enabled}: tickets allow
+	// 0-RTT data, up to MaxEarlyDataSize bytes (0 means 16 KiB), taken
+	// only once per ClientHello (a replay within the ticket-age window is
+	// refused) and delivered before the handshake's data. 0-RTT data can
+	// be replayed by an attacker across servers that do not share state:
+	// accept it only for idempotent requests.
+	AcceptEarlyData  bool
+	MaxEarlyDataSize int
 
 	// KeepSecrets is {keep_secrets, true}: ConnectionInformation("keylog")
 	// returns the connection's secrets as NSS key-log lines.

@@ -19,7 +19,11 @@ var defaultTicketCache = session.NewClientCache(1024)
 // two to three hours.
 var defaultTicketKeys = session.NewTicketKeys(time.Hour, 3, nil)
 
-// resolveTickets applies session_tickets.
+// defaultAntiReplay remembers the ClientHellos whose 0-RTT data a server
+// of this process accepted, for twice the ticket-age tolerance.
+var defaultAntiReplay = session.NewReplayCache(20*time.Second, 100000)
+
+// resolveTickets applies session_tickets and early_data.
 func (o *Options) resolveTickets(cfg *handshake.Config, r role) error {
 	mode := o.SessionTickets
 	switch {
@@ -33,6 +37,20 @@ func (o *Options) resolveTickets(cfg *handshake.Config, r role) error {
 		return notSupported("session_tickets", mode)
 	default:
 		return badOption("session_tickets", mode, "must be disabled, stateless (server) or auto (client)")
+	}
+	if o.MaxEarlyDataSize < 0 || o.MaxEarlyDataSize > 1<<24 {
+		return badOption("max_early_data_size", o.MaxEarlyDataSize, "0 to 16 MiB")
+	}
+	if r == roleServer && o.AcceptEarlyData && cfg.TicketKeys != nil {
+		cfg.AcceptEarlyData = true
+		cfg.MaxEarlyData = uint32(o.MaxEarlyDataSize)
+		cfg.AntiReplay = defaultAntiReplay
+	}
+	if r == roleClient && len(o.EarlyData) > 0 {
+		if cfg.TicketCache == nil {
+			return badOption("early_data", "<<...>>", "needs session_tickets auto")
+		}
+		cfg.EarlyData = o.EarlyData
 	}
 	if o.TicketLifetime < 0 || o.TicketLifetime > 7*24*time.Hour {
 		return badOption("ticket_lifetime", o.TicketLifetime, "at most seven days (RFC 8446, 4.6.1)")

@@ -104,6 +104,9 @@ var optionFlags = []optionFlag{
 	{name: "keep_secrets", usage: "keep the secrets for connection_information", isBool: true, set: setBool(func(o *ssl.Options) *bool { return &o.KeepSecrets })},
 	{name: "keylogfile", arg: "FILE", usage: "append every secret to FILE as an NSS key log (SSLKEYLOGFILE, for Wireshark); not an Erlang option", set: setKeyLogFile},
 	{name: "session_tickets", arg: "disabled|stateless|auto", usage: "TLS 1.3 tickets: server stateless (default) or disabled; client auto (default) or disabled", set: setString(func(o *ssl.Options) *string { return &o.SessionTickets })},
+	{name: "early_data", arg: "FILE", usage: "client: send FILE's bytes as TLS 1.3 0-RTT data when a ticket allows", set: setFileBytes(func(o *ssl.Options) *[]byte { return &o.EarlyData })},
+	{name: "accept_early_data", usage: "server: take TLS 1.3 0-RTT data ({early_data, enabled})", isBool: true, set: setBool(func(o *ssl.Options) *bool { return &o.AcceptEarlyData })},
+	{name: "max_early_data_size", arg: "N", usage: "server: most 0-RTT bytes taken (default 16384)", set: setInt(func(o *ssl.Options) *int { return &o.MaxEarlyDataSize })},
 	{name: "ticket_lifetime", arg: "MS", usage: "server: how long tickets stay valid (default two hours)", set: setMillis(func(o *ssl.Options) *time.Duration { return &o.TicketLifetime })},
 
 	// Socket options.
@@ -282,6 +285,18 @@ func parseInt(name, v string) (int, error) {
 		return 0, &ssl.OptionError{Name: name, Value: v, Reason: "must be an integer"}
 	}
 	return n, nil
+}
+
+// setFileBytes reads the file named by the value into a []byte option.
+func setFileBytes(get func(*ssl.Options) *[]byte) func(*ssl.Options, string, string) error {
+	return func(o *ssl.Options, name, v string) error {
+		b, err := os.ReadFile(v)
+		if err != nil {
+			return &ssl.OptionError{Name: name, Value: v, Reason: err.Error()}
+		}
+		*get(o) = b
+		return nil
+	}
 }
 
 func setInt(get func(*ssl.Options) *int) func(*ssl.Options, string, string) error {

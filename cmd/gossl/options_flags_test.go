@@ -83,6 +83,8 @@ func TestEveryOptionHasAFlag(t *testing.T) {
 			val = sampleCertFile(t)
 		case "keylogfile":
 			val = filepath.Join(t.TempDir(), "keylog")
+		case "early_data":
+			val = sampleCertFile(t) // any readable file
 		}
 		if err := fs.Parse([]string{"--" + flagName(f.name) + "=" + val}); err != nil {
 			t.Errorf("--%s: %v", flagName(f.name), err)

@@ -23,6 +23,9 @@ const (
 	SetVersion
 	// Flush: the flight is complete; write it out.
 	Flush
+	// SendApplicationData: write Data as application data (TLS 1.3 early
+	// data).
+	SendApplicationData
 	// LogSecret: a secret for the NSS key log, Label (e.g.
 	// "CLIENT_HANDSHAKE_TRAFFIC_SECRET") with Data; the driver writes it
 	// only when key logging is on.
@@ -68,6 +71,9 @@ type Info struct {
 	Resumed              bool
 	// NegotiatedProtocol is the ALPN protocol, "" when none.
 	NegotiatedProtocol string
+	// EarlyData is "accepted" or "rejected" when 0-RTT data was sent
+	// (client) or offered (server), "" otherwise.
+	EarlyData string
 	// TLS 1.3 secrets the connection keeps for KeyUpdate and exporters.
 	Hash                 crypto.Hash
 	ClientTrafficSecret  []byte

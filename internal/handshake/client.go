@@ -47,6 +47,9 @@ type Client struct {
 	shares map[uint16]kx.KeyShare
 	v13    *client13
 	ticket *sess.ClientTicket // offered for resumption
+
+	ccsSent   bool // the compatibility ChangeCipherSpec went out
+	earlySent bool // 0-RTT data went out after the ClientHello
 }
 
 // NewClient returns a client machine for cfg.
@@ -131,6 +134,9 @@ func (c *Client) Start() ([]Action, error) {
 	}
 	f := flight{{Kind: SendMessage, Data: raw}}
 	c.record(raw)
+	if ch.EarlyData {
+		c.sendEarlyData(&f)
+	}
 	f.add(Action{Kind: Flush})
 	return f, nil
 }

@@ -46,6 +46,7 @@ type client13 struct {
 	certReq   *wire.CertificateRequest
 	peerCerts []*x509.Certificate
 	resumed   bool
+	hsKeysOut bool // our writes use the handshake keys (not early or none)
 }
 
 // tls13Offered reports whether the client offers TLS 1.3.
@@ -129,6 +130,32 @@ func (c *Client) offerTicket(ch *wire.ClientHello) {
 	ch.PSKIdentities = []wire.PSKIdentity{{Identity: t.Ticket, ObfuscatedTicketAge: age}}
 	ch.PSKBinders = [][]byte{make([]byte, suite.Hash().Size())}
 	c.ticket = t
+	// 0-RTT (RFC 8446, 4.2.10): only within the ticket's allowance, and
+	// with the ALPN protocol the ticket was made under.
+	n := len(c.cfg.EarlyData)
+	alpnOK := t.ALPN == "" && len(c.cfg.ALPNProtocols) == 0 || len(c.cfg.ALPNProtocols) > 0 && c.cfg.ALPNProtocols[0] == t.ALPN
+	if n > 0 && uint32(n) <= t.MaxEarlyData && alpnOK {
+		ch.EarlyData = true
+	}
+}
+
+// sendEarlyData appends the 0-RTT flight after the first ClientHello:
+// the early traffic key from the PSK and Hash(ClientHello) (RFC 8446,
+// 7.1), then the data.
+func (c *Client) sendEarlyData(f *flight) {
+	h := suites.ByID(c.ticket.Suite).Hash()
+	secret := prf.NewSchedule13(h, c.ticket.PSK).ClientEarlyTrafficSecret(c.transcript.Sum(h))
+	// Records after the ClientHello are TLS 1.3 records (RFC 8446, 5.1).
+	f.add(Action{Kind: SetVersion, Version: wire.VersionTLS13})
+	if c.cfg.MiddleboxCompat {
+		f.add(Action{Kind: SendChangeCipherSpec})
+		c.ccsSent = true
+	}
+	f.add(Action{Kind: SetWriteKeys, Keys: trafficKeys(suites.ByID(c.ticket.Suite), h, secret)})
+	f.add(Action{Kind: LogSecret, Label: "CLIENT_EARLY_TRAFFIC_SECRET", Data: secret})
+	f.add(Action{Kind: SendApplicationData, Data: c.cfg.EarlyData})
+	c.earlySent = true
+	c.info.EarlyData = "rejected" // until EncryptedExtensions says otherwise
 }
 
 // sealBinder computes the PSK binder over the ClientHello truncated
@@ -225,6 +252,7 @@ func (h *client13) handleHelloRetryRequest(sh *wire.ServerHello, msg []byte) ([]
 	}
 	ch.TLS13Cookie = sh.TLS13Cookie
 	ch.Raw = nil
+	ch.EarlyData = false // RFC 8446, 4.2.10: early data is rejected by an HRR
 	if c.ticket != nil && suites.ByID(c.ticket.Suite).Hash() != h.hash {
 		// The PSK's hash must be the suite's (RFC 8446, 4.2.11).
 		ch.PSKIdentities, ch.PSKBinders, c.ticket = nil, nil, nil
@@ -239,8 +267,12 @@ func (h *client13) handleHelloRetryRequest(sh *wire.ServerHello, msg []byte) ([]
 	// RFC 8446, 5.1: only the first ClientHello may use 0x0301 as its
 	// record version.
 	f := flight{{Kind: SetVersion, Version: wire.VersionTLS13}}
-	if c.cfg.MiddleboxCompat {
+	if c.earlySent {
+		f.add(Action{Kind: SetWriteKeys}) // back to plaintext after 0-RTT
+	}
+	if c.cfg.MiddleboxCompat && !c.ccsSent {
 		f.add(Action{Kind: SendChangeCipherSpec})
+		c.ccsSent = true
 	}
 	raw, err := c.sealBinder(&ch)
 	if err != nil {
@@ -297,12 +329,17 @@ func (h *client13) handleServerHello(sh *wire.ServerHello, msg []byte) ([]Action
 	f := flight{{Kind: SetVersion, Version: wire.VersionTLS13}}
 	// The compatibility ChangeCipherSpec goes before our first protected
 	// record (RFC 8446, D.4); from here on what we send, an alert
-	// included, is protected with the handshake keys (RFC 8446, 5).
-	if c.cfg.MiddleboxCompat && !h.hrr {
+	// included, is protected with the handshake keys (RFC 8446, 5) —
+	// unless 0-RTT data may be accepted, which the early keys end.
+	if c.cfg.MiddleboxCompat && !c.ccsSent {
 		f.add(Action{Kind: SendChangeCipherSpec})
+		c.ccsSent = true
+	}
+	if !c.earlySent || !sh.PSKSelected || h.hrr {
+		f.add(Action{Kind: SetWriteKeys, Keys: trafficKeys(c.suite, h.hash, h.clientHS)})
+		h.hsKeysOut = true
 	}
 	return append(f, []Action{
-		{Kind: SetWriteKeys, Keys: trafficKeys(c.suite, h.hash, h.clientHS)},
 		{Kind: SetReadKeys, Keys: trafficKeys(c.suite, h.hash, h.serverHS)},
 		{Kind: LogSecret, Label: "CLIENT_HANDSHAKE_TRAFFIC_SECRET", Data: h.clientHS},
 		{Kind: LogSecret, Label: "SERVER_HANDSHAKE_TRAFFIC_SECRET", Data: h.serverHS},
@@ -336,7 +373,7 @@ func (h *client13) handle(msg []byte) ([]Action, error) {
 		if msg[0] != wire.TypeEncryptedExtensions {
 			return nil, unexpected(msg, h.State())
 		}
-		return nil, h.handleEncryptedExtensions(msg)
+		return h.handleEncryptedExtensions(msg)
 	case c13WaitCertOrRequest:
 		if msg[0] == wire.TypeCertificateRequest {
 			cr := &wire.CertificateRequest{TLS13: true}
@@ -368,14 +405,29 @@ func (h *client13) handle(msg []byte) ([]Action, error) {
 	return nil, unexpected(msg, h.State())
 }
 
-func (h *client13) handleEncryptedExtensions(msg []byte) error {
+func (h *client13) handleEncryptedExtensions(msg []byte) ([]Action, error) {
+	if err := h.readEncryptedExtensions(msg); err != nil {
+		return nil, err
+	}
+	if !h.hsKeysOut && h.c.info.EarlyData != "accepted" {
+		// 0-RTT was rejected: our records now use the handshake keys.
+		h.hsKeysOut = true
+		return []Action{{Kind: SetWriteKeys, Keys: trafficKeys(h.c.suite, h.hash, h.clientHS)}}, nil
+	}
+	return nil, nil
+}
+
+func (h *client13) readEncryptedExtensions(msg []byte) error {
 	c := h.c
 	var ee wire.EncryptedExtensions
 	if !ee.Unmarshal(msg) {
 		return alert.New(alert.DecodeError, "malformed EncryptedExtensions")
 	}
-	if len(ee.Unknown) > 0 || ee.EarlyData {
+	if len(ee.Unknown) > 0 || ee.EarlyData && (!c.earlySent || !h.resumed || h.hrr) {
 		return alert.New(alert.UnsupportedExtension, "EncryptedExtensions carries an extension that was not offered")
+	}
+	if ee.EarlyData {
+		c.info.EarlyData = "accepted"
 	}
 	if ee.ServerNameAck && c.cfg.ServerName == "" {
 		return alert.New(alert.UnsupportedExtension, "server_name acknowledged but not sent")
@@ -479,6 +531,16 @@ func (h *client13) handleFinished(msg []byte) ([]Action, error) {
 	exporter := h.sched.ExporterMasterSecret(chSf)
 
 	var f flight
+	if !h.hsKeysOut {
+		// 0-RTT accepted: EndOfEarlyData closes it under the early keys
+		// (RFC 8446, 4.5), then the handshake keys take over.
+		if err := f.send(&wire.EndOfEarlyData{}); err != nil {
+			return nil, err
+		}
+		c.record(f[len(f)-1].Data)
+		f.add(Action{Kind: SetWriteKeys, Keys: trafficKeys(c.suite, h.hash, h.clientHS)})
+		h.hsKeysOut = true
+	}
 	if h.certReq != nil {
 		if err := h.sendClientCertificate(&f); err != nil {
 			return nil, err

@@ -58,6 +58,14 @@ type Config struct {
 	CacheKey       string
 	TicketKeys     *sess.TicketKeys
 	TicketLifetime time.Duration
+
+	// 0-RTT (RFC 8446, 4.2.10). A client sends EarlyData when a ticket
+	// allows it; a server with AcceptEarlyData takes up to MaxEarlyData
+	// bytes, once per ClientHello (AntiReplay).
+	EarlyData       []byte
+	AcceptEarlyData bool
+	MaxEarlyData    uint32
+	AntiReplay      *sess.ReplayCache
 	// SignatureSchemes we accept from the peer and offer, in preference order.
 	SignatureSchemes []uint16
 

@@ -22,9 +22,10 @@ const (
 	s13WaitCertificateVerify
 	s13WaitFinished
 	s13Done
+	s13WaitEndOfEarlyData
 )
 
-var server13StateNames = [...]string{"hello", "wait_cert", "wait_cv", "wait_finished", "connection"}
+var server13StateNames = [...]string{"hello", "wait_cert", "wait_cv", "wait_finished", "connection", "wait_eoed"}
 
 // server13 is the TLS 1.3 part of a server handshake (RFC 8446, Section
 // 2), entered when the ClientHello offers TLS 1.3.
@@ -45,6 +46,26 @@ type server13 struct {
 	hello1     *wire.ClientHello
 	psk        *sess.State13 // the resumed session, when a ticket was accepted
 	ticketSent bool          // a NewSessionTicket went with the server's flight
+	early      bool          // 0-RTT data accepted
+	skipEarly  bool          // 0-RTT data offered but refused: skip it (RFC 8446, 4.2.10)
+}
+
+// AcceptingEarlyData reports whether application data records now are
+// the client's accepted 0-RTT data (before its EndOfEarlyData).
+func (s *Server) AcceptingEarlyData() bool {
+	return s.v13 != nil && s.v13.state == s13WaitEndOfEarlyData
+}
+
+// SkippingEarlyData reports whether records the server cannot read are
+// refused 0-RTT data, to be skipped (RFC 8446, 4.2.10).
+func (s *Server) SkippingEarlyData() bool { return s.v13 != nil && s.v13.skipEarly }
+
+// MaxEarlyData is the most 0-RTT data the server takes or skips.
+func (s *Server) MaxEarlyData() int {
+	if s.cfg.MaxEarlyData > 0 {
+		return int(s.cfg.MaxEarlyData)
+	}
+	return 16384
 }
 
 func (h *server13) State() string { return server13StateNames[h.state] }
@@ -189,6 +210,14 @@ func (h *server13) handleClientHello(ch *wire.ClientHello, msg []byte) ([]Action
 		return nil, err
 	}
 	s.record(msg)
+	if ch.EarlyData {
+		s.info.EarlyData = "rejected"
+		h.skipEarly = true
+		if share != nil && h.acceptEarlyData(ch) {
+			h.early, h.skipEarly = true, false
+			s.info.EarlyData = "accepted"
+		}
+	}
 	if share == nil {
 		return h.helloRetryRequest(ch)
 	}
@@ -239,6 +268,10 @@ func (h *server13) handleClientHello2(msg []byte) ([]Action, error) {
 		return nil, alert.New(alert.IllegalParameter, "second ClientHello does not answer the HelloRetryRequest")
 	}
 	s.hello = ch
+	if ch.EarlyData {
+		return nil, alert.New(alert.IllegalParameter, "early_data in the ClientHello after a HelloRetryRequest")
+	}
+	h.skipEarly = false
 	if err := h.acceptTicket(ch, msg); err != nil {
 		return nil, err
 	}
@@ -271,6 +304,7 @@ func (h *server13) serverFlight(ch *wire.ClientHello, clientShare []byte) ([]Act
 		KeyShare:         wire.KeyShare{Group: h.group, Data: serverShare},
 		PSKSelected:      h.psk != nil,
 	}
+	chHash := s.transcript.Sum(h.hash)
 	if err := s.sendRecorded(&f, sh); err != nil {
 		return nil, err
 	}
@@ -282,6 +316,12 @@ func (h *server13) serverFlight(ch *wire.ClientHello, clientShare []byte) ([]Act
 		f.add(Action{Kind: SendChangeCipherSpec})
 	}
 	h.sched = prf.NewSchedule13(h.hash, psk)
+	var earlyKeys *Keys
+	if h.early {
+		secret := h.sched.ClientEarlyTrafficSecret(chHash)
+		earlyKeys = trafficKeys(s.suite, h.hash, secret)
+		f.add(Action{Kind: LogSecret, Label: "CLIENT_EARLY_TRAFFIC_SECRET", Data: secret})
+	}
 	h.sched.SetSharedSecret(shared)
 	clear(shared)
 	clientHS, serverHS := h.sched.HandshakeTrafficSecrets(s.transcript.Sum(h.hash))
@@ -290,14 +330,24 @@ func (h *server13) serverFlight(ch *wire.ClientHello, clientShare []byte) ([]Act
 	f.add(Action{Kind: LogSecret, Label: "CLIENT_HANDSHAKE_TRAFFIC_SECRET", Data: clientHS})
 	f.add(Action{Kind: LogSecret, Label: "SERVER_HANDSHAKE_TRAFFIC_SECRET", Data: serverHS})
 
-	ee := &wire.EncryptedExtensions{ALPNProtocol: s.info.NegotiatedProtocol, ServerNameAck: s.sniUsed}
+	ee := &wire.EncryptedExtensions{ALPNProtocol: s.info.NegotiatedProtocol, ServerNameAck: s.sniUsed, EarlyData: h.early}
 	if err := s.sendRecorded(&f, ee); err != nil {
 		return nil, err
 	}
 	if h.psk != nil {
 		// A resumed handshake authenticates by the PSK: no
 		// certificates (RFC 8446, 2.2).
-		return h.finishServerFlight(f, serverHS)
+		acts, err := h.finishServerFlight(f, serverHS)
+		if err == nil && earlyKeys != nil {
+			// Read the 0-RTT data first, until EndOfEarlyData.
+			for i := range acts {
+				if acts[i].Kind == SetReadKeys {
+					acts[i].Keys = earlyKeys
+				}
+			}
+			h.state = s13WaitEndOfEarlyData
+		}
+		return acts, err
 	}
 	if cfg.Verify {
 		cr := &wire.CertificateRequest{TLS13: true, SignatureAlgorithms: filter13(cfg.SignatureSchemes), CertificateAuthorities: cfg.CertificateAuthorities}
@@ -383,7 +433,17 @@ func filter13(list []uint16) []uint16 {
 
 func (h *server13) handle(msg []byte) ([]Action, error) {
 	s := h.s
+	if h.state != s13WaitClientHello2 {
+		h.skipEarly = false // a record that opens ends the refused 0-RTT data
+	}
 	switch h.state {
+	case s13WaitEndOfEarlyData:
+		if msg[0] != wire.TypeEndOfEarlyData || len(msg) != 4 {
+			return nil, unexpected(msg, h.State())
+		}
+		s.record(msg)
+		h.state = s13WaitFinished
+		return []Action{{Kind: SetReadKeys, Keys: trafficKeys(s.suite, h.hash, h.clientHS)}}, nil
 	case s13WaitClientHello2:
 		if msg[0] != wire.TypeClientHello {
 			return nil, unexpected(msg, h.State())

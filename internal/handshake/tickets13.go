@@ -94,14 +94,19 @@ func (h *server13) sendTicket(f *flight) error {
 	if lifetime <= 0 || lifetime > 7*24*time.Hour {
 		lifetime = 2 * time.Hour
 	}
+	var maxEarly uint32
+	if cfg.AcceptEarlyData {
+		maxEarly = uint32(s.MaxEarlyData())
+	}
 	st := sess.State13{
-		Suite:      s.suite.ID,
-		PSK:        prf.ResumptionPSK(h.hash, s.info.ResumptionMaster, nonce[:]),
-		Created:    cfg.Now(),
-		AgeAdd:     binary.BigEndian.Uint32(ageAdd[:]),
-		Lifetime:   lifetime,
-		ALPN:       s.info.NegotiatedProtocol,
-		ServerName: s.hello.ServerName,
+		MaxEarlyData: maxEarly,
+		Suite:        s.suite.ID,
+		PSK:          prf.ResumptionPSK(h.hash, s.info.ResumptionMaster, nonce[:]),
+		Created:      cfg.Now(),
+		AgeAdd:       binary.BigEndian.Uint32(ageAdd[:]),
+		Lifetime:     lifetime,
+		ALPN:         s.info.NegotiatedProtocol,
+		ServerName:   s.hello.ServerName,
 	}
 	for _, c := range s.info.PeerCertificates {
 		st.PeerCerts = append(st.PeerCerts, c.Raw)
@@ -116,7 +121,7 @@ func (h *server13) sendTicket(f *flight) error {
 	}
 	// The ticket is not part of the transcript.
 	return f.send(&wire.NewSessionTicket{TLS13: true, LifetimeHint: uint32(lifetime / time.Second),
-		AgeAdd: st.AgeAdd, Nonce: nonce[:], Ticket: ticket})
+		AgeAdd: st.AgeAdd, Nonce: nonce[:], Ticket: ticket, MaxEarlyData: maxEarly})
 }
 
 func containsU8(list []uint8, v uint8) bool {
@@ -126,4 +131,23 @@ func containsU8(list []uint8, v uint8) bool {
 		}
 	}
 	return false
+}
+
+// acceptEarlyData decides on a resumed ClientHello's 0-RTT data (RFC
+// 8446, 4.2.10): allowed by us and the ticket, same suite and ALPN as
+// the ticket's session, a ticket age that matches ours (8.3), and a
+// ClientHello never seen before (8.2).
+func (h *server13) acceptEarlyData(ch *wire.ClientHello) bool {
+	s := h.s
+	cfg := s.cfg
+	st := h.psk
+	if st == nil || !cfg.AcceptEarlyData || st.MaxEarlyData == 0 || st.Suite != s.suite.ID || st.ALPN != s.info.NegotiatedProtocol {
+		return false
+	}
+	now := cfg.Now()
+	clientAge := time.Duration(ch.PSKIdentities[0].ObfuscatedTicketAge-st.AgeAdd) * time.Millisecond
+	if d := now.Sub(st.Created) - clientAge; d > maxTicketAgeSkew || d < -maxTicketAgeSkew {
+		return false
+	}
+	return cfg.AntiReplay != nil && cfg.AntiReplay.Fresh(ch.PSKBinders[0], now)
 }
