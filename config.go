@@ -91,6 +91,7 @@ type resolved struct {
 	keyLog          io.Writer
 	keepSecrets     bool
 	caKey           string // names the trust anchors, for the ticket cache
+	keyUpdateAt     int    // key_update_at: bytes sent per TLS 1.3 write key
 }
 
 // compile checks o and builds the handshake configuration. host is the
@@ -171,7 +172,10 @@ func (o *Options) compile(r role, host string) (*resolved, error) {
 		return nil, badOption("certfile", "undefined", "a server needs a certificate and key (cert/certfile and key/keyfile)")
 	}
 	res := &resolved{role: r, hs: cfg, beastMitigation: o.BeastMitigation, logger: o.Logger, sni: o.ServerNameIndication,
-		keyLog: o.KeyLogWriter, keepSecrets: o.KeepSecrets, caKey: o.trustKey()}
+		keyLog: o.KeyLogWriter, keepSecrets: o.KeepSecrets, caKey: o.trustKey(), keyUpdateAt: o.KeyUpdateAt}
+	if o.KeyUpdateAt < 0 {
+		return nil, badOption("key_update_at", o.KeyUpdateAt, "must be a positive number of bytes")
+	}
 	if r == roleServer {
 		if err := o.resolveSNI(cfg); err != nil {
 			return nil, err

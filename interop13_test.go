@@ -315,3 +315,30 @@ func TestInterop13GnuTLS(t *testing.T) {
 		}
 	})
 }
+
+// TestKeyUpdateAt: with key_update_at the sender changes keys as it goes;
+// crypto/tls and a gossl peer follow every KeyUpdate.
+func TestKeyUpdateAt(t *testing.T) {
+	p := testpeers.NewPKI(t)
+	certDER, key := p.Cert("ecdsa")
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{
+		Certificates: []tls.Certificate{{Certificate: [][]byte{certDER}, PrivateKey: key}}, MinVersion: tls.VersionTLS13})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go goEchoOnce(ln)
+	co := clientOpts(p)
+	co.KeyUpdateAt = 10000 // the 100 KB echo makes about ten updates
+	s, err := Connect("127.0.0.1", ln.Addr().(*net.TCPAddr).Port, co, 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	echo(t, s)
+	echo(t, s)
+	if err := s.UpdateKeys(true); err != nil {
+		t.Fatal(err)
+	}
+	echo(t, s)
+}

@@ -260,6 +260,11 @@ type Options struct {
 	// newline-ended packets.
 	Packet any
 	// PacketSize is {packet_size, N}: the longest packet body accepted;
+	// KeyUpdateAt is {key_update_at, Bytes}: after this many bytes sent
+	// under one TLS 1.3 key, a KeyUpdate switches to the next (RFC 8446,
+	// 4.6.3). 0 means only at the AEAD limit (2^24 records, RFC 8446, 5.5).
+	KeyUpdateAt int
+
 	// 0 means the header's range for 1 and 2, and 64 MiB for 4 and line.
 	PacketSize int
 	// Header is {header, N}: in binary mode, the first N bytes of each

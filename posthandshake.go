@@ -107,13 +107,34 @@ func (s *Socket) keys13(secret []byte) *handshake.Keys {
 	return &handshake.Keys{Suite: s.tls.suite, Version: wire.VersionTLS13, Key: key, IV: iv}
 }
 
+// aeadRecordLimit is when a TLS 1.3 writer changes keys whatever
+// key_update_at says: RFC 8446, 5.5 allows 2^24.5 full records under one
+// AES-GCM key; we stay below with 2^24.
+const aeadRecordLimit = 1 << 24
+
+// maybeUpdateKeysLocked applies key_update_at (and the AEAD limit) after
+// n more bytes were sent. The caller holds the out lock.
+func (s *Socket) maybeUpdateKeysLocked(n int) error {
+	s.tls.sentSinceUpdate += int64(n)
+	at := int64(s.res.keyUpdateAt)
+	if (at > 0 && s.tls.sentSinceUpdate >= at) || s.wr.Seq() >= aeadRecordLimit {
+		return s.updateWriteKeysLocked(false)
+	}
+	return nil
+}
+
 // updateWriteKeys sends a KeyUpdate and switches to the next write key.
 func (s *Socket) updateWriteKeys(requestPeer bool) error {
 	s.out.Lock()
 	defer s.out.Unlock()
+	return s.updateWriteKeysLocked(requestPeer)
+}
+
+func (s *Socket) updateWriteKeysLocked(requestPeer bool) error {
 	if s.out.err != nil {
 		return s.out.err
 	}
+	s.tls.sentSinceUpdate = 0
 	msg, _ := (&wire.KeyUpdate{UpdateRequested: requestPeer}).Marshal()
 	if err := s.wr.WriteRecord(wire.TypeHandshake, msg); err != nil {
 		return s.failWrite(err)

@@ -132,6 +132,11 @@ func (s *Socket) write(p []byte) (int, error) {
 	if err := s.wr.Flush(); err != nil {
 		return 0, s.failWrite(err)
 	}
+	if s.tls.tls13 {
+		if err := s.maybeUpdateKeysLocked(len(p)); err != nil {
+			return len(p), err
+		}
+	}
 	return len(p), nil
 }
 

@@ -19,6 +19,9 @@ type tlsState struct {
 	hash        crypto.Hash
 	readSecret  []byte
 	writeSecret []byte
+	// sentSinceUpdate counts application bytes under the current write
+	// key (key_update_at); guarded by the out lock.
+	sentSinceUpdate int64
 }
 
 // startTLS13 keeps the application traffic secrets after a TLS 1.3

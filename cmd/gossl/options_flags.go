@@ -107,6 +107,7 @@ var optionFlags = []optionFlag{
 	{name: "early_data", arg: "FILE", usage: "client: send FILE's bytes as TLS 1.3 0-RTT data when a ticket allows", set: setFileBytes(func(o *ssl.Options) *[]byte { return &o.EarlyData })},
 	{name: "accept_early_data", usage: "server: take TLS 1.3 0-RTT data ({early_data, enabled})", isBool: true, set: setBool(func(o *ssl.Options) *bool { return &o.AcceptEarlyData })},
 	{name: "max_early_data_size", arg: "N", usage: "server: most 0-RTT bytes taken (default 16384)", set: setInt(func(o *ssl.Options) *int { return &o.MaxEarlyDataSize })},
+	{name: "key_update_at", arg: "N", usage: "TLS 1.3: send a KeyUpdate after this many bytes under one key", set: setInt(func(o *ssl.Options) *int { return &o.KeyUpdateAt })},
 	{name: "ticket_lifetime", arg: "MS", usage: "server: how long tickets stay valid (default two hours)", set: setMillis(func(o *ssl.Options) *time.Duration { return &o.TicketLifetime })},
 
 	// Socket options.
