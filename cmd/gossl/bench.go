@@ -12,6 +12,7 @@ import (
 	"net"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"sync"
@@ -63,10 +64,11 @@ connections) whose figures are rough.`,
 }
 
 type benchConfig struct {
-	rounds int
-	quick  bool
-	json   bool
-	only   string
+	rounds                 int
+	quick                  bool
+	json                   bool
+	only                   string
+	cpuProfile, memProfile string
 
 	bulkWarm, bulkDur time.Duration
 	hsDur             time.Duration
@@ -80,6 +82,8 @@ func (c *benchConfig) define(fs *flag.FlagSet) {
 	fs.BoolVar(&c.quick, "quick", false, "short smoke run (one round unless --rounds is given)")
 	fs.BoolVar(&c.json, "json", false, "print the rows as a JSON array")
 	fs.StringVar(&c.only, "only", "", "run only rows whose name starts with `PREFIX` (comma-separated list)")
+	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to `FILE` (go tool pprof)")
+	fs.StringVar(&c.memProfile, "memprofile", "", "write an allocation profile of the run to `FILE` (go tool pprof)")
 }
 
 // benchRow is one printed row.
@@ -145,6 +149,26 @@ func runBench(e *env, args []string) int {
 	b, err := newBench(cfg)
 	if err != nil {
 		return fail(e, "bench", err)
+	}
+	if cfg.cpuProfile != "" {
+		f, err := os.Create(cfg.cpuProfile)
+		if err != nil {
+			return fail(e, "bench", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fail(e, "bench", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
+	if cfg.memProfile != "" {
+		runtime.MemProfileRate = 4096
+		defer func() {
+			if f, err := os.Create(cfg.memProfile); err == nil {
+				pprof.Lookup("allocs").WriteTo(f, 0)
+				f.Close()
+			}
+		}()
 	}
 	var rows []benchRow
 	var tw *tabwriter.Writer

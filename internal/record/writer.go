@@ -194,17 +194,22 @@ func (w *Writer) finish(rec []byte, typ uint8, vers uint16, n int) error {
 // reserve makes sure a record of n bytes, header included, fits after the
 // pending ones, taking a buffer or flushing as needed.
 func (w *Writer) reserve(n int) error {
+	if w.buf != nil && w.n+n > len(w.buf) {
+		if err := w.Flush(); err != nil {
+			return err
+		}
+	}
 	if w.buf == nil {
 		w.buf = writePool.Get().(*[writeBufSize]byte)
-	}
-	if w.n+n > len(w.buf) {
-		return w.Flush()
 	}
 	return nil
 }
 
 // Flush writes every pending record to the transport, in one Write call
-// unless the transport takes less.
+// unless the transport takes less. Once everything is written the output
+// buffer goes back to its pool, so a connection between writes holds
+// none (the next record takes one again, which allocates nothing while
+// the pool has one).
 func (w *Writer) Flush() error {
 	if w.err != nil {
 		return w.err
@@ -225,6 +230,10 @@ func (w *Writer) Flush() error {
 		}
 	}
 	w.n = 0
+	if w.buf != nil {
+		writePool.Put(w.buf)
+		w.buf = nil
+	}
 	return nil
 }
 
