@@ -54,8 +54,6 @@ func (o *Options) checkPlanned() error {
 		{"signature_algs_cert", o.SignatureAlgsCert != nil, o.SignatureAlgsCert},
 		{"dh", o.DH != nil, "<<...>>"},
 		{"dhfile", o.DHFile != "", o.DHFile},
-		{"reuse_sessions", o.ReuseSessions != nil && *o.ReuseSessions, true},
-		{"reuse_session", o.ReuseSession != nil, "fun"},
 		{"client_renegotiation", o.ClientRenegotiation != nil && *o.ClientRenegotiation, true},
 		{"next_protocols_advertised", o.NextProtocolsAdvertised != nil, o.NextProtocolsAdvertised},
 		{"client_preferred_next_protocols", o.ClientPreferredNextProtocols != nil, o.ClientPreferredNextProtocols},
@@ -92,6 +90,7 @@ type resolved struct {
 	keepSecrets     bool
 	caKey           string // names the trust anchors, for the ticket cache
 	keyUpdateAt     int    // key_update_at: bytes sent per TLS 1.3 write key
+	sessions        *handshake.Sessions12
 }
 
 // compile checks o and builds the handshake configuration. host is the
@@ -175,6 +174,9 @@ func (o *Options) compile(r role, host string) (*resolved, error) {
 		keyLog: o.KeyLogWriter, keepSecrets: o.KeepSecrets, caKey: o.trustKey(), keyUpdateAt: o.KeyUpdateAt}
 	if o.KeyUpdateAt < 0 {
 		return nil, badOption("key_update_at", o.KeyUpdateAt, "must be a positive number of bytes")
+	}
+	if err := o.resolveSessions(res, r); err != nil {
+		return nil, err
 	}
 	if r == roleServer {
 		if err := o.resolveSNI(cfg); err != nil {

@@ -172,6 +172,7 @@ func (s *Socket) handshakeLocked(ctx context.Context) error {
 	var m handshake.Machine
 	if s.role == roleClient {
 		c := handshake.NewClient(s.res.hs)
+		c.Sessions = s.sessions12()
 		s.state = c.State
 		m = c
 		// ClientHello records say TLS 1.0 for the widest compatibility
@@ -179,6 +180,7 @@ func (s *Socket) handshakeLocked(ctx context.Context) error {
 		s.wr.SetVersion(wire.VersionTLS10)
 	} else {
 		sv := handshake.NewServer(s.res.hs)
+		sv.Sessions = s.sessions12()
 		s.state = sv.State
 		m = sv
 	}

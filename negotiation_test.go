@@ -171,7 +171,9 @@ func runRefusal(t *testing.T, opts *Options, desc string, answer func(ch *wire.C
 
 func TestClientRefusesWhatItDidNotOffer(t *testing.T) {
 	// TLS 1.2 only: these fake servers answer with TLS 1.2 ServerHellos.
-	opts := func() *Options { return &Options{Verify: VerifyNone, Versions: []Version{TLSv1_2}} }
+	opts := func() *Options {
+		return &Options{Verify: VerifyNone, Versions: []Version{TLSv1_2}, ReuseSessions: Bool(false)}
+	}
 	cases := []struct {
 		name string
 		desc string
@@ -206,6 +208,9 @@ func TestClientRefusesWhatItDidNotOffer(t *testing.T) {
 			sh.Unknown = []wire.Extension{{Type: 0x1234, Data: []byte{1, 2, 3}}}
 		}},
 		{"session_ticket_not_offered", "unsupported_extension", func(sh *wire.ServerHello, ch *wire.ClientHello) {
+			if ch.SessionTicketExt {
+				panic("client offered session_ticket with reuse_sessions false")
+			}
 			sh.SessionTicketExt = true
 		}},
 		{"server_name_ack_without_sni", "unsupported_extension", func(sh *wire.ServerHello, ch *wire.ClientHello) {

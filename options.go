@@ -153,11 +153,36 @@ type Options struct {
 
 	// ---- Sessions and renegotiation ----
 
-	// ReuseSessions is {reuse_sessions, Bool}. Planned: gossl does not
-	// resume sessions yet; false is accepted, true is refused.
+	// ReuseSessions is {reuse_sessions, Bool} for TLS 1.0–1.2 (RFC 5246,
+	// 7.3); nil means true. A client keeps its sessions (session IDs and
+	// RFC 5077 tickets) per server and offers them again; a server keeps
+	// sessions in its SessionStore. False: nothing is kept or offered.
 	ReuseSessions *bool
-	// ReuseSession is the server's {reuse_session, Fun}. Planned.
+	// ReuseSessionsSave is a client's {reuse_sessions, save}: do a full
+	// handshake and keep the session (see Socket.SessionData) without
+	// offering a cached one.
+	ReuseSessionsSave bool
+	// ReuseSession is the server's {reuse_session, Fun}: asked (session
+	// ID, the client's DER certificate or nil, compression 0, the suite's
+	// IANA name) before a session is resumed; false means a full
+	// handshake.
 	ReuseSession func(sessionID, peerCert []byte, compression int, suite string) bool
+	// ReuseSessionID and ReuseSessionData are a client's {reuse_session,
+	// Id} or {reuse_session, {Id, Data}}: offer this session (from
+	// Socket.SessionData) whatever the cache holds; with only an ID, the
+	// cached session of that ID.
+	ReuseSessionID   []byte
+	ReuseSessionData []byte
+	// SessionStore is the server's session cache (see SessionStore);
+	// nil means the process's in-memory cache.
+	SessionStore SessionStore
+	// SessionCacheServerMax is OTP's session_cache_server_max: with a
+	// value, the listener gets its own in-memory cache of that many
+	// sessions; 0 means the shared cache of 3000.
+	SessionCacheServerMax int
+	// SessionLifetime is OTP's session_lifetime: how long a TLS 1.0–1.2
+	// session (and a TLS 1.2 ticket) may be resumed; 0 means 7200 s.
+	SessionLifetime time.Duration
 	// SecureRenegotiate is {secure_renegotiate, Bool}; nil means true
 	// (current OTP): a peer without RFC 5746 support is refused.
 	SecureRenegotiate *bool
@@ -235,6 +260,11 @@ type Options struct {
 	AcceptEarlyData  bool
 	MaxEarlyDataSize int
 
+	// KeyUpdateAt is {key_update_at, Bytes}: after this many bytes sent
+	// under one TLS 1.3 key, a KeyUpdate switches to the next (RFC 8446,
+	// 4.6.3). 0 means only at the AEAD limit (2^24 records, RFC 8446, 5.5).
+	KeyUpdateAt int
+
 	// KeepSecrets is {keep_secrets, true}: ConnectionInformation("keylog")
 	// returns the connection's secrets as NSS key-log lines.
 	KeepSecrets bool
@@ -260,11 +290,6 @@ type Options struct {
 	// newline-ended packets.
 	Packet any
 	// PacketSize is {packet_size, N}: the longest packet body accepted;
-	// KeyUpdateAt is {key_update_at, Bytes}: after this many bytes sent
-	// under one TLS 1.3 key, a KeyUpdate switches to the next (RFC 8446,
-	// 4.6.3). 0 means only at the AEAD limit (2^24 records, RFC 8446, 5.5).
-	KeyUpdateAt int
-
 	// 0 means the header's range for 1 and 2, and 64 MiB for 4 and line.
 	PacketSize int
 	// Header is {header, N}: in binary mode, the first N bytes of each

@@ -173,7 +173,6 @@ func TestOptionErrors(t *testing.T) {
 		{&Options{Depth: Int(-1)}, "depth", false},
 		{&Options{NextProtocolsAdvertised: []string{"h2"}}, "next_protocols_advertised", true},
 		{&Options{ALPNAdvertisedProtocols: []string{""}}, "alpn_advertised_protocols", false},
-		{&Options{ReuseSessions: Bool(true)}, "reuse_sessions", true},
 		{&Options{Protocol: "dtls"}, "protocol", true},
 		{&Options{CertFile: "/nonexistent.pem"}, "certfile", false},
 	}

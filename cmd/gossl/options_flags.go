@@ -80,7 +80,10 @@ var optionFlags = []optionFlag{
 	{name: "server_name_indication", arg: "HOST|disable", usage: "client: SNI and hostname to check (default: the connect host)", set: setString(func(o *ssl.Options) *string { return &o.ServerNameIndication })},
 
 	// Sessions and renegotiation.
-	{name: "reuse_sessions", usage: "resume sessions", isBool: true, negatable: true, set: setBoolPtr(func(o *ssl.Options) **bool { return &o.ReuseSessions })},
+	{name: "reuse_sessions", usage: "TLS 1.2 and older: keep and resume sessions, by ID and ticket (default true)", isBool: true, negatable: true, set: setBoolPtr(func(o *ssl.Options) **bool { return &o.ReuseSessions })},
+	{name: "reuse_sessions_save", usage: "client: {reuse_sessions, save}: full handshake, session kept", isBool: true, set: setBool(func(o *ssl.Options) *bool { return &o.ReuseSessionsSave })},
+	{name: "session_lifetime", arg: "MS", usage: "how long a TLS 1.2 session can be resumed (default 7200000)", set: setMillis(func(o *ssl.Options) *time.Duration { return &o.SessionLifetime })},
+	{name: "session_cache_server_max", arg: "N", usage: "server: sessions in the listener's own cache (default: the shared cache of 3000)", set: setInt(func(o *ssl.Options) *int { return &o.SessionCacheServerMax })},
 	{name: "secure_renegotiate", usage: "require RFC 5746 secure renegotiation (default true)", isBool: true, negatable: true, set: setBoolPtr(func(o *ssl.Options) **bool { return &o.SecureRenegotiate })},
 	{name: "client_renegotiation", usage: "server: allow client-initiated renegotiation", isBool: true, negatable: true, set: setBoolPtr(func(o *ssl.Options) **bool { return &o.ClientRenegotiation })},
 

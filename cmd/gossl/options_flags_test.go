@@ -26,6 +26,7 @@ var noFlagFields = map[string]bool{
 	"VerifyFun": true, "PartialChain": true, "CustomizeHostnameCheck": true,
 	"ReuseSession": true, "SNIFun": true, "UserLookupFun": true,
 	"CbInfo": true, "Rand": true, "Time": true, "Logger": true,
+	"ReuseSessionID": true, "ReuseSessionData": true, "SessionStore": true,
 }
 
 // sampleValue is a value each flag accepts.

@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rsa"
 	"crypto/x509"
+	"time"
 
 	"github.com/gossl/ssl/internal/alert"
 	"github.com/gossl/ssl/internal/kx"
@@ -50,6 +51,17 @@ type Client struct {
 
 	ccsSent   bool // the compatibility ChangeCipherSpec went out
 	earlySent bool // 0-RTT data went out after the ClientHello
+
+	// Sessions configures TLS 1.0–1.2 resumption (resume12.go); set by
+	// the driver before Start.
+	Sessions   *Sessions12
+	offered12  *sess.State12 // the session offered in the ClientHello
+	resumed    bool          // the server resumed it (RFC 5246, 7.3)
+	expectTkt  bool          // the ServerHello promised a NewSessionTicket
+	gotTicket  bool
+	newTicket  []byte
+	ticketHint time.Duration
+	saved      *sess.State12
 }
 
 // NewClient returns a client machine for cfg.
@@ -126,6 +138,9 @@ func (c *Client) Start() ([]Action, error) {
 			return nil, err
 		}
 	}
+	if err := c.offerSession12(ch); err != nil {
+		return nil, err
+	}
 	c.hello = ch
 	c.state = clientWaitServerHello
 	raw, err := c.sealBinder(ch)
@@ -152,6 +167,9 @@ func (c *Client) HandleChangeCipherSpec() ([]Action, error) {
 	}
 	if c.state != clientWaitCCS {
 		return nil, alert.New(alert.UnexpectedMessage, "ChangeCipherSpec in state "+c.State())
+	}
+	if c.expectTkt && !c.gotTicket {
+		return nil, alert.New(alert.UnexpectedMessage, "ChangeCipherSpec without the NewSessionTicket the ServerHello promised (RFC 5077, 3.3)")
 	}
 	_, server := c.keys()
 	c.state = clientWaitFinished
@@ -197,6 +215,11 @@ func (c *Client) HandleMessage(msg []byte) ([]Action, error) {
 			return c.handleServerHelloDone(msg)
 		}
 		return nil, unexpected(msg, c.State())
+	case clientWaitCCS:
+		if msg[0] != wire.TypeNewSessionTicket || !c.expectTkt || c.gotTicket {
+			return nil, unexpected(msg, c.State())
+		}
+		return nil, c.handleNewTicket12(msg)
 	case clientWaitFinished:
 		if msg[0] != wire.TypeFinished {
 			return nil, unexpected(msg, c.State())
@@ -206,10 +229,26 @@ func (c *Client) HandleMessage(msg []byte) ([]Action, error) {
 			return nil, err
 		}
 		c.info.ServerVerifyData = vd
+		var f flight
+		if c.resumed {
+			// Abbreviated handshake (RFC 5246, 7.3): our Finished follows
+			// the server's.
+			client, _ := c.keys()
+			f.add(Action{Kind: SendChangeCipherSpec})
+			f.add(Action{Kind: SetWriteKeys, Keys: client})
+			cvd := c.finished(true)
+			c.info.ClientVerifyData = cvd
+			if err := f.send(&wire.Finished{VerifyData: cvd}); err != nil {
+				return nil, err
+			}
+			c.record(f[len(f)-1].Data)
+			f.add(Action{Kind: Flush})
+		}
 		c.fillInfo()
 		c.state = clientDone
 		c.transcript.Reset()
-		return nil, nil
+		c.saveSession12()
+		return f, nil
 	}
 	return nil, unexpected(msg, c.State())
 }
@@ -263,7 +302,10 @@ func (c *Client) handleServerHello(msg []byte) ([]Action, error) {
 	if err := c.checkALPN(sh.ALPNProtocol); err != nil {
 		return nil, err
 	}
-	if len(sh.Unknown) > 0 || sh.NextProtoNeg || sh.SessionTicketExt ||
+	if sh.SessionTicketExt && !c.hello.SessionTicketExt {
+		return nil, alert.New(alert.UnsupportedExtension, "session_ticket acknowledged but not sent")
+	}
+	if len(sh.Unknown) > 0 || sh.NextProtoNeg ||
 		sh.StatusRequest || sh.EncryptThenMAC || sh.KeyShare.Group != 0 || sh.PSKSelected || sh.TLS13Cookie != nil {
 		return nil, alert.New(alert.UnsupportedExtension, "ServerHello carries an extension that was not offered")
 	}
@@ -295,8 +337,14 @@ func (c *Client) handleServerHello(msg []byte) ([]Action, error) {
 	c.prf = prf.ForVersion(c.version, suite)
 	c.info.SessionID = sh.SessionID
 	c.info.ServerName = cfg.ServerName
+	c.expectTkt = sh.SessionTicketExt
 	c.record(msg)
 	c.state = clientWaitCertificate
+	if resumed, err := c.resumeServerHello(&sh); err != nil {
+		return nil, err
+	} else if resumed {
+		c.state = clientWaitCCS
+	}
 	return []Action{{Kind: SetVersion, Version: sh.Version}}, nil
 }
 

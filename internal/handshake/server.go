@@ -41,6 +41,12 @@ type Server struct {
 	clientCert *x509.Certificate
 	sniUsed    bool      // a per-name configuration was chosen by SNI
 	v13        *server13 // the TLS 1.3 machine, once chosen
+
+	// Sessions configures TLS 1.0–1.2 resumption (resume12.go); set by
+	// the driver before Start.
+	Sessions   *Sessions12
+	resumed    bool // abbreviated handshake (RFC 5246, 7.3)
+	sendTicket bool // NewSessionTicket promised (RFC 5077, 3.2)
 }
 
 // NewServer returns a server machine for cfg.
@@ -162,6 +168,11 @@ func (s *Server) handleClientHello(msg []byte) ([]Action, error) {
 	s.info.ServerName = ch.ServerName
 	s.clientRandom = ch.Random
 	s.info.ClientRandom = ch.Random
+	if st, byTicket, err := s.findSession12(ch); err != nil {
+		return nil, err
+	} else if st != nil {
+		return s.resume12(ch, msg, st, byTicket)
+	}
 
 	suite, cert, scheme, group, err := s.chooseSuite(ch)
 	if err != nil {
@@ -173,18 +184,18 @@ func (s *Server) handleClientHello(msg []byte) ([]Action, error) {
 	if err := s.chooseALPN(ch); err != nil {
 		return nil, err
 	}
-	random, err := s.random()
+	random, err := s.serverRandomFor()
 	if err != nil {
 		return nil, err
 	}
-	// RFC 8446, 4.1.3: a server able to do better marks the downgrade.
-	if containsU16(cfg.Versions, wire.VersionTLS13) && s.version == wire.VersionTLS12 {
-		copy(random[24:], wire.DowngradeTLS12[:])
-	} else if containsU16(cfg.Versions, wire.VersionTLS12) && s.version < wire.VersionTLS12 {
-		copy(random[24:], wire.DowngradeTLS11[:])
-	}
 	s.serverRandom = random
 	s.record(msg)
+	id, err := s.newSessionID()
+	if err != nil {
+		return nil, err
+	}
+	s.info.SessionID = id
+	s.sendTicket = r12Tickets(s, ch)
 
 	var f flight
 	f.add(Action{Kind: SetVersion, Version: s.version})
@@ -196,6 +207,8 @@ func (s *Server) handleClientHello(msg []byte) ([]Action, error) {
 		SecureRenegotiationValid: secure,
 		ALPNProtocol:             s.info.NegotiatedProtocol,
 		ServerNameAck:            s.sniUsed,
+		SessionID:                id,
+		SessionTicketExt:         s.sendTicket,
 	}
 	if suite.KX.Ephemeral() && ch.ECPointFormats != nil {
 		sh.ECPointFormats = []uint8{0}
@@ -271,6 +284,21 @@ func (s *Server) handleClientHello(msg []byte) ([]Action, error) {
 		s.state = serverWaitKeyExchange
 	}
 	return f, nil
+}
+
+// serverRandomFor returns the server random, with the downgrade
+// sentinel of RFC 8446, 4.1.3 when the server could do better.
+func (s *Server) serverRandomFor() ([]byte, error) {
+	random, err := s.random()
+	if err != nil {
+		return nil, err
+	}
+	if containsU16(s.cfg.Versions, wire.VersionTLS13) && s.version == wire.VersionTLS12 {
+		copy(random[24:], wire.DowngradeTLS12[:])
+	} else if containsU16(s.cfg.Versions, wire.VersionTLS12) && s.version < wire.VersionTLS12 {
+		copy(random[24:], wire.DowngradeTLS11[:])
+	}
+	return random, nil
 }
 
 func (s *Server) sendRecorded(f *flight, m interface {
@@ -511,8 +539,17 @@ func (s *Server) handleFinished(msg []byte) ([]Action, error) {
 		return nil, err
 	}
 	s.info.ClientVerifyData = vd
-	_, server := s.keys()
+	if s.resumed {
+		s.fillInfo()
+		s.state = serverDone
+		s.transcript.Reset()
+		return nil, nil
+	}
 	var f flight
+	if err := s.issueTicket12(&f); err != nil {
+		return nil, err
+	}
+	_, server := s.keys()
 	f.add(Action{Kind: SendChangeCipherSpec})
 	f.add(Action{Kind: SetWriteKeys, Keys: server})
 	svd := s.finished(false)
@@ -524,5 +561,6 @@ func (s *Server) handleFinished(msg []byte) ([]Action, error) {
 	s.fillInfo()
 	s.state = serverDone
 	s.transcript.Reset()
+	s.storeSession12()
 	return f, nil
 }
