@@ -32,32 +32,14 @@ func connectTwice(t *testing.T, port int, co *Options) [2]bool {
 
 func TestResumption13GosslBothRoles(t *testing.T) {
 	p := testpeers.NewPKI(t)
-	so := serverOpts(p, "ecdsa")
-	ls, err := Listen(0, so)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ls.Close()
-	go func() {
-		for {
-			c, err := ls.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				c.SetDeadline(time.Now().Add(10 * time.Second))
-				io.Copy(c, c)
-			}()
-		}
-	}()
+	port := startServingEcho(t, serverOpts(p, "ecdsa"))
 	co := clientOpts(p)
-	got := connectTwice(t, ls.Port(), co)
+	got := connectTwice(t, port, co)
 	if got != [2]bool{false, true} {
 		t.Fatalf("session_resumption %v, want [false true]", got)
 	}
 	co.SessionTickets = "disabled"
-	if got := connectTwice(t, ls.Port(), co); got != [2]bool{false, false} {
+	if got := connectTwice(t, port, co); got != [2]bool{false, false} {
 		t.Fatalf("with tickets disabled: %v", got)
 	}
 }
@@ -85,24 +67,11 @@ func TestResumption13GoTLS(t *testing.T) {
 	}
 
 	// crypto/tls client against a gossl server.
-	ls, err := Listen(0, serverOpts(p, "ecdsa"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ls.Close()
-	go func() {
-		for {
-			c, err := ls.Accept()
-			if err != nil {
-				return
-			}
-			go func() { defer c.Close(); c.SetDeadline(time.Now().Add(10 * time.Second)); io.Copy(c, c) }()
-		}
-	}()
+	gport := startServingEcho(t, serverOpts(p, "ecdsa"))
 	cfg := &tls.Config{RootCAs: p.CertPool(), ServerName: "localhost", ClientSessionCache: tls.NewLRUClientSessionCache(4)}
 	var resumed []bool
 	for i := 0; i < 2; i++ {
-		c, err := tls.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", ls.Port()), cfg)
+		c, err := tls.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", gport), cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
