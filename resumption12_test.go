@@ -11,7 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gossl/ssl/internal/session"
 	"github.com/gossl/ssl/internal/testpeers"
+	"github.com/gossl/ssl/internal/wire"
 )
 
 // echoListener runs a gossl echo server until the test ends.
@@ -359,4 +361,122 @@ func TestResumption12OpenSSL(t *testing.T) {
 		n++
 	}
 	t.Logf("TLS 1.2 resumption with OpenSSL: %d scenarios", n)
+}
+
+// TestResumption12Erlang: session-ID resumption against an Erlang/OTP
+// server (OTP 25 has no TLS 1.2 tickets).
+func TestResumption12Erlang(t *testing.T) {
+	p := testpeers.NewPKI(t)
+	testpeers.Require(t, "erl")
+	// gossl client against an OTP server.
+	srv, addr := testpeers.ErlangServer(t, fmt.Sprintf("[{versions,['tlsv1.2']},{certfile,%q},{keyfile,%q},{reuse_sessions,true}]",
+		p.CertFile("ecdsa"), p.KeyFile("ecdsa")))
+	co := opts12(clientOpts(p))
+	var pattern string
+	for i := 0; i < 3; i++ {
+		s, err := Connect("127.0.0.1", port(addr), co, 30*time.Second)
+		if err != nil {
+			t.Fatalf("%v\n%s", err, srv.Output())
+		}
+		echo(t, s)
+		info, _ := s.ConnectionInformation("session_resumption")
+		if info[0].Value.(bool) {
+			pattern += "R"
+		} else {
+			pattern += "F"
+		}
+		s.Close()
+		// OTP registers a new session asynchronously.
+		time.Sleep(100 * time.Millisecond)
+	}
+	if pattern != "FRR" {
+		t.Fatalf("gossl client against Erlang/OTP: %s", pattern)
+	}
+	// The other direction is not tested: an OTP 25 client with
+	// {reuse_sessions, true} (or reuse_session {Id, Data}) offered no
+	// session ID on its next connection, not even to an OTP server.
+}
+
+// A ServerHello that resumes the offered session may change neither
+// version, suite nor the extended master secret (RFC 5246, 7.4.1.3; RFC
+// 7627, 5.3).
+func TestResumption12ClientRefusesChanges(t *testing.T) {
+	const suiteID = 0xc02f // TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
+	id := bytes.Repeat([]byte{7}, 32)
+	data := func(ems bool, v uint16) []byte {
+		st := session.State12{Version: v, Suite: suiteID, Master: bytes.Repeat([]byte{1}, 48), EMS: ems,
+			Created: time.Now(), SessionID: id}
+		b, err := st.Marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	cases := []struct {
+		name, desc string
+		ems        bool
+		version    uint16
+		mod        func(sh *wire.ServerHello)
+	}{
+		{"other_suite", "illegal_parameter", true, wire.VersionTLS12, func(sh *wire.ServerHello) { sh.CipherSuite = 0xc030 }},
+		{"other_version", "illegal_parameter", true, wire.VersionTLS11, func(sh *wire.ServerHello) {}},
+		{"ems_dropped", "handshake_failure", true, wire.VersionTLS12, func(sh *wire.ServerHello) { sh.ExtendedMasterSecret = false }},
+		{"ems_added", "handshake_failure", false, wire.VersionTLS12, func(sh *wire.ServerHello) { sh.ExtendedMasterSecret = true }},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			o := &Options{Verify: VerifyNone, Versions: []Version{TLSv1_2, TLSv1_1}, SessionTickets: "disabled",
+				Ciphers:        []string{"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA"},
+				ReuseSessionID: id, ReuseSessionData: data(c.ems, c.version)}
+			runRefusal(t, o, c.desc, func(ch *wire.ClientHello) []byte {
+				if !bytes.Equal(ch.SessionID, id) {
+					panic("the session was not offered")
+				}
+				sh := acceptableServerHello(ch)
+				sh.SessionID = ch.SessionID
+				sh.CipherSuite = suiteID
+				c.mod(sh)
+				return marshalAll(t, sh)
+			})
+		})
+	}
+}
+
+// A server refuses a ClientHello that offers a session made with the
+// extended master secret without it (RFC 7627, 5.3), and falls back to a
+// full handshake for one that adds it.
+func TestResumption12ServerEMS(t *testing.T) {
+	p := testpeers.NewPKI(t)
+	so := opts12(serverOpts(p, "ecdsa"))
+	so.SessionTickets = "disabled"
+	ls := echoListener(t, so)
+	co := opts12(clientOpts(p))
+	co.SessionTickets = "disabled"
+	s, err := Connect("127.0.0.1", ls.Port(), co, 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, _ := s.SessionData()
+	s.Close()
+	hello := func(ems bool) []byte {
+		ch := &wire.ClientHello{Version: wire.VersionTLS12, Random: bytes.Repeat([]byte{3}, 32), SessionID: id,
+			CipherSuites: []uint16{0xc02b, 0xc02c}, CompressionMethods: []uint8{0}, ExtendedMasterSecret: ems,
+			SecureRenegotiationValid: true, SupportedGroups: []uint16{wire.GroupX25519, wire.GroupSecp256r1}, ECPointFormats: []uint8{0},
+			SignatureAlgorithms: []uint16{wire.SigECDSAP256SHA256}, ServerName: "localhost"}
+		b, err := ch.Marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	conn, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", ls.Port()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	msg := hello(false)
+	conn.Write(append([]byte{22, 3, 1, byte(len(msg) >> 8), byte(len(msg))}, msg...))
+	reply, _ := io.ReadAll(conn)
+	wantAlertReply(t, reply, NewAlert("handshake_failure").Code)
 }

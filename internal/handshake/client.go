@@ -339,10 +339,12 @@ func (c *Client) handleServerHello(msg []byte) ([]Action, error) {
 	c.info.ServerName = cfg.ServerName
 	c.expectTkt = sh.SessionTicketExt
 	c.record(msg)
-	c.state = clientWaitCertificate
-	if resumed, err := c.resumeServerHello(&sh); err != nil {
+	resumed, err := c.resumeServerHello(&sh)
+	if err != nil {
 		return nil, err
-	} else if resumed {
+	}
+	c.state = clientWaitCertificate
+	if resumed {
 		c.state = clientWaitCCS
 	}
 	return []Action{{Kind: SetVersion, Version: sh.Version}}, nil
