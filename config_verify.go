@@ -132,20 +132,24 @@ func (o *Options) resolveVerification(cfg *handshake.Config, r role, host string
 		depth = *o.Depth
 	}
 	var roots []*x509.Certificate
-	ders := o.CACerts
-	if ders == nil && o.CACertFile != "" {
-		d, err := pki.LoadCertificatesFile(o.CACertFile)
+	if o.CACerts == nil && o.CACertFile != "" {
+		// Parsed and indexed once per version of the file: a client
+		// compiles its options on every Connect, and the same slice
+		// lets path validation reuse its index of the anchors.
+		store, err := pki.LoadTrustStoreFile(o.CACertFile)
 		if err != nil {
 			return badOption("cacertfile", o.CACertFile, err.Error())
 		}
-		ders = d
+		roots = store.Certificates()
 	}
-	for _, d := range ders {
+	for _, d := range o.CACerts {
 		c, err := x509.ParseCertificate(d)
 		if err != nil {
 			return badOption("cacerts", "<<...>>", "unparsable CA certificate: "+err.Error())
 		}
 		roots = append(roots, c)
+	}
+	for _, c := range roots {
 		cfg.CertificateAuthorities = append(cfg.CertificateAuthorities, c.RawSubject)
 	}
 	cfg.VerifyOptions = pki.VerifyOptions{Roots: roots, Depth: depth}
