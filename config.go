@@ -54,7 +54,6 @@ func (o *Options) checkPlanned() error {
 		{"signature_algs_cert", o.SignatureAlgsCert != nil, o.SignatureAlgsCert},
 		{"dh", o.DH != nil, "<<...>>"},
 		{"dhfile", o.DHFile != "", o.DHFile},
-		{"client_renegotiation", o.ClientRenegotiation != nil && *o.ClientRenegotiation, true},
 		{"next_protocols_advertised", o.NextProtocolsAdvertised != nil, o.NextProtocolsAdvertised},
 		{"client_preferred_next_protocols", o.ClientPreferredNextProtocols != nil, o.ClientPreferredNextProtocols},
 		{"user_lookup_fun", o.UserLookupFun != nil, "fun"},

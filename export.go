@@ -18,7 +18,7 @@ func (s *Socket) ExportKeyMaterials(labels []string, contexts [][]byte, lengths 
 	if len(labels) != len(contexts) || len(labels) != len(lengths) {
 		return nil, errors.New("badarg: labels, contexts and lengths differ in length")
 	}
-	info := s.info
+	info := s.connInfo()
 	out := make([][]byte, len(labels))
 	for i, label := range labels {
 		var err error
@@ -43,7 +43,7 @@ func (s *Socket) PRF(secret []byte, label string, seed []any, length int) ([]byt
 	if !s.hsDone.Load() || s.hsErr != nil || s.info == nil {
 		return nil, ErrClosed
 	}
-	info := s.info
+	info := s.connInfo()
 	if info.Version == wire.VersionTLS13 {
 		return nil, errors.New("undefined: TLS 1.3 has no PRF; use ExportKeyMaterials")
 	}

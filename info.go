@@ -39,7 +39,7 @@ func (s *Socket) ConnectionInformation(items ...string) ([]InfoItem, error) {
 	if len(items) == 0 {
 		items = defaultInfoItems
 	}
-	info := s.info
+	info := s.connInfo()
 	var out []InfoItem
 	add := func(k string, v any) { out = append(out, InfoItem{k, v}) }
 	for _, it := range items {

@@ -186,10 +186,10 @@ type Options struct {
 	// SecureRenegotiate is {secure_renegotiate, Bool}; nil means true
 	// (current OTP): a peer without RFC 5746 support is refused.
 	SecureRenegotiate *bool
-	// ClientRenegotiation is {client_renegotiation, Bool}. gossl does not
-	// renegotiate yet and refuses every renegotiation with a
-	// no_renegotiation warning, which is what false means; true is
-	// refused as planned.
+	// ClientRenegotiation is a server's {client_renegotiation, Bool}; nil
+	// means true (OTP's default): a client may renegotiate (RFC 5746), at
+	// most 3 times a minute (a DoS guard); more, or any with false, get a
+	// no_renegotiation warning. Socket.Renegotiate works from either side.
 	ClientRenegotiation *bool
 
 	// ---- Extensions ----

@@ -13,9 +13,10 @@ import (
 
 // handlePostHandshake answers handshake messages after the handshake.
 // TLS 1.3: NewSessionTicket and KeyUpdate (RFC 8446, 4.6). TLS 1.0–1.2:
-// renegotiation is not implemented yet, so a HelloRequest (to a client)
-// or a ClientHello (to a server) gets a no_renegotiation warning, which
-// RFC 5246, 7.2.2 allows; anything else is unexpected.
+// a HelloRequest (to a client) or a ClientHello (to a server) starts a
+// renegotiation, or gets a no_renegotiation warning when it is refused,
+// and the messages of a running renegotiation go to its machine
+// (renegotiate.go); anything else is unexpected.
 func (s *Socket) handlePostHandshake(data []byte) error {
 	s.in.hbuf.Write(data)
 	for {
@@ -32,12 +33,8 @@ func (s *Socket) handlePostHandshake(data []byte) error {
 			}
 			continue
 		}
-		switch {
-		case s.role == roleClient && msg[0] == wire.TypeHelloRequest && len(msg) == 4,
-			s.role == roleServer && msg[0] == wire.TypeClientHello:
-			s.sendWarning(alert.NoRenegotiation)
-		default:
-			return s.sendFatal(alert.New(alert.UnexpectedMessage, "unexpected handshake message after the handshake"))
+		if err := s.handleRenegMessage(msg); err != nil {
+			return err
 		}
 	}
 }

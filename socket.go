@@ -53,6 +53,8 @@ type Socket struct {
 		closeSent bool
 	}
 
+	reneg renegState // TLS 1.0–1.2 renegotiation (renegotiate.go)
+
 	// The Erlang socket model (active.go, sockopts.go, shutdown.go,
 	// stats.go, hibernate.go).
 	act      activeState
@@ -281,6 +283,8 @@ func (s *Socket) handleRecord(typ uint8, data []byte) error {
 		return s.handleAlert(data)
 	case wire.TypeHandshake:
 		return s.handlePostHandshake(data)
+	case wire.TypeChangeCipherSpec:
+		return s.handleRenegCCS(data)
 	}
 	return s.sendFatal(alert.New(alert.UnexpectedMessage, "unexpected record type after the handshake"))
 }
@@ -298,6 +302,7 @@ func (s *Socket) handleAlert(data []byte) error {
 	}
 	if level == alert.Warning {
 		s.logf("TLS %s: received warning alert %s", s.role, desc)
+		s.renegWarning(desc)
 		return nil
 	}
 	s.conn.Close()
@@ -473,19 +478,20 @@ func (s *Socket) Peercert() ([]byte, error) {
 	if !s.hsDone.Load() || s.hsErr != nil || s.info == nil {
 		return nil, ErrClosed
 	}
-	if len(s.info.PeerCertificates) == 0 {
+	info := s.connInfo()
+	if len(info.PeerCertificates) == 0 {
 		return nil, errors.New("no_peercert")
 	}
-	return s.info.PeerCertificates[0].Raw, nil
+	return info.PeerCertificates[0].Raw, nil
 }
 
 // NegotiatedProtocol returns the protocol negotiated by ALPN:
 // ssl:negotiated_protocol/1, or the protocol_not_negotiated error.
 func (s *Socket) NegotiatedProtocol() (string, error) {
-	if !s.hsDone.Load() || s.hsErr != nil || s.info == nil || s.info.NegotiatedProtocol == "" {
+	if !s.hsDone.Load() || s.hsErr != nil || s.info == nil || s.connInfo().NegotiatedProtocol == "" {
 		return "", errors.New("protocol_not_negotiated")
 	}
-	return s.info.NegotiatedProtocol, nil
+	return s.connInfo().NegotiatedProtocol, nil
 }
 
 func isTimeout(err error) bool {

@@ -62,6 +62,9 @@ type Client struct {
 	newTicket  []byte
 	ticketHint time.Duration
 	saved      *sess.State12
+
+	// Reneg is set by the driver for a renegotiation (renegotiate.go).
+	Reneg *Renegotiation
 }
 
 // NewClient returns a client machine for cfg.
@@ -138,6 +141,7 @@ func (c *Client) Start() ([]Action, error) {
 			return nil, err
 		}
 	}
+	c.clientRenegotiationInfo(ch)
 	if err := c.offerSession12(ch); err != nil {
 		return nil, err
 	}
@@ -321,14 +325,8 @@ func (c *Client) handleServerHello(msg []byte) ([]Action, error) {
 			return nil, alert.New(alert.IllegalParameter, "server does not accept uncompressed points")
 		}
 	}
-	// RFC 5746, 3.4: the initial handshake's renegotiation_info is empty.
-	if sh.SecureRenegotiationValid {
-		if len(sh.SecureRenegotiation) != 0 {
-			return nil, alert.New(alert.HandshakeFailure, "non-empty renegotiation_info in the initial handshake")
-		}
-		c.info.SecureRenegotiation = true
-	} else if cfg.SecureRenegotiate {
-		return nil, alert.New(alert.HandshakeFailure, "server does not support secure renegotiation (RFC 5746) and secure_renegotiate is true")
+	if err := c.checkServerRenegotiationInfo(&sh); err != nil {
+		return nil, err
 	}
 	c.version = sh.Version
 	c.suite = suite

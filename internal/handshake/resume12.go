@@ -278,6 +278,7 @@ func (s *Server) resume12(ch *wire.ClientHello, msg []byte, st *sess.State12, by
 		CipherSuite:              s.suite.ID,
 		ExtendedMasterSecret:     s.ems,
 		SecureRenegotiationValid: s.info.SecureRenegotiation,
+		SecureRenegotiation:      s.renegInfo,
 		ALPNProtocol:             s.info.NegotiatedProtocol,
 		ServerNameAck:            s.sniUsed,
 		SessionTicketExt:         s.sendTicket,

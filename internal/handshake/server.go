@@ -47,6 +47,10 @@ type Server struct {
 	Sessions   *Sessions12
 	resumed    bool // abbreviated handshake (RFC 5246, 7.3)
 	sendTicket bool // NewSessionTicket promised (RFC 5077, 3.2)
+
+	// Reneg is set by the driver for a renegotiation (renegotiate.go).
+	Reneg     *Renegotiation
+	renegInfo []byte // the ServerHello's renegotiation_info
 }
 
 // NewServer returns a server machine for cfg.
@@ -155,15 +159,11 @@ func (s *Server) handleClientHello(msg []byte) ([]Action, error) {
 	if !hasNull {
 		return nil, alert.New(alert.IllegalParameter, "client does not offer the null compression method")
 	}
-	// RFC 5746, 3.6: in an initial handshake renegotiation_info must be
-	// empty; the SCSV means the same as the empty extension.
-	if ch.SecureRenegotiationValid && len(ch.SecureRenegotiation) != 0 {
-		return nil, alert.New(alert.HandshakeFailure, "non-empty renegotiation_info in the initial handshake")
+	renegInfo, secure, err := s.checkClientRenegotiationInfo(ch)
+	if err != nil {
+		return nil, err
 	}
-	secure := ch.SecureRenegotiationValid || containsU16(ch.CipherSuites, wire.SCSVRenegotiation)
-	if !secure && cfg.SecureRenegotiate {
-		return nil, alert.New(alert.HandshakeFailure, "client does not support secure renegotiation (RFC 5746) and secure_renegotiate is true")
-	}
+	s.renegInfo = renegInfo
 	s.info.SecureRenegotiation = secure
 	s.info.ServerName = ch.ServerName
 	s.clientRandom = ch.Random
@@ -205,6 +205,7 @@ func (s *Server) handleClientHello(msg []byte) ([]Action, error) {
 		CipherSuite:              suite.ID,
 		ExtendedMasterSecret:     s.ems,
 		SecureRenegotiationValid: secure,
+		SecureRenegotiation:      renegInfo,
 		ALPNProtocol:             s.info.NegotiatedProtocol,
 		ServerNameAck:            s.sniUsed,
 		SessionID:                id,

@@ -1,0 +1,423 @@
+package ssl
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/gossl/ssl/internal/alert"
+	"github.com/gossl/ssl/internal/handshake"
+	"github.com/gossl/ssl/internal/wire"
+)
+
+// Client-initiated renegotiation is limited (a DoS guard: a renegotiation
+// costs the server a private-key operation): a server accepts at most
+// clientRenegLimit within clientRenegWindow and refuses more with a
+// no_renegotiation warning. A client that keeps asking sends records
+// without data, which end the connection after maxIdleRecords.
+const (
+	clientRenegLimit  = 3
+	clientRenegWindow = time.Minute
+	// renegTimeout bounds a Renegotiate call when the socket has no
+	// handshake timeout.
+	renegTimeout = 60 * time.Second
+)
+
+// renegState is a socket's renegotiation (RFC 5746). The running machine
+// is driven by whoever reads (Recv, Read, the active-mode goroutine, or
+// Renegotiate itself), under s.in; mu guards the fields.
+type renegState struct {
+	mu        sync.Mutex
+	machine   handshake.Machine
+	stateName func() string
+	requested bool          // server: a HelloRequest went out
+	done      chan struct{} // closed when the current renegotiation ends
+	err       error
+	clientAt  []time.Time // server: client-initiated renegotiations
+}
+
+// errRenegotiationRefused is Renegotiate's error when the peer answers
+// with a no_renegotiation warning.
+var errRenegotiationRefused = errors.New("renegotiation refused by the peer (no_renegotiation)")
+
+// Renegotiate renegotiates a TLS 1.0–1.2 connection: ssl:renegotiate/1.
+// A client sends a new ClientHello; a server sends a HelloRequest and
+// waits for the client's. Keys change at the ChangeCipherSpec of each
+// side; application data sent and received meanwhile is kept in order.
+// Only a connection that negotiated secure renegotiation (RFC 5746) is
+// renegotiated, unless secure_renegotiate is false. It returns when the
+// new handshake completes (within the handshake timeout, or 60 s), and
+// on TLS 1.3 an error wrapping ErrNotSupported (OTP's notsup).
+func (s *Socket) Renegotiate() error {
+	if err := s.ensureHandshake(); err != nil {
+		return err
+	}
+	if s.tls.tls13 {
+		return fmt.Errorf("notsup: TLS 1.3 has no renegotiation: %w", ErrNotSupported)
+	}
+	if !s.connInfo().SecureRenegotiation && s.res.hs.SecureRenegotiate {
+		return errors.New("renegotiation needs RFC 5746 secure renegotiation, which the peer did not negotiate")
+	}
+	r := &s.reneg
+	r.mu.Lock()
+	if r.machine != nil || r.requested {
+		r.mu.Unlock()
+		return errors.New("a renegotiation is already running")
+	}
+	done := make(chan struct{})
+	r.done, r.err = done, nil
+	if s.role == roleServer {
+		r.requested = true
+		r.mu.Unlock()
+		msg, _ := (&wire.HelloRequest{}).Marshal()
+		if err := s.writeHandshake(msg); err != nil {
+			s.endReneg(err)
+			return err
+		}
+	} else {
+		r.mu.Unlock()
+		if err := s.startReneg(); err != nil {
+			s.endReneg(err)
+			return err
+		}
+	}
+	return s.awaitReneg(done)
+}
+
+// writeHandshake sends one handshake message under the write lock.
+func (s *Socket) writeHandshake(msg []byte) error {
+	s.out.Lock()
+	defer s.out.Unlock()
+	if s.out.err != nil {
+		return s.out.err
+	}
+	if err := s.wr.WriteRecord(wire.TypeHandshake, msg); err != nil {
+		return s.failWrite(err)
+	}
+	if err := s.wr.Flush(); err != nil {
+		return s.failWrite(err)
+	}
+	return nil
+}
+
+// awaitReneg waits for the renegotiation to end, reading records itself
+// when no one else is: application data read meanwhile is kept (in
+// s.in.acc) for the next Recv.
+func (s *Socket) awaitReneg(done chan struct{}) error {
+	timeout := s.hsTimeout
+	if timeout <= 0 {
+		timeout = renegTimeout
+	}
+	deadline := time.Now().Add(timeout)
+	for {
+		select {
+		case <-done:
+			return s.renegResult()
+		default:
+		}
+		if time.Now().After(deadline) {
+			s.endReneg(ErrTimeout)
+			return ErrTimeout
+		}
+		if !s.in.TryLock() {
+			select {
+			case <-done:
+			case <-time.After(10 * time.Millisecond):
+			}
+			continue
+		}
+		err := s.readForRenegLocked(done, deadline)
+		s.in.Unlock()
+		if err != nil && !isTimeout(err) {
+			s.endReneg(err)
+			return err
+		}
+	}
+}
+
+func (s *Socket) renegResult() error {
+	s.reneg.mu.Lock()
+	defer s.reneg.mu.Unlock()
+	return s.reneg.err
+}
+
+// readForRenegLocked reads records until the renegotiation ends, keeping
+// application data in s.in.acc in order.
+func (s *Socket) readForRenegLocked(done chan struct{}, deadline time.Time) error {
+	if len(s.in.pending) > 0 {
+		// The next record would overwrite pending's buffer: keep a copy.
+		s.in.acc = append(s.in.acc, s.in.pending...)
+		s.in.pending = nil
+	}
+	s.conn.SetReadDeadline(deadline)
+	defer s.conn.SetReadDeadline(time.Time{})
+	for {
+		select {
+		case <-done:
+			return nil
+		default:
+		}
+		if s.in.err != nil {
+			return s.in.err
+		}
+		typ, data, err := s.rd.ReadRecord()
+		if err != nil {
+			if isTimeout(err) {
+				return err
+			}
+			s.in.err = s.readFailure(err)
+			return s.in.err
+		}
+		if typ == wire.TypeApplicationData && len(data) > 0 {
+			s.in.idle = 0
+			s.in.acc = append(s.in.acc, data...)
+			continue
+		}
+		if err := s.handleRecord(typ, data); err != nil {
+			s.in.err = err
+			return err
+		}
+	}
+}
+
+// renegConfig is the configuration of a renegotiation: the connection's
+// version only (never TLS 1.3), no fallback, no resumption.
+func (s *Socket) renegConfig() *handshake.Config {
+	info := s.connInfo()
+	v := info.Version
+	restrict := func(c *handshake.Config) *handshake.Config {
+		c2 := *c
+		c2.Versions = []uint16{v}
+		c2.Fallback = false
+		c2.EarlyData = nil
+		return &c2
+	}
+	base := s.res.hs
+	cfg := restrict(base)
+	if base.ForServerName != nil {
+		cfg.ForServerName = func(name string) (*handshake.Config, error) {
+			nc, err := base.ForServerName(name)
+			if nc == nil || err != nil {
+				return nc, err
+			}
+			return restrict(nc), nil
+		}
+	}
+	if s.role == roleClient {
+		cfg.ServerName = info.ServerName
+	}
+	return cfg
+}
+
+func (s *Socket) renegInfo() *handshake.Renegotiation {
+	info := s.connInfo()
+	return &handshake.Renegotiation{Secure: info.SecureRenegotiation,
+		ClientVerifyData: info.ClientVerifyData, ServerVerifyData: info.ServerVerifyData}
+}
+
+// startReneg starts a client renegotiation: a new ClientHello.
+func (s *Socket) startReneg() error {
+	c := handshake.NewClient(s.renegConfig())
+	c.Reneg = s.renegInfo()
+	r := &s.reneg
+	r.mu.Lock()
+	r.machine, r.stateName = c, c.State
+	if r.done == nil {
+		r.done = make(chan struct{})
+	}
+	r.mu.Unlock()
+	acts, err := c.Start()
+	if err != nil {
+		return s.renegFail(err)
+	}
+	return s.applyReneg(acts)
+}
+
+// applyReneg performs a renegotiation's actions: writes under s.out,
+// since writers run during a renegotiation.
+func (s *Socket) applyReneg(acts []handshake.Action) error {
+	s.out.Lock()
+	if s.out.err != nil {
+		err := s.out.err
+		s.out.Unlock()
+		return err
+	}
+	err := s.apply(acts)
+	if err != nil && !isAlertError(err) {
+		err = s.failWrite(err)
+	}
+	s.out.Unlock()
+	if isAlertError(err) {
+		return s.renegFail(err)
+	}
+	return err
+}
+
+func isAlertError(err error) bool {
+	var ae *alert.Error
+	return errors.As(err, &ae)
+}
+
+// renegFail ends a renegotiation with a fatal alert.
+func (s *Socket) renegFail(err error) error {
+	var ae *alert.Error
+	if errors.As(err, &ae) {
+		err = s.sendFatal(ae)
+	}
+	s.endReneg(err)
+	return err
+}
+
+// endReneg ends the current renegotiation (or request) with err.
+func (s *Socket) endReneg(err error) {
+	r := &s.reneg
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.machine, r.requested = nil, false
+	r.err = err
+	if r.done != nil {
+		close(r.done)
+		r.done = nil
+	}
+}
+
+// clientRenegAllowed applies client_renegotiation and the DoS limit.
+func (s *Socket) clientRenegAllowed() bool {
+	if o := s.opts; o != nil && o.ClientRenegotiation != nil && !*o.ClientRenegotiation {
+		return false
+	}
+	r := &s.reneg
+	now := time.Now()
+	kept := r.clientAt[:0]
+	for _, t := range r.clientAt {
+		if now.Sub(t) < clientRenegWindow {
+			kept = append(kept, t)
+		}
+	}
+	r.clientAt = kept
+	if len(kept) >= clientRenegLimit {
+		return false
+	}
+	r.clientAt = append(r.clientAt, now)
+	return true
+}
+
+// handleRenegMessage takes a handshake message after a TLS 1.0–1.2
+// handshake (called under s.in): the start of a renegotiation or one of
+// its messages.
+func (s *Socket) handleRenegMessage(msg []byte) error {
+	r := &s.reneg
+	r.mu.Lock()
+	m := r.machine
+	requested := r.requested
+	r.mu.Unlock()
+	if m == nil {
+		insecure := !s.connInfo().SecureRenegotiation && s.res.hs.SecureRenegotiate
+		switch {
+		case s.role == roleClient && msg[0] == wire.TypeHelloRequest && len(msg) == 4:
+			if insecure {
+				s.sendWarning(alert.NoRenegotiation)
+				return nil
+			}
+			return s.startReneg()
+		case s.role == roleServer && msg[0] == wire.TypeClientHello:
+			r.mu.Lock()
+			allowed := requested || s.clientRenegAllowed()
+			r.mu.Unlock()
+			if insecure || !allowed {
+				s.sendWarning(alert.NoRenegotiation)
+				if requested {
+					s.endReneg(errors.New("renegotiation refused: the connection did not negotiate RFC 5746 secure renegotiation"))
+				}
+				return nil
+			}
+			sv := handshake.NewServer(s.renegConfig())
+			sv.Reneg = s.renegInfo()
+			r.mu.Lock()
+			r.machine, r.stateName, r.requested = sv, sv.State, false
+			if r.done == nil {
+				r.done = make(chan struct{})
+			}
+			r.mu.Unlock()
+			m = sv
+		default:
+			return s.sendFatal(alert.New(alert.UnexpectedMessage, "unexpected handshake message after the handshake"))
+		}
+	} else if s.role == roleClient && msg[0] == wire.TypeHelloRequest && len(msg) == 4 {
+		return nil // RFC 5246, 7.4.1.1: ignored while negotiating
+	}
+	acts, err := m.HandleMessage(msg)
+	if err != nil {
+		return s.renegFail(err)
+	}
+	if err := s.applyReneg(acts); err != nil {
+		return err
+	}
+	if m.Done() {
+		s.finishReneg(m)
+	}
+	return nil
+}
+
+// handleRenegCCS takes a ChangeCipherSpec record after the handshake:
+// only a renegotiation expects one.
+func (s *Socket) handleRenegCCS(data []byte) error {
+	if len(data) != 1 || data[0] != 1 {
+		return s.sendFatal(alert.New(alert.DecodeError, "malformed ChangeCipherSpec"))
+	}
+	s.reneg.mu.Lock()
+	m := s.reneg.machine
+	s.reneg.mu.Unlock()
+	if m == nil || s.tls.tls13 {
+		return s.sendFatal(alert.New(alert.UnexpectedMessage, "ChangeCipherSpec after the handshake"))
+	}
+	if s.in.hbuf.Len() != 0 {
+		return s.renegFail(alert.New(alert.UnexpectedMessage, "ChangeCipherSpec inside a handshake message"))
+	}
+	acts, err := m.HandleChangeCipherSpec()
+	if err != nil {
+		return s.renegFail(err)
+	}
+	if err := s.applyReneg(acts); err != nil {
+		return err
+	}
+	if m.Done() {
+		s.finishReneg(m)
+	}
+	return nil
+}
+
+// renegWarning sees warning alerts: a no_renegotiation answering our
+// renegotiation ends it (the connection goes on).
+func (s *Socket) renegWarning(desc alert.Description) {
+	if desc != alert.NoRenegotiation {
+		return
+	}
+	s.reneg.mu.Lock()
+	c, ok := s.reneg.machine.(*handshake.Client)
+	waiting := ok && c.State() == "hello"
+	s.reneg.mu.Unlock()
+	if waiting {
+		s.endReneg(errRenegotiationRefused)
+	}
+}
+
+// connInfo is the connection's description, which a renegotiation
+// replaces while other goroutines may read it.
+func (s *Socket) connInfo() *handshake.Info {
+	s.reneg.mu.Lock()
+	defer s.reneg.mu.Unlock()
+	return s.info
+}
+
+// finishReneg installs the renegotiated connection's description.
+func (s *Socket) finishReneg(m handshake.Machine) {
+	info := m.Info()
+	s.reneg.mu.Lock()
+	s.info = info
+	s.state = s.reneg.stateName
+	s.reneg.mu.Unlock()
+	s.logSecret("CLIENT_RANDOM", info.MasterSecret)
+	s.endReneg(nil)
+}
