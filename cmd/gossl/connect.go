@@ -16,7 +16,7 @@ import (
 func init() {
 	register(&command{
 		name:       "connect",
-		synopsis:   "connect HOST:PORT [--timeout 10s] [--wait 5s] [--key-update] [ssl options]",
+		synopsis:   "connect HOST:PORT [--timeout 10s] [--wait 5s] [--key-update] [--reconnect N] [ssl options]",
 		summary:    "connect to a TLS server and copy stdin/stdout over it, like s_client",
 		sslOptions: true,
 		help: `
@@ -38,6 +38,18 @@ read_write)), and reports it as "key_update: read_write" at the end of the
 information block; the data then flows under the new keys. On TLS 1.2 and
 older it fails (notsup).
 
+--reconnect N (like s_client -reconnect) closes the first connection
+after the handshake and connects N more times, printing
+"reconnect I: session_resumption: true|false" on stderr for each; the last
+connection then copies stdin and stdout. TLS 1.2 and older resume by
+session ID or ticket (--reuse-sessions, the default; --no-reuse-sessions
+turns it off); TLS 1.3 resumes when the server's ticket came with its
+handshake flight.
+
+On TLS 1.2 and older, a line of stdin that is just "R" renegotiates
+(ssl:renegotiate/1, like s_client's R) instead of being sent, printing
+"RENEGOTIATING" and then "renegotiated" or the error on stderr.
+
 As an Erlang client does, it verifies the server by default (verify_peer
 with the system's roots; the host is the SNI and the name checked). Use
 --cacertfile FILE to trust a server's certificate (serve --cert-out FILE
@@ -54,12 +66,14 @@ type connectConfig struct {
 	timeout   time.Duration
 	wait      time.Duration
 	keyUpdate bool
+	reconnect int
 }
 
 func (c *connectConfig) define(fs *flag.FlagSet) {
 	fs.DurationVar(&c.timeout, "timeout", 10*time.Second, "`DURATION` bound on connecting and the handshake (0: none)")
 	fs.DurationVar(&c.wait, "wait", 5*time.Second, "after stdin ends, the `DURATION` to wait for more data from the peer")
 	fs.BoolVar(&c.keyUpdate, "key-update", false, "TLS 1.3: after the handshake, update the keys of both directions once (update_keys read_write)")
+	fs.IntVar(&c.reconnect, "reconnect", 0, "after the first handshake, connect `N` more times, reporting session_resumption")
 }
 
 func runConnect(e *env, args []string) int {
@@ -87,6 +101,18 @@ func runConnect(e *env, args []string) int {
 	s, err := ssl.ConnectContext(e.ctx, host, port, opts, cfg.timeout)
 	if err != nil {
 		return fail(e, cmd.name, err)
+	}
+	for i := 1; i <= cfg.reconnect; i++ {
+		s.Close()
+		if s, err = ssl.ConnectContext(e.ctx, host, port, opts, cfg.timeout); err != nil {
+			return fail(e, cmd.name, fmt.Errorf("reconnect %d: %w", i, err))
+		}
+		info, _ := s.ConnectionInformation("session_resumption")
+		resumed := false
+		if len(info) == 1 {
+			resumed, _ = info[0].Value.(bool)
+		}
+		fmt.Fprintf(e.stderr, "reconnect %d: session_resumption: %v\n", i, resumed)
 	}
 	defer s.Close()
 	block, err := infoBlock(s)
@@ -118,6 +144,15 @@ func copyConn(e *env, s *ssl.Socket, wait time.Duration) error {
 		buf := make([]byte, 16<<10)
 		for {
 			n, err := e.stdin.Read(buf)
+			if n > 0 && isRenegotiateCommand(buf[:n]) {
+				io.WriteString(e.stderr, "RENEGOTIATING\n")
+				if rerr := s.Renegotiate(); rerr != nil {
+					fmt.Fprintf(e.stderr, "renegotiate: %v\n", rerr)
+				} else {
+					io.WriteString(e.stderr, "renegotiated\n")
+				}
+				n = 0
+			}
 			if n > 0 {
 				if s.Send(buf[:n]) != nil {
 					return // the reader below sees why
@@ -197,4 +232,9 @@ func copyPackets(e *env, s *ssl.Socket, active any, wait time.Duration) error {
 			return werr
 		}
 	}
+}
+
+// isRenegotiateCommand reports whether a chunk of stdin is the line "R".
+func isRenegotiateCommand(b []byte) bool {
+	return string(b) == "R\n" || string(b) == "R\r\n"
 }

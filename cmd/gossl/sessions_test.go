@@ -1,0 +1,70 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestConnectReconnect(t *testing.T) {
+	cert := filepath.Join(t.TempDir(), "cert.pem")
+	srv := startServe(t, "--cert-out", cert)
+	r := gossl(t, "hi\n", "connect", srv.addr, "--cacertfile", cert, "--versions", "tlsv1.2", "--reconnect", "3", "--wait", "1s")
+	if r.code != 0 || r.stdout != "hi\n" {
+		t.Fatalf("connect --reconnect 3: exit %d, stdout %q\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	for _, i := range []string{"1", "2", "3"} {
+		if !strings.Contains(r.stderr, "reconnect "+i+": session_resumption: true") {
+			t.Fatalf("reconnect %s did not resume:\n%s", i, r.stderr)
+		}
+	}
+	wantLines(t, "connect's block", r.stderr, "session_resumption: true")
+	// Without session reuse nothing resumes.
+	r = gossl(t, "", "connect", srv.addr, "--cacertfile", cert, "--versions", "tlsv1.2", "--reconnect", "2", "--no-reuse-sessions", "--wait", "0s")
+	if r.code != 0 || strings.Contains(r.stderr, "session_resumption: true") || !strings.Contains(r.stderr, "reconnect 2: session_resumption: false") {
+		t.Fatalf("connect --reconnect 2 --no-reuse-sessions: exit %d\nstderr:\n%s", r.code, r.stderr)
+	}
+}
+
+// A line "R" on connect's stdin renegotiates; data flows before and after.
+func TestConnectRenegotiate(t *testing.T) {
+	cert := filepath.Join(t.TempDir(), "cert.pem")
+	srv := startServe(t, "--cert-out", cert)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, gosslBin, "connect", srv.addr, "--cacertfile", cert, "--versions", "tlsv1.2", "--wait", "1s")
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr := &syncBuffer{}, &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor := func(b *syncBuffer, s string) {
+		t.Helper()
+		for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
+			if strings.Contains(b.String(), s) {
+				return
+			}
+		}
+		t.Fatalf("no %q\nstdout:\n%s\nstderr:\n%s", s, stdout.String(), stderr.String())
+	}
+	io.WriteString(stdin, "before\n")
+	waitFor(stdout, "before\n")
+	io.WriteString(stdin, "R\n")
+	waitFor(stderr, "renegotiated\n")
+	io.WriteString(stdin, "after\n")
+	waitFor(stdout, "after\n")
+	stdin.Close()
+	cmd.Wait()
+	if !bytes.Equal([]byte(stdout.String()), []byte("before\nafter\n")) {
+		t.Fatalf("stdout %q", stdout.String())
+	}
+}
