@@ -2,11 +2,13 @@ package ssl
 
 import (
 	"bytes"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -226,4 +228,91 @@ io:format("RENEGOTIATE ~p~n", [R]), ssl:close(S), halt(0).`, p.CAFile, port)
 	if err != nil || !strings.Contains(line, "RENEGOTIATE ok") {
 		t.Fatalf("Erlang client ssl:renegotiate: %q %v\n%s", line, err, c.Output())
 	}
+}
+
+// openssl s_server's R command (a HelloRequest) renegotiates a gossl
+// client, whose Recv drives the new handshake and then gets the data.
+func TestRenegotiateOpenSSLServerInitiated(t *testing.T) {
+	p := testpeers.NewPKI(t)
+	srv, addr := testpeers.OpenSSLServer(t, "-cert", p.CertFile("ecdsa"), "-key", p.KeyFile("ecdsa"), "-tls1_2",
+		"-verify", "1", "-CAfile", p.CAFile)
+	co := opts12(clientOpts(p))
+	co.CertFile, co.KeyFile = p.CertFile("client-ecdsa"), p.KeyFile("client-ecdsa")
+	s, err := Connect("127.0.0.1", port(addr), co, 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	before := fmt.Sprint(infoValue(t, s, "client_random"))
+	got := make(chan string, 1)
+	go func() {
+		b, _ := s.Recv(0, 15*time.Second)
+		got <- string(b)
+	}()
+	if err := srv.WaitFor("CIPHER is", 10*time.Second); err != nil {
+		t.Fatalf("s_server: %v\n%s", err, srv.Output())
+	}
+	io.WriteString(srv.Stdin, "R\n")
+	if err := srv.WaitFor("SSL_do_handshake -> 1", 10*time.Second); err != nil {
+		t.Fatalf("s_server: %v\n%s", err, srv.Output())
+	}
+	// The new handshake completes while our Recv reads; then data.
+	time.Sleep(300 * time.Millisecond)
+	io.WriteString(srv.Stdin, "after\n")
+	if g := <-got; g != "after\n" {
+		t.Fatalf("after renegotiation: %q\n%s", g, srv.Output())
+	}
+	if fmt.Sprint(infoValue(t, s, "client_random")) == before {
+		t.Fatalf("no renegotiation happened\n%s", srv.Output())
+	}
+	// s_server's R asks for the certificate with SSL_VERIFY_CLIENT_ONCE,
+	// so it does not ask again: the client's certificate is not resent.
+}
+
+// A gossl server with verify_peer asks for and checks the client's
+// certificate again in a renegotiation: a client whose certificate does
+// not verify is refused then too.
+func TestRenegotiateClientCertificate(t *testing.T) {
+	p := testpeers.NewPKI(t)
+	so := opts12(serverOpts(p, "ecdsa"))
+	so.Verify, so.CACertFile = VerifyPeer, p.CAFile
+	ls := echoListener(t, so)
+	co := opts12(clientOpts(p))
+	co.CertFile, co.KeyFile = p.CertFile("client-rsa"), p.KeyFile("client-rsa")
+	s, err := Connect("127.0.0.1", ls.Port(), co, 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := streamWhile(t, s, s.Renegotiate); err != nil {
+		t.Fatalf("Renegotiate with a client certificate: %v", err)
+	}
+	echo(t, s)
+
+	// The server checks the certificate again: a verify_fun that passes
+	// the client's certificate in the first handshake and fails it in the
+	// renegotiation ends the connection with an alert.
+	so2 := opts12(serverOpts(p, "ecdsa"))
+	so2.Verify, so2.CACertFile = VerifyPeer, p.CAFile
+	var peers atomic.Int32
+	so2.VerifyFun = &VerifyFun{Fun: func(cert *x509.Certificate, ev VerifyEvent, user any) (VerifyResult, any) {
+		if ev.Kind == EventValidPeer && peers.Add(1) > 1 {
+			return VerifyFail("second_look"), user
+		}
+		if ev.Kind == EventBadCert {
+			return VerifyFail(ev.Reason), user
+		}
+		return VerifyValid, user
+	}}
+	s2, err := Connect("127.0.0.1", echoListener(t, so2).Port(), co, 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	err = s2.Renegotiate()
+	var a *Alert
+	if !errors.As(err, &a) || !a.Received {
+		t.Fatalf("renegotiation with a certificate the server now refuses: %v", err)
+	}
+	t.Logf("%s", FormatError(err))
 }
