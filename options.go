@@ -156,7 +156,9 @@ type Options struct {
 	// ReuseSessions is {reuse_sessions, Bool} for TLS 1.0–1.2 (RFC 5246,
 	// 7.3); nil means true. A client keeps its sessions (session IDs and
 	// RFC 5077 tickets) per server and offers them again; a server keeps
-	// sessions in its SessionStore. False: nothing is kept or offered.
+	// sessions in its SessionStore. False: a client keeps and offers
+	// nothing, a server keeps nothing (its TLS 1.2 tickets still go out
+	// unless session_tickets is disabled).
 	ReuseSessions *bool
 	// ReuseSessionsSave is a client's {reuse_sessions, save}: do a full
 	// handshake and keep the session (see Socket.SessionData) without

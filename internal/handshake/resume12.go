@@ -197,20 +197,21 @@ func (s *Server) findSession12(ch *wire.ClientHello) (*sess.State12, bool, error
 	}
 	var st sess.State12
 	byTicket := false
-	switch {
-	case r.TicketKeys != nil && len(ch.SessionTicket) > 0:
-		plain, err := r.TicketKeys.Open(ch.SessionTicket)
-		if err != nil || !st.Unmarshal(plain) {
+	if r.TicketKeys != nil && len(ch.SessionTicket) > 0 {
+		// A ticket we cannot open is ignored (RFC 5077, 3.4); the
+		// session ID may still name a session we keep.
+		if plain, err := r.TicketKeys.Open(ch.SessionTicket); err == nil && st.Unmarshal(plain) {
+			byTicket = true
+		}
+	}
+	if !byTicket {
+		if r.Store == nil || len(ch.SessionID) == 0 {
 			return nil, false, nil
 		}
-		byTicket = true
-	case r.Store != nil && len(ch.SessionID) > 0:
 		data, ok := r.Store.Get(ch.SessionID)
 		if !ok || !st.Unmarshal(data) {
 			return nil, false, nil
 		}
-	default:
-		return nil, false, nil
 	}
 	if st.ConfigKey != r.ConfigKey || st.Expired(s.cfg.Now(), r.lifetime()) || st.Version != s.version ||
 		st.ServerName != ch.ServerName || !containsU16(ch.CipherSuites, st.Suite) {
