@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -39,6 +40,10 @@ Without --certfile/--keyfile an ephemeral self-signed certificate for
 "localhost" (and 127.0.0.1, ::1) is made in memory, ECDSA P-256 or, with
 --key-type rsa, RSA-2048; --cert-out FILE writes it as PEM for clients to
 trust (--cacertfile FILE).
+
+A line "R" on stdin renegotiates every open TLS 1.2 (or older)
+connection (ssl:renegotiate/1, like s_server's r): "RENEGOTIATING" and
+then "renegotiated" or the error are printed on stderr for each.
 
 --once serves one connection and exits: 0 if its handshake succeeded, 1
 if not. SIGINT or SIGTERM closes the listener and every connection (with
@@ -111,6 +116,7 @@ func runServe(e *env, args []string) int {
 		return fail(e, cmd.name, err)
 	}
 	srv.out.line("ACCEPT %s", ls.Addr())
+	go srv.commands()
 	return srv.serve(ls)
 }
 
@@ -179,6 +185,31 @@ func (srv *server) serve(ls *ssl.ListenSocket) int {
 		return 1
 	}
 	return 0
+}
+
+// commands reads stdin: a line "R" renegotiates every open connection.
+func (srv *server) commands() {
+	if srv.e.stdin == nil {
+		return
+	}
+	r := bufio.NewScanner(srv.e.stdin)
+	for r.Scan() {
+		if strings.TrimSpace(r.Text()) != "R" {
+			continue
+		}
+		srv.mu.Lock()
+		for s := range srv.conns {
+			go func() {
+				srv.errw.line("RENEGOTIATING %s", s.RemoteAddr())
+				if err := s.Renegotiate(); err != nil {
+					srv.errw.line("renegotiate %s: %s", s.RemoteAddr(), ssl.FormatError(err))
+					return
+				}
+				srv.errw.line("renegotiated %s", s.RemoteAddr())
+			}()
+		}
+		srv.mu.Unlock()
+	}
 }
 
 func (srv *server) track(s *ssl.Socket, add bool) {

@@ -1,14 +1,20 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"io"
+	"net"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	ssl "github.com/gossl/ssl"
 )
 
 func TestConnectReconnect(t *testing.T) {
@@ -67,4 +73,57 @@ func TestConnectRenegotiate(t *testing.T) {
 	if !bytes.Equal([]byte(stdout.String()), []byte("before\nafter\n")) {
 		t.Fatalf("stdout %q", stdout.String())
 	}
+}
+
+// A line "R" on serve's stdin renegotiates the open connections; the
+// client's reader drives the new handshake and the echo goes on.
+func TestServeRenegotiate(t *testing.T) {
+	cmd := exec.Command(gosslBin, "serve", "--host", "127.0.0.1", "--port", "0", "--versions", "tlsv1.2")
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr := &syncBuffer{}
+	cmd.Stderr = stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil || !strings.HasPrefix(line, "ACCEPT ") {
+		t.Fatalf("serve: %q %v", line, err)
+	}
+	go io.Copy(io.Discard, out)
+	_, portStr, _ := net.SplitHostPort(strings.TrimSpace(strings.TrimPrefix(line, "ACCEPT ")))
+	port, _ := strconv.Atoi(portStr)
+	s, err := ssl.Connect("127.0.0.1", port, &ssl.Options{Verify: ssl.VerifyNone}, 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	before, _ := s.ConnectionInformation("client_random")
+	got := make(chan string, 1)
+	go func() {
+		b, err := s.Recv(6, 15*time.Second)
+		got <- fmt.Sprint(string(b), err)
+	}()
+	io.WriteString(stdin, "R\n")
+	for end := time.Now().Add(10 * time.Second); !strings.Contains(stderr.String(), "renegotiated"); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(end) {
+			t.Fatalf("no renegotiation:\n%s", stderr.String())
+		}
+	}
+	s.Send([]byte("after\n"))
+	if g := <-got; g != "after\n<nil>" {
+		t.Fatalf("echo after renegotiation: %q", g)
+	}
+	after, _ := s.ConnectionInformation("client_random")
+	if fmt.Sprint(before) == fmt.Sprint(after) {
+		t.Fatal("client_random unchanged")
+	}
+	stdin.Close()
 }
