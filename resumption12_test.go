@@ -480,3 +480,25 @@ func TestResumption12ServerEMS(t *testing.T) {
 	reply, _ := io.ReadAll(conn)
 	wantAlertReply(t, reply, NewAlert("handshake_failure").Code)
 }
+
+// Resuming never extends a session past session_lifetime: the ticket a
+// resumed handshake issues keeps the session's birth.
+func TestResumption12LifetimeNotExtended(t *testing.T) {
+	p := testpeers.NewPKI(t)
+	var now atomic.Int64
+	now.Store(time.Now().Unix())
+	clock := func() time.Time { return time.Unix(now.Load(), 0) }
+	so := opts12(serverOpts(p, "ecdsa"))
+	so.Time = clock
+	co := opts12(clientOpts(p))
+	co.Time = clock
+	ls := echoListener(t, so)
+	pattern := resumedPattern(connectN(t, ls.Port(), 1, co))
+	now.Add(4000)
+	pattern += resumedPattern(connectN(t, ls.Port(), 1, co))
+	now.Add(4000)
+	pattern += resumedPattern(connectN(t, ls.Port(), 1, co))
+	if pattern != "FRF" {
+		t.Fatalf("resumption over 8000 s with a 7200 s lifetime: %s, want FRF", pattern)
+	}
+}

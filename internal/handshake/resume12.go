@@ -254,6 +254,7 @@ func (s *Server) resume12(ch *wire.ClientHello, msg []byte, st *sess.State12, by
 	s.prf = prf.ForVersion(s.version, s.suite)
 	s.ems = st.EMS
 	s.master = append([]byte(nil), st.Master...)
+	s.resumedAt = st.Created
 	s.resumed = true
 	s.info.Resumed = true
 	s.info.PeerCertificates = parseCerts(st.PeerCerts)
@@ -316,9 +317,16 @@ func (s *Server) newSessionID() ([]byte, error) {
 	return s.random()
 }
 
+// state12 is the session to keep or seal. A ticket issued in a resumed
+// handshake keeps the session's birth, so that resuming never extends a
+// master secret's life past the session lifetime.
 func (s *Server) state12() *sess.State12 {
+	created := s.cfg.Now()
+	if s.resumed && !s.resumedAt.IsZero() {
+		created = s.resumedAt
+	}
 	st := &sess.State12{Version: s.version, Suite: s.suite.ID, Master: s.master, EMS: s.ems,
-		ServerName: s.info.ServerName, Created: s.cfg.Now(), Lifetime: s.Sessions.lifetime(), ConfigKey: s.Sessions.ConfigKey}
+		ServerName: s.info.ServerName, Created: created, Lifetime: s.Sessions.lifetime(), ConfigKey: s.Sessions.ConfigKey}
 	for _, c := range s.info.PeerCertificates {
 		st.PeerCerts = append(st.PeerCerts, c.Raw)
 	}

@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rsa"
 	"crypto/x509"
+	"time"
 
 	"github.com/gossl/ssl/internal/alert"
 	"github.com/gossl/ssl/internal/kx"
@@ -47,6 +48,7 @@ type Server struct {
 	Sessions   *Sessions12
 	resumed    bool // abbreviated handshake (RFC 5246, 7.3)
 	sendTicket bool // NewSessionTicket promised (RFC 5077, 3.2)
+	resumedAt  time.Time
 
 	// Reneg is set by the driver for a renegotiation (renegotiate.go).
 	Reneg     *Renegotiation
