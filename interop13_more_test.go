@@ -3,6 +3,7 @@ package ssl
 import (
 	"fmt"
 	"io"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -10,28 +11,27 @@ import (
 	"github.com/gossl/ssl/internal/testpeers"
 )
 
-// startServingEcho runs a gossl echo server for many connections.
+// startServingEcho runs a gossl echo server for many connections and
+// returns its port.
 func startServingEcho(t *testing.T, so *Options) int {
 	t.Helper()
-	ls, err := Listen(0, so)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ls.Close() })
-	go func() {
-		for {
-			c, err := ls.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				c.SetDeadline(time.Now().Add(10 * time.Second))
-				io.Copy(c, c)
-			}()
+	return echoListener(t, so).Port()
+}
+
+// serveEcho accepts connections on ln until it is closed and echoes each
+// for up to ten seconds; any listener (gossl or crypto/tls) will do.
+func serveEcho(ln net.Listener) {
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			return
 		}
-	}()
-	return ls.Port()
+		go func() {
+			defer c.Close()
+			c.SetDeadline(time.Now().Add(10 * time.Second))
+			io.Copy(c, c)
+		}()
+	}
 }
 
 // TestResumption13GnuTLS: TLS 1.3 tickets with GnuTLS in both roles.

@@ -24,19 +24,7 @@ func echoListener(t *testing.T, so *Options) *ListenSocket {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ls.Close() })
-	go func() {
-		for {
-			c, err := ls.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				c.SetDeadline(time.Now().Add(10 * time.Second))
-				io.Copy(c, c)
-			}()
-		}
-	}()
+	go serveEcho(ls)
 	return ls
 }
 
@@ -240,15 +228,7 @@ func TestResumption12GoTLS(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ln.Close()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() { defer c.Close(); c.SetDeadline(time.Now().Add(10 * time.Second)); io.Copy(c, c) }()
-		}
-	}()
+	go serveEcho(ln)
 	if got := resumedPattern(connectN(t, ln.Addr().(*net.TCPAddr).Port, 3, clientOpts(p))); got != "FRR" {
 		t.Fatalf("gossl client against crypto/tls (tickets): %s", got)
 	}

@@ -3,7 +3,6 @@ package ssl
 import (
 	"crypto/tls"
 	"fmt"
-	"io"
 	"net"
 	"strings"
 	"testing"
@@ -53,15 +52,7 @@ func TestResumption13GoTLS(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ln.Close()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() { defer c.Close(); c.SetDeadline(time.Now().Add(10 * time.Second)); io.Copy(c, c) }()
-		}
-	}()
+	go serveEcho(ln)
 	if got := connectTwice(t, ln.Addr().(*net.TCPAddr).Port, clientOpts(p)); got != [2]bool{false, true} {
 		t.Fatalf("gossl client against crypto/tls: %v", got)
 	}
