@@ -100,11 +100,29 @@ func TestRenegotiateGosslBothSides(t *testing.T) {
 	if after := infoValue(t, s, "client_random"); fmt.Sprint(after) == fmt.Sprint(before) {
 		t.Fatal("client_random unchanged after renegotiation")
 	}
-	// Server-initiated: the server's Renegotiate sends a HelloRequest; the
-	// client's reader (streamWhile's ReadFull) answers it.
+	// Server-initiated: the server's Renegotiate sends a HelloRequest,
+	// which the client answers when it reads. The client keeps streaming
+	// until the server's renegotiation has ended: if its reader stopped
+	// first, the HelloRequest would wait unread.
 	srv := <-srvSock
+	serrc := make(chan error, 1)
+	go func() { serrc <- srv.Renegotiate() }()
 	var serr error
-	if err := streamWhile(t, s, func() error { serr = srv.Renegotiate(); return nil }); err != nil || serr != nil {
+	for round := 0; ; round++ {
+		if round == 20 {
+			t.Fatal("server Renegotiate did not end while the client kept reading")
+		}
+		if err := streamWhile(t, s, func() error { return nil }); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case serr = <-serrc:
+		case <-time.After(50 * time.Millisecond):
+			continue
+		}
+		break
+	}
+	if serr != nil {
 		t.Fatalf("server Renegotiate: %v", serr)
 	}
 	if fmt.Sprint(infoValue(t, s, "client_random")) == fmt.Sprint(before) {
