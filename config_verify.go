@@ -92,7 +92,7 @@ func (p *CertKeyPair) load(prefix string) (*handshake.CertKey, error) {
 	if key == nil {
 		return nil, badOption(prefix+"key", "undefined", "a certificate was given without its private key")
 	}
-	leaf, err := x509.ParseCertificate(chain[0])
+	leaf, err := pki.ParseCertificate(chain[0])
 	if err != nil {
 		return nil, badOption(prefix+"cert", "<<...>>", "unparsable certificate: "+err.Error())
 	}
@@ -142,12 +142,14 @@ func (o *Options) resolveVerification(cfg *handshake.Config, r role, host string
 		}
 		roots = store.Certificates()
 	}
-	for _, d := range o.CACerts {
-		c, err := x509.ParseCertificate(d)
+	if len(o.CACerts) > 0 {
+		// Shared, for the same reason as the cacertfile store: the
+		// same list gives the same slice, parsed and indexed once.
+		rs, err := pki.ParseRoots(o.CACerts)
 		if err != nil {
 			return badOption("cacerts", "<<...>>", "unparsable CA certificate: "+err.Error())
 		}
-		roots = append(roots, c)
+		roots = rs
 	}
 	for _, c := range roots {
 		cfg.CertificateAuthorities = append(cfg.CertificateAuthorities, c.RawSubject)

@@ -116,7 +116,7 @@ func issuedUnder(ck *CertKey, authorities [][]byte) bool {
 func ChainNames(chain [][]byte) [][]byte {
 	var out [][]byte
 	for i, d := range chain {
-		c, err := x509.ParseCertificate(d)
+		c, err := pki.ParseCertificate(d)
 		if err != nil {
 			continue
 		}

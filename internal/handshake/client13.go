@@ -316,7 +316,7 @@ func (h *client13) handleServerHello(sh *wire.ServerHello, msg []byte) ([]Action
 		c.info.Resumed = true
 		c.info.NegotiatedProtocol = c.ticket.ALPN
 		for _, d := range c.ticket.ServerCerts {
-			if cert, err := x509.ParseCertificate(d); err == nil {
+			if cert, err := pki.ParseCertificate(d); err == nil {
 				c.info.PeerCertificates = append(c.info.PeerCertificates, cert)
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/gossl/ssl/internal/alert"
+	"github.com/gossl/ssl/internal/pki"
 	"github.com/gossl/ssl/internal/prf"
 	sess "github.com/gossl/ssl/internal/session"
 	"github.com/gossl/ssl/internal/suites"
@@ -176,7 +177,7 @@ func (c *Client) Session12() *sess.State12 { return c.saved }
 func parseCerts(ders [][]byte) []*x509.Certificate {
 	var out []*x509.Certificate
 	for _, d := range ders {
-		if cert, err := x509.ParseCertificate(d); err == nil {
+		if cert, err := pki.ParseCertificate(d); err == nil {
 			out = append(out, cert)
 		}
 	}

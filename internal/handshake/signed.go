@@ -30,7 +30,7 @@ func parseDigitallySigned(b []byte, version uint16) (scheme uint16, sig []byte, 
 func parseChain(cm *wire.Certificate) ([]*x509.Certificate, error) {
 	certs := make([]*x509.Certificate, 0, len(cm.Entries))
 	for _, e := range cm.Entries {
-		cert, err := x509.ParseCertificate(e.Data)
+		cert, err := pki.ParseCertificate(e.Data)
 		if err != nil {
 			return nil, alert.New(alert.BadCertificate, "unparsable peer certificate")
 		}

@@ -2,11 +2,11 @@ package handshake
 
 import (
 	"crypto/hmac"
-	"crypto/x509"
 	"encoding/binary"
 	"time"
 
 	"github.com/gossl/ssl/internal/alert"
+	"github.com/gossl/ssl/internal/pki"
 	"github.com/gossl/ssl/internal/prf"
 	sess "github.com/gossl/ssl/internal/session"
 	"github.com/gossl/ssl/internal/suites"
@@ -70,7 +70,7 @@ func (h *server13) acceptTicket(ch *wire.ClientHello, msg []byte) error {
 	s.info.Resumed = true
 	s.info.PeerCertificates = nil
 	for _, d := range st.PeerCerts {
-		if cert, err := x509.ParseCertificate(d); err == nil {
+		if cert, err := pki.ParseCertificate(d); err == nil {
 			s.info.PeerCertificates = append(s.info.PeerCertificates, cert)
 		}
 	}

@@ -157,7 +157,7 @@ func LoadPrivateKeyFile(path, password string) (crypto.Signer, error) {
 // CheckKeyMatchesCertificate reports whether key's public half is the public
 // key of the certificate certDER.
 func CheckKeyMatchesCertificate(key crypto.Signer, certDER []byte) error {
-	cert, err := x509.ParseCertificate(certDER)
+	cert, err := ParseCertificate(certDER)
 	if err != nil {
 		return fmt.Errorf("pki: parsing certificate: %w", err)
 	}

@@ -113,7 +113,7 @@ func VerifyChain(chain [][]byte, opts *VerifyOptions) ([]*x509.Certificate, erro
 	}
 	v := newValidator(opts)
 
-	peer, err := x509.ParseCertificate(chain[0])
+	peer, err := ParseCertificate(chain[0])
 	if err != nil {
 		return nil, badCert(ReasonDecodeError, nil, "peer certificate: "+err.Error())
 	}
@@ -126,7 +126,7 @@ func VerifyChain(chain [][]byte, opts *VerifyOptions) ([]*x509.Certificate, erro
 		if bytes.Equal(der, chain[0]) || b.seen(der) {
 			continue
 		}
-		c, err := x509.ParseCertificate(der)
+		c, err := ParseCertificate(der)
 		if err != nil {
 			// Erlang decodes the whole list first and fails on any error.
 			return nil, badCert(ReasonDecodeError, nil, "certificate "+itoa(i+1)+": "+err.Error())

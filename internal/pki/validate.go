@@ -56,10 +56,7 @@ func (v *validator) checkSig(parent, child *x509.Certificate) error {
 		}
 	}
 	if err == nil {
-		err = parent.CheckSignature(child.SignatureAlgorithm, child.RawTBSCertificate, child.Signature)
-		if err != nil && checkDSASignature(parent, child.SignatureAlgorithm, child.RawTBSCertificate, child.Signature) {
-			err = nil // crypto/x509 no longer verifies DSA signatures
-		}
+		err = checkSignatureMemo(parent, child)
 	}
 	v.sigs[k] = err
 	return err

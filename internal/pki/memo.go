@@ -1,0 +1,182 @@
+package pki
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"crypto/x509"
+	"sync"
+)
+
+// Two process-wide memos make repeated handshakes with the same peers
+// cheaper without changing what a validation decides:
+//
+//   - parsed certificates, by the SHA-256 of their DER: a client that
+//     connects to the same server again, or a server whose clients share
+//     intermediates, does not parse the same bytes again;
+//   - successful certificate signature checks, by the SHA-256 of the
+//     issuer's SubjectPublicKeyInfo and the child's whole DER.
+//
+// Why the signature memo is safe: whether a signature verifies is a pure
+// function of the public key (all of it is in the SubjectPublicKeyInfo,
+// algorithm parameters included) and of the signed certificate (its
+// TBSCertificate, signatureAlgorithm and signatureValue are all in its
+// DER). The memo stores that function's value for inputs seen before, and
+// only when it was "valid", so a hit gives exactly the answer the check
+// would give. Nothing else is memoised: every handshake still runs path
+// building against the current trust anchors, validity periods against
+// the current time, the issuer-name, key-usage, extKeyUsage, basic and
+// name constraints, critical-extension and host-name checks, the
+// verify_fun events (user funs are called with the same events as
+// before), partial_chain and CRL checks (RFC 5280, 6.1). The SHA-1 policy
+// (VerifyOptions.AllowSHA1) is applied before the memo is consulted.
+// SHA-256 collisions are out of reach, so a key names one input only.
+//
+// Both memos are bounded; when full, an arbitrary entry makes room.
+
+const (
+	maxParsedCerts = 1024
+	maxGoodSigs    = 4096
+)
+
+var (
+	parsedMu    sync.Mutex
+	parsedCerts = make(map[[sha256.Size]byte]*x509.Certificate)
+
+	sigsMu   sync.Mutex
+	goodSigs = make(map[[sha256.Size]byte]struct{})
+)
+
+// ParseCertificate is x509.ParseCertificate with a process-wide memo by
+// DER. The *x509.Certificate returned may be shared with other callers and
+// other connections: it must not be modified. Only certificates that parse
+// are remembered; the memo keeps its own copy of der.
+func ParseCertificate(der []byte) (*x509.Certificate, error) {
+	k := sha256.Sum256(der)
+	parsedMu.Lock()
+	c, ok := parsedCerts[k]
+	parsedMu.Unlock()
+	if ok && bytes.Equal(c.Raw, der) {
+		return c, nil
+	}
+	c, err := x509.ParseCertificate(bytes.Clone(der))
+	if err != nil {
+		return nil, err
+	}
+	parsedMu.Lock()
+	if len(parsedCerts) >= maxParsedCerts {
+		for old := range parsedCerts {
+			delete(parsedCerts, old)
+			break
+		}
+	}
+	parsedCerts[k] = c
+	parsedMu.Unlock()
+	return c, nil
+}
+
+// sigKey names the check of child's signature with parent's key.
+func sigKey(parent, child *x509.Certificate) [sha256.Size]byte {
+	h := sha256.New()
+	var n [4]byte
+	l := len(parent.RawSubjectPublicKeyInfo)
+	n[0], n[1], n[2], n[3] = byte(l>>24), byte(l>>16), byte(l>>8), byte(l)
+	// Length-prefixed, so that no two (key, certificate) pairs give the
+	// same hashed bytes.
+	h.Write(n[:])
+	h.Write(parent.RawSubjectPublicKeyInfo)
+	h.Write(child.Raw)
+	var k [sha256.Size]byte
+	h.Sum(k[:0])
+	return k
+}
+
+// checkSignatureMemo verifies child's signature with parent's public key,
+// remembering successes (see the comment at the top of this file).
+func checkSignatureMemo(parent, child *x509.Certificate) error {
+	k := sigKey(parent, child)
+	sigsMu.Lock()
+	_, ok := goodSigs[k]
+	sigsMu.Unlock()
+	if ok {
+		return nil
+	}
+	err := parent.CheckSignature(child.SignatureAlgorithm, child.RawTBSCertificate, child.Signature)
+	if err != nil && checkDSASignature(parent, child.SignatureAlgorithm, child.RawTBSCertificate, child.Signature) {
+		err = nil // crypto/x509 no longer verifies DSA signatures
+	}
+	if err != nil {
+		return err
+	}
+	sigsMu.Lock()
+	if len(goodSigs) >= maxGoodSigs {
+		for old := range goodSigs {
+			delete(goodSigs, old)
+			break
+		}
+	}
+	goodSigs[k] = struct{}{}
+	sigsMu.Unlock()
+	return nil
+}
+
+// forgetMemos empties both memos (tests).
+func forgetMemos() {
+	parsedMu.Lock()
+	clear(parsedCerts)
+	parsedMu.Unlock()
+	sigsMu.Lock()
+	clear(goodSigs)
+	sigsMu.Unlock()
+}
+
+// A client compiles its options on every Connect; with cacerts given as
+// DER, the anchors would be parsed again and, being a new slice each time,
+// indexed again (storeForRoots remembers slices by identity). ParseRoots
+// returns the same slice for the same list of certificates, so both are
+// done once.
+
+const maxRootLists = 64
+
+var (
+	rootListsMu sync.Mutex
+	rootLists   = make(map[[sha256.Size]byte][]*x509.Certificate)
+)
+
+// ParseRoots parses a list of DER trust anchors. The result is shared by
+// every caller that passes the same list and must not be modified.
+func ParseRoots(ders [][]byte) ([]*x509.Certificate, error) {
+	h := sha256.New()
+	var n [4]byte
+	for _, d := range ders {
+		l := len(d)
+		n[0], n[1], n[2], n[3] = byte(l>>24), byte(l>>16), byte(l>>8), byte(l)
+		h.Write(n[:])
+		h.Write(d)
+	}
+	var k [sha256.Size]byte
+	h.Sum(k[:0])
+	rootListsMu.Lock()
+	roots, ok := rootLists[k]
+	rootListsMu.Unlock()
+	if ok {
+		return roots, nil
+	}
+	roots = make([]*x509.Certificate, 0, len(ders))
+	for _, d := range ders {
+		c, err := ParseCertificate(d)
+		if err != nil {
+			return nil, err
+		}
+		roots = append(roots, c)
+	}
+	rootListsMu.Lock()
+	if len(rootLists) >= maxRootLists {
+		for old := range rootLists {
+			delete(rootLists, old)
+			break
+		}
+	}
+	rootLists[k] = roots
+	rootListsMu.Unlock()
+	return roots, nil
+}
