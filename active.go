@@ -196,6 +196,12 @@ func (s *Socket) startActiveLocked() {
 
 // afterHandshake starts active mode for a socket whose options ask for it.
 func (s *Socket) afterHandshake() {
+	// The read buffer goes back to the pool until the next record (a
+	// reader may have taken in already: it keeps the buffer meanwhile).
+	if s.in.TryLock() {
+		s.rd.Release()
+		s.in.Unlock()
+	}
 	s.act.lock()
 	s.startActiveLocked()
 	s.act.unlock()

@@ -304,6 +304,7 @@ func (s *Socket) handshakeLocked(ctx context.Context) error {
 	} else {
 		s.logSecret("CLIENT_RANDOM", s.info.MasterSecret)
 	}
+	s.finishHandshake(m)
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package ssl
 
 import (
+	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/hex"
 	"errors"
@@ -73,8 +74,10 @@ func (s *Socket) ConnectionInformation(items ...string) ([]InfoItem, error) {
 		case "extended_master_secret":
 			add(it, info.ExtendedMasterSecret)
 		case "peer_certificate":
-			if len(info.PeerCertificates) > 0 {
-				add(it, subjectString(info.PeerCertificates[0].Subject))
+			if certs := s.peerCertDER(); len(certs) > 0 {
+				if c, err := x509.ParseCertificate(certs[0]); err == nil {
+					add(it, subjectString(c.Subject))
+				}
 			}
 		case "client_random":
 			add(it, hex.EncodeToString(info.ClientRandom))

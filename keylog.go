@@ -33,5 +33,8 @@ func (s *Socket) clientRandom() []byte {
 	if s.tls.machine != nil {
 		return s.tls.machine.Info().ClientRandom
 	}
+	if s.info != nil {
+		return s.info.ClientRandom
+	}
 	return nil
 }

@@ -25,6 +25,10 @@ func (s *Socket) handlePostHandshake(data []byte) error {
 			return s.sendFatal(alert.New(alert.HandshakeFailure, "handshake message larger than max_handshake_size"))
 		}
 		if !ok {
+			if s.in.hbuf.Len() == 0 {
+				// Let the reassembly chunk go between messages.
+				s.in.hbuf = wire.HandshakeBuffer{}
+			}
 			return nil
 		}
 		if s.tls.tls13 {
@@ -93,9 +97,7 @@ func (s *Socket) keepTicket(nst *wire.NewSessionTicket) {
 		MaxEarlyData: nst.MaxEarlyData,
 		ALPN:         info.NegotiatedProtocol,
 	}
-	for _, c := range info.PeerCertificates {
-		t.ServerCerts = append(t.ServerCerts, c.Raw)
-	}
+	t.ServerCerts = s.peerCertDER()
 	cfg.TicketCache.Put(cfg.CacheKey, t)
 }
 

@@ -413,10 +413,11 @@ func (s *Socket) connInfo() *handshake.Info {
 
 // finishReneg installs the renegotiated connection's description.
 func (s *Socket) finishReneg(m handshake.Machine) {
-	info := m.Info()
 	s.reneg.mu.Lock()
+	info := s.slimInfo(m.Info())
 	s.info = info
-	s.state = s.reneg.stateName
+	s.state = frozenState(s.reneg.stateName())
+	s.reneg.stateName = nil
 	s.reneg.mu.Unlock()
 	s.logSecret("CLIENT_RANDOM", info.MasterSecret)
 	s.endReneg(nil)

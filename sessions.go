@@ -163,11 +163,10 @@ func (s *Socket) sessions12() *handshake.Sessions12 {
 // secret: keep it secret. Nil when there is none (TLS 1.3, a server
 // socket, or a server that gave neither session ID nor ticket).
 func (s *Socket) SessionData() (id, data []byte) {
-	c, ok := s.tls.machine.(*handshake.Client)
-	if !ok || !s.hsDone.Load() || c.Session12() == nil {
+	if !s.hsDone.Load() || s.tls.session12 == nil {
 		return nil, nil
 	}
-	st := c.Session12()
+	st := s.tls.session12
 	b, err := st.Marshal()
 	if err != nil {
 		return nil, nil

@@ -74,6 +74,10 @@ func newSocket(conn net.Conn, r role, opts *Options, res *resolved) *Socket {
 	s.stats.dst.init(s, conn)
 	s.rd = record.NewReader(&s.stats.src)
 	s.wr = record.NewWriter(&s.stats.dst)
+	if rc := rawConn(conn); rc != nil {
+		s.rd.SetRawConn(rc, s.stats.src.c.add)
+		s.stats.src.raw = true
+	}
 	st, err := opts.initialSockState()
 	s.act.init(st)
 	s.hib.after = opts.hibernateAfter()
@@ -236,7 +240,7 @@ func (s *Socket) fillLocked() error {
 			return s.in.err
 		}
 		s.hib.touch()
-		if s.hib.after > 0 && len(s.rd.Buffered()) == 0 {
+		if s.hib.after > 0 && !s.stats.src.raw && len(s.rd.Buffered()) == 0 {
 			if err := s.waitReadable(); err != nil {
 				if isTimeout(err) {
 					return err
@@ -478,11 +482,11 @@ func (s *Socket) Peercert() ([]byte, error) {
 	if !s.hsDone.Load() || s.hsErr != nil || s.info == nil {
 		return nil, ErrClosed
 	}
-	info := s.connInfo()
-	if len(info.PeerCertificates) == 0 {
+	certs := s.peerCertDER()
+	if len(certs) == 0 {
 		return nil, errors.New("no_peercert")
 	}
-	return info.PeerCertificates[0].Raw, nil
+	return certs[0], nil
 }
 
 // NegotiatedProtocol returns the protocol negotiated by ALPN:

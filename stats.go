@@ -3,6 +3,9 @@ package ssl
 import (
 	"net"
 	"sync/atomic"
+	"syscall"
+
+	"github.com/gossl/ssl/internal/record"
 )
 
 // sockStats are the getstat counters, counted where the socket meets its
@@ -41,6 +44,7 @@ type statReader struct {
 	c       counters
 	peek    [1]byte
 	hasPeek bool
+	raw     bool // the record reader reads the socket itself (rawConn)
 }
 
 func (r *statReader) init(_ *Socket, conn net.Conn) { r.conn = conn }
@@ -54,6 +58,27 @@ func (r *statReader) Read(p []byte) (int, error) {
 	n, err := r.conn.Read(p)
 	r.c.add(n)
 	return n, err
+}
+
+// rawConn returns the raw connection of a TCP or unix-domain transport,
+// which the record reader reads directly so that it holds no buffer while
+// it waits (record.Reader.SetRawConn); nil for any other transport,
+// whose Read may do more than read the socket.
+func rawConn(c net.Conn) record.RawConn {
+	var sc syscall.Conn
+	switch t := c.(type) {
+	case *net.TCPConn:
+		sc = t
+	case *net.UnixConn:
+		sc = t
+	default:
+		return nil
+	}
+	rc, err := sc.SyscallConn()
+	if err != nil {
+		return nil
+	}
+	return rc
 }
 
 // statWriter is the record writer's destination: the transport, counted.

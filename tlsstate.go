@@ -2,17 +2,27 @@ package ssl
 
 import (
 	"crypto"
+	"crypto/x509"
+	"unique"
 
 	"github.com/gossl/ssl/internal/handshake"
+	"github.com/gossl/ssl/internal/session"
 	"github.com/gossl/ssl/internal/suites"
+	"github.com/gossl/ssl/internal/wire"
 )
 
 // tlsState is what a socket keeps of its handshake beyond the record
-// layer: the running machine (for key logging) and, in TLS 1.3, the
-// traffic secrets a KeyUpdate advances (RFC 8446, 7.2). readSecret is
-// guarded by the socket's in lock, writeSecret by its out lock.
+// layer: the running machine (for key logging, until the handshake is
+// done), the peer's certificates as DER, a TLS 1.0-1.2 client's session
+// and, in TLS 1.3, the traffic secrets a KeyUpdate advances (RFC 8446,
+// 7.2). readSecret is guarded by the socket's in lock, writeSecret by its
+// out lock.
 type tlsState struct {
-	machine     handshake.Machine
+	machine handshake.Machine
+	// peerCerts is the peer's chain as sent, leaf first. The DER is
+	// interned: connections to the same server share one copy.
+	peerCerts   []unique.Handle[string]
+	session12   *session.State12 // a TLS 1.0-1.2 client's session (SessionData)
 	keylog      []string
 	tls13       bool
 	suite       *suites.Suite
@@ -35,4 +45,85 @@ func (s *Socket) startTLS13(info *handshake.Info) {
 	} else {
 		s.tls.readSecret, s.tls.writeSecret = info.ClientTrafficSecret, info.ServerTrafficSecret
 	}
+}
+
+// finishHandshake lets go of what only the handshake needed once the
+// machine is done: the machine itself (transcript, key shares, parsed
+// hellos), the parsed certificates and the reassembly buffer. The caller
+// holds in.
+func (s *Socket) finishHandshake(m handshake.Machine) {
+	if c, ok := m.(*handshake.Client); ok {
+		s.tls.session12 = c.Session12()
+	}
+	s.info = s.slimInfo(m.Info())
+	s.state = frozenState(s.state())
+	s.tls.machine = nil
+	if s.in.hbuf.Len() == 0 {
+		s.in.hbuf = wire.HandshakeBuffer{}
+	}
+	if s.tls.tls13 {
+		// startTLS13 took them from the machine's Info.
+		s.startTLS13(s.info)
+	}
+}
+
+// frozenState returns the state-name function of a finished machine.
+func frozenState(name string) func() string {
+	if name == "connection" {
+		return stateConnection
+	}
+	return func() string { return name }
+}
+
+func stateConnection() string { return "connection" }
+
+// slimInfo returns a copy of a finished machine's Info without parsed
+// certificates (their DER goes to s.tls.peerCerts) and with its byte
+// fields in one allocation of their own, so that the Info holds nothing
+// of the machine's messages.
+func (s *Socket) slimInfo(in *handshake.Info) *handshake.Info {
+	out := *in
+	s.tls.peerCerts = internCerts(in.PeerCertificates)
+	out.PeerCertificates, out.VerifiedChain = nil, nil
+	fields := []*[]byte{&out.SessionID, &out.ClientRandom, &out.ServerRandom, &out.MasterSecret,
+		&out.ClientVerifyData, &out.ServerVerifyData, &out.ClientTrafficSecret, &out.ServerTrafficSecret,
+		&out.ExporterMasterSecret, &out.ResumptionMaster}
+	n := 0
+	for _, f := range fields {
+		n += len(*f)
+	}
+	buf := make([]byte, 0, n)
+	for _, f := range fields {
+		if *f == nil {
+			continue
+		}
+		i := len(buf)
+		buf = append(buf, *f...)
+		*f = buf[i:len(buf):len(buf)]
+	}
+	return &out
+}
+
+func internCerts(certs []*x509.Certificate) []unique.Handle[string] {
+	if len(certs) == 0 {
+		return nil
+	}
+	out := make([]unique.Handle[string], len(certs))
+	for i, c := range certs {
+		out[i] = unique.Make(string(c.Raw))
+	}
+	return out
+}
+
+// peerCertDER returns the peer's certificates as DER, leaf first (each a
+// fresh copy).
+func (s *Socket) peerCertDER() [][]byte {
+	s.reneg.mu.Lock()
+	certs := s.tls.peerCerts
+	s.reneg.mu.Unlock()
+	out := make([][]byte, len(certs))
+	for i, h := range certs {
+		out[i] = []byte(h.Value())
+	}
+	return out
 }

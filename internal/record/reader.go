@@ -16,9 +16,35 @@ type Reader struct {
 	buf     *[readBufSize]byte // nil while released
 	start   int                // first unconsumed byte in buf
 	end     int                // end of the bytes read from src
+	spill   []byte             // unconsumed bytes kept by Release without a buffer
 	version uint16
 	prot    Protector
 	seq     uint64
+
+	// The raw connection (SetRawConn) and its read's results.
+	raw    RawConn
+	rawFn  func(fd uintptr) bool
+	count  func(n int)
+	rawN   int
+	rawErr error
+}
+
+// RawConn is the read half of a syscall.RawConn.
+type RawConn interface {
+	Read(f func(fd uintptr) bool) error
+}
+
+// SetRawConn makes the reader read from the socket behind rc directly
+// (on unix; elsewhere it keeps reading from its io.Reader): a reader
+// waiting for input then holds no buffer, which it takes from a shared
+// pool once input has arrived. count, if not nil, is told the size of
+// each read. rc must be the same connection as the reader's io.Reader.
+func (r *Reader) SetRawConn(rc RawConn, count func(n int)) {
+	if !rawSupported || rc == nil {
+		return
+	}
+	r.raw, r.count = rc, count
+	r.rawFn = r.rawRead
 }
 
 // NewReader returns a Reader of plaintext records with any 0x03xx version.
@@ -53,22 +79,40 @@ func (r *Reader) SetProtector(p Protector) {
 // The slice is valid until the next call on r.
 func (r *Reader) Buffered() []byte {
 	if r.buf == nil {
-		return nil
+		return r.spill
 	}
 	return r.buf[r.start:r.end]
 }
 
+// maxSpill is the most unconsumed input Release moves out of the buffer
+// into a slice of its own so that the buffer can go back to the pool.
+const maxSpill = 2048
+
 // Release returns the buffer to a shared pool while the connection idles;
 // the next ReadRecord takes one again. The data of the last record is
-// invalid afterwards. Unconsumed bytes are never dropped: with some
-// buffered, Release keeps the buffer.
+// invalid afterwards. Unconsumed bytes are never dropped: up to maxSpill
+// of them are kept aside, and with more Release keeps the buffer.
 func (r *Reader) Release() {
-	if r.buf == nil || r.start != r.end {
+	if r.buf == nil {
 		return
+	}
+	if n := r.end - r.start; n > 0 {
+		if n > maxSpill {
+			return
+		}
+		r.spill = append([]byte(nil), r.buf[r.start:r.end]...)
 	}
 	readPool.Put(r.buf)
 	r.buf = nil
 	r.start, r.end = 0, 0
+}
+
+// takeBuf takes a buffer from the pool, with the bytes Release kept
+// aside at its start.
+func (r *Reader) takeBuf() {
+	r.buf = readPool.Get().(*[readBufSize]byte)
+	r.start, r.end = 0, copy(r.buf[:], r.spill)
+	r.spill = nil
 }
 
 // ReadRecord reads one record and returns its content type and plaintext.
@@ -77,9 +121,6 @@ func (r *Reader) Release() {
 // *alert.Error; a transport that ends cleanly between records gives
 // io.EOF, and one that ends inside a record io.ErrUnexpectedEOF.
 func (r *Reader) ReadRecord() (typ uint8, data []byte, err error) {
-	if r.buf == nil {
-		r.buf = readPool.Get().(*[readBufSize]byte)
-	}
 	if err := r.fill(headerLen); err != nil {
 		return 0, nil, err
 	}
@@ -171,6 +212,12 @@ func (r *Reader) fill(need int) error {
 	if r.end-r.start >= need {
 		return nil
 	}
+	if r.buf == nil && (r.raw == nil || r.spill != nil) {
+		r.takeBuf()
+		if r.end >= need {
+			return nil
+		}
+	}
 	if r.start == r.end {
 		r.start, r.end = 0, 0
 	} else if r.start+need > len(r.buf) {
@@ -181,7 +228,15 @@ func (r *Reader) fill(need int) error {
 	}
 	empty := 0
 	for r.end-r.start < need {
-		n, err := r.src.Read(r.buf[r.end:])
+		var n int
+		var err error
+		if r.raw != nil {
+			// With nothing buffered, the buffer is taken only once
+			// input has arrived (readRaw).
+			n, err = r.readRaw()
+		} else {
+			n, err = r.src.Read(r.buf[r.end:])
+		}
 		r.end += n
 		if r.end-r.start >= need {
 			return nil

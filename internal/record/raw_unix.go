@@ -1,0 +1,62 @@
+//go:build unix
+
+package record
+
+import (
+	"io"
+	"os"
+	"syscall"
+)
+
+// rawSupported reports whether SetRawConn takes effect on this platform.
+const rawSupported = true
+
+// readRaw reads once from the raw connection into the buffer, taking a
+// buffer from the pool only once the socket has input. When the socket
+// has none and no byte is buffered, the buffer goes back to the pool
+// before the goroutine parks in the network poller, so a reader blocked
+// on an idle connection holds no buffer. Deadlines and Close end the wait
+// as they end a Read.
+func (r *Reader) readRaw() (int, error) {
+	r.rawN, r.rawErr = 0, nil
+	if err := r.raw.Read(r.rawFn); err != nil {
+		return 0, err
+	}
+	if r.rawErr != nil {
+		return 0, os.NewSyscallError("read", r.rawErr)
+	}
+	if r.rawN == 0 {
+		return 0, io.EOF
+	}
+	if r.count != nil {
+		r.count(r.rawN)
+	}
+	return r.rawN, nil
+}
+
+// rawRead is the function given to the raw connection's Read: it returns
+// false to wait for input.
+func (r *Reader) rawRead(fd uintptr) bool {
+	if r.buf == nil {
+		r.buf = readPool.Get().(*[readBufSize]byte)
+	}
+	for {
+		n, err := syscall.Read(int(fd), r.buf[r.end:])
+		switch err {
+		case nil:
+			r.rawN = n
+			return true
+		case syscall.EINTR:
+			continue
+		case syscall.EAGAIN:
+			if r.start == r.end {
+				readPool.Put(r.buf)
+				r.buf = nil
+				r.start, r.end = 0, 0
+			}
+			return false
+		}
+		r.rawErr = err
+		return true
+	}
+}
