@@ -1,51 +1,70 @@
 package main
 
 import (
-	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"math"
-	"net"
 	"os"
 	"runtime"
 	"runtime/pprof"
 	"sort"
 	"strings"
-	"sync"
-	"sync/atomic"
-	"text/tabwriter"
 	"time"
-
-	ssl "github.com/gossl/ssl"
 )
+
+// gossl bench: the command, its configuration, the interleaved rounds
+// and the output. The rows are listed in bench_rows.go; each kind of
+// measurement has its own file (bench_bulk.go, bench_handshake.go,
+// bench_memory.go, bench_peers.go).
 
 func init() {
 	register(&command{
 		name:     "bench",
-		synopsis: "bench [--rounds 5] [--quick] [--json] [--only PREFIX]",
+		synopsis: "bench [--rounds 7] [--quick] [--json] [--only PREFIX] [--peers] [--list]",
 		summary:  "measure gossl against Go's crypto/tls in one process",
 		help: `
 Runs the same workloads through gossl and through Go's crypto/tls in this
-process, interleaved (gossl, crypto/tls, gossl, crypto/tls, ...), for
---rounds rounds, and prints for each row the median of each side and the
-ratio gossl/crypto-tls. With --json it prints a JSON array of rows
-{"row", "unit", "gossl", "crypto_tls", "ratio"} instead (a side that
-cannot be measured is null and the row has a "note").
+process, interleaved, for --rounds rounds, and prints for each row the
+median of each side and the ratio gossl/crypto-tls (of the medians). The
+order alternates from round to round (gossl, crypto/tls, then crypto/tls,
+gossl, ...) so that a slow drift of the machine's load weighs on both
+sides alike, and a GC runs before every measurement. With --json it
+prints a JSON array of rows {"row", "unit", "gossl", "crypto_tls",
+"ratio"} instead (a side that is not measured is null and the row has a
+"note"). Compare only ratios from one run: absolute figures drift with
+the machine's load.
 
 Rows:
   bulk/SUITE/SIZE/TRANSPORT[/both]  MB/s (10^6 bytes) of application data
-      received, client to server (or both ways at once, summed), with
-      writes of SIZE (16k, 1k); TRANSPORT is loopback TCP or pipe, an
-      in-memory buffered pipe (256 KiB per direction), which shows the
-      record layer without the kernel.
+      received during a 250 ms window (after a 50 ms warm-up), client to
+      server (or both ways at once, summed), with writes of SIZE (16k,
+      1k); TRANSPORT is loopback TCP or pipe, an in-memory buffered pipe
+      (256 KiB per direction), which shows the record layer without the
+      kernel.
+  bulk/raw-aes128gcm-seal/16k/memory  MB/s of crypto/cipher AES-128-GCM
+      Seal alone, in place on a 16 KiB buffer, one goroutine: the
+      primitive both implementations use, measured in each side's turn of
+      the bulk/tls13-aes128gcm/16k/pipe row (the same code in both
+      columns, so its ratio shows the run's noise).
+  bulk/tls13-aes128gcm/16k/pipe/percent-of-seal  each implementation's
+      bulk/tls13-aes128gcm/16k/pipe figure as a percentage of the raw
+      seal speed measured just before it in the same turn (median of the
+      rounds); the issue's target is 90% or more.
   handshake/KIND    full handshakes per second over loopback, one client
       after another: connect, handshake, a one-byte echo (so the server
-      has finished too), close in the background. Servers send no tickets.
-  resumed/KIND      the same with resumption (TLS 1.3 tickets).
+      has finished too), close in the background. Servers send no
+      tickets and neither side keeps sessions; the row fails if any
+      connection (gossl's or crypto/tls's) reports that it resumed.
+  resumed/KIND      the same with resumption; the row fails unless every
+      measured connection resumed (the first, unmeasured, connection
+      makes the session). tls13-ticket: TLS 1.3 tickets. tls12-ticket:
+      TLS 1.2 RFC 5077 tickets (gossl's server keeps no session cache, so
+      only the ticket can resume). tls12-session-id: TLS 1.2 session IDs,
+      neither side sends tickets; crypto/tls resumes TLS 1.2 only with
+      tickets (it has no session-ID cache as client or server), so its
+      side is n/a.
   memory/...        heap per side (KB) and goroutines per connection of
       1000 idle established TLS 1.3 connections over loopback (both ends
       in this process, each server end with a goroutine blocked in Read),
@@ -54,6 +73,25 @@ Rows:
   allocs/...        heap allocations per record on the bulk path (writer
       and reader together, over the in-memory pipe).
 
+With --peers, where installed, OpenSSL (openssl s_server) and Erlang/OTP
+(escript with the ssl application) run as servers in their own processes
+(TLS 1.3, TLS_AES_128_GCM_SHA256, x25519, an ECDSA P-256 certificate from
+this run's CA written to a temporary directory), and gossl's client and
+crypto/tls's client are measured against each in the same interleaved
+way, so the ratio is still gossl/crypto-tls and the figures show the
+peer's speed:
+  bulk/tls13-aes128gcm/16k/loopback/PEER-server  MB/s the client wrote
+      during the window (the peer reads and discards; after the warm-up
+      the kernel's buffers are in a steady state, so what is written is
+      what the peer takes).
+  handshake/tls13-ecdsa-p256-x25519/PEER-server  full handshakes per
+      second, each with a two-byte echo ("x\n"); the peer sends no
+      tickets.
+PEER is openssl or erlang. A peer that is not installed gives n/a rows
+with a note. The peers are stopped (their process groups killed) before
+bench exits.
+
+Exit status 1 if any measurement failed (the row has a "failed" note).
 TLS 1.2 RSA key exchange is disabled in crypto/tls by default; bench sets
 GODEBUG tlsrsakex=1 in its own environment before the first handshake.
 --quick is a short smoke run (one round, short windows, 100 idle
@@ -67,20 +105,25 @@ type benchConfig struct {
 	rounds                 int
 	quick                  bool
 	json                   bool
+	list                   bool
+	peers                  bool
 	only                   string
 	cpuProfile, memProfile string
 
 	bulkWarm, bulkDur time.Duration
 	hsDur             time.Duration
+	peerStart         time.Duration // how long a peer may take to listen
 	idleConns         int
 	memRounds         int
 	allocRecords      int
 }
 
 func (c *benchConfig) define(fs *flag.FlagSet) {
-	fs.IntVar(&c.rounds, "rounds", 5, "`N` interleaved rounds per row (median reported)")
+	fs.IntVar(&c.rounds, "rounds", 7, "`N` interleaved rounds per row (median reported)")
 	fs.BoolVar(&c.quick, "quick", false, "short smoke run (one round unless --rounds is given)")
 	fs.BoolVar(&c.json, "json", false, "print the rows as a JSON array")
+	fs.BoolVar(&c.list, "list", false, "print the names of the rows (as selected by --only and --peers) and measure nothing")
+	fs.BoolVar(&c.peers, "peers", false, "add rows against OpenSSL and Erlang/OTP servers, where installed")
 	fs.StringVar(&c.only, "only", "", "run only rows whose name starts with `PREFIX` (comma-separated list)")
 	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to `FILE` (go tool pprof)")
 	fs.StringVar(&c.memProfile, "memprofile", "", "write an allocation profile of the run to `FILE` (go tool pprof)")
@@ -94,6 +137,8 @@ type benchRow struct {
 	CryptoTLS *float64 `json:"crypto_tls"`
 	Ratio     *float64 `json:"ratio"`
 	Note      string   `json:"note,omitempty"`
+
+	failed bool
 }
 
 // benchGroup is a measurement that yields one or more rows: each call
@@ -104,7 +149,12 @@ type benchGroup struct {
 	g, c  func() ([]float64, error)
 	// naG, naC say why a side is not measured (the row prints n/a).
 	naG, naC string
-	rounds   int // 0: the configured rounds
+	// notes are added to each row's note (by index), whatever happens.
+	notes  []string
+	rounds int // 0: the configured rounds
+	// setup, if set, runs once before the first round (to start a peer):
+	// an error fails both sides.
+	setup func() error
 }
 
 func runBench(e *env, args []string) int {
@@ -122,8 +172,9 @@ func runBench(e *env, args []string) int {
 	}
 	roundsSet := false
 	fs.Visit(func(f *flag.Flag) { roundsSet = roundsSet || f.Name == "rounds" })
-	cfg.bulkWarm, cfg.bulkDur, cfg.hsDur = 30*time.Millisecond, 200*time.Millisecond, 350*time.Millisecond
+	cfg.bulkWarm, cfg.bulkDur, cfg.hsDur = 50*time.Millisecond, 250*time.Millisecond, 300*time.Millisecond
 	cfg.idleConns, cfg.memRounds, cfg.allocRecords = 1000, 3, 4000
+	cfg.peerStart = 60 * time.Second
 	if cfg.quick {
 		if !roundsSet {
 			cfg.rounds = 1
@@ -150,6 +201,7 @@ func runBench(e *env, args []string) int {
 	if err != nil {
 		return fail(e, "bench", err)
 	}
+	defer b.peers.stopAll()
 	if cfg.cpuProfile != "" {
 		f, err := os.Create(cfg.cpuProfile)
 		if err != nil {
@@ -171,13 +223,36 @@ func runBench(e *env, args []string) int {
 		}()
 	}
 	var rows []benchRow
-	var tw *tabwriter.Writer
+	groups := b.groups()
+	if cfg.list {
+		for _, g := range groups {
+			for _, n := range g.names {
+				if cfg.selected([]string{n}) {
+					fmt.Fprintln(e.stdout, n)
+				}
+			}
+		}
+		return 0
+	}
+	// The table is printed row by row as the rows are measured, in
+	// columns as wide as the selected rows need.
+	width := len("row")
+	for _, g := range groups {
+		for _, n := range g.names {
+			if cfg.selected([]string{n}) {
+				width = max(width, len(n))
+			}
+		}
+	}
+	line := func(row, unit, gv, cv, ratio, note string) {
+		fmt.Fprintln(e.stdout, strings.TrimRight(fmt.Sprintf("%-*s  %-13s  %7s  %10s  %5s  %s", width, row, unit, gv, cv, ratio, note), " "))
+	}
 	if !cfg.json {
 		fmt.Fprintf(e.stdout, "gossl bench: %d round(s), %s, %d CPU(s), %s\n\n", cfg.rounds, runtime.Version(), runtime.NumCPU(), cpuModel())
-		tw = tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-		fmt.Fprintf(tw, "row\tunit\tgossl\tcrypto/tls\tratio\tnote\n")
+		line("row", "unit", "gossl", "crypto/tls", "ratio", "note")
 	}
-	for _, g := range b.groups() {
+	failed := 0
+	for _, g := range groups {
 		if !cfg.selected(g.names) {
 			continue
 		}
@@ -189,14 +264,14 @@ func runBench(e *env, args []string) int {
 			if !cfg.selected([]string{r.Row}) {
 				continue
 			}
+			if r.failed {
+				failed++
+			}
 			rows = append(rows, r)
-			if tw != nil {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Row, r.Unit, fmtVal(r.Gossl), fmtVal(r.CryptoTLS), fmtVal(r.Ratio), r.Note)
+			if !cfg.json {
+				line(r.Row, r.Unit, fmtVal(r.Gossl), fmtVal(r.CryptoTLS), fmtVal(r.Ratio), r.Note)
 			}
 		}
-	}
-	if tw != nil {
-		tw.Flush()
 	}
 	if cfg.json {
 		if rows == nil {
@@ -207,6 +282,14 @@ func runBench(e *env, args []string) int {
 		if err := enc.Encode(rows); err != nil {
 			return fail(e, "bench", err)
 		}
+	}
+	if e.ctx.Err() != nil {
+		fmt.Fprintf(e.stderr, "gossl bench: interrupted\n")
+		return 1
+	}
+	if failed > 0 {
+		fmt.Fprintf(e.stderr, "gossl bench: %d row(s) with a failed measurement\n", failed)
+		return 1
 	}
 	return 0
 }
@@ -251,8 +334,8 @@ func cpuModel() string {
 	return runtime.GOARCH
 }
 
-// run measures a group for its rounds, alternating the two sides, and
-// returns its rows.
+// run measures a group for its rounds, alternating the two sides (and
+// which side goes first, round by round), and returns its rows.
 func (b *bench) run(g benchGroup) []benchRow {
 	rounds := g.rounds
 	if rounds == 0 {
@@ -260,20 +343,34 @@ func (b *bench) run(g benchGroup) []benchRow {
 	}
 	n := len(g.names)
 	gv, cv := make([][]float64, n), make([][]float64, n)
-	var gerr, cerr error
-	for i := 0; i < rounds; i++ {
-		if g.naG == "" && gerr == nil {
-			v, err := g.g()
-			gerr = err
-			for j := range v {
-				gv[j] = append(gv[j], v[j])
-			}
+	var gerr, cerr, setupErr error
+	if g.setup != nil {
+		if setupErr = g.setup(); setupErr != nil {
+			gerr, cerr = setupErr, setupErr
 		}
-		if g.naC == "" && cerr == nil {
-			v, err := g.c()
-			cerr = err
-			for j := range v {
-				cv[j] = append(cv[j], v[j])
+	}
+	measure := func(f func() ([]float64, error), vals [][]float64, errp *error) {
+		if *errp != nil {
+			return
+		}
+		// Garbage from the previous measurement (the other side's, say)
+		// is not collected on this one's time.
+		runtime.GC()
+		v, err := f()
+		*errp = err
+		for j := range v {
+			vals[j] = append(vals[j], v[j])
+		}
+	}
+	for i := 0; i < rounds; i++ {
+		gFirst := i%2 == 0
+		for k := 0; k < 2; k++ {
+			if (k == 0) == gFirst {
+				if g.naG == "" {
+					measure(g.g, gv, &gerr)
+				}
+			} else if g.naC == "" {
+				measure(g.c, cv, &cerr)
 			}
 		}
 	}
@@ -281,19 +378,31 @@ func (b *bench) run(g benchGroup) []benchRow {
 	for j := range rows {
 		r := benchRow{Row: g.names[j], Unit: g.units[j]}
 		var notes []string
+		if setupErr != nil {
+			notes = append(notes, "failed: "+setupErr.Error())
+			r.failed = true
+		}
+		bothNA := g.naG != "" && g.naG == g.naC
+		if bothNA {
+			notes = append(notes, "n/a: "+g.naG)
+		}
 		switch {
+		case setupErr != nil, bothNA:
 		case g.naG != "":
 			notes = append(notes, "gossl: "+g.naG)
 		case gerr != nil:
 			notes = append(notes, "gossl failed: "+gerr.Error())
+			r.failed = true
 		default:
 			r.Gossl = median(gv[j])
 		}
 		switch {
+		case setupErr != nil, bothNA:
 		case g.naC != "":
 			notes = append(notes, "crypto/tls: "+g.naC)
 		case cerr != nil:
 			notes = append(notes, "crypto/tls failed: "+cerr.Error())
+			r.failed = true
 		default:
 			r.CryptoTLS = median(cv[j])
 		}
@@ -306,6 +415,9 @@ func (b *bench) run(g benchGroup) []benchRow {
 				x := 1.0
 				r.Ratio = &x
 			}
+		}
+		if j < len(g.notes) && g.notes[j] != "" {
+			notes = append(notes, g.notes[j])
 		}
 		r.Note = strings.Join(notes, "; ")
 		rows[j] = r
@@ -332,12 +444,13 @@ func round(x float64, digits int) float64 {
 	return math.Round(x*p) / p
 }
 
-// bench holds the certificates and builds the rows.
+// bench holds the certificates and the peers, and builds the rows.
 type bench struct {
 	cfg   *benchConfig
 	roots *x509.CertPool
 	ca    [][]byte
 	certs map[string]*leaf // "ecdsa", "rsa"
+	peers *peerSet
 }
 
 func newBench(cfg *benchConfig) (*bench, error) {
@@ -354,516 +467,6 @@ func newBench(cfg *benchConfig) (*bench, error) {
 		}
 		b.certs[kt] = l
 	}
+	b.peers = newPeerSet(b.certs["ecdsa"], cfg.peerStart)
 	return b, nil
-}
-
-// profile is a connection's parameters, for both implementations.
-type profile struct {
-	name    string
-	v13     bool
-	suite   string // gossl name: TLS 1.3 suite, or TLS 1.2 OpenSSL name
-	ctSuite uint16 // crypto/tls id (TLS 1.2 only; TLS 1.3 suites are not configurable there)
-	group   string // gossl name
-	ctGroup tls.CurveID
-	key     string
-	tickets bool // the server issues tickets (resumption rows)
-	hib     time.Duration
-}
-
-var (
-	profAES13 = profile{name: "tls13-aes128gcm", v13: true, suite: "TLS_AES_128_GCM_SHA256", group: "x25519", ctGroup: tls.X25519, key: "ecdsa"}
-	profCha13 = profile{name: "tls13-chacha20", v13: true, suite: "TLS_CHACHA20_POLY1305_SHA256", group: "x25519", ctGroup: tls.X25519, key: "ecdsa"}
-	profAES12 = profile{name: "tls12-ecdhe-ecdsa-aes128gcm", suite: "ECDHE-ECDSA-AES128-GCM-SHA256", ctSuite: tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, group: "x25519", ctGroup: tls.X25519, key: "ecdsa"}
-)
-
-// chachaNote: crypto/tls picks TLS 1.3 suites itself (AES-GCM first on
-// CPUs with AES instructions, and a crypto/tls server follows a crypto/tls
-// client's order), so its TLS 1.3 ChaCha20 cannot be chosen here.
-func chachaNA() string {
-	return "TLS 1.3 suites are not configurable in crypto/tls, which prefers AES-GCM on this CPU"
-}
-
-func (b *bench) groups() []benchGroup {
-	var gs []benchGroup
-	for _, p := range []profile{profAES13, profCha13, profAES12} {
-		for _, tr := range []string{"loopback", "pipe"} {
-			for _, both := range []bool{false, true} {
-				for _, size := range []int{16 << 10, 1 << 10} {
-					p, tr, both, size := p, tr, both, size
-					name := fmt.Sprintf("bulk/%s/%dk/%s", p.name, size>>10, tr)
-					if both {
-						name += "/both"
-					}
-					g := benchGroup{names: []string{name}, units: []string{"MB/s"},
-						g: func() ([]float64, error) { return b.bulk(false, p, tr, size, both) },
-						c: func() ([]float64, error) { return b.bulk(true, p, tr, size, both) },
-					}
-					if p.name == profCha13.name {
-						g.naC = chachaNA()
-					}
-					gs = append(gs, g)
-				}
-			}
-		}
-	}
-	hs := []struct {
-		name string
-		p    profile
-	}{
-		{"tls13-ecdsa-p256-x25519", profile{v13: true, suite: "TLS_AES_128_GCM_SHA256", group: "x25519", ctGroup: tls.X25519, key: "ecdsa"}},
-		{"tls13-rsa2048-x25519", profile{v13: true, suite: "TLS_AES_128_GCM_SHA256", group: "x25519", ctGroup: tls.X25519, key: "rsa"}},
-		{"tls13-ecdsa-p256-x25519mlkem768", profile{v13: true, suite: "TLS_AES_128_GCM_SHA256", group: "x25519mlkem768", ctGroup: tls.X25519MLKEM768, key: "ecdsa"}},
-		{"tls12-ecdhe-ecdsa-p256-x25519", profile{suite: "ECDHE-ECDSA-AES128-GCM-SHA256", ctSuite: tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, group: "x25519", ctGroup: tls.X25519, key: "ecdsa"}},
-		{"tls12-rsa-kx-rsa2048", profile{suite: "AES128-GCM-SHA256", ctSuite: tls.TLS_RSA_WITH_AES_128_GCM_SHA256, group: "x25519", ctGroup: tls.X25519, key: "rsa"}},
-	}
-	for _, h := range hs {
-		p := h.p
-		gs = append(gs, benchGroup{names: []string{"handshake/" + h.name}, units: []string{"handshakes/s"},
-			g: func() ([]float64, error) { return b.handshakes(false, p, false) },
-			c: func() ([]float64, error) { return b.handshakes(true, p, false) },
-		})
-	}
-	res13 := profile{v13: true, suite: "TLS_AES_128_GCM_SHA256", group: "x25519", ctGroup: tls.X25519, key: "ecdsa", tickets: true}
-	gs = append(gs, benchGroup{names: []string{"resumed/tls13-ticket-ecdsa-x25519"}, units: []string{"handshakes/s"},
-		g: func() ([]float64, error) { return b.handshakes(false, res13, true) },
-		c: func() ([]float64, error) { return b.handshakes(true, res13, true) },
-	})
-	gs = append(gs, benchGroup{names: []string{"resumed/tls12-session"}, units: []string{"handshakes/s"},
-		naG: "gossl does not resume TLS 1.2 sessions yet (issue 6)", naC: "not measured without the gossl side"})
-	for _, hib := range []bool{false, true} {
-		hib := hib
-		kind := "memory"
-		p := profAES13
-		if hib {
-			kind = "memory-hibernated"
-			p.hib = 50 * time.Millisecond
-		}
-		gs = append(gs, benchGroup{
-			names:  []string{kind + "/tls13-idle-heap-per-side", kind + "/tls13-idle-goroutines-per-conn"},
-			units:  []string{"KB", "goroutines"},
-			g:      func() ([]float64, error) { return b.idle(false, p) },
-			c:      func() ([]float64, error) { return b.idle(true, p) },
-			rounds: b.cfg.memRounds,
-		})
-	}
-	for _, p := range []profile{profAES13, profAES12} {
-		for _, size := range []int{16 << 10, 1 << 10} {
-			p, size := p, size
-			gs = append(gs, benchGroup{names: []string{fmt.Sprintf("allocs/%s/%dk/pipe", p.name, size>>10)}, units: []string{"allocs/record"},
-				g: func() ([]float64, error) { return b.allocs(false, p, size) },
-				c: func() ([]float64, error) { return b.allocs(true, p, size) },
-			})
-		}
-	}
-	return gs
-}
-
-// ---- connections ----
-
-func (b *bench) gosslOpts(p profile, server bool) *ssl.Options {
-	o := &ssl.Options{LogAlert: ssl.Bool(false), HibernateAfter: p.hib}
-	if p.v13 {
-		o.Versions = []ssl.Version{ssl.TLSv1_3}
-		o.SupportedGroups = []string{p.group}
-	} else {
-		o.Versions = []ssl.Version{ssl.TLSv1_2}
-		o.Eccs = []string{p.group}
-	}
-	o.Ciphers = []string{p.suite}
-	if !p.tickets {
-		o.SessionTickets = "disabled"
-	}
-	if server {
-		l := b.certs[p.key]
-		o.Cert, o.Key = l.chain, l.key
-	} else {
-		o.Verify = ssl.VerifyPeer
-		o.CACerts = b.ca
-		o.ServerNameIndication = "localhost"
-	}
-	return o
-}
-
-func (b *bench) ctConfig(p profile, server bool) *tls.Config {
-	c := &tls.Config{CurvePreferences: []tls.CurveID{p.ctGroup}}
-	if p.v13 {
-		c.MinVersion, c.MaxVersion = tls.VersionTLS13, tls.VersionTLS13
-	} else {
-		c.MinVersion, c.MaxVersion = tls.VersionTLS12, tls.VersionTLS12
-		c.CipherSuites = []uint16{p.ctSuite}
-	}
-	if server {
-		l := b.certs[p.key]
-		c.Certificates = []tls.Certificate{{Certificate: l.chain, PrivateKey: l.key}}
-		c.SessionTicketsDisabled = !p.tickets
-	} else {
-		c.RootCAs = b.roots
-		c.ServerName = "localhost"
-		if p.tickets {
-			c.ClientSessionCache = tls.NewLRUClientSessionCache(16)
-		}
-	}
-	return c
-}
-
-// rawPair returns two connected transports.
-func rawPair(transport string) (net.Conn, net.Conn, error) {
-	if transport == "pipe" {
-		a, b := memPipe()
-		return a, b, nil
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, nil, err
-	}
-	defer ln.Close()
-	type res struct {
-		c   net.Conn
-		err error
-	}
-	ch := make(chan res, 1)
-	go func() { c, err := ln.Accept(); ch <- res{c, err} }()
-	c, err := net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		return nil, nil, err
-	}
-	r := <-ch
-	if r.err != nil {
-		c.Close()
-		return nil, nil, r.err
-	}
-	return c, r.c, nil
-}
-
-// tlsPair runs the handshake of both ends over a raw pair.
-func (b *bench) tlsPair(ct bool, p profile, rc, rs net.Conn) (net.Conn, net.Conn, error) {
-	var srv net.Conn
-	errc := make(chan error, 1)
-	if ct {
-		s := tls.Server(rs, b.ctConfig(p, true))
-		srv = s
-		go func() { errc <- s.Handshake() }()
-		c := tls.Client(rc, b.ctConfig(p, false))
-		if err := c.Handshake(); err != nil {
-			rc.Close()
-			rs.Close()
-			<-errc
-			return nil, nil, err
-		}
-		if err := <-errc; err != nil {
-			rc.Close()
-			return nil, nil, err
-		}
-		return c, srv, nil
-	}
-	sopts := b.gosslOpts(p, true)
-	go func() {
-		s, err := ssl.HandshakeConn(rs, sopts, 10*time.Second)
-		srv = s
-		errc <- err
-	}()
-	c, err := ssl.ConnectConn(rc, b.gosslOpts(p, false), 10*time.Second)
-	if err != nil {
-		rc.Close()
-		rs.Close()
-		<-errc
-		return nil, nil, err
-	}
-	if err := <-errc; err != nil {
-		rc.Close()
-		return nil, nil, err
-	}
-	return c, srv, nil
-}
-
-// ---- bulk ----
-
-// bulk measures MB/s received over one connection: writers loop on
-// writes of size bytes; after a warm-up, the bytes the readers receive
-// during the window are counted.
-func (b *bench) bulk(ct bool, p profile, transport string, size int, both bool) ([]float64, error) {
-	rc, rs, err := rawPair(transport)
-	if err != nil {
-		return nil, err
-	}
-	c, s, err := b.tlsPair(ct, p, rc, rs)
-	if err != nil {
-		return nil, err
-	}
-	var got atomic.Int64
-	var stop atomic.Bool
-	var wg sync.WaitGroup
-	writer := func(w net.Conn) {
-		defer wg.Done()
-		buf := make([]byte, size)
-		for !stop.Load() {
-			if _, err := w.Write(buf); err != nil {
-				return
-			}
-		}
-	}
-	reader := func(r net.Conn) {
-		defer wg.Done()
-		buf := make([]byte, 32<<10)
-		for {
-			n, err := r.Read(buf)
-			got.Add(int64(n))
-			if err != nil {
-				return
-			}
-		}
-	}
-	wg.Add(2)
-	go writer(c)
-	go reader(s)
-	if both {
-		wg.Add(2)
-		go writer(s)
-		go reader(c)
-	}
-	time.Sleep(b.cfg.bulkWarm)
-	n0, t0 := got.Load(), time.Now()
-	time.Sleep(b.cfg.bulkDur)
-	n1, t1 := got.Load(), time.Now()
-	stop.Store(true)
-	// Closing the transports unblocks every reader and writer.
-	rc.Close()
-	rs.Close()
-	wg.Wait()
-	c.Close()
-	s.Close()
-	if n1 == n0 {
-		return nil, errors.New("no data received")
-	}
-	return []float64{float64(n1-n0) / t1.Sub(t0).Seconds() / 1e6}, nil
-}
-
-// ---- handshakes ----
-
-// handshakes measures handshakes per second over loopback, one client
-// at a time; each connection echoes one byte, so the server's side of
-// the handshake is done, and is closed in the background. With resume
-// every measured connection must have resumed.
-func (b *bench) handshakes(ct bool, p profile, resume bool) ([]float64, error) {
-	raw, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	addr := raw.Addr().String()
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	serve := func(c net.Conn) {
-		defer wg.Done()
-		defer c.Close()
-		c.SetDeadline(time.Now().Add(10 * time.Second))
-		var one [1]byte
-		if _, err := io.ReadFull(c, one[:]); err != nil {
-			return
-		}
-		if _, err := c.Write(one[:]); err != nil {
-			return
-		}
-		c.Read(one[:]) // until the client closes
-	}
-	wg.Add(1)
-	if ct {
-		ln := tls.NewListener(raw, b.ctConfig(p, true))
-		defer ln.Close()
-		go func() {
-			defer wg.Done()
-			for {
-				c, err := ln.Accept()
-				if err != nil {
-					return
-				}
-				wg.Add(1)
-				go serve(c)
-			}
-		}()
-	} else {
-		ln, err := ssl.NewListener(raw, b.gosslOpts(p, true))
-		if err != nil {
-			raw.Close()
-			wg.Done()
-			return nil, err
-		}
-		defer ln.Close()
-		go func() {
-			defer wg.Done()
-			for {
-				c, err := ln.Accept()
-				if err != nil {
-					return
-				}
-				wg.Add(1)
-				go serve(c)
-			}
-		}()
-	}
-	ccfg := b.ctConfig(p, false)
-	gopts := b.gosslOpts(p, false)
-	var closers sync.WaitGroup
-	defer closers.Wait()
-	one := func() (bool, error) {
-		rc, err := net.Dial("tcp", addr)
-		if err != nil {
-			return false, err
-		}
-		var c net.Conn
-		resumed := false
-		if ct {
-			tc := tls.Client(rc, ccfg)
-			if err := tc.Handshake(); err != nil {
-				rc.Close()
-				return false, err
-			}
-			c = tc
-		} else {
-			s, err := ssl.ConnectConn(rc, gopts, 10*time.Second)
-			if err != nil {
-				return false, err
-			}
-			c = s
-		}
-		var x [1]byte
-		_, err = c.Write(x[:])
-		if err == nil {
-			_, err = io.ReadFull(c, x[:])
-		}
-		if err == nil {
-			if tc, ok := c.(*tls.Conn); ok {
-				resumed = tc.ConnectionState().DidResume
-			} else {
-				info, ierr := c.(*ssl.Socket).ConnectionInformation("session_resumption")
-				resumed = ierr == nil && len(info) == 1 && info[0].Value == true
-			}
-		}
-		closers.Add(1)
-		go func() { defer closers.Done(); c.Close() }()
-		return resumed, err
-	}
-	if _, err := one(); err != nil { // warm-up (and the first ticket)
-		return nil, err
-	}
-	n := 0
-	start := time.Now()
-	for time.Since(start) < b.cfg.hsDur {
-		resumed, err := one()
-		if err != nil {
-			return nil, err
-		}
-		if resume && !resumed {
-			return nil, errors.New("a connection did not resume")
-		}
-		n++
-	}
-	return []float64{float64(n) / time.Since(start).Seconds()}, nil
-}
-
-// ---- idle memory ----
-
-// idle establishes cfg.idleConns TLS connections over loopback, each
-// server end with a goroutine blocked in Read, and reports the heap per
-// end (KB, after a GC) and the goroutines per connection.
-func (b *bench) idle(ct bool, p profile) ([]float64, error) {
-	n := b.cfg.idleConns
-	type pair struct{ rc, rs, c, s net.Conn }
-	var pairs []pair
-	var wg sync.WaitGroup
-	defer func() {
-		for _, x := range pairs {
-			x.rc.Close()
-			x.rs.Close()
-		}
-		wg.Wait()
-		for _, x := range pairs {
-			x.c.Close()
-			x.s.Close()
-		}
-	}()
-	settle := func() (uint64, int) {
-		var ms runtime.MemStats
-		runtime.GC()
-		runtime.GC()
-		runtime.ReadMemStats(&ms)
-		return ms.HeapAlloc, runtime.NumGoroutine()
-	}
-	h0, g0 := settle()
-	for i := 0; i < n; i++ {
-		rc, rs, err := rawPair("loopback")
-		if err != nil {
-			return nil, err
-		}
-		c, s, err := b.tlsPair(ct, p, rc, rs)
-		if err != nil {
-			return nil, err
-		}
-		pairs = append(pairs, pair{rc, rs, c, s})
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			buf := make([]byte, 512)
-			for {
-				if _, err := s.Read(buf); err != nil {
-					return
-				}
-			}
-		}()
-	}
-	// Long enough for hibernate_after (and the readers to block).
-	time.Sleep(4*p.hib + 100*time.Millisecond)
-	h1, g1 := settle()
-	heap := (float64(h1) - float64(h0)) / float64(2*n) / 1000
-	return []float64{heap, float64(g1-g0) / float64(n)}, nil
-}
-
-// ---- allocations ----
-
-// allocs counts heap allocations per record: records of size bytes are
-// written over the in-memory pipe and read on the other end, and the
-// process's malloc count is compared before and after.
-func (b *bench) allocs(ct bool, p profile, size int) ([]float64, error) {
-	rc, rs, err := rawPair("pipe")
-	if err != nil {
-		return nil, err
-	}
-	c, s, err := b.tlsPair(ct, p, rc, rs)
-	if err != nil {
-		return nil, err
-	}
-	defer func() { rc.Close(); rs.Close(); c.Close(); s.Close() }()
-	records := b.cfg.allocRecords
-	buf := make([]byte, size)
-	rbuf := make([]byte, 32<<10)
-	transfer := func(k int) error {
-		errc := make(chan error, 1)
-		go func() {
-			var err error
-			for want := k * size; want > 0 && err == nil; {
-				var m int
-				m, err = s.Read(rbuf[:min(len(rbuf), want)])
-				want -= m
-			}
-			errc <- err
-		}()
-		for i := 0; i < k; i++ {
-			if _, err := c.Write(buf); err != nil {
-				return err
-			}
-		}
-		return <-errc
-	}
-	if err := transfer(16); err != nil { // buffers in place
-		return nil, err
-	}
-	var m0, m1 runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&m0)
-	if err := transfer(records); err != nil {
-		return nil, err
-	}
-	runtime.ReadMemStats(&m1)
-	// The reading goroutine and its channel add a few allocations per
-	// transfer, not per record: they round away.
-	return []float64{float64(m1.Mallocs-m0.Mallocs) / float64(records)}, nil
 }

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"crypto/tls"
+	"net"
+	"time"
+
+	ssl "github.com/gossl/ssl"
+)
+
+// Connections for gossl bench: each implementation's settings for a
+// profile, and connected pairs over loopback or the in-memory pipe.
+
+func (b *bench) gosslOpts(p profile, server bool) *ssl.Options {
+	o := &ssl.Options{LogAlert: ssl.Bool(false), HibernateAfter: p.hib}
+	if p.v13 {
+		o.Versions = []ssl.Version{ssl.TLSv1_3}
+		o.SupportedGroups = []string{p.group}
+	} else {
+		o.Versions = []ssl.Version{ssl.TLSv1_2}
+		o.Eccs = []string{p.group}
+	}
+	o.Ciphers = []string{p.suite}
+	switch p.resume {
+	case "":
+		// Full handshakes only: no tickets, and no session kept (a
+		// gossl client keeps TLS 1.2 sessions by default).
+		o.SessionTickets = "disabled"
+		o.ReuseSessions = ssl.Bool(false)
+	case "session-id":
+		o.SessionTickets = "disabled"
+	case "ticket":
+		if server && !p.v13 {
+			// The server keeps no session: only the ticket can resume.
+			o.ReuseSessions = ssl.Bool(false)
+		}
+	}
+	if server {
+		l := b.certs[p.key]
+		o.Cert, o.Key = l.chain, l.key
+	} else {
+		o.Verify = ssl.VerifyPeer
+		o.CACerts = b.ca
+		o.ServerNameIndication = "localhost"
+	}
+	return o
+}
+
+func (b *bench) ctConfig(p profile, server bool) *tls.Config {
+	c := &tls.Config{CurvePreferences: []tls.CurveID{p.ctGroup}}
+	if p.v13 {
+		c.MinVersion, c.MaxVersion = tls.VersionTLS13, tls.VersionTLS13
+	} else {
+		c.MinVersion, c.MaxVersion = tls.VersionTLS12, tls.VersionTLS12
+		c.CipherSuites = []uint16{p.ctSuite}
+	}
+	if server {
+		l := b.certs[p.key]
+		c.Certificates = []tls.Certificate{{Certificate: l.chain, PrivateKey: l.key}}
+		c.SessionTicketsDisabled = p.resume != "ticket"
+	} else {
+		c.RootCAs = b.roots
+		c.ServerName = "localhost"
+		if p.resume == "ticket" {
+			c.ClientSessionCache = tls.NewLRUClientSessionCache(16)
+		}
+	}
+	return c
+}
+
+// rawPair returns two connected transports.
+func rawPair(transport string) (net.Conn, net.Conn, error) {
+	if transport == "pipe" {
+		a, b := memPipe()
+		return a, b, nil
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, nil, err
+	}
+	defer ln.Close()
+	type res struct {
+		c   net.Conn
+		err error
+	}
+	ch := make(chan res, 1)
+	go func() { c, err := ln.Accept(); ch <- res{c, err} }()
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		return nil, nil, err
+	}
+	r := <-ch
+	if r.err != nil {
+		c.Close()
+		return nil, nil, r.err
+	}
+	return c, r.c, nil
+}
+
+// tlsPair runs the handshake of both ends over a raw pair.
+func (b *bench) tlsPair(ct bool, p profile, rc, rs net.Conn) (net.Conn, net.Conn, error) {
+	var srv net.Conn
+	errc := make(chan error, 1)
+	if ct {
+		s := tls.Server(rs, b.ctConfig(p, true))
+		srv = s
+		go func() { errc <- s.Handshake() }()
+		c := tls.Client(rc, b.ctConfig(p, false))
+		if err := c.Handshake(); err != nil {
+			rc.Close()
+			rs.Close()
+			<-errc
+			return nil, nil, err
+		}
+		if err := <-errc; err != nil {
+			rc.Close()
+			return nil, nil, err
+		}
+		return c, srv, nil
+	}
+	sopts := b.gosslOpts(p, true)
+	go func() {
+		s, err := ssl.HandshakeConn(rs, sopts, 10*time.Second)
+		srv = s
+		errc <- err
+	}()
+	c, err := ssl.ConnectConn(rc, b.gosslOpts(p, false), 10*time.Second)
+	if err != nil {
+		rc.Close()
+		rs.Close()
+		<-errc
+		return nil, nil, err
+	}
+	if err := <-errc; err != nil {
+		rc.Close()
+		return nil, nil, err
+	}
+	return c, srv, nil
+}

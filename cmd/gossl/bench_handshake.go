@@ -1,0 +1,174 @@
+package main
+
+import (
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"sync"
+	"time"
+
+	ssl "github.com/gossl/ssl"
+)
+
+// handshakes measures handshakes per second over loopback, one client
+// at a time; each connection echoes one byte (so the server's side of
+// the handshake is done too) and is closed in the background. The server
+// is the same implementation as the client, or with peer a server in
+// another process (bench_peers.go), which echoes peer.ping. Every
+// connection must have resumed when p.resume is set (but the first,
+// unmeasured, one), and none may have resumed when it is not.
+func (b *bench) handshakes(ct bool, p profile, peer *peerTarget) ([]float64, error) {
+	ping := []byte{'x'}
+	var addr string
+	if peer != nil {
+		addr, ping = peer.addr, peer.ping
+	} else {
+		a, stop, err := b.echoServer(ct, p)
+		if err != nil {
+			return nil, err
+		}
+		defer stop()
+		addr = a
+	}
+	ccfg := b.ctConfig(p, false)
+	gopts := b.gosslOpts(p, false)
+	var closers sync.WaitGroup
+	defer closers.Wait()
+	one := func() (bool, error) {
+		rc, err := net.DialTimeout("tcp", addr, 10*time.Second)
+		if err != nil {
+			return false, err
+		}
+		rc.SetDeadline(time.Now().Add(10 * time.Second))
+		var c net.Conn
+		if ct {
+			tc := tls.Client(rc, ccfg)
+			if err := tc.Handshake(); err != nil {
+				rc.Close()
+				return false, err
+			}
+			c = tc
+		} else {
+			s, err := ssl.ConnectConn(rc, gopts, 10*time.Second)
+			if err != nil {
+				rc.Close()
+				return false, err
+			}
+			c = s
+		}
+		defer func() {
+			closers.Add(1)
+			go func() { defer closers.Done(); c.Close() }()
+		}()
+		if _, err := c.Write(ping); err != nil {
+			return false, err
+		}
+		back := make([]byte, len(ping))
+		if _, err := io.ReadFull(c, back); err != nil {
+			return false, err
+		}
+		return didResume(c)
+	}
+	check := func(resumed bool) error {
+		switch {
+		case p.resume != "" && !resumed:
+			return errors.New("a connection did not resume")
+		case p.resume == "" && resumed:
+			return errors.New("a connection resumed in a full-handshake row")
+		}
+		return nil
+	}
+	// Warm-up (and, when resuming, the session or ticket to resume).
+	resumed, err := one()
+	if err != nil {
+		return nil, err
+	}
+	if p.resume == "" {
+		if err := check(resumed); err != nil {
+			return nil, err
+		}
+	}
+	n := 0
+	start := time.Now()
+	for time.Since(start) < b.cfg.hsDur {
+		resumed, err := one()
+		if err != nil {
+			return nil, err
+		}
+		if err := check(resumed); err != nil {
+			return nil, err
+		}
+		n++
+	}
+	return []float64{float64(n) / time.Since(start).Seconds()}, nil
+}
+
+// didResume reports whether a client connection resumed a session.
+func didResume(c net.Conn) (bool, error) {
+	switch c := c.(type) {
+	case *tls.Conn:
+		return c.ConnectionState().DidResume, nil
+	case *ssl.Socket:
+		info, err := c.ConnectionInformation("session_resumption")
+		if err != nil {
+			return false, err
+		}
+		if len(info) == 1 {
+			if v, ok := info[0].Value.(bool); ok {
+				return v, nil
+			}
+		}
+		return false, fmt.Errorf("unexpected session_resumption %v", info)
+	}
+	return false, fmt.Errorf("unexpected connection type %T", c)
+}
+
+// echoServer listens on loopback with ct's or gossl's server for p; each
+// connection's server echoes one byte and waits for the client to
+// close. stop closes the listener and waits for every connection.
+func (b *bench) echoServer(ct bool, p profile) (addr string, stop func(), err error) {
+	raw, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	var ln net.Listener
+	if ct {
+		ln = tls.NewListener(raw, b.ctConfig(p, true))
+	} else {
+		gl, err := ssl.NewListener(raw, b.gosslOpts(p, true))
+		if err != nil {
+			raw.Close()
+			return "", nil, err
+		}
+		ln = gl
+	}
+	var wg sync.WaitGroup
+	serve := func(c net.Conn) {
+		defer wg.Done()
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		var one [1]byte
+		if _, err := io.ReadFull(c, one[:]); err != nil {
+			return
+		}
+		if _, err := c.Write(one[:]); err != nil {
+			return
+		}
+		c.Read(one[:]) // until the client closes
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			wg.Add(1)
+			go serve(c)
+		}
+	}()
+	return raw.Addr().String(), func() { ln.Close(); wg.Wait() }, nil
+}

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"net"
+	"runtime"
+	"sync"
+	"time"
+)
+
+// idle establishes cfg.idleConns TLS connections over loopback, each
+// server end with a goroutine blocked in Read, and reports the heap per
+// end (KB, after a GC) and the goroutines per connection.
+func (b *bench) idle(ct bool, p profile) ([]float64, error) {
+	n := b.cfg.idleConns
+	type pair struct{ rc, rs, c, s net.Conn }
+	var pairs []pair
+	var wg sync.WaitGroup
+	defer func() {
+		for _, x := range pairs {
+			x.rc.Close()
+			x.rs.Close()
+		}
+		wg.Wait()
+		for _, x := range pairs {
+			x.c.Close()
+			x.s.Close()
+		}
+	}()
+	settle := func() (uint64, int) {
+		var ms runtime.MemStats
+		runtime.GC()
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		return ms.HeapAlloc, runtime.NumGoroutine()
+	}
+	h0, g0 := settle()
+	for i := 0; i < n; i++ {
+		rc, rs, err := rawPair("loopback")
+		if err != nil {
+			return nil, err
+		}
+		c, s, err := b.tlsPair(ct, p, rc, rs)
+		if err != nil {
+			return nil, err
+		}
+		pairs = append(pairs, pair{rc, rs, c, s})
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			buf := make([]byte, 512)
+			for {
+				if _, err := s.Read(buf); err != nil {
+					return
+				}
+			}
+		}()
+	}
+	// Long enough for hibernate_after (and the readers to block).
+	time.Sleep(4*p.hib + 100*time.Millisecond)
+	h1, g1 := settle()
+	heap := (float64(h1) - float64(h0)) / float64(2*n) / 1000
+	return []float64{heap, float64(g1-g0) / float64(n)}, nil
+}

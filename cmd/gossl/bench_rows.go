@@ -1,0 +1,166 @@
+package main
+
+import (
+	"crypto/tls"
+	"fmt"
+	"time"
+)
+
+// The rows of gossl bench, in the order they are printed.
+
+// profile is a connection's parameters, for both implementations.
+type profile struct {
+	name    string
+	v13     bool
+	suite   string // gossl name: TLS 1.3 suite, or TLS 1.2 OpenSSL name
+	ctSuite uint16 // crypto/tls id (TLS 1.2 only; TLS 1.3 suites are not configurable there)
+	group   string // gossl name
+	ctGroup tls.CurveID
+	key     string
+	// resume is how connections resume: "" never (servers send no
+	// tickets and neither side keeps sessions: every handshake is full),
+	// "ticket" (TLS 1.3 or RFC 5077 tickets) or "session-id" (TLS 1.2
+	// session IDs, no tickets).
+	resume string
+	hib    time.Duration
+}
+
+var (
+	profAES13 = profile{name: "tls13-aes128gcm", v13: true, suite: "TLS_AES_128_GCM_SHA256", group: "x25519", ctGroup: tls.X25519, key: "ecdsa"}
+	profCha13 = profile{name: "tls13-chacha20", v13: true, suite: "TLS_CHACHA20_POLY1305_SHA256", group: "x25519", ctGroup: tls.X25519, key: "ecdsa"}
+	profAES12 = profile{name: "tls12-ecdhe-ecdsa-aes128gcm", suite: "ECDHE-ECDSA-AES128-GCM-SHA256", ctSuite: tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, group: "x25519", ctGroup: tls.X25519, key: "ecdsa"}
+
+	// Handshake profiles.
+	hsECDSA13 = profile{v13: true, suite: "TLS_AES_128_GCM_SHA256", group: "x25519", ctGroup: tls.X25519, key: "ecdsa"}
+	hsECDSA12 = profile{suite: "ECDHE-ECDSA-AES128-GCM-SHA256", ctSuite: tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, group: "x25519", ctGroup: tls.X25519, key: "ecdsa"}
+)
+
+// chachaNA: crypto/tls picks TLS 1.3 suites itself (AES-GCM first on
+// CPUs with AES instructions, and a crypto/tls server follows a crypto/tls
+// client's order), so its TLS 1.3 ChaCha20 cannot be chosen here.
+func chachaNA() string {
+	return "TLS 1.3 suites are not configurable in crypto/tls, which prefers AES-GCM on this CPU"
+}
+
+// Names of the primitive-ceiling rows (see sealGroup).
+const (
+	rowSeal    = "bulk/raw-aes128gcm-seal/16k/memory"
+	rowPercent = "bulk/tls13-aes128gcm/16k/pipe/percent-of-seal"
+)
+
+func (b *bench) groups() []benchGroup {
+	var gs []benchGroup
+	for _, p := range []profile{profAES13, profCha13, profAES12} {
+		for _, tr := range []string{"loopback", "pipe"} {
+			for _, both := range []bool{false, true} {
+				for _, size := range []int{16 << 10, 1 << 10} {
+					p, tr, both, size := p, tr, both, size
+					name := fmt.Sprintf("bulk/%s/%dk/%s", p.name, size>>10, tr)
+					if both {
+						name += "/both"
+					}
+					if p.name == profAES13.name && tr == "pipe" && !both && size == 16<<10 {
+						gs = append(gs, b.sealGroup(name))
+						continue
+					}
+					g := benchGroup{names: []string{name}, units: []string{"MB/s"},
+						g: func() ([]float64, error) { return b.bulk(false, p, tr, size, both) },
+						c: func() ([]float64, error) { return b.bulk(true, p, tr, size, both) },
+					}
+					if p.name == profCha13.name {
+						g.naC = chachaNA()
+					}
+					gs = append(gs, g)
+				}
+			}
+		}
+	}
+	rsa13 := hsECDSA13
+	rsa13.key = "rsa"
+	mlkem := hsECDSA13
+	mlkem.group, mlkem.ctGroup = "x25519mlkem768", tls.X25519MLKEM768
+	rsakx := profile{suite: "AES128-GCM-SHA256", ctSuite: tls.TLS_RSA_WITH_AES_128_GCM_SHA256, group: "x25519", ctGroup: tls.X25519, key: "rsa"}
+	hs := []struct {
+		name string
+		p    profile
+	}{
+		{"handshake/tls13-ecdsa-p256-x25519", hsECDSA13},
+		{"handshake/tls13-rsa2048-x25519", rsa13},
+		{"handshake/tls13-ecdsa-p256-x25519mlkem768", mlkem},
+		{"handshake/tls12-ecdhe-ecdsa-p256-x25519", hsECDSA12},
+		{"handshake/tls12-rsa-kx-rsa2048", rsakx},
+		{"resumed/tls13-ticket-ecdsa-x25519", withResume(hsECDSA13, "ticket")},
+		{"resumed/tls12-session-id", withResume(hsECDSA12, "session-id")},
+		{"resumed/tls12-ticket", withResume(hsECDSA12, "ticket")},
+	}
+	for _, h := range hs {
+		p := h.p
+		g := benchGroup{names: []string{h.name}, units: []string{"handshakes/s"},
+			g: func() ([]float64, error) { return b.handshakes(false, p, nil) },
+			c: func() ([]float64, error) { return b.handshakes(true, p, nil) },
+		}
+		if p.resume == "session-id" {
+			g.naC = "no session-ID resumption, as client or server (it resumes TLS 1.2 only with tickets: see resumed/tls12-ticket)"
+		}
+		gs = append(gs, g)
+	}
+	for _, hib := range []bool{false, true} {
+		hib := hib
+		kind := "memory"
+		p := profAES13
+		if hib {
+			kind = "memory-hibernated"
+			p.hib = 50 * time.Millisecond
+		}
+		gs = append(gs, benchGroup{
+			names:  []string{kind + "/tls13-idle-heap-per-side", kind + "/tls13-idle-goroutines-per-conn"},
+			units:  []string{"KB", "goroutines"},
+			g:      func() ([]float64, error) { return b.idle(false, p) },
+			c:      func() ([]float64, error) { return b.idle(true, p) },
+			rounds: b.cfg.memRounds,
+		})
+	}
+	for _, p := range []profile{profAES13, profAES12} {
+		for _, size := range []int{16 << 10, 1 << 10} {
+			p, size := p, size
+			gs = append(gs, benchGroup{names: []string{fmt.Sprintf("allocs/%s/%dk/pipe", p.name, size>>10)}, units: []string{"allocs/record"},
+				g: func() ([]float64, error) { return b.allocs(false, p, size) },
+				c: func() ([]float64, error) { return b.allocs(true, p, size) },
+			})
+		}
+	}
+	if b.cfg.peers {
+		gs = append(gs, b.peerGroups()...)
+	}
+	return gs
+}
+
+func withResume(p profile, resume string) profile {
+	p.resume = resume
+	return p
+}
+
+// sealGroup is bulk/tls13-aes128gcm/16k/pipe together with the primitive
+// ceiling: in each side's turn, crypto/cipher's AES-128-GCM Seal alone
+// is measured for a window, then the pipe bulk, and the bulk figure is
+// also given as a percentage of that seal speed.
+func (b *bench) sealGroup(pipeRow string) benchGroup {
+	side := func(ct bool) ([]float64, error) {
+		seal, err := sealSpeed(b.cfg.bulkWarm, b.cfg.bulkDur)
+		if err != nil {
+			return nil, err
+		}
+		v, err := b.bulk(ct, profAES13, "pipe", 16<<10, false)
+		if err != nil {
+			return nil, err
+		}
+		return []float64{v[0], seal, 100 * v[0] / seal}, nil
+	}
+	return benchGroup{
+		names: []string{pipeRow, rowSeal, rowPercent},
+		units: []string{"MB/s", "MB/s", "percent"},
+		g:     func() ([]float64, error) { return side(false) },
+		c:     func() ([]float64, error) { return side(true) },
+		notes: []string{"", "crypto/cipher alone, the same code in both columns (measured in each side's turn)"},
+	}
+}
