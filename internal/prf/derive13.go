@@ -37,11 +37,13 @@ func finishedKey(h crypto.Hash, baseKey []byte) []byte {
 // (RFC 8446, 4.2.11.2), whose hash is over the truncated ClientHello.
 func FinishedVerifyData13(h crypto.Hash, baseKey, transcriptHash []byte) []byte {
 	fk := finishedKey(h, baseKey)
+	defer clear(fk)
+	if out, ok := hmacInto(nil, h, fk, transcriptHash); ok {
+		return out
+	}
 	mac := hmac.New(h.New, fk)
 	mac.Write(transcriptHash)
-	out := mac.Sum(nil)
-	clear(fk)
-	return out
+	return mac.Sum(nil)
 }
 
 // VerifyFinished13 reports, in constant time, whether verifyData is the

@@ -32,13 +32,22 @@ func HKDFExpandLabel(h crypto.Hash, secret []byte, label string, context []byte,
 	if len(labelPrefix)+len(label) > 255 || len(context) > 255 || length < 0 || length > 0xffff {
 		panic("prf: HKDF-Expand-Label argument out of range")
 	}
-	info := make([]byte, 0, 2+1+len(labelPrefix)+len(label)+1+len(context))
+	var infoBuf [2 + 1 + 255 + 1 + 255]byte
+	info := infoBuf[:0]
 	info = append(info, byte(length>>8), byte(length))
 	info = append(info, byte(len(labelPrefix)+len(label)))
 	info = append(info, labelPrefix...)
 	info = append(info, label...)
 	info = append(info, byte(len(context)))
 	info = append(info, context...)
+	if length <= h.Size() {
+		// One block: T(1) = HMAC(PRK, info || 0x01) (RFC 5869, 2.3),
+		// which every TLS 1.3 secret, key and IV is.
+		if t, ok := hmacInto(make([]byte, 0, h.Size()), h, secret, info, []byte{1}); ok {
+			clear(t[length:])
+			return t[:length:length]
+		}
+	}
 	out, err := hkdf.Expand(h.New, secret, string(info), length)
 	if err != nil {
 		// Only a length beyond 255 × Hash.len gets here.
@@ -66,6 +75,9 @@ func EmptyHash(h crypto.Hash) []byte { return h.New().Sum(nil) }
 // Hash.len zero bytes, as RFC 8446, 7.1 writes "0"; HMAC pads a short key
 // with zeros, so the two give the same result.
 func hkdfExtract(h crypto.Hash, salt, ikm []byte) []byte {
+	if out, ok := hmacInto(nil, h, salt, ikm); ok {
+		return out
+	}
 	out, err := hkdf.Extract(h.New, ikm, salt)
 	if err != nil {
 		panic("prf: HKDF-Extract failed")

@@ -4,6 +4,7 @@ import (
 	"crypto"
 	"crypto/md5"
 	"crypto/sha1"
+	"hash"
 )
 
 // Transcript is the log of handshake messages (headers included) that
@@ -14,8 +15,17 @@ import (
 // may sign with a hash other than the PRF's (RFC 5246, 7.4.8), and TLS
 // 1.0–1.2 signatures over the log need the log itself. Handshakes are a
 // few kilobytes, so this costs little. The zero value is an empty log.
+//
+// Hashing the whole log again for every Sum would cost a TLS 1.3
+// handshake half a dozen passes over it, so Sum keeps a running digest of
+// the hash it was last asked for and feeds it only the bytes written
+// since; each Sum finishes a copy of it (hash.Cloner).
 type Transcript struct {
 	buf []byte
+
+	d  hash.Hash   // running digest of buf[:dn], or nil
+	dh crypto.Hash // d's hash
+	dn int
 }
 
 // Write appends one handshake message, header included (for DTLS, the
@@ -32,9 +42,34 @@ func (t *Transcript) Sum(h crypto.Hash) []byte {
 		s := sha1.Sum(t.buf)
 		return append(m[:], s[:]...)
 	}
+	if d := t.running(h); d != nil {
+		return d.Sum(nil)
+	}
 	d := h.New()
 	d.Write(t.buf)
 	return d.Sum(nil)
+}
+
+// running returns a copy of the running digest of h brought up to date
+// with the log, starting one if h is not the digest kept; nil if the hash
+// cannot be copied.
+func (t *Transcript) running(h crypto.Hash) hash.Hash {
+	if t.d == nil || t.dh != h {
+		t.d, t.dh, t.dn = h.New(), h, 0
+	}
+	t.d.Write(t.buf[t.dn:])
+	t.dn = len(t.buf)
+	c, ok := t.d.(hash.Cloner)
+	if !ok {
+		t.d = nil
+		return nil
+	}
+	d, err := c.Clone()
+	if err != nil {
+		t.d = nil
+		return nil
+	}
+	return d
 }
 
 // Bytes returns the log itself. The slice aliases the transcript: do not
@@ -46,7 +81,7 @@ func (t *Transcript) Len() int { return len(t.buf) }
 
 // Reset empties the log (a renegotiation starts a new one, RFC 5246,
 // 7.4.9), keeping its buffer for reuse.
-func (t *Transcript) Reset() { t.buf = t.buf[:0] }
+func (t *Transcript) Reset() { t.buf, t.d = t.buf[:0], nil }
 
 // SumWith returns the hash of the log followed by extra, without writing
 // extra. A PSK binder is computed this way over the ClientHello truncated
@@ -61,8 +96,11 @@ func (t *Transcript) SumWith(h crypto.Hash, extra []byte) []byte {
 		s.Write(extra)
 		return s.Sum(m.Sum(nil))
 	}
-	d := h.New()
-	d.Write(t.buf)
+	d := t.running(h)
+	if d == nil {
+		d = h.New()
+		d.Write(t.buf)
+	}
 	d.Write(extra)
 	return d.Sum(nil)
 }
@@ -83,6 +121,7 @@ const msgTypeMessageHash = 254
 // ClientHello2 and the rest as usual.
 func (t *Transcript) ReplaceWithMessageHash(h crypto.Hash) {
 	sum := t.Sum(h)
+	t.d = nil
 	t.buf = append(t.buf[:0], msgTypeMessageHash, 0, 0, byte(len(sum)))
 	t.buf = append(t.buf, sum...)
 }
