@@ -72,9 +72,12 @@ type activeState struct {
 	cond sync.Cond
 	st   sockState
 
+	// The channels are made when first needed (Messages, or the
+	// goroutine's start), so a passive socket has none.
 	owner chan Message
 	intr  chan struct{} // wakes a delivery blocked on a full mailbox
 	wake  chan struct{} // wakes the goroutine parked while passive
+	done  chan struct{} // closed by Close and Downgrade
 
 	started     bool
 	reading     bool // the goroutine is reading (holding in)
@@ -91,9 +94,15 @@ func (a *activeState) unlock() { a.mu.Unlock() }
 func (a *activeState) init(st sockState) {
 	a.cond.L = &a.mu
 	a.st = st
-	a.owner = make(chan Message, DefaultMailbox)
-	a.intr = make(chan struct{}, 1)
-	a.wake = make(chan struct{}, 1)
+}
+
+// mailbox returns the owner channel, making the socket's own the first
+// time. The caller holds mu.
+func (a *activeState) mailbox() chan Message {
+	if a.owner == nil {
+		a.owner = make(chan Message, DefaultMailbox)
+	}
+	return a.owner
 }
 
 func signal(c chan struct{}) {
@@ -109,7 +118,7 @@ func signal(c chan struct{}) {
 func (s *Socket) Messages() <-chan Message {
 	s.act.lock()
 	defer s.act.unlock()
-	return s.act.owner
+	return s.act.mailbox()
 }
 
 // ControllingProcess makes owner the socket's mailbox:
@@ -190,6 +199,12 @@ func (s *Socket) startActiveLocked() {
 		return
 	}
 	a.started = true
+	// Made before the goroutine starts and never changed after, so it
+	// reads them without the lock.
+	a.mailbox()
+	a.intr = make(chan struct{}, 1)
+	a.wake = make(chan struct{}, 1)
+	a.done = make(chan struct{})
 	s.wg.Add(1)
 	go s.activeLoop()
 }
@@ -252,7 +267,7 @@ func (s *Socket) activeLoop() {
 			a.unlock()
 			select {
 			case <-a.wake:
-			case <-s.done:
+			case <-a.done:
 				return
 			}
 			a.lock()
@@ -378,7 +393,7 @@ func (s *Socket) deliverData(msg Message, raw []byte) (sent, alive bool) {
 			a.unlock()
 			return true, true
 		case <-a.intr:
-		case <-s.done:
+		case <-a.done:
 			return false, false
 		}
 	}
@@ -396,7 +411,7 @@ func (s *Socket) deliverControl(msg Message) bool {
 		case owner <- msg:
 			return true
 		case <-a.intr:
-		case <-s.done:
+		case <-a.done:
 			return false
 		}
 	}
@@ -413,6 +428,12 @@ func (s *Socket) stopActive() {
 		a.poked = true
 		s.conn.SetReadDeadline(time.Unix(1, 0))
 	}
+	if a.done != nil {
+		select {
+		case <-a.done:
+		default:
+			close(a.done)
+		}
+	}
 	a.unlock()
-	s.doneOnce.Do(func() { close(s.done) })
 }

@@ -50,6 +50,7 @@ func ConnectContext(ctx context.Context, host string, port int, opts *Options, t
 		return nil, err
 	}
 	s := newSocket(conn, roleClient, opts, res)
+	s.ownRes = true
 	if err := s.runHandshake(ctx); err != nil {
 		return nil, err
 	}
@@ -73,6 +74,7 @@ func ConnectConn(conn net.Conn, opts *Options, timeout time.Duration) (*Socket, 
 	}
 	res.setTicketCacheKey(conn.RemoteAddr().String())
 	s := newSocket(conn, roleClient, opts, res)
+	s.ownRes = true
 	ctx := context.Background()
 	if timeout > 0 {
 		var cancel context.CancelFunc
@@ -93,6 +95,7 @@ func HandshakeConn(conn net.Conn, opts *Options, timeout time.Duration) (*Socket
 		return nil, err
 	}
 	s := newSocket(conn, roleServer, opts, res)
+	s.ownRes = true
 	if err := s.Handshake(timeout); err != nil {
 		return nil, err
 	}
@@ -122,7 +125,7 @@ func (s *Socket) HandshakeWith(extra *Options, timeout time.Duration) error {
 	if err != nil {
 		return err
 	}
-	s.opts, s.res = merged, res
+	s.opts, s.res, s.ownRes = merged, res, true
 	return s.Handshake(timeout)
 }
 

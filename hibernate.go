@@ -8,12 +8,15 @@ import (
 
 // hibernation is hibernate_after: once a socket has seen no traffic for
 // the idle time, its record buffers (about 37 KiB to read and 82 KiB to
-// write) go back to their pools, and the next record takes them again.
+// write) go back to their pools and its TLS 1.3 ciphers drop their
+// state (kept: the keys), and the next record takes them again.
 //
-// A reader blocked waiting for data would hold its buffer, so with
-// hibernate_after set, a read first waits for one byte outside the
-// buffer (waitReadable); while it waits, the timer may release the
-// buffer. The cost is one extra small read per burst of traffic.
+// A reader blocked waiting for data would hold its buffer and cipher, so
+// with hibernate_after set, a read first waits for input outside the
+// record reader (waitReadable): on a TCP or unix socket it waits in the
+// poller and peeks, elsewhere it reads one byte; while it waits, the
+// timer may release the reader. The cost is one extra small system call
+// per burst of traffic.
 type hibernation struct {
 	after    time.Duration
 	activity atomic.Uint64 // bumped on every Send and record read
@@ -118,6 +121,14 @@ func (s *Socket) waitReadable() error {
 	h.mu.Lock()
 	h.waiting = true
 	h.mu.Unlock()
+	if s.rd.Raw() {
+		// The record reader waits on the socket itself, reading nothing.
+		err := s.rd.WaitReadable()
+		h.mu.Lock()
+		h.waiting = false
+		h.mu.Unlock()
+		return err
+	}
 	n, err := src.conn.Read(src.peek[:])
 	h.mu.Lock()
 	h.waiting = false

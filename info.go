@@ -86,25 +86,25 @@ func (s *Socket) ConnectionInformation(items ...string) ([]InfoItem, error) {
 		case "master_secret":
 			add(it, hex.EncodeToString(info.MasterSecret))
 		case "verify":
-			if s.res.hs.Verify {
+			if s.conf().verify {
 				add(it, string(VerifyPeer))
 			} else {
 				add(it, string(VerifyNone))
 			}
 		case "versions":
 			var vs []string
-			for _, v := range s.res.hs.Versions {
+			for _, v := range s.conf().versions {
 				vs = append(vs, string(versionName(v)))
 			}
 			add(it, vs)
 		case "ciphers":
 			var cs []string
-			for _, c := range s.res.hs.Suites {
+			for _, c := range s.conf().suites {
 				cs = append(cs, c.Name)
 			}
 			add(it, cs)
 		case "depth":
-			add(it, s.res.hs.VerifyOptions.Depth)
+			add(it, s.conf().depth)
 		case "early_data":
 			if info.EarlyData != "" {
 				add(it, info.EarlyData)
@@ -114,7 +114,7 @@ func (s *Socket) ConnectionInformation(items ...string) ([]InfoItem, error) {
 				add(it, info.NegotiatedProtocol)
 			}
 		case "keylog":
-			if s.res.keepSecrets {
+			if s.conf().keepSecrets {
 				add(it, append([]string(nil), s.tls.keylog...))
 			}
 		default:

@@ -13,17 +13,18 @@ var keyLogMu sync.Mutex
 // the SSLKEYLOGFILE format Wireshark reads) to the KeyLogWriter and, with
 // keep_secrets, keeps it for ConnectionInformation("keylog").
 func (s *Socket) logSecret(label string, secret []byte) {
-	if s.res.keyLog == nil && !s.res.keepSecrets {
+	c := s.conf()
+	if c.keyLog == nil && !c.keepSecrets {
 		return
 	}
 	cr := s.clientRandom()
 	line := fmt.Sprintf("%s %s %s", label, hex.EncodeToString(cr), hex.EncodeToString(secret))
-	if s.res.keepSecrets {
+	if c.keepSecrets {
 		s.tls.keylog = append(s.tls.keylog, line)
 	}
-	if s.res.keyLog != nil {
+	if c.keyLog != nil {
 		keyLogMu.Lock()
-		fmt.Fprintln(s.res.keyLog, line)
+		fmt.Fprintln(c.keyLog, line)
 		keyLogMu.Unlock()
 	}
 }

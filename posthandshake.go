@@ -20,7 +20,7 @@ import (
 func (s *Socket) handlePostHandshake(data []byte) error {
 	s.in.hbuf.Write(data)
 	for {
-		msg, ok, err := s.in.hbuf.Next(s.res.hs.MaxHandshakeSize)
+		msg, ok, err := s.in.hbuf.Next(s.conf().maxHandshakeSize)
 		if err != nil {
 			return s.sendFatal(alert.New(alert.HandshakeFailure, "handshake message larger than max_handshake_size"))
 		}
@@ -82,8 +82,8 @@ func (s *Socket) handlePostHandshake13(msg []byte) error {
 // keepTicket stores a server's ticket for the next connection to the
 // same server (RFC 8446, 4.6.1), when the client resumes sessions.
 func (s *Socket) keepTicket(nst *wire.NewSessionTicket) {
-	cfg := s.res.hs
-	if cfg.TicketCache == nil || nst.LifetimeHint == 0 || len(nst.Ticket) == 0 {
+	cfg := s.conf()
+	if cfg.ticketCache == nil || nst.LifetimeHint == 0 || len(nst.Ticket) == 0 {
 		return
 	}
 	info := s.info
@@ -91,14 +91,14 @@ func (s *Socket) keepTicket(nst *wire.NewSessionTicket) {
 		Ticket:       append([]byte(nil), nst.Ticket...),
 		Suite:        info.Suite.ID,
 		PSK:          prf.ResumptionPSK(info.Hash, info.ResumptionMaster, nst.Nonce),
-		Received:     cfg.Now(),
+		Received:     cfg.now(),
 		Lifetime:     min(time.Duration(nst.LifetimeHint)*time.Second, 7*24*time.Hour),
 		AgeAdd:       nst.AgeAdd,
 		MaxEarlyData: nst.MaxEarlyData,
 		ALPN:         info.NegotiatedProtocol,
 	}
 	t.ServerCerts = s.peerCertDER()
-	cfg.TicketCache.Put(cfg.CacheKey, t)
+	cfg.ticketCache.Put(cfg.cacheKey, t)
 }
 
 func (s *Socket) keys13(secret []byte) *handshake.Keys {
@@ -115,7 +115,7 @@ const aeadRecordLimit = 1 << 24
 // n more bytes were sent. The caller holds the out lock.
 func (s *Socket) maybeUpdateKeysLocked(n int) error {
 	s.tls.sentSinceUpdate += int64(n)
-	at := int64(s.res.keyUpdateAt)
+	at := int64(s.tls.keyUpdateAt)
 	if (at > 0 && s.tls.sentSinceUpdate >= at) || s.wr.Seq() >= aeadRecordLimit {
 		return s.updateWriteKeysLocked(false)
 	}

@@ -24,7 +24,12 @@ type Socket struct {
 	conn net.Conn
 	role role
 	opts *Options
-	res  *resolved
+	res  *resolved // nil after a TLS 1.3 handshake when post is set
+	// post is what a TLS 1.3 socket still needs of res and opts once the
+	// handshake is done, when they were compiled for this socket alone
+	// (not a listener's): they are dropped then (tlsstate.go).
+	post   *postConfig
+	ownRes bool // res was compiled for this socket alone
 
 	rd *record.Reader
 	wr *record.Writer
@@ -57,26 +62,23 @@ type Socket struct {
 
 	// The Erlang socket model (active.go, sockopts.go, shutdown.go,
 	// stats.go, hibernate.go).
-	act      activeState
-	stats    sockStats
-	hib      hibernation
-	done     chan struct{} // closed by Close and Downgrade
-	doneOnce sync.Once
-	wg       sync.WaitGroup // the active-mode goroutine
+	act   activeState
+	stats sockStats
+	hib   hibernation
+	wg    sync.WaitGroup // the active-mode goroutine
 }
 
 // errPeerClosed is the read error after the peer's close_notify.
 var errPeerClosed = errors.New("peer sent close_notify")
 
 func newSocket(conn net.Conn, r role, opts *Options, res *resolved) *Socket {
-	s := &Socket{conn: conn, role: r, opts: opts, res: res, done: make(chan struct{})}
+	s := &Socket{conn: conn, role: r, opts: opts, res: res}
 	s.stats.src.init(s, conn)
 	s.stats.dst.init(s, conn)
 	s.rd = record.NewReader(&s.stats.src)
 	s.wr = record.NewWriter(&s.stats.dst)
 	if rc := rawConn(conn); rc != nil {
 		s.rd.SetRawConn(rc, s.stats.src.c.add)
-		s.stats.src.raw = true
 	}
 	st, err := opts.initialSockState()
 	s.act.init(st)
@@ -240,7 +242,7 @@ func (s *Socket) fillLocked() error {
 			return s.in.err
 		}
 		s.hib.touch()
-		if s.hib.after > 0 && !s.stats.src.raw && len(s.rd.Buffered()) == 0 {
+		if s.hib.after > 0 && len(s.rd.Buffered()) == 0 {
 			if err := s.waitReadable(); err != nil {
 				if isTimeout(err) {
 					return err
@@ -390,14 +392,14 @@ func (s *Socket) remoteAlert(level alert.Level, desc alert.Description) *Alert {
 }
 
 func (s *Socket) logAlert(a *Alert) {
-	if s.res.logAlert {
+	if s.conf().logAlert {
 		s.logf("%s", a.sentence())
 	}
 }
 
 func (s *Socket) logf(format string, args ...any) {
-	if s.res.logger != nil {
-		s.res.logger(format, args...)
+	if l := s.conf().logger; l != nil {
+		l(format, args...)
 	}
 }
 

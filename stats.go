@@ -44,7 +44,6 @@ type statReader struct {
 	c       counters
 	peek    [1]byte
 	hasPeek bool
-	raw     bool // the record reader reads the socket itself (rawConn)
 }
 
 func (r *statReader) init(_ *Socket, conn net.Conn) { r.conn = conn }

@@ -3,6 +3,8 @@ package ssl
 import (
 	"crypto"
 	"crypto/x509"
+	"io"
+	"time"
 	"unique"
 
 	"github.com/gossl/ssl/internal/handshake"
@@ -32,12 +34,62 @@ type tlsState struct {
 	// sentSinceUpdate counts application bytes under the current write
 	// key (key_update_at); guarded by the out lock.
 	sentSinceUpdate int64
+	keyUpdateAt     int // the key_update_at option
+}
+
+// postConfig is what a socket reads of its options after the handshake.
+type postConfig struct {
+	logAlert         bool
+	keepSecrets      bool
+	verify           bool
+	depth            int
+	maxHandshakeSize int
+	logger           func(string, ...any)
+	keyLog           io.Writer
+	versions         []uint16
+	suites           []*suites.Suite
+	ticketCache      *session.ClientCache
+	cacheKey         string
+	now              func() time.Time
+}
+
+// conf returns the options read after the handshake, from post once the
+// socket has dropped res.
+func (s *Socket) conf() postConfig {
+	if s.post != nil {
+		return *s.post
+	}
+	r := s.res
+	return postConfig{logAlert: r.logAlert, keepSecrets: r.keepSecrets, verify: r.hs.Verify,
+		depth: r.hs.VerifyOptions.Depth, maxHandshakeSize: r.hs.MaxHandshakeSize, logger: r.logger,
+		keyLog: r.keyLog, versions: r.hs.Versions, suites: r.hs.Suites, ticketCache: r.hs.TicketCache,
+		cacheKey: r.hs.CacheKey, now: r.hs.Now}
+}
+
+// dropOptions replaces res and opts by what a TLS 1.3 socket reads of them
+// later, when they belong to this socket alone: the compiled
+// configuration (certificates, keys, trust anchors, every resolved list)
+// is then freed with the connection's handshake. A TLS 1.0-1.2 socket
+// keeps them for renegotiation, and a listener's sockets share them.
+func (s *Socket) dropOptions() {
+	if !s.ownRes || !s.tls.tls13 || s.res == nil {
+		return
+	}
+	c := s.conf()
+	// Copies of the lists, so that nothing of res stays reachable.
+	c.versions = append([]uint16(nil), c.versions...)
+	c.suites = append([]*suites.Suite(nil), c.suites...)
+	s.post = &c
+	s.res, s.opts = nil, nil
 }
 
 // startTLS13 keeps the application traffic secrets after a TLS 1.3
 // handshake.
 func (s *Socket) startTLS13(info *handshake.Info) {
 	s.tls.tls13 = true
+	if s.res != nil {
+		s.tls.keyUpdateAt = s.res.keyUpdateAt
+	}
 	s.tls.suite = info.Suite
 	s.tls.hash = info.Hash
 	if s.role == roleClient {
@@ -65,6 +117,7 @@ func (s *Socket) finishHandshake(m handshake.Machine) {
 		// startTLS13 took them from the machine's Info.
 		s.startTLS13(s.info)
 	}
+	s.dropOptions()
 }
 
 // frozenState returns the state-name function of a finished machine.

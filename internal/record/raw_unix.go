@@ -60,3 +60,38 @@ func (r *Reader) rawRead(fd uintptr) bool {
 		return true
 	}
 }
+
+// WaitReadable waits until the raw connection has input (or has reached
+// its end) without reading it and without a buffer. It returns at once
+// when bytes are buffered.
+func (r *Reader) WaitReadable() error {
+	if r.raw == nil || r.end > r.start || len(r.spill) > 0 {
+		return nil
+	}
+	r.rawErr = nil
+	if err := r.raw.Read(r.peekFn); err != nil {
+		return err
+	}
+	if r.rawErr != nil {
+		return os.NewSyscallError("recvfrom", r.rawErr)
+	}
+	return nil
+}
+
+// rawPeek looks at the next byte without consuming it: false (wait) while
+// there is none.
+func (r *Reader) rawPeek(fd uintptr) bool {
+	for {
+		_, _, err := syscall.Recvfrom(int(fd), r.peek[:], syscall.MSG_PEEK)
+		switch err {
+		case nil:
+			return true
+		case syscall.EINTR:
+			continue
+		case syscall.EAGAIN:
+			return false
+		}
+		r.rawErr = err
+		return true
+	}
+}

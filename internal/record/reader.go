@@ -24,6 +24,8 @@ type Reader struct {
 	// The raw connection (SetRawConn) and its read's results.
 	raw    RawConn
 	rawFn  func(fd uintptr) bool
+	peekFn func(fd uintptr) bool
+	peek   [1]byte
 	count  func(n int)
 	rawN   int
 	rawErr error
@@ -44,8 +46,11 @@ func (r *Reader) SetRawConn(rc RawConn, count func(n int)) {
 		return
 	}
 	r.raw, r.count = rc, count
-	r.rawFn = r.rawRead
+	r.rawFn, r.peekFn = r.rawRead, r.rawPeek
 }
+
+// Raw reports whether the reader reads a raw connection (SetRawConn).
+func (r *Reader) Raw() bool { return r.raw != nil }
 
 // NewReader returns a Reader of plaintext records with any 0x03xx version.
 func NewReader(r io.Reader) *Reader { return &Reader{src: r} }
@@ -91,8 +96,11 @@ const maxSpill = 2048
 // Release returns the buffer to a shared pool while the connection idles;
 // the next ReadRecord takes one again. The data of the last record is
 // invalid afterwards. Unconsumed bytes are never dropped: up to maxSpill
-// of them are kept aside, and with more Release keeps the buffer.
+// of them are kept aside, and with more Release keeps the buffer. A TLS
+// 1.3 protector drops its cipher state too, and builds it again from its
+// key for the next record.
 func (r *Reader) Release() {
+	releaseProtector(r.prot)
 	if r.buf == nil {
 		return
 	}

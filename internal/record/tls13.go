@@ -32,11 +32,20 @@ const legacyVersion13 = wire.VersionTLS12
 // zeros); adding and removing the inner content type and the padding is
 // the Writer's and the Reader's work, so the protector stays a plain AEAD
 // over what it is given.
+//
+// The AEAD is built from the key the first time a record is sealed or
+// opened, and Release drops it again: an idle connection keeps 16 or 32
+// bytes of key instead of the cipher's expanded state (about 750 bytes
+// for AES-GCM).
 type tls13Protector struct {
-	aead  cipher.AEAD
-	iv    [12]byte
-	nonce [12]byte
-	ad    [headerLen]byte
+	aead   cipher.AEAD // nil until first used, and after Release
+	cipher suites.Cipher
+	tagLen uint8
+	keyLen uint8
+	key    [32]byte
+	iv     [12]byte
+	nonce  [12]byte
+	ad     [headerLen]byte
 }
 
 // NewTLS13Protector builds TLS 1.3 record protection for one direction and
@@ -62,9 +71,28 @@ func NewTLS13Protector(s *suites.Suite, key, iv []byte) (Protector, error) {
 	if len(iv) != info.IVLen13() {
 		return nil, errors.New("record: TLS 1.3 needs a 12-byte IV")
 	}
+	if len(key) > 32 {
+		return nil, errors.New("record: key too long")
+	}
+	switch s.Cipher {
+	case suites.CipherAES128GCM, suites.CipherAES256GCM, suites.CipherChaCha20Poly1305,
+		suites.CipherAES128CCM, suites.CipherAES128CCM8:
+	default:
+		return nil, errors.New("record: unsupported cipher " + info.ErlangName)
+	}
+	// The key length is checked above, so build cannot fail later.
+	p := &tls13Protector{cipher: s.Cipher, tagLen: uint8(info.TagLen), keyLen: uint8(len(key))}
+	copy(p.key[:], key)
+	copy(p.iv[:], iv)
+	return p, nil
+}
+
+// build makes the AEAD from the key.
+func (p *tls13Protector) build() (cipher.AEAD, error) {
+	key := p.key[:p.keyLen]
 	var a cipher.AEAD
 	var err error
-	switch s.Cipher {
+	switch p.cipher {
 	case suites.CipherAES128GCM, suites.CipherAES256GCM:
 		var block cipher.Block
 		if block, err = aes.NewCipher(key); err == nil {
@@ -75,24 +103,34 @@ func NewTLS13Protector(s *suites.Suite, key, iv []byte) (Protector, error) {
 	case suites.CipherAES128CCM, suites.CipherAES128CCM8:
 		var block cipher.Block
 		if block, err = aes.NewCipher(key); err == nil {
-			a, err = newCCM(block, 12, info.TagLen)
+			a, err = newCCM(block, 12, int(p.tagLen))
 		}
 	default:
-		return nil, errors.New("record: unsupported cipher " + info.ErlangName)
+		return nil, errors.New("record: unsupported cipher " + p.cipher.Info().ErlangName)
 	}
 	if err != nil {
 		return nil, err
 	}
-	p := &tls13Protector{aead: a}
-	copy(p.iv[:], iv)
-	return p, nil
+	p.aead = a
+	return a, nil
+}
+
+// release drops the AEAD; the next record builds it again.
+func (p *tls13Protector) release() { p.aead = nil }
+
+// releaseProtector drops the cipher state of a protector that can build
+// it again.
+func releaseProtector(p Protector) {
+	if t, ok := p.(*tls13Protector); ok {
+		t.release()
+	}
 }
 
 func (p *tls13Protector) ExplicitNonceLen() int { return 0 }
 
 // Overhead is the AEAD tag alone; the inner content type and any padding
 // are part of the plaintext Seal is given.
-func (p *tls13Protector) Overhead() int { return p.aead.Overhead() }
+func (p *tls13Protector) Overhead() int { return int(p.tagLen) }
 
 // setNonce forms the per-record nonce of RFC 8446, Section 5.3: the
 // 64-bit sequence number, big-endian and left-padded with zeros to the IV
@@ -116,23 +154,37 @@ func (p *tls13Protector) setAD(typ uint8, vers uint16, n int) {
 // Seal encrypts a TLSInnerPlaintext in place; typ and vers are the outer
 // header's (application_data, 0x0303).
 func (p *tls13Protector) Seal(frag []byte, seq uint64, typ uint8, vers uint16) ([]byte, error) {
-	if cap(frag)-len(frag) < p.aead.Overhead() {
+	if cap(frag)-len(frag) < int(p.tagLen) {
 		return nil, errShortBuffer
 	}
+	a := p.aead
+	if a == nil {
+		var err error
+		if a, err = p.build(); err != nil {
+			return nil, err
+		}
+	}
 	p.setNonce(seq)
-	p.setAD(typ, vers, len(frag)+p.aead.Overhead())
-	return p.aead.Seal(frag[:0], p.nonce[:], frag, p.ad[:]), nil
+	p.setAD(typ, vers, len(frag)+int(p.tagLen))
+	return a.Seal(frag[:0], p.nonce[:], frag, p.ad[:]), nil
 }
 
 // Open authenticates and decrypts an encrypted_record in place and returns
 // the TLSInnerPlaintext; typ and vers are the header as received.
 func (p *tls13Protector) Open(frag []byte, seq uint64, typ uint8, vers uint16) ([]byte, error) {
-	if len(frag) < p.aead.Overhead() {
+	if len(frag) < int(p.tagLen) {
 		return nil, ErrBadRecordMAC
+	}
+	a := p.aead
+	if a == nil {
+		var err error
+		if a, err = p.build(); err != nil {
+			return nil, ErrBadRecordMAC
+		}
 	}
 	p.setNonce(seq)
 	p.setAD(typ, vers, len(frag))
-	out, err := p.aead.Open(frag[:0], p.nonce[:], frag, p.ad[:])
+	out, err := a.Open(frag[:0], p.nonce[:], frag, p.ad[:])
 	if err != nil {
 		return nil, ErrBadRecordMAC
 	}

@@ -240,7 +240,11 @@ func (w *Writer) Flush() error {
 // Release returns the output buffer to a shared pool while the connection
 // idles; the next WriteRecord takes one again. With records pending (no
 // Flush since) it keeps the buffer.
+//
+// A TLS 1.3 protector drops its cipher state too, and builds it again
+// from its key for the next record.
 func (w *Writer) Release() {
+	releaseProtector(w.prot)
 	if w.buf == nil || w.n != 0 {
 		return
 	}
