@@ -309,6 +309,9 @@ func (h *client13) handleServerHello(sh *wire.ServerHello, msg []byte) ([]Action
 	c.info.SessionID = nil
 	c.info.ServerName = c.cfg.ServerName
 	c.record(msg)
+	// From here on every transcript use is Transcript-Hash with the
+	// suite's hash (RFC 8446, 4.4.1): keep the digest, not the log.
+	c.transcript.DigestOnly(h.hash)
 	var psk []byte
 	if sh.PSKSelected {
 		psk = c.ticket.PSK
@@ -530,7 +533,7 @@ func (h *client13) handleFinished(msg []byte) ([]Action, error) {
 	clientAP, serverAP := h.sched.ApplicationTrafficSecrets(chSf)
 	exporter := h.sched.ExporterMasterSecret(chSf)
 
-	var f flight
+	f := make(flight, 0, 12)
 	if !h.hsKeysOut {
 		// 0-RTT accepted: EndOfEarlyData closes it under the early keys
 		// (RFC 8446, 4.5), then the handshake keys take over.

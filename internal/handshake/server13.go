@@ -283,6 +283,10 @@ func (h *server13) handleClientHello2(msg []byte) ([]Action, error) {
 func (h *server13) serverFlight(ch *wire.ClientHello, clientShare []byte) ([]Action, error) {
 	s := h.s
 	cfg := s.cfg
+	// The last ClientHello is in: from here on every transcript use is
+	// Transcript-Hash with the suite's hash (RFC 8446, 4.4.1), so keep
+	// the digest, not the log.
+	s.transcript.DigestOnly(h.hash)
 	serverShare, shared, err := kx.RespondKeyShare(h.group, clientShare, cfg.Rand)
 	if err != nil {
 		return nil, err
@@ -293,7 +297,7 @@ func (h *server13) serverFlight(ch *wire.ClientHello, clientShare []byte) ([]Act
 	}
 	s.serverRandom = random
 	s.info.Group = h.group
-	var f flight
+	f := make(flight, 0, 16) // a whole flight's actions, without regrowing
 	f.add(Action{Kind: SetVersion, Version: wire.VersionTLS13})
 	sh := &wire.ServerHello{
 		Version:          wire.VersionTLS12,

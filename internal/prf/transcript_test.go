@@ -74,3 +74,45 @@ func TestHMACIntoMatchesCryptoHMAC(t *testing.T) {
 		t.Fatal("SHA-512 taken")
 	}
 }
+
+// After DigestOnly the sums are those of the whole log, and the log is
+// gone.
+func TestTranscriptDigestOnly(t *testing.T) {
+	var tr, full Transcript
+	for i := 0; i < 3; i++ {
+		msg := make([]byte, 100+i)
+		rand.Read(msg)
+		tr.Write(msg)
+		full.Write(msg)
+	}
+	tr.DigestOnly(crypto.SHA384)
+	for i := 0; i < 3; i++ {
+		msg := make([]byte, 50*i)
+		rand.Read(msg)
+		tr.Write(msg)
+		full.Write(msg)
+		if !bytes.Equal(tr.Sum(crypto.SHA384), full.Sum(crypto.SHA384)) ||
+			!bytes.Equal(tr.SumWith(crypto.SHA384, msg), full.SumWith(crypto.SHA384, msg)) || tr.Len() != full.Len() {
+			t.Fatalf("step %d: differs", i)
+		}
+	}
+	for name, f := range map[string]func(){
+		"Bytes":     func() { tr.Bytes() },
+		"other Sum": func() { tr.Sum(crypto.SHA256) },
+		"MD5SHA1":   func() { tr.Sum(crypto.MD5SHA1) },
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%s after DigestOnly did not panic", name)
+				}
+			}()
+			f()
+		}()
+	}
+	tr.Reset()
+	tr.Write([]byte("again"))
+	if string(tr.Bytes()) != "again" {
+		t.Fatal("Reset did not bring the log back")
+	}
+}

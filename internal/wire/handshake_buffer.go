@@ -16,9 +16,12 @@ type HandshakeBuffer struct {
 	off int
 }
 
-// minChunk is the smallest chunk allocated: a few records' worth, so that a
-// typical flight costs one or two allocations.
-const minChunk = 4096
+// minChunk is the smallest chunk allocated: room for many small records
+// (a burst of post-handshake messages shares one chunk), while a
+// handshake, whose flights come in one or two records of a few hundred
+// bytes to a few kilobytes, gets chunks of about its own size and not
+// several kilobytes more per connection.
+const minChunk = 1024
 
 // Write appends a handshake record payload. It never fails; the error
 // result only makes HandshakeBuffer an io.Writer.
@@ -31,7 +34,7 @@ func (h *HandshakeBuffer) Write(p []byte) (int, error) {
 		// untouched for the slices already returned from it.
 		unread := h.buf[h.off:]
 		need := len(unread) + len(p)
-		size := max(minChunk, 2*need)
+		size := max(minChunk, need)
 		// If the pending message's length is known, make room for all of
 		// it at once (bounded, since the length comes from the peer).
 		if _, n, ok := ParseHeader(unread); ok && HeaderLen+n > size && HeaderLen+n <= DefaultMaxHandshakeSize {

@@ -64,7 +64,9 @@ func readBody(b []byte, typ uint8) (cryptobyte.String, bool) {
 // f. Errors set on the builder (vectors too long, invalid field values) are
 // returned.
 func marshalMessage(typ uint8, f func(b *cryptobyte.Builder)) ([]byte, error) {
-	var b cryptobyte.Builder
+	// Most messages fit in a few hundred bytes; starting there spares
+	// the builder the string of small reallocations it makes from empty.
+	b := cryptobyte.NewBuilder(make([]byte, 0, 128))
 	b.AddUint8(typ)
 	b.AddUint24LengthPrefixed(f)
 	return b.Bytes()
