@@ -219,52 +219,85 @@ func (s *Socket) Read(p []byte) (int, error) {
 		}
 		return n, nil
 	}
-	if err := s.fillLocked(); err != nil {
-		if errors.Is(err, errPeerClosed) {
-			return 0, io.EOF
+	// Fill p with what is pending and then with the records already
+	// buffered (reading from the transport only while p is empty),
+	// decrypting each into p when it fits there.
+	n := 0
+	for {
+		if len(s.in.pending) > 0 {
+			c := copy(p[n:], s.in.pending)
+			s.in.pending = s.in.pending[c:]
+			n += c
 		}
-		if isTimeout(err) {
+		if n == len(p) {
+			return n, nil
+		}
+		m, err := s.fillToLocked(p[n:], n > 0)
+		n += m
+		if err != nil {
+			if n > 0 {
+				// A sticky error is reported by the next call.
+				return n, nil
+			}
+			if errors.Is(err, errPeerClosed) {
+				return 0, io.EOF
+			}
 			return 0, err
 		}
-		return 0, err
+		if m == 0 && len(s.in.pending) == 0 {
+			return n, nil // only with n > 0: no whole record buffered
+		}
 	}
-	n := copy(p, s.in.pending)
-	s.in.pending = s.in.pending[n:]
-	return n, nil
 }
 
 // fillLocked makes s.in.pending non-empty, reading records as needed.
 // The plaintext stays in the record reader's buffer until consumed: the
 // next ReadRecord only happens once pending is empty.
 func (s *Socket) fillLocked() error {
+	_, err := s.fillToLocked(nil, false)
+	return err
+}
+
+// fillToLocked reads records until application data is pending or, with
+// dst, has been decrypted into dst: then it returns its length and
+// pending stays empty. With buffered, it returns 0 and nil rather than
+// read from the transport.
+func (s *Socket) fillToLocked(dst []byte, buffered bool) (int, error) {
 	for len(s.in.pending) == 0 {
 		if s.in.err != nil {
-			return s.in.err
+			return 0, s.in.err
+		}
+		if buffered && !s.rd.RecordReady() {
+			return 0, nil
 		}
 		s.hib.touch()
 		if s.hib.after > 0 && len(s.rd.Buffered()) == 0 {
 			if err := s.waitReadable(); err != nil {
 				if isTimeout(err) {
-					return err
+					return 0, err
 				}
 				s.in.err = s.readFailure(err)
-				return s.in.err
+				return 0, s.in.err
 			}
 		}
-		typ, data, err := s.rd.ReadRecord()
+		typ, data, err := s.rd.ReadRecordTo(dst)
 		if err != nil {
 			if isTimeout(err) {
-				return err
+				return 0, err
 			}
 			s.in.err = s.readFailure(err)
-			return s.in.err
+			return 0, s.in.err
+		}
+		if typ == wire.TypeApplicationData && len(data) > 0 && len(dst) > 0 && &data[0] == &dst[0] {
+			s.in.idle = 0
+			return len(data), nil
 		}
 		if err := s.handleRecord(typ, data); err != nil {
 			s.in.err = err
-			return err
+			return 0, err
 		}
 	}
-	return nil
+	return 0, nil
 }
 
 // maxIdleRecords bounds records that carry no application data in a row

@@ -85,7 +85,29 @@ func (p *aeadProtector) Seal(frag []byte, seq uint64, typ uint8, vers uint16) ([
 	return frag[:en+len(out)], nil
 }
 
+// sealFrom is Seal with the plaintext taken from plain, which must not
+// overlap frag: frag holds room for the explicit nonce and the plaintext.
+func (p *aeadProtector) sealFrom(frag, plain []byte, seq uint64, typ uint8, vers uint16) ([]byte, error) {
+	en := p.ExplicitNonceLen()
+	if len(frag) != en+len(plain) || cap(frag)-len(frag) < p.aead.Overhead() {
+		return nil, errShortBuffer
+	}
+	p.setNonce(seq)
+	if p.explicit {
+		copy(frag[:8], p.nonce[4:])
+	}
+	additionalData(&p.ad, seq, typ, vers, len(plain))
+	out := p.aead.Seal(frag[en:en], p.nonce[:], plain, p.ad[:])
+	return frag[:en+len(out)], nil
+}
+
 func (p *aeadProtector) Open(frag []byte, seq uint64, typ uint8, vers uint16) ([]byte, error) {
+	return p.openTo(nil, frag, seq, typ, vers)
+}
+
+// openTo is Open into dst when the plaintext fits there (dst must not
+// overlap frag), in place otherwise.
+func (p *aeadProtector) openTo(dst, frag []byte, seq uint64, typ uint8, vers uint16) ([]byte, error) {
 	en := p.ExplicitNonceLen()
 	if len(frag) < en+p.aead.Overhead() {
 		return nil, ErrBadRecordMAC
@@ -99,8 +121,12 @@ func (p *aeadProtector) Open(frag []byte, seq uint64, typ uint8, vers uint16) ([
 		p.setNonce(seq)
 	}
 	ct := frag[en:]
-	additionalData(&p.ad, seq, typ, vers, len(ct)-p.aead.Overhead())
-	out, err := p.aead.Open(ct[:0], p.nonce[:], ct, p.ad[:])
+	n := len(ct) - p.aead.Overhead()
+	if dst == nil || len(dst) < n {
+		dst = ct
+	}
+	additionalData(&p.ad, seq, typ, vers, n)
+	out, err := p.aead.Open(dst[:0], p.nonce[:], ct, p.ad[:])
 	if err != nil {
 		return nil, ErrBadRecordMAC
 	}

@@ -129,6 +129,24 @@ func (r *Reader) takeBuf() {
 // *alert.Error; a transport that ends cleanly between records gives
 // io.EOF, and one that ends inside a record io.ErrUnexpectedEOF.
 func (r *Reader) ReadRecord() (typ uint8, data []byte, err error) {
+	return r.ReadRecordTo(nil)
+}
+
+// RecordReady reports whether a whole record is buffered, so that
+// ReadRecord returns without reading from the transport.
+func (r *Reader) RecordReady() bool {
+	n := r.end - r.start
+	if r.buf == nil || n < headerLen {
+		return false
+	}
+	return n >= headerLen+(int(r.buf[r.start+3])<<8|int(r.buf[r.start+4]))
+}
+
+// ReadRecordTo is ReadRecord, except that a record protected with an
+// AEAD whose plaintext fits in dst is decrypted into dst instead of in
+// place (data is then a prefix of dst), which saves the caller a copy.
+// On failure dst may have been written to.
+func (r *Reader) ReadRecordTo(dst []byte) (typ uint8, data []byte, err error) {
 	if err := r.fill(headerLen); err != nil {
 		return 0, nil, err
 	}
@@ -146,14 +164,18 @@ func (r *Reader) ReadRecord() (typ uint8, data []byte, err error) {
 	r.start += headerLen + n
 
 	if r.version == wire.VersionTLS13 || isTLS13(r.prot) {
-		return r.open13(typ, vers, frag)
+		return r.open13(typ, vers, frag, dst)
 	}
 	data = frag
 	if r.prot != nil {
 		if r.seq == maxSeq {
 			return 0, nil, ErrSequenceOverflow
 		}
-		data, err = r.prot.Open(frag, r.seq, typ, vers)
+		if a, ok := r.prot.(*aeadProtector); ok && dst != nil {
+			data, err = a.openTo(dst, frag, r.seq, typ, vers)
+		} else {
+			data, err = r.prot.Open(frag, r.seq, typ, vers)
+		}
 		if err != nil {
 			return 0, nil, err
 		}

@@ -172,8 +172,17 @@ func (p *tls13Protector) Seal(frag []byte, seq uint64, typ uint8, vers uint16) (
 // Open authenticates and decrypts an encrypted_record in place and returns
 // the TLSInnerPlaintext; typ and vers are the header as received.
 func (p *tls13Protector) Open(frag []byte, seq uint64, typ uint8, vers uint16) ([]byte, error) {
+	return p.openTo(frag, frag, seq, typ, vers)
+}
+
+// openTo is Open into dst when the plaintext fits there (dst must not
+// overlap frag unless it is frag), in place otherwise.
+func (p *tls13Protector) openTo(dst, frag []byte, seq uint64, typ uint8, vers uint16) ([]byte, error) {
 	if len(frag) < int(p.tagLen) {
 		return nil, ErrBadRecordMAC
+	}
+	if len(dst) < len(frag)-int(p.tagLen) {
+		dst = frag
 	}
 	a := p.aead
 	if a == nil {
@@ -184,7 +193,7 @@ func (p *tls13Protector) Open(frag []byte, seq uint64, typ uint8, vers uint16) (
 	}
 	p.setNonce(seq)
 	p.setAD(typ, vers, len(frag))
-	out, err := a.Open(frag[:0], p.nonce[:], frag, p.ad[:])
+	out, err := a.Open(dst[:0], p.nonce[:], frag, p.ad[:])
 	if err != nil {
 		return nil, ErrBadRecordMAC
 	}
@@ -272,7 +281,7 @@ func (r *Reader) checkHeader13(typ uint8, vers uint16, n int) error {
 // open13 finishes ReadRecord under TLS 1.3: it opens the record and
 // returns the real content type and the content of its TLSInnerPlaintext
 // (RFC 8446, Section 5.2-5.4).
-func (r *Reader) open13(typ uint8, vers uint16, frag []byte) (uint8, []byte, error) {
+func (r *Reader) open13(typ uint8, vers uint16, frag, dst []byte) (uint8, []byte, error) {
 	if r.version != wire.VersionTLS13 || (r.prot != nil && !isTLS13(r.prot)) {
 		return 0, nil, errMismatch13
 	}
@@ -295,7 +304,13 @@ func (r *Reader) open13(typ uint8, vers uint16, frag []byte) (uint8, []byte, err
 	if r.seq == maxSeq {
 		return 0, nil, ErrSequenceOverflow
 	}
-	inner, err := r.prot.Open(frag, r.seq, typ, vers)
+	var inner []byte
+	var err error
+	if p, ok := r.prot.(*tls13Protector); ok && dst != nil {
+		inner, err = p.openTo(dst, frag, r.seq, typ, vers)
+	} else {
+		inner, err = r.prot.Open(frag, r.seq, typ, vers)
+	}
 	if err != nil {
 		return 0, nil, err
 	}

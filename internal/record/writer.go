@@ -161,15 +161,22 @@ func (w *Writer) seal(typ uint8, chunk []byte) error {
 		vers = wire.VersionTLS10
 	}
 	rec := w.buf[w.n : w.n+headerLen+en+len(chunk)]
-	copy(rec[headerLen+en:], chunk)
 	frag := rec[headerLen:]
-	if w.prot != nil {
+	// The fragment's capacity ends at the buffer's end, which the check
+	// above keeps at least Overhead past the plaintext.
+	if a, ok := w.prot.(*aeadProtector); ok {
+		// Sealed from the caller's bytes straight into the buffer.
 		var err error
-		// The fragment's capacity ends at the buffer's end, which the
-		// check above keeps at least Overhead past the plaintext.
-		frag, err = w.prot.Seal(frag, w.seq, typ, vers)
-		if err != nil {
+		if frag, err = a.sealFrom(frag, chunk, w.seq, typ, vers); err != nil {
 			return err
+		}
+	} else {
+		copy(rec[headerLen+en:], chunk)
+		if w.prot != nil {
+			var err error
+			if frag, err = w.prot.Seal(frag, w.seq, typ, vers); err != nil {
+				return err
+			}
 		}
 	}
 	w.seq++
