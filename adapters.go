@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"strconv"
+	"time"
 )
 
 // Dial connects to address ("host:port") and runs the client handshake:
@@ -41,7 +42,7 @@ func DialContext(ctx context.Context, network, address string, opts *Options) (*
 // HandshakeContext performs the server-side handshake, like Handshake,
 // with a context that bounds and can cancel it.
 func (s *Socket) HandshakeContext(ctx context.Context) error {
-	return s.runHandshake(ctx)
+	return s.runHandshake(ctx, time.Time{})
 }
 
 // NetConn returns the transport under the socket, as crypto/tls's

@@ -1,7 +1,6 @@
 package ssl
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"net"
@@ -51,7 +50,7 @@ func ConnectContext(ctx context.Context, host string, port int, opts *Options, t
 	}
 	s := newSocket(conn, roleClient, opts, res)
 	s.ownRes = true
-	if err := s.runHandshake(ctx); err != nil {
+	if err := s.runHandshake(ctx, time.Time{}); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -75,16 +74,18 @@ func ConnectConn(conn net.Conn, opts *Options, timeout time.Duration) (*Socket, 
 	res.setTicketCacheKey(conn.RemoteAddr().String())
 	s := newSocket(conn, roleClient, opts, res)
 	s.ownRes = true
-	ctx := context.Background()
-	if timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, timeout)
-		defer cancel()
-	}
-	if err := s.runHandshake(ctx); err != nil {
+	if err := s.runHandshake(nil, deadlineAfter(timeout)); err != nil {
 		return nil, err
 	}
 	return s, nil
+}
+
+// deadlineAfter is the deadline of a timeout; zero for Infinity.
+func deadlineAfter(timeout time.Duration) time.Time {
+	if timeout <= 0 {
+		return time.Time{}
+	}
+	return time.Now().Add(timeout)
 }
 
 // HandshakeConn runs the server handshake on a connected transport:
@@ -105,13 +106,7 @@ func HandshakeConn(conn net.Conn, opts *Options, timeout time.Duration) (*Socket
 // Handshake performs the server-side handshake on a socket from
 // TransportAccept: ssl:handshake/1,2 (ssl_accept in the 20.2 manual).
 func (s *Socket) Handshake(timeout time.Duration) error {
-	ctx := context.Background()
-	if timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, timeout)
-		defer cancel()
-	}
-	return s.runHandshake(ctx)
+	return s.runHandshake(nil, deadlineAfter(timeout))
 }
 
 // HandshakeWith adds options to those given to Listen and then performs
@@ -143,13 +138,18 @@ func (s *Socket) ensureHandshake() error {
 
 // runHandshake drives the handshake machine over the record layer until
 // it completes or fails; on failure the transport is closed.
-func (s *Socket) runHandshake(ctx context.Context) error {
+//
+// A timeout is a deadline on the transport, which is all a handshake
+// needs; ctx (nil when there is none) adds cancellation, and its deadline
+// if earlier. Without a ctx no timer or callback is set up per
+// connection, unlike with a context.WithTimeout.
+func (s *Socket) runHandshake(ctx context.Context, deadline time.Time) error {
 	s.hsMu.Lock()
 	defer s.hsMu.Unlock()
 	if s.hsDone.Load() {
 		return s.hsErr
 	}
-	err := s.handshakeLocked(ctx)
+	err := s.handshakeLocked(ctx, deadline)
 	s.hsErr = err
 	s.hsDone.Store(true)
 	if err != nil {
@@ -161,16 +161,23 @@ func (s *Socket) runHandshake(ctx context.Context) error {
 	return err
 }
 
-func (s *Socket) handshakeLocked(ctx context.Context) error {
+func (s *Socket) handshakeLocked(ctx context.Context, deadline time.Time) error {
 	s.in.Lock()
 	defer s.in.Unlock()
-	if dl, ok := ctx.Deadline(); ok {
-		s.conn.SetDeadline(dl)
+	if ctx != nil {
+		if dl, ok := ctx.Deadline(); ok && (deadline.IsZero() || dl.Before(deadline)) {
+			deadline = dl
+		}
+	}
+	if !deadline.IsZero() {
+		s.conn.SetDeadline(deadline)
 		defer s.conn.SetDeadline(time.Time{})
 	}
-	// Cancellation: closing the deadline makes blocked I/O return.
-	stop := context.AfterFunc(ctx, func() { s.conn.SetDeadline(time.Unix(1, 0)) })
-	defer stop()
+	if ctx != nil && ctx.Done() != nil {
+		// Cancellation: a deadline in the past makes blocked I/O return.
+		stop := context.AfterFunc(ctx, func() { s.conn.SetDeadline(time.Unix(1, 0)) })
+		defer stop()
+	}
 
 	var m handshake.Machine
 	if s.role == roleClient {
@@ -198,7 +205,7 @@ func (s *Socket) handshakeLocked(ctx context.Context) error {
 			return a
 		}
 		if isTimeout(err) {
-			if ctx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			if ctx != nil && ctx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded) {
 				return ctx.Err()
 			}
 			return ErrTimeout
@@ -247,9 +254,10 @@ func (s *Socket) handshakeLocked(ctx context.Context) error {
 				if !ok {
 					break
 				}
-				// The machine keeps slices of messages; the record
-				// buffer is reused, so hand it a copy.
-				acts, err := m.HandleMessage(bytes.Clone(msg))
+				// The machine keeps slices of messages: hbuf copied
+				// them out of the record buffer and never writes
+				// them again, so they need no copy of their own.
+				acts, err := m.HandleMessage(msg)
 				if err != nil {
 					return fail(err)
 				}
