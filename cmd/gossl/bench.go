@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"runtime"
@@ -27,44 +28,52 @@ func init() {
 		help: `
 Runs the same workloads through gossl and through Go's crypto/tls in this
 process, interleaved, for --rounds rounds, and prints for each row the
-median of each side and the ratio gossl/crypto-tls (of the medians). The
-order alternates from round to round (gossl, crypto/tls, then crypto/tls,
-gossl, ...) so that a slow drift of the machine's load weighs on both
-sides alike, and a GC runs before every measurement. With --json it
-prints a JSON array of rows {"row", "unit", "gossl", "crypto_tls",
-"ratio"} instead (a side that is not measured is null and the row has a
-"note"). Compare only ratios from one run: absolute figures drift with
-the machine's load.
+median of each side over the rounds and the ratio gossl/crypto-tls: the
+median of the rounds' ratios. In a round of a bulk or handshake row,
+both sides' connections are set up first and then measured in turn in
+short slices (gossl, crypto/tls, crypto/tls, gossl, ...; 5 slices of a
+side's window), so that the two figures of a round meet nearly the same
+load from the rest of the machine even when it varies from round to
+round; between slices the side that ran comes to rest (every byte
+written has been read, every connection closed) and a GC runs. Other
+rows alternate whole measurements (gossl first in even rounds,
+crypto/tls first in odd ones). With --json it prints a JSON array of
+rows {"row", "unit", "gossl", "crypto_tls", "ratio"} instead (a side
+that is not measured is null and the row has a "note"). Compare only
+ratios from one run: absolute figures drift with the machine's load;
+--verbose prints every round's figures on stderr, to see the spread.
 
 Rows:
   bulk/SUITE/SIZE/TRANSPORT[/both]  MB/s (10^6 bytes) of application data
-      received during a 250 ms window (after a 50 ms warm-up), client to
-      server (or both ways at once, summed), with writes of SIZE (16k,
-      1k); TRANSPORT is loopback TCP or pipe, an in-memory buffered pipe
-      (256 KiB per direction), which shows the record layer without the
-      kernel.
+      received while the writers write (250 ms per side and round, after
+      a 50 ms warm-up), client to server (or both ways at once, summed),
+      with writes of SIZE (16k, 1k); TRANSPORT is loopback TCP or pipe,
+      an in-memory buffered pipe (256 KiB per direction), which shows
+      the record layer without the kernel.
   bulk/raw-aes128gcm-seal/16k/memory  MB/s of crypto/cipher AES-128-GCM
-      Seal alone, in place on a 16 KiB buffer, one goroutine: the
-      primitive both implementations use, measured in each side's turn of
-      the bulk/tls13-aes128gcm/16k/pipe row (the same code in both
-      columns, so its ratio shows the run's noise).
+      Seal alone, in place on a 16 KiB buffer, on one goroutine: the
+      primitive both implementations use. It is measured in each of a
+      side's slices of the bulk/tls13-aes128gcm/16k/pipe row, just before
+      its bulk slice: the same code in both columns, so its ratio shows
+      the run's noise.
   bulk/tls13-aes128gcm/16k/pipe/percent-of-seal  each implementation's
       bulk/tls13-aes128gcm/16k/pipe figure as a percentage of the raw
-      seal speed measured just before it in the same turn (median of the
-      rounds); the issue's target is 90% or more.
+      seal speed measured in the same slices (median of the rounds); the
+      target of issue 7 is 90 or more.
   handshake/KIND    full handshakes per second over loopback, one client
-      after another: connect, handshake, a one-byte echo (so the server
-      has finished too), close in the background. Servers send no
-      tickets and neither side keeps sessions; the row fails if any
-      connection (gossl's or crypto/tls's) reports that it resumed.
+      after another (300 ms per side and round): connect, handshake, a
+      one-byte echo (so the server has finished too), close in the
+      background. Servers send no tickets and neither side keeps
+      sessions; the row fails if any connection (gossl's or crypto/tls's)
+      reports that it resumed.
   resumed/KIND      the same with resumption; the row fails unless every
       measured connection resumed (the first, unmeasured, connection
       makes the session). tls13-ticket: TLS 1.3 tickets. tls12-ticket:
       TLS 1.2 RFC 5077 tickets (gossl's server keeps no session cache, so
-      only the ticket can resume). tls12-session-id: TLS 1.2 session IDs,
-      neither side sends tickets; crypto/tls resumes TLS 1.2 only with
-      tickets (it has no session-ID cache as client or server), so its
-      side is n/a.
+      only the ticket can resume). tls12-session-id: TLS 1.2 session
+      IDs, neither side sends tickets; crypto/tls resumes TLS 1.2 only
+      with tickets (it has no session-ID cache as client or server), so
+      its side is n/a.
   memory/...        heap per side (KB) and goroutines per connection of
       1000 idle established TLS 1.3 connections over loopback (both ends
       in this process, each server end with a goroutine blocked in Read),
@@ -77,16 +86,17 @@ With --peers, where installed, OpenSSL (openssl s_server) and Erlang/OTP
 (escript with the ssl application) run as servers in their own processes
 (TLS 1.3, TLS_AES_128_GCM_SHA256, x25519, an ECDSA P-256 certificate from
 this run's CA written to a temporary directory), and gossl's client and
-crypto/tls's client are measured against each in the same interleaved
-way, so the ratio is still gossl/crypto-tls and the figures show the
-peer's speed:
+crypto/tls's client are measured against each, so the ratio is still
+gossl/crypto-tls and the figures show the peer's speed:
   bulk/tls13-aes128gcm/16k/loopback/PEER-server  MB/s the client wrote
-      during the window (the peer reads and discards; after the warm-up
-      the kernel's buffers are in a steady state, so what is written is
-      what the peer takes).
+      during a 250 ms window after the warm-up (the peer reads and
+      discards; by then the kernel's buffers are in a steady state, so
+      what is written is what the peer takes). The sides take whole
+      windows in turn, as the peer's reading cannot be watched to bring
+      a slice to rest.
   handshake/tls13-ecdsa-p256-x25519/PEER-server  full handshakes per
-      second, each with a two-byte echo ("x\n"); the peer sends no
-      tickets.
+      second, in slices as above, each with a two-byte echo ("x\n"); the
+      peer sends no tickets.
 PEER is openssl or erlang. A peer that is not installed gives n/a rows
 with a note. The peers are stopped (their process groups killed) before
 bench exits.
@@ -94,8 +104,9 @@ bench exits.
 Exit status 1 if any measurement failed (the row has a "failed" note).
 TLS 1.2 RSA key exchange is disabled in crypto/tls by default; bench sets
 GODEBUG tlsrsakex=1 in its own environment before the first handshake.
---quick is a short smoke run (one round, short windows, 100 idle
-connections) whose figures are rough.`,
+--quick is a short smoke run (one round, one short slice per side, 100
+idle connections) whose figures are rough; --list prints the row names
+(as selected by --only and --peers) without measuring anything.`,
 		flags: func(fs *flag.FlagSet) { new(benchConfig).define(fs) },
 		run:   runBench,
 	})
@@ -106,12 +117,14 @@ type benchConfig struct {
 	quick                  bool
 	json                   bool
 	list                   bool
+	verbose                bool
 	peers                  bool
 	only                   string
 	cpuProfile, memProfile string
 
 	bulkWarm, bulkDur time.Duration
 	hsDur             time.Duration
+	slices            int           // a side's window in a round is cut in slices
 	peerStart         time.Duration // how long a peer may take to listen
 	idleConns         int
 	memRounds         int
@@ -123,6 +136,7 @@ func (c *benchConfig) define(fs *flag.FlagSet) {
 	fs.BoolVar(&c.quick, "quick", false, "short smoke run (one round unless --rounds is given)")
 	fs.BoolVar(&c.json, "json", false, "print the rows as a JSON array")
 	fs.BoolVar(&c.list, "list", false, "print the names of the rows (as selected by --only and --peers) and measure nothing")
+	fs.BoolVar(&c.verbose, "verbose", false, "print every round's figures on stderr")
 	fs.BoolVar(&c.peers, "peers", false, "add rows against OpenSSL and Erlang/OTP servers, where installed")
 	fs.StringVar(&c.only, "only", "", "run only rows whose name starts with `PREFIX` (comma-separated list)")
 	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to `FILE` (go tool pprof)")
@@ -141,17 +155,22 @@ type benchRow struct {
 	failed bool
 }
 
-// benchGroup is a measurement that yields one or more rows: each call
-// of g or c measures every row of the group once.
+// benchGroup is a measurement that yields one or more rows. A sliced
+// group (newG, newC) makes a meter per side each round and measures the
+// two in alternating slices (see slicedRound); otherwise each call of g
+// or c measures every row of the group once.
 type benchGroup struct {
-	names []string
-	units []string
-	g, c  func() ([]float64, error)
+	names      []string
+	units      []string
+	newG, newC func() (meter, error)
+	g, c       func() ([]float64, error)
 	// naG, naC say why a side is not measured (the row prints n/a).
 	naG, naC string
 	// notes are added to each row's note (by index), whatever happens.
 	notes  []string
 	rounds int // 0: the configured rounds
+	// sliceDur is a sliced group's slice.
+	sliceDur time.Duration
 	// setup, if set, runs once before the first round (to start a peer):
 	// an error fails both sides.
 	setup func() error
@@ -175,7 +194,9 @@ func runBench(e *env, args []string) int {
 	cfg.bulkWarm, cfg.bulkDur, cfg.hsDur = 50*time.Millisecond, 250*time.Millisecond, 300*time.Millisecond
 	cfg.idleConns, cfg.memRounds, cfg.allocRecords = 1000, 3, 4000
 	cfg.peerStart = 60 * time.Second
+	cfg.slices = 5
 	if cfg.quick {
+		cfg.slices = 1
 		if !roundsSet {
 			cfg.rounds = 1
 		}
@@ -200,6 +221,9 @@ func runBench(e *env, args []string) int {
 	b, err := newBench(cfg)
 	if err != nil {
 		return fail(e, "bench", err)
+	}
+	if cfg.verbose {
+		b.verbose = e.stderr
 	}
 	defer b.peers.stopAll()
 	if cfg.cpuProfile != "" {
@@ -358,11 +382,22 @@ func (b *bench) run(g benchGroup) []benchRow {
 		runtime.GC()
 		v, err := f()
 		*errp = err
+		if b.verbose != nil {
+			side := "gossl"
+			if errp == &cerr {
+				side = "crypto/tls"
+			}
+			fmt.Fprintf(b.verbose, "%s\t%s\t%v\t%v\n", g.names[0], side, v, err)
+		}
 		for j := range v {
 			vals[j] = append(vals[j], v[j])
 		}
 	}
 	for i := 0; i < rounds; i++ {
+		if g.newG != nil || g.newC != nil {
+			b.slicedRound(g, i, gv, cv, &gerr, &cerr)
+			continue
+		}
 		gFirst := i%2 == 0
 		for k := 0; k < 2; k++ {
 			if (k == 0) == gFirst {
@@ -407,14 +442,7 @@ func (b *bench) run(g benchGroup) []benchRow {
 			r.CryptoTLS = median(cv[j])
 		}
 		if r.Gossl != nil && r.CryptoTLS != nil {
-			switch {
-			case *r.CryptoTLS != 0:
-				x := round(*r.Gossl / *r.CryptoTLS, 2)
-				r.Ratio = &x
-			case *r.Gossl == 0:
-				x := 1.0
-				r.Ratio = &x
-			}
+			r.Ratio = ratio(gv[j], cv[j])
 		}
 		if j < len(g.notes) && g.notes[j] != "" {
 			notes = append(notes, g.notes[j])
@@ -423,6 +451,28 @@ func (b *bench) run(g benchGroup) []benchRow {
 		rows[j] = r
 	}
 	return rows
+}
+
+// ratio is gossl/crypto-tls: the median of the rounds' ratios (the two
+// figures of a round were measured close together, under nearly the
+// same load, while the load may differ from round to round), or 1 when
+// both sides are all zeros (allocations).
+func ratio(gv, cv []float64) *float64 {
+	if len(gv) != len(cv) || len(gv) == 0 {
+		return nil
+	}
+	var rs []float64
+	for i := range gv {
+		switch {
+		case cv[i] != 0:
+			rs = append(rs, gv[i]/cv[i])
+		case gv[i] == 0:
+			rs = append(rs, 1)
+		default:
+			return nil
+		}
+	}
+	return median(rs)
 }
 
 func median(v []float64) *float64 {
@@ -451,6 +501,8 @@ type bench struct {
 	ca    [][]byte
 	certs map[string]*leaf // "ecdsa", "rsa"
 	peers *peerSet
+	// verbose, with --verbose, gets every measurement.
+	verbose io.Writer
 }
 
 func newBench(cfg *benchConfig) (*bench, error) {

@@ -16,10 +16,27 @@ import (
 // Bulk rows: throughput, the raw AES-GCM seal speed, allocations per
 // record.
 
-// bulk measures MB/s received over one connection: writers loop on
-// writes of size bytes; after a warm-up, the bytes the readers receive
-// during the window are counted.
-func (b *bench) bulk(ct bool, p profile, transport string, size int, both bool) ([]float64, error) {
+// bulkMeter measures MB/s received over one connection: writers loop on
+// writes of size bytes while the meter's gate is open; the bytes the
+// readers receive while it is open are counted. Closing the gate, it
+// waits until every byte written has been read.
+type bulkMeter struct {
+	rc, rs, c, s net.Conn
+	wg           sync.WaitGroup
+
+	mu      sync.Mutex
+	cond    sync.Cond
+	open    bool
+	quit    bool
+	inWrite int   // writers inside Write
+	werr    error // a writer's error
+	written atomic.Int64
+	got     atomic.Int64
+	bytes   int64
+	secs    float64
+}
+
+func (b *bench) newBulkMeter(ct bool, p profile, transport string, size int, both bool) (*bulkMeter, error) {
 	rc, rs, err := rawPair(transport)
 	if err != nil {
 		return nil, err
@@ -28,95 +45,170 @@ func (b *bench) bulk(ct bool, p profile, transport string, size int, both bool) 
 	if err != nil {
 		return nil, err
 	}
-	var got atomic.Int64
-	var stop atomic.Bool
-	var wg sync.WaitGroup
-	writer := func(w net.Conn) {
-		defer wg.Done()
-		buf := make([]byte, size)
-		for !stop.Load() {
-			if _, err := w.Write(buf); err != nil {
-				return
-			}
-		}
-	}
-	reader := func(r net.Conn) {
-		defer wg.Done()
-		buf := make([]byte, 32<<10)
-		for {
-			n, err := r.Read(buf)
-			got.Add(int64(n))
-			if err != nil {
-				return
-			}
-		}
-	}
-	wg.Add(2)
-	go writer(c)
-	go reader(s)
+	m := &bulkMeter{rc: rc, rs: rs, c: c, s: s}
+	m.cond.L = &m.mu
+	m.wg.Add(2)
+	go m.writer(c, size)
+	go m.reader(s)
 	if both {
-		wg.Add(2)
-		go writer(s)
-		go reader(c)
+		m.wg.Add(2)
+		go m.writer(s, size)
+		go m.reader(c)
 	}
-	time.Sleep(b.cfg.bulkWarm)
-	n0, t0 := got.Load(), time.Now()
-	time.Sleep(b.cfg.bulkDur)
-	n1, t1 := got.Load(), time.Now()
-	stop.Store(true)
-	// Closing the transports unblocks every reader and writer.
-	rc.Close()
-	rs.Close()
-	wg.Wait()
-	c.Close()
-	s.Close()
-	if n1 == n0 {
-		return nil, errors.New("no data received")
+	// Warm-up: buffers in place, the TCP window open.
+	if err := m.slice(b.cfg.bulkWarm); err != nil {
+		m.close()
+		return nil, err
 	}
-	return []float64{float64(n1-n0) / t1.Sub(t0).Seconds() / 1e6}, nil
+	m.bytes, m.secs = 0, 0
+	return m, nil
 }
 
-// sealSpeed measures crypto/cipher's AES-128-GCM Seal on one goroutine:
+func (m *bulkMeter) writer(w net.Conn, size int) {
+	defer m.wg.Done()
+	buf := make([]byte, size)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for {
+		for !m.open && !m.quit {
+			m.cond.Wait()
+		}
+		if m.quit {
+			return
+		}
+		m.inWrite++
+		m.mu.Unlock()
+		n, err := w.Write(buf)
+		m.written.Add(int64(n))
+		m.mu.Lock()
+		m.inWrite--
+		if err != nil {
+			if !m.quit && m.werr == nil {
+				m.werr = err
+			}
+			m.cond.Broadcast()
+			return
+		}
+		m.cond.Broadcast()
+	}
+}
+
+func (m *bulkMeter) reader(r net.Conn) {
+	defer m.wg.Done()
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := r.Read(buf)
+		m.got.Add(int64(n))
+		if err != nil {
+			return
+		}
+	}
+}
+
+func (m *bulkMeter) slice(d time.Duration) error {
+	g0, t0 := m.got.Load(), time.Now()
+	m.mu.Lock()
+	m.open = true
+	m.cond.Broadcast()
+	m.mu.Unlock()
+	time.Sleep(d)
+	m.mu.Lock()
+	m.open = false
+	m.mu.Unlock()
+	g1, t1 := m.got.Load(), time.Now()
+	// Come to rest: every writer out of Write and everything read.
+	deadline := t1.Add(10 * time.Second)
+	for {
+		m.mu.Lock()
+		idle, werr := m.inWrite == 0, m.werr
+		m.mu.Unlock()
+		if werr != nil {
+			return werr
+		}
+		if idle && m.got.Load() == m.written.Load() {
+			break
+		}
+		if time.Now().After(deadline) {
+			return errors.New("the connection did not drain")
+		}
+		time.Sleep(100 * time.Microsecond)
+	}
+	if g1 == g0 {
+		return errors.New("no data received")
+	}
+	m.bytes += g1 - g0
+	m.secs += t1.Sub(t0).Seconds()
+	return nil
+}
+
+func (m *bulkMeter) result() []float64 { return []float64{float64(m.bytes) / m.secs / 1e6} }
+
+func (m *bulkMeter) close() {
+	m.mu.Lock()
+	m.quit = true
+	m.cond.Broadcast()
+	m.mu.Unlock()
+	// Closing the transports unblocks every reader and writer.
+	m.rc.Close()
+	m.rs.Close()
+	m.wg.Wait()
+	m.c.Close()
+	m.s.Close()
+}
+
+// sealMeter measures crypto/cipher's AES-128-GCM Seal on one goroutine:
 // 16 KiB of plaintext sealed in place (with a 5-byte additional data, a
-// TLS 1.3 record header, and a new nonce each time) for a warm-up, then
-// for a window; it returns MB/s of plaintext.
-func sealSpeed(warm, window time.Duration) (float64, error) {
+// TLS 1.3 record header, and a new nonce each time); MB/s of plaintext.
+type sealMeter struct {
+	aead      cipher.AEAD
+	buf       []byte
+	nonce, ad []byte
+	seq       uint64
+	n         int
+	secs      float64
+}
+
+const sealSize = 16 << 10
+
+func newSealMeter(warm time.Duration) (*sealMeter, error) {
 	key := make([]byte, 16)
 	if _, err := rand.Read(key); err != nil {
-		return 0, err
+		return nil, err
 	}
 	blk, err := aes.NewCipher(key)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	aead, err := cipher.NewGCM(blk)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	const size = 16 << 10
-	buf := make([]byte, size, size+aead.Overhead())
-	nonce := make([]byte, aead.NonceSize())
-	ad := []byte{23, 3, 3, 0, 0}
-	binary.BigEndian.PutUint16(ad[3:], size+1+uint16(aead.Overhead()))
-	var seq uint64
-	run := func(d time.Duration) (int, time.Duration) {
-		n, start := 0, time.Now()
-		for {
-			for i := 0; i < 32; i++ {
-				binary.BigEndian.PutUint64(nonce[len(nonce)-8:], seq)
-				seq++
-				aead.Seal(buf[:0], nonce, buf, ad)
-			}
-			n += 32
-			if el := time.Since(start); el >= d {
-				return n, el
-			}
+	m := &sealMeter{aead: aead, buf: make([]byte, sealSize, sealSize+aead.Overhead()),
+		nonce: make([]byte, aead.NonceSize()), ad: []byte{23, 3, 3, 0, 0}}
+	binary.BigEndian.PutUint16(m.ad[3:], sealSize+1+uint16(aead.Overhead()))
+	m.slice(warm)
+	m.n, m.secs = 0, 0
+	return m, nil
+}
+
+func (m *sealMeter) slice(d time.Duration) error {
+	start := time.Now()
+	for {
+		for i := 0; i < 32; i++ {
+			binary.BigEndian.PutUint64(m.nonce[len(m.nonce)-8:], m.seq)
+			m.seq++
+			m.aead.Seal(m.buf[:0], m.nonce, m.buf, m.ad)
+		}
+		m.n += 32
+		if el := time.Since(start); el >= d {
+			m.secs += el.Seconds()
+			return nil
 		}
 	}
-	run(warm)
-	n, el := run(window)
-	return float64(n) * size / el.Seconds() / 1e6, nil
 }
+
+func (m *sealMeter) result() []float64 { return []float64{float64(m.n) * sealSize / m.secs / 1e6} }
+func (m *sealMeter) close()            {}
 
 // allocs counts heap allocations per record: records of size bytes are
 // written over the in-memory pipe and read on the other end, and the

@@ -12,14 +12,25 @@ import (
 	ssl "github.com/gossl/ssl"
 )
 
-// handshakes measures handshakes per second over loopback, one client
-// at a time; each connection echoes one byte (so the server's side of
-// the handshake is done too) and is closed in the background. The server
+// hsMeter measures handshakes per second over loopback, one client at
+// a time; each connection echoes one byte (so the server's side of the
+// handshake is done too) and is closed in the background (the closes
+// are waited for at the end of each slice, off the clock). The server
 // is the same implementation as the client, or with peer a server in
 // another process (bench_peers.go), which echoes peer.ping. Every
 // connection must have resumed when p.resume is set (but the first,
 // unmeasured, one), and none may have resumed when it is not.
-func (b *bench) handshakes(ct bool, p profile, peer *peerTarget) ([]float64, error) {
+type hsMeter struct {
+	p       profile
+	one     func() (bool, error)
+	closers sync.WaitGroup
+	stop    func()
+	n       int
+	secs    float64
+}
+
+func (b *bench) newHsMeter(ct bool, p profile, peer *peerTarget) (*hsMeter, error) {
+	m := &hsMeter{p: p, stop: func() {}}
 	ping := []byte{'x'}
 	var addr string
 	if peer != nil {
@@ -29,14 +40,11 @@ func (b *bench) handshakes(ct bool, p profile, peer *peerTarget) ([]float64, err
 		if err != nil {
 			return nil, err
 		}
-		defer stop()
-		addr = a
+		addr, m.stop = a, stop
 	}
 	ccfg := b.ctConfig(p, false)
 	gopts := b.gosslOpts(p, false)
-	var closers sync.WaitGroup
-	defer closers.Wait()
-	one := func() (bool, error) {
+	m.one = func() (bool, error) {
 		rc, err := net.DialTimeout("tcp", addr, 10*time.Second)
 		if err != nil {
 			return false, err
@@ -59,8 +67,8 @@ func (b *bench) handshakes(ct bool, p profile, peer *peerTarget) ([]float64, err
 			c = s
 		}
 		defer func() {
-			closers.Add(1)
-			go func() { defer closers.Done(); c.Close() }()
+			m.closers.Add(1)
+			go func() { defer m.closers.Done(); c.Close() }()
 		}()
 		if _, err := c.Write(ping); err != nil {
 			return false, err
@@ -71,38 +79,51 @@ func (b *bench) handshakes(ct bool, p profile, peer *peerTarget) ([]float64, err
 		}
 		return didResume(c)
 	}
-	check := func(resumed bool) error {
-		switch {
-		case p.resume != "" && !resumed:
-			return errors.New("a connection did not resume")
-		case p.resume == "" && resumed:
-			return errors.New("a connection resumed in a full-handshake row")
-		}
-		return nil
-	}
 	// Warm-up (and, when resuming, the session or ticket to resume).
-	resumed, err := one()
+	resumed, err := m.one()
+	if err == nil && p.resume == "" {
+		err = m.check(resumed)
+	}
+	m.closers.Wait()
 	if err != nil {
+		m.close()
 		return nil, err
 	}
-	if p.resume == "" {
-		if err := check(resumed); err != nil {
-			return nil, err
-		}
+	return m, nil
+}
+
+func (m *hsMeter) check(resumed bool) error {
+	switch {
+	case m.p.resume != "" && !resumed:
+		return errors.New("a connection did not resume")
+	case m.p.resume == "" && resumed:
+		return errors.New("a connection resumed in a full-handshake row")
 	}
-	n := 0
+	return nil
+}
+
+func (m *hsMeter) slice(d time.Duration) error {
+	defer m.closers.Wait()
 	start := time.Now()
-	for time.Since(start) < b.cfg.hsDur {
-		resumed, err := one()
+	for time.Since(start) < d {
+		resumed, err := m.one()
+		if err == nil {
+			err = m.check(resumed)
+		}
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if err := check(resumed); err != nil {
-			return nil, err
-		}
-		n++
+		m.n++
 	}
-	return []float64{float64(n) / time.Since(start).Seconds()}, nil
+	m.secs += time.Since(start).Seconds()
+	return nil
+}
+
+func (m *hsMeter) result() []float64 { return []float64{float64(m.n) / m.secs} }
+
+func (m *hsMeter) close() {
+	m.closers.Wait()
+	m.stop()
 }
 
 // didResume reports whether a client connection resumed a session.

@@ -71,9 +71,10 @@ func (b *bench) peerGroups() []benchGroup {
 			names: []string{"handshake/tls13-ecdsa-p256-x25519/" + pk.name + "-server"},
 			units: []string{"handshakes/s"},
 			naG:   na, naC: na,
-			setup: func() (err error) { hsT, err = b.peers.start(pk.name, "handshake"); return err },
-			g:     func() ([]float64, error) { return b.handshakes(false, peerProfile, hsT) },
-			c:     func() ([]float64, error) { return b.handshakes(true, peerProfile, hsT) },
+			setup:    func() (err error) { hsT, err = b.peers.start(pk.name, "handshake"); return err },
+			sliceDur: b.hsSlice(),
+			newG:     func() (meter, error) { return b.newHsMeter(false, peerProfile, hsT) },
+			newC:     func() (meter, error) { return b.newHsMeter(true, peerProfile, hsT) },
 		}
 		if na != "" {
 			bulk.setup, hs.setup = nil, nil

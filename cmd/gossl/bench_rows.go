@@ -63,9 +63,9 @@ func (b *bench) groups() []benchGroup {
 						gs = append(gs, b.sealGroup(name))
 						continue
 					}
-					g := benchGroup{names: []string{name}, units: []string{"MB/s"},
-						g: func() ([]float64, error) { return b.bulk(false, p, tr, size, both) },
-						c: func() ([]float64, error) { return b.bulk(true, p, tr, size, both) },
+					g := benchGroup{names: []string{name}, units: []string{"MB/s"}, sliceDur: b.bulkSlice(),
+						newG: func() (meter, error) { return b.newBulkMeter(false, p, tr, size, both) },
+						newC: func() (meter, error) { return b.newBulkMeter(true, p, tr, size, both) },
 					}
 					if p.name == profCha13.name {
 						g.naC = chachaNA()
@@ -95,9 +95,9 @@ func (b *bench) groups() []benchGroup {
 	}
 	for _, h := range hs {
 		p := h.p
-		g := benchGroup{names: []string{h.name}, units: []string{"handshakes/s"},
-			g: func() ([]float64, error) { return b.handshakes(false, p, nil) },
-			c: func() ([]float64, error) { return b.handshakes(true, p, nil) },
+		g := benchGroup{names: []string{h.name}, units: []string{"handshakes/s"}, sliceDur: b.hsSlice(),
+			newG: func() (meter, error) { return b.newHsMeter(false, p, nil) },
+			newC: func() (meter, error) { return b.newHsMeter(true, p, nil) },
 		}
 		if p.resume == "session-id" {
 			g.naC = "no session-ID resumption, as client or server (it resumes TLS 1.2 only with tickets: see resumed/tls12-ticket)"
@@ -141,26 +141,52 @@ func withResume(p profile, resume string) profile {
 }
 
 // sealGroup is bulk/tls13-aes128gcm/16k/pipe together with the primitive
-// ceiling: in each side's turn, crypto/cipher's AES-128-GCM Seal alone
-// is measured for a window, then the pipe bulk, and the bulk figure is
-// also given as a percentage of that seal speed.
+// ceiling: in each of a side's slices, crypto/cipher's AES-128-GCM Seal
+// alone is measured, then the pipe bulk; the bulk figure is also given
+// as a percentage of the round's seal speed.
 func (b *bench) sealGroup(pipeRow string) benchGroup {
-	side := func(ct bool) ([]float64, error) {
-		seal, err := sealSpeed(b.cfg.bulkWarm, b.cfg.bulkDur)
+	side := func(ct bool) (meter, error) {
+		seal, err := newSealMeter(b.cfg.bulkWarm)
 		if err != nil {
 			return nil, err
 		}
-		v, err := b.bulk(ct, profAES13, "pipe", 16<<10, false)
+		bulk, err := b.newBulkMeter(ct, profAES13, "pipe", 16<<10, false)
 		if err != nil {
 			return nil, err
 		}
-		return []float64{v[0], seal, 100 * v[0] / seal}, nil
+		return &sealBulkMeter{seal, bulk}, nil
 	}
 	return benchGroup{
-		names: []string{pipeRow, rowSeal, rowPercent},
-		units: []string{"MB/s", "MB/s", "percent"},
-		g:     func() ([]float64, error) { return side(false) },
-		c:     func() ([]float64, error) { return side(true) },
-		notes: []string{"", "crypto/cipher alone, the same code in both columns (measured in each side's turn)"},
+		names:    []string{pipeRow, rowSeal, rowPercent},
+		units:    []string{"MB/s", "MB/s", "percent"},
+		sliceDur: b.bulkSlice(),
+		newG:     func() (meter, error) { return side(false) },
+		newC:     func() (meter, error) { return side(true) },
+		notes:    []string{"", "crypto/cipher alone, the same code in both columns (measured in each side's slices)"},
 	}
 }
+
+// sealBulkMeter measures the raw seal, then the bulk, in each slice.
+type sealBulkMeter struct {
+	seal *sealMeter
+	bulk *bulkMeter
+}
+
+func (m *sealBulkMeter) slice(d time.Duration) error {
+	if err := m.seal.slice(d); err != nil {
+		return err
+	}
+	return m.bulk.slice(d)
+}
+
+func (m *sealBulkMeter) result() []float64 {
+	bulk, seal := m.bulk.result()[0], m.seal.result()[0]
+	return []float64{bulk, seal, 100 * bulk / seal}
+}
+
+func (m *sealBulkMeter) close() { m.bulk.close() }
+
+// bulkSlice and hsSlice are the lengths of a bulk row's and a handshake
+// row's slices: a side's window in a round, cut in cfg.slices.
+func (b *bench) bulkSlice() time.Duration { return b.cfg.bulkDur / time.Duration(b.cfg.slices) }
+func (b *bench) hsSlice() time.Duration   { return b.cfg.hsDur / time.Duration(b.cfg.slices) }
