@@ -69,7 +69,7 @@ const DefaultMailbox = 16
 // the socket's in before mu; nobody holds mu while blocking.
 type activeState struct {
 	mu   sync.Mutex
-	cond sync.Cond
+	cond *sync.Cond // made when the goroutine starts
 	st   sockState
 
 	// The channels are made when first needed (Messages, or the
@@ -79,11 +79,11 @@ type activeState struct {
 	wake  chan struct{} // wakes the goroutine parked while passive
 	done  chan struct{} // closed by Close and Downgrade
 
+	epoch       uint64
 	started     bool
 	reading     bool // the goroutine is reading (holding in)
 	poked       bool // a past read deadline was set to stop that read
 	delivering  bool // a data, closed or error message is being delivered
-	epoch       uint64
 	passiveDue  bool // an SSLPassive is to be sent
 	ownerClosed bool // the socket is closed: nothing more is delivered
 }
@@ -92,7 +92,6 @@ func (a *activeState) lock()   { a.mu.Lock() }
 func (a *activeState) unlock() { a.mu.Unlock() }
 
 func (a *activeState) init(st sockState) {
-	a.cond.L = &a.mu
 	a.st = st
 }
 
@@ -205,7 +204,7 @@ func (s *Socket) startActiveLocked() {
 	a.intr = make(chan struct{}, 1)
 	a.wake = make(chan struct{}, 1)
 	a.done = make(chan struct{})
-	s.wg.Add(1)
+	a.cond = sync.NewCond(&a.mu)
 	go s.activeLoop()
 }
 
@@ -243,7 +242,6 @@ func (s *Socket) isActive() bool {
 // at a time under in, then delivers it with in released, so a Send never
 // waits for it and an owner that does not receive stops it.
 func (s *Socket) activeLoop() {
-	defer s.wg.Done()
 	a := &s.act
 	for {
 		a.lock()

@@ -38,8 +38,9 @@ func (o *Options) hibernateAfter() time.Duration {
 	return o.HibernateAfter
 }
 
+// touch records traffic; h is nil without hibernate_after.
 func (h *hibernation) touch() {
-	if h.after <= 0 {
+	if h == nil {
 		return
 	}
 	h.activity.Add(1)
@@ -53,6 +54,9 @@ func (h *hibernation) touch() {
 }
 
 func (h *hibernation) stop() {
+	if h == nil {
+		return
+	}
 	h.mu.Lock()
 	h.stopped = true
 	if h.timer != nil {
@@ -63,8 +67,8 @@ func (h *hibernation) stop() {
 
 // startHibernation arms the idle timer after the handshake.
 func (s *Socket) startHibernation() {
-	h := &s.hib
-	if h.after <= 0 {
+	h := s.hib
+	if h == nil {
 		return
 	}
 	h.mu.Lock()
@@ -78,7 +82,7 @@ func (s *Socket) startHibernation() {
 // hibernateTick runs every idle period while there is traffic; after a
 // period without any, it releases the buffers and sleeps until traffic.
 func (s *Socket) hibernateTick() {
-	h := &s.hib
+	h := s.hib
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.stopped {
@@ -117,7 +121,7 @@ func (s *Socket) waitReadable() error {
 	if src.hasPeek {
 		return nil
 	}
-	h := &s.hib
+	h := s.hib
 	h.mu.Lock()
 	h.waiting = true
 	h.mu.Unlock()
@@ -129,7 +133,7 @@ func (s *Socket) waitReadable() error {
 		h.mu.Unlock()
 		return err
 	}
-	n, err := src.conn.Read(src.peek[:])
+	n, err := s.conn.Read(src.peek[:])
 	h.mu.Lock()
 	h.waiting = false
 	h.mu.Unlock()
@@ -143,6 +147,9 @@ func (s *Socket) waitReadable() error {
 
 // hibernations reports how often the socket has hibernated (for tests).
 func (s *Socket) hibernations() int {
+	if s.hib == nil {
+		return 0
+	}
 	s.hib.mu.Lock()
 	defer s.hib.mu.Unlock()
 	return s.hib.count

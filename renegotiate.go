@@ -59,7 +59,7 @@ func (s *Socket) Renegotiate() error {
 	if !s.connInfo().SecureRenegotiation && s.res.hs.SecureRenegotiate {
 		return errors.New("renegotiation needs RFC 5746 secure renegotiation, which the peer did not negotiate")
 	}
-	r := &s.reneg
+	r := s.reneg
 	r.mu.Lock()
 	if r.machine != nil || r.requested {
 		r.mu.Unlock()
@@ -220,7 +220,7 @@ func (s *Socket) renegInfo() *handshake.Renegotiation {
 func (s *Socket) startReneg() error {
 	c := handshake.NewClient(s.renegConfig())
 	c.Reneg = s.renegInfo()
-	r := &s.reneg
+	r := s.reneg
 	r.mu.Lock()
 	r.machine, r.stateName = c, c.State
 	if r.done == nil {
@@ -271,7 +271,7 @@ func (s *Socket) renegFail(err error) error {
 
 // endReneg ends the current renegotiation (or request) with err.
 func (s *Socket) endReneg(err error) {
-	r := &s.reneg
+	r := s.reneg
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.machine, r.requested = nil, false
@@ -287,7 +287,7 @@ func (s *Socket) clientRenegAllowed() bool {
 	if o := s.opts; o != nil && o.ClientRenegotiation != nil && !*o.ClientRenegotiation {
 		return false
 	}
-	r := &s.reneg
+	r := s.reneg
 	now := time.Now()
 	kept := r.clientAt[:0]
 	for _, t := range r.clientAt {
@@ -307,7 +307,7 @@ func (s *Socket) clientRenegAllowed() bool {
 // handshake (called under s.in): the start of a renegotiation or one of
 // its messages.
 func (s *Socket) handleRenegMessage(msg []byte) error {
-	r := &s.reneg
+	r := s.reneg
 	r.mu.Lock()
 	m := r.machine
 	requested := r.requested
@@ -366,9 +366,13 @@ func (s *Socket) handleRenegCCS(data []byte) error {
 	if len(data) != 1 || data[0] != 1 {
 		return s.sendFatal(alert.New(alert.DecodeError, "malformed ChangeCipherSpec"))
 	}
-	s.reneg.mu.Lock()
-	m := s.reneg.machine
-	s.reneg.mu.Unlock()
+	r := s.reneg
+	if r == nil {
+		return s.sendFatal(alert.New(alert.UnexpectedMessage, "ChangeCipherSpec after the handshake"))
+	}
+	r.mu.Lock()
+	m := r.machine
+	r.mu.Unlock()
 	if m == nil || s.tls.tls13 {
 		return s.sendFatal(alert.New(alert.UnexpectedMessage, "ChangeCipherSpec after the handshake"))
 	}
@@ -391,7 +395,7 @@ func (s *Socket) handleRenegCCS(data []byte) error {
 // renegWarning sees warning alerts: a no_renegotiation answering our
 // renegotiation ends it (the connection goes on).
 func (s *Socket) renegWarning(desc alert.Description) {
-	if desc != alert.NoRenegotiation {
+	if desc != alert.NoRenegotiation || s.reneg == nil {
 		return
 	}
 	s.reneg.mu.Lock()
@@ -405,9 +409,12 @@ func (s *Socket) renegWarning(desc alert.Description) {
 
 // connInfo is the connection's description, which a renegotiation
 // replaces while other goroutines may read it.
+// Without renegotiation (TLS 1.3) it never changes after the handshake.
 func (s *Socket) connInfo() *handshake.Info {
-	s.reneg.mu.Lock()
-	defer s.reneg.mu.Unlock()
+	if r := s.reneg; r != nil {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+	}
 	return s.info
 }
 

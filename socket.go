@@ -20,28 +20,31 @@ import (
 // Reading and writing are independent: one goroutine may Recv while
 // another Sends. The handshake runs once, at Connect, at Handshake, or —
 // for sockets from a net.Listener's Accept — on the first Read or Write.
+//
+// The small fields are grouped to keep the struct (and so each idle
+// connection) small.
 type Socket struct {
-	conn net.Conn
-	role role
-	opts *Options
-	res  *resolved // nil after a TLS 1.3 handshake when post is set
+	conn   net.Conn
+	role   role
+	ownRes bool // res was compiled for this socket alone
+	lazyHS bool // handshake on first Read/Write (net.Listener)
+	hsDone atomic.Bool
+	closed atomic.Bool
+	opts   *Options
+	res    *resolved // nil after a TLS 1.3 handshake when post is set
 	// post is what a TLS 1.3 socket still needs of res and opts once the
 	// handshake is done, when they were compiled for this socket alone
 	// (not a listener's): they are dropped then (tlsstate.go).
-	post   *postConfig
-	ownRes bool // res was compiled for this socket alone
+	post *postConfig
 
 	rd *record.Reader
 	wr *record.Writer
 
 	hsMu      sync.Mutex
-	hsDone    atomic.Bool
 	hsErr     error
 	info      *handshake.Info
 	state     func() string // current handshake state name
 	tls       tlsState      // version-specific state (tlsstate.go)
-	closed    atomic.Bool
-	lazyHS    bool          // handshake on first Read/Write (net.Listener)
 	hsTimeout time.Duration // for the lazy handshake
 
 	in struct {
@@ -58,14 +61,15 @@ type Socket struct {
 		closeSent bool
 	}
 
-	reneg renegState // TLS 1.0–1.2 renegotiation (renegotiate.go)
+	// reneg is a TLS 1.0–1.2 connection's renegotiation (renegotiate.go),
+	// made when its handshake is done; nil under TLS 1.3.
+	reneg *renegState
 
 	// The Erlang socket model (active.go, sockopts.go, shutdown.go,
 	// stats.go, hibernate.go).
 	act   activeState
 	stats sockStats
-	hib   hibernation
-	wg    sync.WaitGroup // the active-mode goroutine
+	hib   *hibernation // nil without hibernate_after
 }
 
 // errPeerClosed is the read error after the peer's close_notify.
@@ -78,11 +82,13 @@ func newSocket(conn net.Conn, r role, opts *Options, res *resolved) *Socket {
 	s.rd = record.NewReader(&s.stats.src)
 	s.wr = record.NewWriter(&s.stats.dst)
 	if rc := rawConn(conn); rc != nil {
-		s.rd.SetRawConn(rc, s.stats.src.c.add)
+		s.rd.SetRawConn(rc, &s.stats.src)
 	}
 	st, err := opts.initialSockState()
 	s.act.init(st)
-	s.hib.after = opts.hibernateAfter()
+	if d := opts.hibernateAfter(); d > 0 {
+		s.hib = &hibernation{after: d}
+	}
 	if err == nil {
 		err = applyTransportOpts(conn, opts)
 	}
@@ -271,7 +277,7 @@ func (s *Socket) fillToLocked(dst []byte, buffered bool) (int, error) {
 			return 0, nil
 		}
 		s.hib.touch()
-		if s.hib.after > 0 && len(s.rd.Buffered()) == 0 {
+		if s.hib != nil && len(s.rd.Buffered()) == 0 {
 			if err := s.waitReadable(); err != nil {
 				if isTimeout(err) {
 					return 0, err
@@ -452,6 +458,16 @@ func (s *Socket) Close() error {
 		s.dropUnread()
 	}
 	s.conn.Close()
+	// The record buffers go back to the pool for the next connection
+	// (a reader or writer still busy keeps its own).
+	if s.in.TryLock() {
+		s.rd.Release()
+		s.in.Unlock()
+	}
+	if s.out.TryLock() {
+		s.wr.Release()
+		s.out.Unlock()
+	}
 	return nil
 }
 

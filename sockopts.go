@@ -53,8 +53,8 @@ const (
 // guarded by the socket's act.mu.
 type sockState struct {
 	active      activeKind
-	n           int  // the counter of active N
 	list        bool // mode list
+	n           int  // the counter of active N
 	packet      int  // packetRaw, 1, 2, 4 or packetLine
 	packetSize  int
 	header      int

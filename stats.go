@@ -40,13 +40,13 @@ func (c *counters) add(n int) {
 // statReader is the record reader's source: the transport, counted, with
 // the byte a hibernating reader waited for (see waitReadable) in front.
 type statReader struct {
-	conn    net.Conn
+	s       *Socket // reads its conn
 	c       counters
 	peek    [1]byte
 	hasPeek bool
 }
 
-func (r *statReader) init(_ *Socket, conn net.Conn) { r.conn = conn }
+func (r *statReader) init(s *Socket, _ net.Conn) { r.s = s }
 
 func (r *statReader) Read(p []byte) (int, error) {
 	if r.hasPeek && len(p) > 0 {
@@ -54,7 +54,7 @@ func (r *statReader) Read(p []byte) (int, error) {
 		r.hasPeek = false
 		return 1, nil
 	}
-	n, err := r.conn.Read(p)
+	n, err := r.s.conn.Read(p)
 	r.c.add(n)
 	return n, err
 }
@@ -80,16 +80,19 @@ func rawConn(c net.Conn) record.RawConn {
 	return rc
 }
 
+// Count counts a read the record reader made on the raw connection.
+func (r *statReader) Count(n int) { r.c.add(n) }
+
 // statWriter is the record writer's destination: the transport, counted.
 type statWriter struct {
-	conn net.Conn
-	c    counters
+	s *Socket // writes its conn
+	c counters
 }
 
-func (w *statWriter) init(_ *Socket, conn net.Conn) { w.conn = conn }
+func (w *statWriter) init(s *Socket, _ net.Conn) { w.s = s }
 
 func (w *statWriter) Write(p []byte) (int, error) {
-	n, err := w.conn.Write(p)
+	n, err := w.s.conn.Write(p)
 	w.c.add(n)
 	return n, err
 }

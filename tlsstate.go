@@ -26,7 +26,6 @@ type tlsState struct {
 	peerCerts   []unique.Handle[string]
 	session12   *session.State12 // a TLS 1.0-1.2 client's session (SessionData)
 	keylog      []string
-	tls13       bool
 	suite       *suites.Suite
 	hash        crypto.Hash
 	readSecret  []byte
@@ -35,6 +34,7 @@ type tlsState struct {
 	// key (key_update_at); guarded by the out lock.
 	sentSinceUpdate int64
 	keyUpdateAt     int // the key_update_at option
+	tls13           bool
 }
 
 // postConfig is what a socket reads of its options after the handshake.
@@ -116,6 +116,8 @@ func (s *Socket) finishHandshake(m handshake.Machine) {
 	if s.tls.tls13 {
 		// startTLS13 took them from the machine's Info.
 		s.startTLS13(s.info)
+	} else {
+		s.reneg = &renegState{}
 	}
 	s.dropOptions()
 }
@@ -138,6 +140,10 @@ func (s *Socket) slimInfo(in *handshake.Info) *handshake.Info {
 	out := *in
 	s.tls.peerCerts = internCerts(in.PeerCertificates)
 	out.PeerCertificates, out.VerifiedChain = nil, nil
+	if s.role != roleClient || s.conf().ticketCache == nil {
+		// Only a client that keeps tickets derives their PSKs later.
+		out.ResumptionMaster = nil
+	}
 	fields := []*[]byte{&out.SessionID, &out.ClientRandom, &out.ServerRandom, &out.MasterSecret,
 		&out.ClientVerifyData, &out.ServerVerifyData, &out.ClientTrafficSecret, &out.ServerTrafficSecret,
 		&out.ExporterMasterSecret, &out.ResumptionMaster}
@@ -171,9 +177,14 @@ func internCerts(certs []*x509.Certificate) []unique.Handle[string] {
 // peerCertDER returns the peer's certificates as DER, leaf first (each a
 // fresh copy).
 func (s *Socket) peerCertDER() [][]byte {
-	s.reneg.mu.Lock()
-	certs := s.tls.peerCerts
-	s.reneg.mu.Unlock()
+	var certs []unique.Handle[string]
+	if r := s.reneg; r != nil {
+		r.mu.Lock()
+		certs = s.tls.peerCerts
+		r.mu.Unlock()
+	} else {
+		certs = s.tls.peerCerts
+	}
 	out := make([][]byte, len(certs))
 	for i, h := range certs {
 		out[i] = []byte(h.Value())

@@ -18,20 +18,29 @@ const rawSupported = true
 // on an idle connection holds no buffer. Deadlines and Close end the wait
 // as they end a Read.
 func (r *Reader) readRaw() (int, error) {
-	r.rawN, r.rawErr = 0, nil
+	r.rawN, r.rawErr, r.peeking = 0, 0, false
 	if err := r.raw.Read(r.rawFn); err != nil {
 		return 0, err
 	}
-	if r.rawErr != nil {
-		return 0, os.NewSyscallError("read", r.rawErr)
+	if r.rawErr != 0 {
+		return 0, os.NewSyscallError("read", syscall.Errno(r.rawErr))
 	}
 	if r.rawN == 0 {
 		return 0, io.EOF
 	}
 	if r.count != nil {
-		r.count(r.rawN)
+		r.count.Count(int(r.rawN))
 	}
-	return r.rawN, nil
+	return int(r.rawN), nil
+}
+
+// rawCall is the function given to the raw connection's Read (a single
+// method value, made once): it peeks or reads.
+func (r *Reader) rawCall(fd uintptr) bool {
+	if r.peeking {
+		return r.rawPeek(fd)
+	}
+	return r.rawRead(fd)
 }
 
 // rawRead is the function given to the raw connection's Read: it returns
@@ -44,7 +53,7 @@ func (r *Reader) rawRead(fd uintptr) bool {
 		n, err := syscall.Read(int(fd), r.buf[r.end:])
 		switch err {
 		case nil:
-			r.rawN = n
+			r.rawN = int32(n)
 			return true
 		case syscall.EINTR:
 			continue
@@ -56,7 +65,7 @@ func (r *Reader) rawRead(fd uintptr) bool {
 			}
 			return false
 		}
-		r.rawErr = err
+		r.rawErr = errno(err)
 		return true
 	}
 }
@@ -68,12 +77,14 @@ func (r *Reader) WaitReadable() error {
 	if r.raw == nil || r.end > r.start || len(r.spill) > 0 {
 		return nil
 	}
-	r.rawErr = nil
-	if err := r.raw.Read(r.peekFn); err != nil {
+	r.rawErr, r.peeking = 0, true
+	err := r.raw.Read(r.rawFn)
+	r.peeking = false
+	if err != nil {
 		return err
 	}
-	if r.rawErr != nil {
-		return os.NewSyscallError("recvfrom", r.rawErr)
+	if r.rawErr != 0 {
+		return os.NewSyscallError("recvfrom", syscall.Errno(r.rawErr))
 	}
 	return nil
 }
@@ -91,7 +102,14 @@ func (r *Reader) rawPeek(fd uintptr) bool {
 		case syscall.EAGAIN:
 			return false
 		}
-		r.rawErr = err
+		r.rawErr = errno(err)
 		return true
 	}
+}
+
+func errno(err error) uintptr {
+	if e, ok := err.(syscall.Errno); ok && e != 0 {
+		return uintptr(e)
+	}
+	return uintptr(syscall.EIO)
 }

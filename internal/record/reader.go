@@ -12,23 +12,25 @@ import (
 // (a Reader and a Writer share nothing), so one goroutine may read while
 // another writes.
 type Reader struct {
-	src     io.Reader
-	buf     *[readBufSize]byte // nil while released
-	start   int                // first unconsumed byte in buf
-	end     int                // end of the bytes read from src
-	spill   []byte             // unconsumed bytes kept by Release without a buffer
-	version uint16
-	prot    Protector
-	seq     uint64
+	src   io.Reader
+	buf   *[readBufSize]byte // nil while released
+	start int                // first unconsumed byte in buf
+	end   int                // end of the bytes read from src
+	spill []byte             // unconsumed bytes kept by Release without a buffer
+	prot  Protector
+	seq   uint64
 
-	// The raw connection (SetRawConn) and its read's results.
-	raw    RawConn
-	rawFn  func(fd uintptr) bool
-	peekFn func(fd uintptr) bool
-	peek   [1]byte
-	count  func(n int)
-	rawN   int
-	rawErr error
+	// The raw connection (SetRawConn), the function its Read calls and
+	// that function's results. The fields are ordered to keep the
+	// struct small: a connection holds it for its lifetime.
+	raw     RawConn
+	rawFn   func(fd uintptr) bool
+	count   Counter
+	rawErr  uintptr // the errno of a failed read, 0 if none
+	rawN    int32
+	version uint16
+	peek    [1]byte
+	peeking bool // rawFn peeks (WaitReadable) instead of reading
 }
 
 // RawConn is the read half of a syscall.RawConn.
@@ -36,17 +38,22 @@ type RawConn interface {
 	Read(f func(fd uintptr) bool) error
 }
 
+// Counter is told the size of each read from a raw connection.
+type Counter interface {
+	Count(n int)
+}
+
 // SetRawConn makes the reader read from the socket behind rc directly
 // (on unix; elsewhere it keeps reading from its io.Reader): a reader
 // waiting for input then holds no buffer, which it takes from a shared
 // pool once input has arrived. count, if not nil, is told the size of
 // each read. rc must be the same connection as the reader's io.Reader.
-func (r *Reader) SetRawConn(rc RawConn, count func(n int)) {
+func (r *Reader) SetRawConn(rc RawConn, count Counter) {
 	if !rawSupported || rc == nil {
 		return
 	}
 	r.raw, r.count = rc, count
-	r.rawFn, r.peekFn = r.rawRead, r.rawPeek
+	r.rawFn = r.rawCall
 }
 
 // Raw reports whether the reader reads a raw connection (SetRawConn).

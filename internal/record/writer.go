@@ -31,9 +31,9 @@ type Writer struct {
 	buf     *[writeBufSize]byte // nil while released
 	n       int                 // sealed bytes pending in buf
 	version uint16
+	beast   BeastMitigation
 	prot    Protector
 	seq     uint64
-	beast   BeastMitigation
 	maxFrag int
 	padding func(n int) int // TLS 1.3 record padding; nil for none
 	err     error           // sticky: the transport failed mid-stream
