@@ -432,7 +432,8 @@ func (p *peerProc) stop() {
 // TLS_AES_128_GCM_SHA256 and x25519, no tickets, on 127.0.0.1; it prints
 // "LISTENING Port", then accepts connections in a loop. Each connection
 // echoes its first message if it is short (the handshake rows' "x\n"),
-// then reads and discards until the client closes.
+// then reads and discards until the client closes; after more than 16
+// bytes it prints "RECEIVED Bytes".
 const erlangSinkScript = `#!/usr/bin/env escript
 %%! -noinput
 -mode(compile).
@@ -469,14 +470,15 @@ accept(L) ->
 
 first(S) ->
     case ssl:recv(S, 0, 60000) of
-        {ok, D} when byte_size(D) =< 16 -> ssl:send(S, D), sink(S);
-        {ok, _} -> sink(S);
+        {ok, D} when byte_size(D) =< 16 -> ssl:send(S, D), sink(S, byte_size(D));
+        {ok, D} -> sink(S, byte_size(D));
         _ -> ssl:close(S)
     end.
 
-sink(S) ->
+sink(S, N) ->
     case ssl:recv(S, 0, 60000) of
-        {ok, _} -> sink(S);
+        {ok, D} -> sink(S, N + byte_size(D));
+        _ when N > 16 -> io:format("RECEIVED ~p~n", [N]), ssl:close(S);
         _ -> ssl:close(S)
     end.
 `

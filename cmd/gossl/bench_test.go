@@ -193,3 +193,42 @@ func TestBenchPeers(t *testing.T) {
 
 // peerOnly selects the --peers rows.
 const peerOnly = "bulk/tls13-aes128gcm/16k/loopback/openssl,bulk/tls13-aes128gcm/16k/loopback/erlang,handshake/tls13-ecdsa-p256-x25519/"
+
+// TestBenchResumptionChecks: a handshake row fails when a connection
+// resumes in a full-handshake row, or does not in a resumed row. The
+// meters are made for one kind of row, then told it is the other.
+func TestBenchResumptionChecks(t *testing.T) {
+	b, err := newBench(&benchConfig{slices: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		ct     bool
+		p      profile
+		flip   string
+		errSub string
+	}{
+		{"gossl-session-id", false, withResume(hsECDSA12, "session-id"), "", "resumed in a full-handshake row"},
+		{"gossl-tls12-ticket", false, withResume(hsECDSA12, "ticket"), "", "resumed in a full-handshake row"},
+		{"crypto-tls-tls12-ticket", true, withResume(hsECDSA12, "ticket"), "", "resumed in a full-handshake row"},
+		{"gossl-full", false, hsECDSA12, "ticket", "did not resume"},
+		{"crypto-tls-full", true, hsECDSA13, "ticket", "did not resume"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m, err := b.newHsMeter(tc.ct, tc.p, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer m.close()
+			if err := m.slice(20 * time.Millisecond); err != nil {
+				t.Fatalf("as made: %v", err)
+			}
+			m.p.resume = tc.flip
+			err = m.slice(20 * time.Millisecond)
+			if err == nil || !strings.Contains(err.Error(), tc.errSub) {
+				t.Fatalf("told the other kind of row: %v, want %q", err, tc.errSub)
+			}
+		})
+	}
+}
