@@ -3,6 +3,7 @@ package main
 import (
 	"crypto/x509"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -369,8 +370,12 @@ func (b *bench) run(g benchGroup) []benchRow {
 	gv, cv := make([][]float64, n), make([][]float64, n)
 	var gerr, cerr, setupErr error
 	if g.setup != nil {
-		if setupErr = g.setup(); setupErr != nil {
-			gerr, cerr = setupErr, setupErr
+		var na peerNA
+		switch err := g.setup(); {
+		case errors.As(err, &na):
+			g.naG, g.naC = na.why, na.why
+		case err != nil:
+			setupErr, gerr, cerr = err, err, err
 		}
 	}
 	measure := func(f func() ([]float64, error), vals [][]float64, errp *error) {

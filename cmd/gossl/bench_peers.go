@@ -152,6 +152,12 @@ func (b *bench) bulkTo(ct bool, p profile, addr string, size int) ([]float64, er
 	return []float64{float64(n1-n0) / t1.Sub(t0).Seconds() / 1e6}, nil
 }
 
+// peerNA is a setup error that makes a peer's rows n/a rather than
+// failed: something the peer needs is not installed.
+type peerNA struct{ why string }
+
+func (e peerNA) Error() string { return e.why }
+
 // peerSet holds the peer processes of one run and their files.
 type peerSet struct {
 	leaf     *leaf
@@ -263,6 +269,9 @@ func (ps *peerSet) startLocked(peer, use string) (*peerTarget, error) {
 		}
 		ps.procs = append(ps.procs, p)
 		line, err := p.waitLine("LISTENING ", ps.startMax)
+		if err != nil && strings.Contains(p.output(), "NO-SSL ") {
+			return nil, peerNA{"Erlang/OTP's ssl application is not installed"}
+		}
 		if err != nil {
 			return nil, fmt.Errorf("Erlang server did not start: %v", err)
 		}
@@ -439,7 +448,10 @@ const erlangSinkScript = `#!/usr/bin/env escript
 -mode(compile).
 
 main([CertFile, KeyFile]) ->
-    {ok, _} = application:ensure_all_started(ssl),
+    case application:ensure_all_started(ssl) of
+        {ok, _} -> ok;
+        {error, Why} -> io:format("NO-SSL ~0p~n", [Why]), halt(3)
+    end,
     Opts = [{versions, ['tlsv1.3']}, {certfile, CertFile}, {keyfile, KeyFile},
             {ciphers, [#{key_exchange => any, cipher => aes_128_gcm, mac => aead, prf => sha256}]},
             {supported_groups, [x25519]}, {session_tickets, disabled},
