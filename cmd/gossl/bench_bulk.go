@@ -112,6 +112,11 @@ func (m *bulkMeter) slice(d time.Duration) error {
 	m.cond.Broadcast()
 	m.mu.Unlock()
 	time.Sleep(d)
+	// On a machine busy enough that nothing arrived yet, the slice lasts
+	// until something has.
+	for wait := t0.Add(10 * time.Second); m.got.Load() == g0 && time.Now().Before(wait); {
+		time.Sleep(time.Millisecond)
+	}
 	m.mu.Lock()
 	m.open = false
 	m.mu.Unlock()

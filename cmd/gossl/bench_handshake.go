@@ -105,7 +105,7 @@ func (m *hsMeter) check(resumed bool) error {
 func (m *hsMeter) slice(d time.Duration) error {
 	defer m.closers.Wait()
 	start := time.Now()
-	for time.Since(start) < d {
+	for {
 		resumed, err := m.one()
 		if err == nil {
 			err = m.check(resumed)
@@ -114,9 +114,11 @@ func (m *hsMeter) slice(d time.Duration) error {
 			return err
 		}
 		m.n++
+		if el := time.Since(start); el >= d {
+			m.secs += el.Seconds()
+			return nil
+		}
 	}
-	m.secs += time.Since(start).Seconds()
-	return nil
 }
 
 func (m *hsMeter) result() []float64 { return []float64{float64(m.n) / m.secs} }

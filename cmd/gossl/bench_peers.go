@@ -131,6 +131,9 @@ func (b *bench) bulkTo(ct bool, p profile, addr string, size int) ([]float64, er
 	time.Sleep(b.cfg.bulkWarm)
 	n0, t0 := sent.Load(), time.Now()
 	time.Sleep(b.cfg.bulkDur)
+	for wait := t0.Add(10 * time.Second); sent.Load() == n0 && time.Now().Before(wait); {
+		time.Sleep(time.Millisecond)
+	}
 	n1, t1 := sent.Load(), time.Now()
 	stop.Store(true)
 	// A writer blocked on a peer that stopped reading is released by the
