@@ -275,6 +275,7 @@ func (s *Socket) activeLoop() {
 
 		s.in.Lock()
 		raw, body, err := s.readPacketLocked(0)
+		s.idleReaderLocked()
 		a.lock()
 		a.reading = false
 		poked := a.poked

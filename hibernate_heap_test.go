@@ -24,8 +24,16 @@ func TestHibernateHeap(t *testing.T) {
 	on := heapPerPair(t, n, 20*time.Millisecond)
 	t.Logf("N=%d pairs: heap per idle socket %.1f KiB without hibernate_after, %.1f KiB with",
 		n, off/2/1024, on/2/1024)
-	if on >= off/2 {
-		t.Errorf("hibernate_after saves too little: %.0f -> %.0f bytes per pair", off, on)
+	// An idle socket gives its record buffers back with or without
+	// hibernate_after (a reader blocked on a TCP socket waits without
+	// one); hibernation also drops the ciphers' state. Either way no
+	// socket may still hold a 37 KiB read or 82 KiB write buffer, and
+	// hibernating may not cost memory.
+	if off/2 > 16<<10 || on/2 > 16<<10 {
+		t.Errorf("idle sockets hold record buffers: %.0f bytes per pair without hibernate_after, %.0f with", off, on)
+	}
+	if on > off {
+		t.Errorf("hibernate_after costs memory: %.0f -> %.0f bytes per pair", off, on)
 	}
 }
 

@@ -184,6 +184,7 @@ func (s *Socket) Recv(length int, timeout time.Duration) ([]byte, error) {
 	}
 	s.in.Lock()
 	defer s.in.Unlock()
+	defer s.idleReaderLocked()
 	if timeout > 0 {
 		s.conn.SetReadDeadline(time.Now().Add(timeout))
 		defer s.conn.SetReadDeadline(time.Time{})
@@ -217,6 +218,7 @@ func (s *Socket) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
+	defer s.idleReaderLocked()
 	if len(s.in.acc) > 0 {
 		n := copy(p, s.in.acc)
 		s.in.acc = s.in.acc[n:]
@@ -253,6 +255,15 @@ func (s *Socket) Read(p []byte) (int, error) {
 		if m == 0 && len(s.in.pending) == 0 {
 			return n, nil // only with n > 0: no whole record buffered
 		}
+	}
+}
+
+// idleReaderLocked gives the record reader's buffer back to its pool at
+// the end of a read that consumed all of it, so that a connection nobody
+// is reading holds none (the next read takes one again).
+func (s *Socket) idleReaderLocked() {
+	if len(s.in.pending) == 0 {
+		s.rd.PutBuffer()
 	}
 }
 

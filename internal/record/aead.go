@@ -4,17 +4,23 @@ import (
 	"crypto/aes"
 	"crypto/cipher"
 	"encoding/binary"
+	"errors"
 )
 
 // aeadProtector is record protection with an AEAD (RFC 5246, Section
 // 6.2.3.3). The two suites families differ only in how the per-record
 // nonce is formed, which explicit is true for GCM and false for
 // ChaCha20-Poly1305.
+//
+// Like the TLS 1.3 protector, it keeps its key and builds the AEAD for the
+// first record (release drops it again).
 type aeadProtector struct {
-	aead cipher.AEAD
+	aead cipher.AEAD // nil until first used, and after release
 	// explicit: RFC 5288, Section 3 sends 8 bytes of nonce with each GCM
 	// record; RFC 7905, Section 2 sends none.
 	explicit bool
+	keyLen   uint8
+	key      [32]byte
 	// fixed is the key-block IV: the 4-byte GCM salt or the 12-byte
 	// ChaCha20-Poly1305 IV.
 	fixed [12]byte
@@ -23,28 +29,47 @@ type aeadProtector struct {
 }
 
 func newGCM(key, salt []byte) (*aeadProtector, error) {
-	block, err := aes.NewCipher(key)
-	if err != nil {
+	if _, err := aes.NewCipher(key); err != nil {
 		return nil, err
 	}
-	g, err := cipher.NewGCM(block)
-	if err != nil {
-		return nil, err
-	}
-	p := &aeadProtector{aead: g, explicit: true}
+	p := &aeadProtector{explicit: true, keyLen: uint8(len(key))}
+	copy(p.key[:], key)
 	copy(p.fixed[:], salt)
 	return p, nil
 }
 
 func newChaCha(key, iv []byte) (*aeadProtector, error) {
-	a, err := newChaCha20Poly1305(key)
-	if err != nil {
-		return nil, err
+	if len(key) != 32 {
+		return nil, errors.New("record: ChaCha20-Poly1305 needs a 32-byte key")
 	}
-	p := &aeadProtector{aead: a}
+	p := &aeadProtector{keyLen: 32}
+	copy(p.key[:], key)
 	copy(p.fixed[:], iv)
 	return p, nil
 }
+
+// cipher returns the AEAD, building it from the key the first time.
+func (p *aeadProtector) cipher() cipher.AEAD {
+	if p.aead != nil {
+		return p.aead
+	}
+	key := p.key[:p.keyLen]
+	if p.explicit {
+		// The key was checked by newGCM: neither call can fail.
+		block, _ := aes.NewCipher(key)
+		p.aead, _ = cipher.NewGCM(block)
+	} else {
+		p.aead, _ = newChaCha20Poly1305(key)
+	}
+	return p.aead
+}
+
+// release drops the AEAD; the next record builds it again.
+func (p *aeadProtector) release() { p.aead = nil }
+
+// aeadTagLen is the tag of both AEADs of TLS 1.2 (GCM and
+// ChaCha20-Poly1305).
+const aeadTagLen = 16
 
 func (p *aeadProtector) ExplicitNonceLen() int {
 	if p.explicit {
@@ -53,7 +78,7 @@ func (p *aeadProtector) ExplicitNonceLen() int {
 	return 0
 }
 
-func (p *aeadProtector) Overhead() int { return p.ExplicitNonceLen() + p.aead.Overhead() }
+func (p *aeadProtector) Overhead() int { return p.ExplicitNonceLen() + aeadTagLen }
 
 // setNonce forms the per-record nonce. GCM (RFC 5288, Section 3) is
 // salt ‖ nonce_explicit, and the explicit part is the sequence number: it
@@ -73,7 +98,7 @@ func (p *aeadProtector) setNonce(seq uint64) {
 func (p *aeadProtector) Seal(frag []byte, seq uint64, typ uint8, vers uint16) ([]byte, error) {
 	en := p.ExplicitNonceLen()
 	plain := frag[en:]
-	if cap(plain)-len(plain) < p.aead.Overhead() {
+	if cap(plain)-len(plain) < aeadTagLen {
 		return nil, errShortBuffer
 	}
 	p.setNonce(seq)
@@ -81,7 +106,7 @@ func (p *aeadProtector) Seal(frag []byte, seq uint64, typ uint8, vers uint16) ([
 		copy(frag[:8], p.nonce[4:])
 	}
 	additionalData(&p.ad, seq, typ, vers, len(plain))
-	out := p.aead.Seal(plain[:0], p.nonce[:], plain, p.ad[:])
+	out := p.cipher().Seal(plain[:0], p.nonce[:], plain, p.ad[:])
 	return frag[:en+len(out)], nil
 }
 
@@ -89,7 +114,7 @@ func (p *aeadProtector) Seal(frag []byte, seq uint64, typ uint8, vers uint16) ([
 // overlap frag: frag holds room for the explicit nonce and the plaintext.
 func (p *aeadProtector) sealFrom(frag, plain []byte, seq uint64, typ uint8, vers uint16) ([]byte, error) {
 	en := p.ExplicitNonceLen()
-	if len(frag) != en+len(plain) || cap(frag)-len(frag) < p.aead.Overhead() {
+	if len(frag) != en+len(plain) || cap(frag)-len(frag) < aeadTagLen {
 		return nil, errShortBuffer
 	}
 	p.setNonce(seq)
@@ -97,7 +122,7 @@ func (p *aeadProtector) sealFrom(frag, plain []byte, seq uint64, typ uint8, vers
 		copy(frag[:8], p.nonce[4:])
 	}
 	additionalData(&p.ad, seq, typ, vers, len(plain))
-	out := p.aead.Seal(frag[en:en], p.nonce[:], plain, p.ad[:])
+	out := p.cipher().Seal(frag[en:en], p.nonce[:], plain, p.ad[:])
 	return frag[:en+len(out)], nil
 }
 
@@ -109,7 +134,7 @@ func (p *aeadProtector) Open(frag []byte, seq uint64, typ uint8, vers uint16) ([
 // overlap frag), in place otherwise.
 func (p *aeadProtector) openTo(dst, frag []byte, seq uint64, typ uint8, vers uint16) ([]byte, error) {
 	en := p.ExplicitNonceLen()
-	if len(frag) < en+p.aead.Overhead() {
+	if len(frag) < en+aeadTagLen {
 		return nil, ErrBadRecordMAC
 	}
 	if p.explicit {
@@ -121,12 +146,12 @@ func (p *aeadProtector) openTo(dst, frag []byte, seq uint64, typ uint8, vers uin
 		p.setNonce(seq)
 	}
 	ct := frag[en:]
-	n := len(ct) - p.aead.Overhead()
+	n := len(ct) - aeadTagLen
 	if dst == nil || len(dst) < n {
 		dst = ct
 	}
 	additionalData(&p.ad, seq, typ, vers, n)
-	out, err := p.aead.Open(dst[:0], p.nonce[:], ct, p.ad[:])
+	out, err := p.cipher().Open(dst[:0], p.nonce[:], ct, p.ad[:])
 	if err != nil {
 		return nil, ErrBadRecordMAC
 	}

@@ -122,6 +122,17 @@ func (r *Reader) Release() {
 	r.start, r.end = 0, 0
 }
 
+// PutBuffer returns the buffer to the pool if it holds no unconsumed
+// byte, as Release does, but keeps the cipher: for a connection between
+// reads. The data of the last record is invalid afterwards.
+func (r *Reader) PutBuffer() {
+	if r.buf != nil && r.start == r.end {
+		readPool.Put(r.buf)
+		r.buf = nil
+		r.start, r.end = 0, 0
+	}
+}
+
 // takeBuf takes a buffer from the pool, with the bytes Release kept
 // aside at its start.
 func (r *Reader) takeBuf() {

@@ -121,7 +121,10 @@ func (p *tls13Protector) release() { p.aead = nil }
 // releaseProtector drops the cipher state of a protector that can build
 // it again.
 func releaseProtector(p Protector) {
-	if t, ok := p.(*tls13Protector); ok {
+	switch t := p.(type) {
+	case *tls13Protector:
+		t.release()
+	case *aeadProtector:
 		t.release()
 	}
 }
