@@ -31,10 +31,15 @@ import (
 // (VerifyOptions.AllowSHA1) is applied before the memo is consulted.
 // SHA-256 collisions are out of reach, so a key names one input only.
 //
-// Both memos are bounded; when full, an arbitrary entry makes room.
+// Both memos are bounded; when full, an arbitrary entry makes room. A
+// peer decides what goes into them, so the memory is bounded too: the
+// parsed-certificate memo keeps certificates of up to maxParsedDER bytes
+// (real ones are one or two kilobytes; larger ones are parsed every
+// time), and the signature memo keeps only 32-byte keys.
 
 const (
-	maxParsedCerts = 1024
+	maxParsedCerts = 512
+	maxParsedDER   = 8 << 10
 	maxGoodSigs    = 4096
 )
 
@@ -57,6 +62,9 @@ func ParseCertificate(der []byte) (*x509.Certificate, error) {
 	parsedMu.Unlock()
 	if ok && bytes.Equal(c.Raw, der) {
 		return c, nil
+	}
+	if len(der) > maxParsedDER {
+		return x509.ParseCertificate(der)
 	}
 	c, err := x509.ParseCertificate(bytes.Clone(der))
 	if err != nil {
@@ -127,6 +135,9 @@ func forgetMemos() {
 	sigsMu.Lock()
 	clear(goodSigs)
 	sigsMu.Unlock()
+	canonMu.Lock()
+	clear(canonNames)
+	canonMu.Unlock()
 }
 
 // A client compiles its options on every Connect; with cacerts given as
@@ -179,4 +190,41 @@ func ParseRoots(ders [][]byte) ([]*x509.Certificate, error) {
 	rootLists[k] = roots
 	rootListsMu.Unlock()
 	return roots, nil
+}
+
+// Canonical names (RFC 5280, 7.1) are a pure function of a Name's DER
+// and cost an ASN.1 decoding each; the same few names (a server's
+// issuer, the anchors' subjects) come back on every handshake.
+
+const (
+	maxCanonNames = 1024
+	maxCanonDER   = 1024 // longer names are canonicalised every time
+)
+
+var (
+	canonMu    sync.Mutex
+	canonNames = make(map[string]canonEntry)
+)
+
+func globalCanon(der []byte) (string, bool) {
+	if len(der) > maxCanonDER {
+		return canonicalName(der)
+	}
+	canonMu.Lock()
+	e, ok := canonNames[string(der)]
+	canonMu.Unlock()
+	if ok {
+		return e.key, e.ok
+	}
+	k, valid := canonicalName(der)
+	canonMu.Lock()
+	if len(canonNames) >= maxCanonNames {
+		for old := range canonNames {
+			delete(canonNames, old)
+			break
+		}
+	}
+	canonNames[string(der)] = canonEntry{k, valid}
+	canonMu.Unlock()
+	return k, valid
 }

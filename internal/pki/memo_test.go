@@ -131,4 +131,20 @@ func TestParseCertificateMemo(t *testing.T) {
 	if len(parsedCerts) > maxParsedCerts {
 		t.Fatalf("%d parsed certificates kept", len(parsedCerts))
 	}
+	// A certificate past maxParsedDER parses but is not kept.
+	big := leafSpec("big.example.com", algEd25519)
+	for i := 0; len(big.dns) < 600; i++ {
+		big.dns = append(big.dns, "name-"+strings.Repeat("x", 10)+itoa(i)+".example.com")
+	}
+	l := mk(t, big, c.inter)
+	if len(l.der) <= maxParsedDER {
+		t.Fatalf("test certificate of %d bytes is not big enough", len(l.der))
+	}
+	forgetMemos()
+	if _, err := ParseCertificate(l.der); err != nil {
+		t.Fatal(err)
+	}
+	if len(parsedCerts) != 0 {
+		t.Fatal("a big certificate was kept")
+	}
 }

@@ -29,7 +29,7 @@ func (nc *nameCache) canon(der []byte) (string, bool) {
 	if e, ok := nc.m[string(der)]; ok {
 		return e.key, e.ok
 	}
-	k, ok := canonicalName(der)
+	k, ok := globalCanon(der)
 	if nc.m == nil {
 		nc.m = make(map[string]canonEntry, 8)
 	}
