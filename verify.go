@@ -39,7 +39,9 @@ import (
 //
 // Fun is called from the goroutine running the handshake; a VerifyFun
 // shared by a listener's connections is called concurrently, each call
-// with its own connection's state.
+// with its own connection's state. The certificates it is given are
+// shared with other connections (parsed certificates are kept by their
+// DER, as crypto/tls's client does) and must not be modified.
 type VerifyFun struct {
 	Fun   func(cert *x509.Certificate, event VerifyEvent, userState any) (VerifyResult, any)
 	State any
