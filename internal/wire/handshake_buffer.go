@@ -35,6 +35,13 @@ func (h *HandshakeBuffer) Write(p []byte) (int, error) {
 		unread := h.buf[h.off:]
 		need := len(unread) + len(p)
 		size := max(minChunk, need)
+		if len(unread) > 0 {
+			// A message spanning records whose length is not known
+			// yet (or is past the default maximum): grow
+			// geometrically, so that a message sent in many small
+			// records is not copied over and over.
+			size = max(size, 2*need)
+		}
 		// If the pending message's length is known, make room for all of
 		// it at once (bounded, since the length comes from the peer).
 		if _, n, ok := ParseHeader(unread); ok && HeaderLen+n > size && HeaderLen+n <= DefaultMaxHandshakeSize {

@@ -180,3 +180,22 @@ func TestToDTLS(t *testing.T) {
 		t.Error("ToDTLS accepted a badly framed message")
 	}
 }
+
+// A long message fed one byte at a time costs a logarithmic number of
+// chunks, not one per byte.
+func TestHandshakeBufferByteAtATime(t *testing.T) {
+	msg := Frame(TypeCertificate, seq(DefaultMaxHandshakeSize+10000, 0))
+	var h HandshakeBuffer
+	allocs := testing.AllocsPerRun(1, func() {
+		for i := range msg {
+			h.Write(msg[i : i+1])
+		}
+	})
+	got, ok, err := h.Next(len(msg))
+	if err != nil || !ok || !bytes.Equal(got, msg) {
+		t.Fatalf("Next: %v %v", ok, err)
+	}
+	if allocs > 40 {
+		t.Fatalf("%.0f allocations for a message fed byte by byte", allocs)
+	}
+}
