@@ -24,7 +24,7 @@ import (
 func init() {
 	register(&command{
 		name:     "bench",
-		synopsis: "bench [--rounds 7] [--quick] [--json] [--only PREFIX] [--peers] [--list]",
+		synopsis: "bench [--rounds 7] [--quick] [--json] [--only PREFIX] [--peers] [--list] [--verbose]",
 		summary:  "measure gossl against Go's crypto/tls in one process",
 		help: `
 Runs the same workloads through gossl and through Go's crypto/tls in this
@@ -42,7 +42,9 @@ crypto/tls first in odd ones). With --json it prints a JSON array of
 rows {"row", "unit", "gossl", "crypto_tls", "ratio"} instead (a side
 that is not measured is null and the row has a "note"). Compare only
 ratios from one run: absolute figures drift with the machine's load;
---verbose prints every round's figures on stderr, to see the spread.
+--verbose prints every round's figures on stderr, to see the spread. A
+default run takes about two and a half minutes on a 2-core machine
+(--peers adds about half a minute).
 
 Rows:
   bulk/SUITE/SIZE/TRANSPORT[/both]  MB/s (10^6 bytes) of application data
@@ -136,7 +138,7 @@ func (c *benchConfig) define(fs *flag.FlagSet) {
 	fs.IntVar(&c.rounds, "rounds", 7, "`N` interleaved rounds per row (median reported)")
 	fs.BoolVar(&c.quick, "quick", false, "short smoke run (one round unless --rounds is given)")
 	fs.BoolVar(&c.json, "json", false, "print the rows as a JSON array")
-	fs.BoolVar(&c.list, "list", false, "print the names of the rows (as selected by --only and --peers) and measure nothing")
+	fs.BoolVar(&c.list, "list", false, "print the selected rows' names and measure nothing")
 	fs.BoolVar(&c.verbose, "verbose", false, "print every round's figures on stderr")
 	fs.BoolVar(&c.peers, "peers", false, "add rows against OpenSSL and Erlang/OTP servers, where installed")
 	fs.StringVar(&c.only, "only", "", "run only rows whose name starts with `PREFIX` (comma-separated list)")
