@@ -445,6 +445,9 @@ func (c *Client) handleServerHelloDone(msg []byte) ([]Action, error) {
 		return nil, alert.New(alert.DecodeError, "malformed ServerHelloDone")
 	}
 	c.record(msg)
+	if c.certReq == nil {
+		c.digestOnlyWithoutAuth()
+	}
 	var f flight
 	// Client certificate (RFC 5246, 7.4.6): send one if asked, even empty.
 	var chosen *CertKey

@@ -64,6 +64,19 @@ func (s *session) random() ([]byte, error) {
 // record appends a message to the transcript.
 func (s *session) record(msg []byte) { s.transcript.Write(msg) }
 
+// digestOnlyWithoutAuth drops the TLS 1.2 transcript log once no
+// CertificateVerify will be made or checked in this handshake (no client
+// certificate was asked for): Finished and the extended master secret
+// need only the hash of the PRF (RFC 5246, 7.4.9; RFC 7627, 3), and the
+// log is what a CertificateVerify signs (RFC 5246, 7.4.8). Before TLS
+// 1.2 the hash is MD5 and SHA-1 together, which the transcript does not
+// keep as a running digest: the log stays.
+func (s *session) digestOnlyWithoutAuth() {
+	if s.version == wire.VersionTLS12 {
+		s.transcript.DigestOnly(prf.HashForVersion(s.version, s.suite))
+	}
+}
+
 // handshakeHash is the hash Finished and extended master secret use:
 // MD5‖SHA-1 before TLS 1.2 (RFC 2246, 7.4.9), the PRF hash in TLS 1.2
 // (RFC 5246, 7.4.9).

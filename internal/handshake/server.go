@@ -285,6 +285,7 @@ func (s *Server) handleClientHello(msg []byte) ([]Action, error) {
 		s.state = serverWaitCertificate
 	} else {
 		s.state = serverWaitKeyExchange
+		s.digestOnlyWithoutAuth()
 	}
 	return f, nil
 }
