@@ -17,9 +17,10 @@ import (
 )
 
 // gossl bench: the command, its configuration, the interleaved rounds
-// and the output. The rows are listed in bench_rows.go; each kind of
-// measurement has its own file (bench_bulk.go, bench_handshake.go,
-// bench_memory.go, bench_peers.go).
+// and the output. The rows are listed in bench_rows.go; the sliced
+// rounds are in bench_slices.go; each kind of measurement has its own
+// file (bench_bulk.go, bench_handshake.go, bench_memory.go,
+// bench_peers.go).
 
 func init() {
 	register(&command{
