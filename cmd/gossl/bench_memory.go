@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"net"
 	"runtime"
 	"sync"
@@ -8,8 +9,12 @@ import (
 )
 
 // idle establishes cfg.idleConns TLS connections over loopback, each
-// server end with a goroutine blocked in Read, and reports the heap per
-// end (KB, after a GC) and the goroutines per connection.
+// server end with an echoing goroutine blocked in Read, and reports the
+// heap per end (KB, after a GC) and the goroutines per connection. Every
+// connection first carries one request and its echo, so both ends have
+// used their keys in both directions: an idle connection in the real
+// world has carried traffic, and one that never did could look smaller
+// than it will be.
 func (b *bench) idle(ct bool, p profile) ([]float64, error) {
 	n := b.cfg.idleConns
 	type pair struct{ rc, rs, c, s net.Conn }
@@ -49,11 +54,22 @@ func (b *bench) idle(ct bool, p profile) ([]float64, error) {
 			defer wg.Done()
 			buf := make([]byte, 512)
 			for {
-				if _, err := s.Read(buf); err != nil {
+				n, err := s.Read(buf)
+				if err != nil {
+					return
+				}
+				if _, err := s.Write(buf[:n]); err != nil {
 					return
 				}
 			}
 		}()
+		req := make([]byte, 64)
+		if _, err := c.Write(req); err != nil {
+			return nil, err
+		}
+		if _, err := io.ReadFull(c, req); err != nil {
+			return nil, err
+		}
 	}
 	// Long enough for hibernate_after (and the readers to block).
 	time.Sleep(4*p.hib + 100*time.Millisecond)
