@@ -102,7 +102,7 @@ func benchConfigs(b *testing.B, p *benchPKI, v13 bool, group uint16, suite strin
 // benchDeliver gives one side's actions to the other machine. A
 // NewSessionTicket that reaches a finished client is kept in its
 // configuration's cache, as the ssl package's driver does.
-func benchDeliver(b *testing.B, acts []Action, to Machine) []Action {
+func benchDeliver(b testing.TB, acts []Action, to Machine) []Action {
 	var out []Action
 	for _, a := range acts {
 		var more []Action
@@ -125,7 +125,7 @@ func benchDeliver(b *testing.B, acts []Action, to Machine) []Action {
 	return out
 }
 
-func keepBenchTicket(b *testing.B, c *Client, msg []byte) {
+func keepBenchTicket(b testing.TB, c *Client, msg []byte) {
 	nst := wire.NewSessionTicket{TLS13: true}
 	if !nst.Unmarshal(msg) {
 		b.Fatal("malformed NewSessionTicket")
@@ -137,7 +137,13 @@ func keepBenchTicket(b *testing.B, c *Client, msg []byte) {
 	})
 }
 
-func benchOne(b *testing.B, cc, sc *Config) *Client {
+func benchOne(b testing.TB, cc, sc *Config) *Client {
+	c, _ := benchPair(b, cc, sc)
+	return c
+}
+
+// benchPair runs one handshake between new machines and returns them.
+func benchPair(b testing.TB, cc, sc *Config) (*Client, *Server) {
 	client, server := NewClient(cc), NewServer(sc)
 	acts, err := client.Start()
 	if err != nil {
@@ -150,7 +156,7 @@ func benchOne(b *testing.B, cc, sc *Config) *Client {
 	if !client.Done() || !server.Done() {
 		b.Fatalf("not done: client in %s, server in %s", client.State(), server.State())
 	}
-	return client
+	return client, server
 }
 
 // BenchmarkHandshake is one full handshake per op, client and server

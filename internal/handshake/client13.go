@@ -167,15 +167,30 @@ func (c *Client) sealBinder(ch *wire.ClientHello) ([]byte, error) {
 	if err != nil || c.ticket == nil || len(ch.PSKIdentities) == 0 {
 		return raw, err
 	}
-	var parsed wire.ClientHello
-	if !parsed.Unmarshal(raw) {
-		return nil, alert.New(alert.InternalError, "ClientHello does not parse back")
+	// pre_shared_key is the last extension and its binders list the
+	// last field (RFC 8446, 4.2.11): the placeholder binder marshalled
+	// above is the message's tail, uint16 list length and uint8 binder
+	// length before it.
+	if len(ch.PSKBinders) != 1 {
+		return nil, alert.New(alert.InternalError, "one PSK binder expected")
+	}
+	n, bl := ch.PSKBindersLen(), len(ch.PSKBinders[0])
+	if n != 3+bl || len(raw) < n ||
+		int(raw[len(raw)-n])<<8|int(raw[len(raw)-n+1]) != n-2 || int(raw[len(raw)-n+2]) != bl {
+		return nil, alert.New(alert.InternalError, "ClientHello binders not where expected")
 	}
 	h := suites.ByID(c.ticket.Suite).Hash()
-	truncated := raw[:len(raw)-parsed.PSKBindersLen()]
+	truncated := raw[:len(raw)-n]
 	binderKey := prf.NewSchedule13(h, c.ticket.PSK).BinderKey(true)
-	ch.PSKBinders = [][]byte{prf.FinishedVerifyData13(h, binderKey, c.transcript.SumWith(h, truncated))}
-	return ch.Marshal()
+	binder := prf.FinishedVerifyData13(h, binderKey, c.transcript.SumWith(h, truncated))
+	if len(binder) != bl {
+		return nil, alert.New(alert.InternalError, "PSK binder of an unexpected length")
+	}
+	// Write the binder over the placeholder: the same message as
+	// marshalling it again.
+	copy(raw[len(raw)-bl:], binder)
+	ch.PSKBinders = [][]byte{binder}
+	return raw, nil
 }
 
 // enterTLS13 switches the client to TLS 1.3 on a ServerHello (or

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gossl/ssl/internal/kx"
+	sess "github.com/gossl/ssl/internal/session"
 	"github.com/gossl/ssl/internal/suites"
 	"github.com/gossl/ssl/internal/wire"
 )
@@ -170,5 +171,29 @@ func TestMachinesTLS13ServerOnlyTLS12(t *testing.T) {
 	runMachines(t, client, server)
 	if v := client.Info().Version; v != wire.VersionTLS12 {
 		t.Fatalf("negotiated %#x", v)
+	}
+}
+
+// A resumed handshake whose first ClientHello gets a HelloRetryRequest:
+// the second ClientHello carries a binder computed afresh over the new
+// transcript (RFC 8446, 4.2.11.2), written over its placeholder.
+func TestMachinesTLS13ResumptionAfterHelloRetryRequest(t *testing.T) {
+	cc, sc := testConfig13(t, false), testConfig13(t, true)
+	cc.TicketCache, cc.CacheKey = sess.NewClientCache(4), "hrr"
+	sc.TicketKeys, sc.TicketLifetime = sess.NewTicketKeys(time.Hour, 2, time.Now), time.Hour
+	cc.Groups13 = []uint16{wire.GroupX25519, wire.GroupSecp384r1}
+	cc.KeyShareGroups = cc.Groups13[:1]
+	sc.Groups13 = []uint16{wire.GroupX25519}
+	benchPair(t, cc, sc) // the ticket
+	// The server now wants secp384r1: a HelloRetryRequest, then resumption.
+	sc.Groups13 = []uint16{wire.GroupSecp384r1}
+	client, server := benchPair(t, cc, sc)
+	if !client.Info().Resumed || !server.Info().Resumed || client.Info().Group != wire.GroupSecp384r1 {
+		t.Fatalf("resumed %v/%v, group %#x", client.Info().Resumed, server.Info().Resumed, client.Info().Group)
+	}
+	// And without the HelloRetryRequest.
+	client, server = benchPair(t, cc, sc)
+	if !client.Info().Resumed || !server.Info().Resumed {
+		t.Fatal("not resumed")
 	}
 }
