@@ -42,7 +42,7 @@ func (m *ClientHello) Marshal() ([]byte, error) {
 }
 
 func (m *ClientHello) marshalExtensions(b *cryptobyte.Builder) {
-	var w extWriter
+	w := newExtWriter(512)
 	if m.ServerName != "" {
 		w.add(ExtServerName, func(b *cryptobyte.Builder) { addServerNameList(b, m.ServerName) })
 	}

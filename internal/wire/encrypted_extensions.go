@@ -8,7 +8,7 @@ func (m *EncryptedExtensions) Type() uint8 { return TypeEncryptedExtensions }
 // Marshal encodes the EncryptedExtensions with its 4-byte header.
 func (m *EncryptedExtensions) Marshal() ([]byte, error) {
 	return marshalMessage(TypeEncryptedExtensions, func(b *cryptobyte.Builder) {
-		var w extWriter
+		w := newExtWriter(64)
 		if m.ServerNameAck {
 			w.addEmpty(ExtServerName)
 		}

@@ -75,6 +75,12 @@ type extWriter struct {
 	b     cryptobyte.Builder
 }
 
+// newExtWriter returns a writer whose buffer starts with room for size
+// bytes, so that adding extensions does not regrow it from empty.
+func newExtWriter(size int) extWriter {
+	return extWriter{b: *cryptobyte.NewBuilder(make([]byte, 0, size))}
+}
+
 func (w *extWriter) add(typ uint16, f cryptobyte.BuilderContinuation) {
 	w.types = append(w.types, typ)
 	w.b.AddUint16(typ)

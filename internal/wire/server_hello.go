@@ -62,7 +62,7 @@ func (m *ServerHello) Marshal() ([]byte, error) {
 }
 
 func (m *ServerHello) marshalExtensions(b *cryptobyte.Builder) {
-	var w extWriter
+	w := newExtWriter(128)
 	if m.ServerNameAck {
 		w.addEmpty(ExtServerName)
 	}
