@@ -104,7 +104,13 @@ func (p *CertKeyPair) load(prefix string) (*handshake.CertKey, error) {
 		// handshakes that would use a DSA key are not written yet.
 		return nil, badOption(prefix+"key", "DSAPrivateKey", "DSA keys need DHE_DSS key exchange or DSA client authentication, which gossl does not implement")
 	}
-	return &handshake.CertKey{Chain: chain, Leaf: leaf, Key: key, Names: handshake.ChainNames(chain)}, nil
+	ck := &handshake.CertKey{Chain: chain, Leaf: leaf, Key: key, Names: handshake.ChainNames(chain)}
+	// A server sends the same Certificate message on every handshake:
+	// marshal it once with the configuration.
+	if err := ck.PrepareMessages(); err != nil {
+		return nil, badOption(prefix+"cert", "<<...>>", err.Error())
+	}
+	return ck, nil
 }
 
 // resolveVerification applies verify, cacerts, depth, fail_if_no_peer_cert

@@ -96,6 +96,9 @@ func benchConfigs(b *testing.B, p *benchPKI, v13 bool, group uint16, suite strin
 		b.Fatal(err)
 	}
 	server.Certs = []CertKey{{Chain: p.chain, Leaf: leaf, Key: p.key, Names: ChainNames(p.chain)}}
+	if err := server.Certs[0].PrepareMessages(); err != nil {
+		b.Fatal(err)
+	}
 	return client, server
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/gossl/ssl/internal/pki"
 	sess "github.com/gossl/ssl/internal/session"
 	"github.com/gossl/ssl/internal/suites"
+	"github.com/gossl/ssl/internal/wire"
 )
 
 // CertKey is one certificate chain (leaf first) with its private key.
@@ -24,6 +25,46 @@ type CertKey struct {
 	// Names are the DER issuer and subject names of the chain (see
 	// ChainNames), matched against a peer's list of acceptable CAs.
 	Names [][]byte
+	// Message12 and Message13 are the chain's Certificate messages as a
+	// server sends them (RFC 5246, 7.4.2; RFC 8446, 4.4.2 with an empty
+	// request context and no extensions), marshalled once by
+	// PrepareMessages rather than on every handshake; nil: marshalled
+	// per handshake.
+	Message12, Message13 []byte
+}
+
+// PrepareMessages marshals the chain's server Certificate messages once,
+// for every connection that sends this chain.
+func (ck *CertKey) PrepareMessages() error {
+	var err error
+	if ck.Message12, err = certificateMessage(ck.Chain, false).Marshal(); err != nil {
+		return err
+	}
+	ck.Message13, err = certificateMessage(ck.Chain, true).Marshal()
+	return err
+}
+
+func certificateMessage(chain [][]byte, tls13 bool) *wire.Certificate {
+	cm := &wire.Certificate{TLS13: tls13, Entries: make([]wire.CertificateEntry, 0, len(chain))}
+	for _, d := range chain {
+		cm.Entries = append(cm.Entries, wire.CertificateEntry{Data: d})
+	}
+	return cm
+}
+
+// sendCertificate adds the server's Certificate message to a flight and
+// to the transcript: the prepared one when there is one.
+func (s *Server) sendCertificate(f *flight, ck *CertKey, tls13 bool) error {
+	msg := ck.Message12
+	if tls13 {
+		msg = ck.Message13
+	}
+	if msg == nil {
+		return s.sendRecorded(f, certificateMessage(ck.Chain, tls13))
+	}
+	f.add(Action{Kind: SendMessage, Data: msg})
+	s.record(msg)
+	return nil
 }
 
 // Config is what a handshake needs from the user's options, already

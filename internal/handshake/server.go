@@ -219,11 +219,7 @@ func (s *Server) handleClientHello(msg []byte) ([]Action, error) {
 	if err := s.sendRecorded(&f, sh); err != nil {
 		return nil, err
 	}
-	cm := &wire.Certificate{}
-	for _, d := range cert.Chain {
-		cm.Entries = append(cm.Entries, wire.CertificateEntry{Data: d})
-	}
-	if err := s.sendRecorded(&f, cm); err != nil {
+	if err := s.sendCertificate(&f, cert, false); err != nil {
 		return nil, err
 	}
 	switch suite.KX {

@@ -360,11 +360,7 @@ func (h *server13) serverFlight(ch *wire.ClientHello, clientShare []byte) ([]Act
 		}
 		s.requested = true
 	}
-	cm := &wire.Certificate{TLS13: true}
-	for _, d := range h.cert.Chain {
-		cm.Entries = append(cm.Entries, wire.CertificateEntry{Data: d})
-	}
-	if err := s.sendRecorded(&f, cm); err != nil {
+	if err := s.sendCertificate(&f, h.cert, true); err != nil {
 		return nil, err
 	}
 	content := kx.TLS13SignedContent(true, s.transcript.Sum(h.hash))
