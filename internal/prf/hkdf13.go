@@ -32,7 +32,9 @@ func HKDFExpandLabel(h crypto.Hash, secret []byte, label string, context []byte,
 	if len(labelPrefix)+len(label) > 255 || len(context) > 255 || length < 0 || length > 0xffff {
 		panic("prf: HKDF-Expand-Label argument out of range")
 	}
-	var infoBuf [2 + 1 + 255 + 1 + 255]byte
+	// Room on the stack for the key schedule's infos (a label and at
+	// most a hash as context); append moves a longer one to the heap.
+	var infoBuf [96]byte
 	info := infoBuf[:0]
 	info = append(info, byte(length>>8), byte(length))
 	info = append(info, byte(len(labelPrefix)+len(label)))

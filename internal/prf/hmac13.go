@@ -22,7 +22,11 @@ import (
 // ok is false (and nothing is appended) for another hash or a message
 // too long for the stack buffer; the caller then uses crypto/hmac.
 func hmacInto(out []byte, h crypto.Hash, key []byte, parts ...[]byte) (_ []byte, ok bool) {
-	const maxMsg = 640 // an HKDF-Expand-Label info with a 255-byte context, and more
+	// Every HKDF-Expand-Label info of the key schedule (a label and a
+	// transcript hash as context), HKDF-Extract input and Finished hash
+	// fits; longer messages go to crypto/hmac. Kept small because the
+	// buffer is on the stack of the handshake's goroutine.
+	const maxMsg = 192
 	var blockSize int
 	switch h {
 	case crypto.SHA256:
