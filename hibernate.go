@@ -25,7 +25,8 @@ type hibernation struct {
 	mu      sync.Mutex // guards the fields below and the reader while waiting
 	waiting bool       // the reader is in waitReadable, not touching rd
 	seen    uint64
-	timer   *time.Timer
+	timer   *time.Timer // nil while sleeping: touch makes a new one
+	tick    func()      // the socket's hibernateTick
 	stopped bool
 	count   int // hibernations, for tests
 }
@@ -46,8 +47,9 @@ func (h *hibernation) touch() {
 	h.activity.Add(1)
 	if h.sleeping.Load() && h.sleeping.CompareAndSwap(true, false) {
 		h.mu.Lock()
-		if !h.stopped && h.timer != nil {
-			h.timer.Reset(h.after)
+		if !h.stopped && h.timer == nil && h.tick != nil {
+			h.seen = h.activity.Load()
+			h.timer = time.AfterFunc(h.after, h.tick)
 		}
 		h.mu.Unlock()
 	}
@@ -73,9 +75,10 @@ func (s *Socket) startHibernation() {
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.timer == nil && !h.stopped {
+	if h.tick == nil && !h.stopped {
 		h.seen = h.activity.Load()
-		h.timer = time.AfterFunc(h.after, s.hibernateTick)
+		h.tick = s.hibernateTick
+		h.timer = time.AfterFunc(h.after, h.tick)
 	}
 }
 
@@ -110,7 +113,11 @@ func (s *Socket) hibernateTick() {
 	if h.activity.Load() != a && h.sleeping.CompareAndSwap(true, false) {
 		h.seen = h.activity.Load()
 		h.timer.Reset(h.after)
+		return
 	}
+	// Asleep: the timer (which has fired) goes too; the next traffic
+	// makes a new one (touch).
+	h.timer = nil
 }
 
 // waitReadable waits for the next byte of input without holding the

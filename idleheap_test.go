@@ -1,6 +1,7 @@
 package ssl
 
 import (
+	"io"
 	"net"
 	"os"
 	"runtime"
@@ -15,7 +16,8 @@ import (
 
 // TestIdleHeapTLS13 holds N idle TLS 1.3 connections over loopback, as
 // gossl bench's memory rows do (fresh options per connection, each
-// server end with a goroutine blocked in Read, the client end unread),
+// server end with a goroutine blocked in Read that echoes, one request
+// and its echo per connection, then the client end unread),
 // and reports the heap per side, which must stay a few KB: no record
 // buffer, handshake state or compiled options per idle connection.
 // GOSSL_HEAP_N sets N (default 50; the bench uses 1000);
@@ -104,11 +106,24 @@ func idleHeap(t *testing.T, p *testpeers.PKI, n int, hib time.Duration) float64 
 			defer wg.Done()
 			buf := make([]byte, 512)
 			for {
-				if _, err := s.Read(buf); err != nil {
+				n, err := s.Read(buf)
+				if err != nil {
+					return
+				}
+				if _, err := s.Write(buf[:n]); err != nil {
 					return
 				}
 			}
 		}()
+		// A request and its echo, so both ends have used their keys in
+		// both directions.
+		req := make([]byte, 64)
+		if _, err := c.Write(req); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.ReadFull(c, req); err != nil {
+			t.Fatal(err)
+		}
 	}
 	time.Sleep(4*hib + 100*time.Millisecond)
 	h1 := heapNow()
