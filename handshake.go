@@ -131,6 +131,16 @@ func (s *Socket) ensureHandshake() error {
 		return s.hsErr
 	}
 	if !s.lazyHS {
+		// A handshake running in another goroutine (Handshake on a
+		// socket from TransportAccept) holds hsMu: wait for its end
+		// rather than fail a call that merely came early (the peer
+		// may have finished its side already).
+		s.hsMu.Lock()
+		done := s.hsDone.Load()
+		s.hsMu.Unlock()
+		if done {
+			return s.hsErr
+		}
 		return errors.New("handshake not done: call Handshake first")
 	}
 	return s.Handshake(s.hsTimeout)

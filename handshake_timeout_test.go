@@ -85,3 +85,46 @@ func (l *oneConnListener) Accept() (net.Conn, error) {
 }
 func (l *oneConnListener) Close() error   { return nil }
 func (l *oneConnListener) Addr() net.Addr { return l.c.LocalAddr() }
+
+// A call on a server socket whose Handshake is still running in another
+// goroutine waits for it instead of failing: the client may be done
+// before the server has read its Finished.
+func TestCallDuringHandshakeWaits(t *testing.T) {
+	p := testpeers.NewPKI(t)
+	ls, err := Listen(0, serverOpts(p, "ecdsa"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ls.Close()
+	accepted := make(chan *Socket, 1)
+	hsErr := make(chan error, 1)
+	go func() {
+		s, err := ls.TransportAccept(5 * time.Second)
+		if err != nil {
+			hsErr <- err
+			return
+		}
+		accepted <- s
+		hsErr <- s.Handshake(5 * time.Second)
+	}()
+	// TLS 1.3: the client is done before the server has read its Finished.
+	c, err := Connect("127.0.0.1", ls.Port(), clientOpts(p), 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	s := <-accepted
+	defer s.Close()
+	// The server's Handshake has begun (the client got its flight) and
+	// may not have ended.
+	if err := s.Send([]byte("hi")); err != nil {
+		t.Fatalf("Send during the server's handshake: %v", err)
+	}
+	if err := <-hsErr; err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.Recv(2, 5*time.Second)
+	if err != nil || string(got) != "hi" {
+		t.Fatalf("Recv: %q %v", got, err)
+	}
+}
