@@ -12,7 +12,7 @@ import (
 // 7.5; TLS 1.0–1.2 that of RFC 5705. Each label gets its context (nil
 // means none, which in TLS 1.2 differs from an empty one) and length.
 func (s *Socket) ExportKeyMaterials(labels []string, contexts [][]byte, lengths []int) ([][]byte, error) {
-	if !s.hsDone.Load() || s.hsErr != nil || s.info == nil {
+	if !s.hsDone.Load() || s.hsErr != nil || !s.hasInfo() {
 		return nil, ErrClosed
 	}
 	if len(labels) != len(contexts) || len(labels) != len(lengths) {
@@ -40,7 +40,7 @@ func (s *Socket) ExportKeyMaterials(labels []string, contexts [][]byte, lengths 
 // "server_random", standing for those values. TLS 1.3 has no PRF: use
 // ExportKeyMaterials.
 func (s *Socket) PRF(secret []byte, label string, seed []any, length int) ([]byte, error) {
-	if !s.hsDone.Load() || s.hsErr != nil || s.info == nil {
+	if !s.hsDone.Load() || s.hsErr != nil || !s.hasInfo() {
 		return nil, ErrClosed
 	}
 	info := s.connInfo()

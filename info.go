@@ -34,7 +34,7 @@ var defaultInfoItems = []string{
 // option names verify, versions, ciphers, depth. Undefined items are left
 // out.
 func (s *Socket) ConnectionInformation(items ...string) ([]InfoItem, error) {
-	if !s.hsDone.Load() || s.hsErr != nil || s.info == nil {
+	if !s.hsDone.Load() || s.hsErr != nil || !s.hasInfo() {
 		return nil, ErrClosed
 	}
 	if len(items) == 0 {

@@ -34,8 +34,8 @@ func (s *Socket) clientRandom() []byte {
 	if s.tls.machine != nil {
 		return s.tls.machine.Info().ClientRandom
 	}
-	if s.info != nil {
-		return s.info.ClientRandom
+	if s.hasInfo() {
+		return s.connInfo().ClientRandom
 	}
 	return nil
 }

@@ -86,7 +86,7 @@ func (s *Socket) keepTicket(nst *wire.NewSessionTicket) {
 	if cfg.ticketCache == nil || nst.LifetimeHint == 0 || len(nst.Ticket) == 0 {
 		return
 	}
-	info := s.info
+	info := s.connInfo()
 	t := &session.ClientTicket{
 		Ticket:       append([]byte(nil), nst.Ticket...),
 		Suite:        info.Suite.ID,

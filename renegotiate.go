@@ -411,6 +411,9 @@ func (s *Socket) renegWarning(desc alert.Description) {
 // replaces while other goroutines may read it.
 // Without renegotiation (TLS 1.3) it never changes after the handshake.
 func (s *Socket) connInfo() *handshake.Info {
+	if c := s.info13; c != nil {
+		return c.expand()
+	}
 	if r := s.reneg; r != nil {
 		r.mu.Lock()
 		defer r.mu.Unlock()

@@ -42,10 +42,11 @@ type Socket struct {
 
 	hsMu      sync.Mutex
 	hsErr     error
-	info      *handshake.Info
-	state     func() string // current handshake state name
-	tls       tlsState      // version-specific state (tlsstate.go)
-	hsTimeout time.Duration // for the lazy handshake
+	info      *handshake.Info // TLS 1.0-1.2; nil with info13
+	info13    *info13         // a TLS 1.3 socket's, after the handshake
+	state     func() string   // current handshake state name
+	tls       tlsState        // version-specific state (tlsstate.go)
+	hsTimeout time.Duration   // for the lazy handshake
 
 	in struct {
 		sync.Mutex
@@ -544,7 +545,7 @@ func (s *Socket) Sockname() (net.Addr, error) {
 
 // Peercert returns the peer's DER certificate: ssl:peercert/1.
 func (s *Socket) Peercert() ([]byte, error) {
-	if !s.hsDone.Load() || s.hsErr != nil || s.info == nil {
+	if !s.hsDone.Load() || s.hsErr != nil || !s.hasInfo() {
 		return nil, ErrClosed
 	}
 	certs := s.peerCertDER()
@@ -557,7 +558,7 @@ func (s *Socket) Peercert() ([]byte, error) {
 // NegotiatedProtocol returns the protocol negotiated by ALPN:
 // ssl:negotiated_protocol/1, or the protocol_not_negotiated error.
 func (s *Socket) NegotiatedProtocol() (string, error) {
-	if !s.hsDone.Load() || s.hsErr != nil || s.info == nil || s.connInfo().NegotiatedProtocol == "" {
+	if !s.hsDone.Load() || s.hsErr != nil || !s.hasInfo() || s.connInfo().NegotiatedProtocol == "" {
 		return "", errors.New("protocol_not_negotiated")
 	}
 	return s.connInfo().NegotiatedProtocol, nil

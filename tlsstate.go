@@ -107,16 +107,23 @@ func (s *Socket) finishHandshake(m handshake.Machine) {
 	if c, ok := m.(*handshake.Client); ok {
 		s.tls.session12 = c.Session12()
 	}
-	s.info = s.slimInfo(m.Info())
 	s.state = frozenState(s.state())
 	s.tls.machine = nil
 	if s.in.hbuf.Len() == 0 {
 		s.in.hbuf = wire.HandshakeBuffer{}
 	}
 	if s.tls.tls13 {
+		info := s.slimInfo(m.Info())
+		if c := compactInfo(info); c != nil {
+			s.info13, s.info = c, nil
+			info = c.expand()
+		} else {
+			s.info = info
+		}
 		// startTLS13 took them from the machine's Info.
-		s.startTLS13(s.info)
+		s.startTLS13(info)
 	} else {
+		s.info = s.slimInfo(m.Info())
 		s.reneg = &renegState{}
 	}
 	s.dropOptions()
