@@ -1,0 +1,5 @@
+//go:build !race
+
+package ssl
+
+const raceEnabled = false
