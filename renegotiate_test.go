@@ -224,7 +224,13 @@ func TestRenegotiateErlang(t *testing.T) {
 		t.Fatalf("%v\n%s", err, srv.Output())
 	}
 	defer s.Close()
-	if err := streamWhile(t, s, s.Renegotiate); err != nil {
+	// No data in flight during the renegotiation: OTP 25's server, blocked
+	// in ssl:recv/3, sometimes fails the handshake with unexpected_msg
+	// {internal,{recv,...}} when application data arrives in the middle
+	// of it (about one run in four under the race detector). Interleaving
+	// is tested against gossl and OpenSSL.
+	echo(t, s)
+	if err := s.Renegotiate(); err != nil {
 		t.Fatalf("Renegotiate with Erlang/OTP: %v\n%s", err, srv.Output())
 	}
 	echo(t, s)
