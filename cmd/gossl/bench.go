@@ -69,7 +69,9 @@ Rows:
       one-byte echo (so the server has finished too), close in the
       background. Servers send no tickets and neither side keeps
       sessions; the row fails if any connection (gossl's or crypto/tls's)
-      reports that it resumed.
+      reports that it resumed. handshake/4-clients/KIND: four clients at
+      once, each one after another, so the rate is bounded by the CPU both ends use
+      per handshake rather than by the round trips of one connection.
   resumed/KIND      the same with resumption; the row fails unless every
       measured connection resumed (the first, unmeasured, connection
       makes the session). tls13-ticket: TLS 1.3 tickets. tls12-ticket:

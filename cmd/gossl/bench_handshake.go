@@ -1,19 +1,21 @@
 package main
 
 import (
+	"cmp"
 	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	ssl "github.com/gossl/ssl"
 )
 
 // hsMeter measures handshakes per second over loopback, one client at
-// a time; each connection echoes one byte (so the server's side of the
+// a time (or p.clients at once, each one after another); each connection echoes one byte (so the server's side of the
 // handshake is done too) and is closed in the background (the closes
 // are waited for at the end of each slice, off the clock). The server
 // is the same implementation as the client, or with peer a server in
@@ -104,21 +106,43 @@ func (m *hsMeter) check(resumed bool) error {
 
 func (m *hsMeter) slice(d time.Duration) error {
 	defer m.closers.Wait()
+	clients := max(1, m.p.clients)
+	var (
+		n     atomic.Int64
+		errMu sync.Mutex
+		first error
+		wg    sync.WaitGroup
+	)
 	start := time.Now()
-	for {
-		resumed, err := m.one()
-		if err == nil {
-			err = m.check(resumed)
-		}
-		if err != nil {
-			return err
-		}
-		m.n++
-		if el := time.Since(start); el >= d {
-			m.secs += el.Seconds()
-			return nil
-		}
+	for range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				resumed, err := m.one()
+				if err == nil {
+					err = m.check(resumed)
+				}
+				if err != nil {
+					errMu.Lock()
+					first = cmp.Or(first, err)
+					errMu.Unlock()
+					return
+				}
+				n.Add(1)
+				if time.Since(start) >= d {
+					return
+				}
+			}
+		}()
 	}
+	wg.Wait()
+	if first != nil {
+		return first
+	}
+	m.n += int(n.Load())
+	m.secs += time.Since(start).Seconds()
+	return nil
 }
 
 func (m *hsMeter) result() []float64 { return []float64{float64(m.n) / m.secs} }

@@ -23,6 +23,9 @@ type profile struct {
 	// session IDs, no tickets).
 	resume string
 	hib    time.Duration
+	// clients is how many clients connect at once in handshake rows (0
+	// or 1: one after another).
+	clients int
 }
 
 var (
@@ -89,6 +92,8 @@ func (b *bench) groups() []benchGroup {
 		{"handshake/tls13-ecdsa-p256-x25519mlkem768", mlkem},
 		{"handshake/tls12-ecdhe-ecdsa-p256-x25519", hsECDSA12},
 		{"handshake/tls12-rsa-kx-rsa2048", rsakx},
+		{"handshake/4-clients/tls13-ecdsa-p256-x25519", withClients(hsECDSA13, 4)},
+		{"handshake/4-clients/tls12-ecdhe-ecdsa-p256-x25519", withClients(hsECDSA12, 4)},
 		{"resumed/tls13-ticket-ecdsa-x25519", withResume(hsECDSA13, "ticket")},
 		{"resumed/tls12-session-id", withResume(hsECDSA12, "session-id")},
 		{"resumed/tls12-ticket", withResume(hsECDSA12, "ticket")},
@@ -133,6 +138,11 @@ func (b *bench) groups() []benchGroup {
 		gs = append(gs, b.peerGroups()...)
 	}
 	return gs
+}
+
+func withClients(p profile, n int) profile {
+	p.clients = n
+	return p
 }
 
 func withResume(p profile, resume string) profile {
