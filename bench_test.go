@@ -87,3 +87,66 @@ func drain(ln net.Listener) {
 	defer c.Close()
 	io.Copy(io.Discard, c)
 }
+
+// BenchmarkPingPong measures the round trip of one small message over an
+// established TLS 1.3 loopback connection (client writes 32 bytes, the
+// server echoes them), gossl and crypto/tls in the same run: the latency
+// of the data path, where syscalls and goroutine wake-ups dominate.
+func BenchmarkPingPong(b *testing.B) {
+	p := testpeers.NewPKI(b)
+	b.Run("gossl", func(b *testing.B) {
+		ls, err := Listen(0, serverOpts(p, "ecdsa"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer ls.Close()
+		go echoAll(ls)
+		s, err := Connect("127.0.0.1", ls.Port(), clientOpts(p), 10*time.Second)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer s.Close()
+		runPingPong(b, s)
+	})
+	b.Run("crypto-tls", func(b *testing.B) {
+		certDER, key := p.Cert("ecdsa")
+		ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{
+			Certificates: []tls.Certificate{{Certificate: [][]byte{certDER}, PrivateKey: key}},
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer ln.Close()
+		go echoAll(ln)
+		c, err := tls.Dial("tcp", ln.Addr().String(), &tls.Config{RootCAs: p.CertPool(), ServerName: "localhost"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer c.Close()
+		runPingPong(b, c)
+	})
+}
+
+func runPingPong(b *testing.B, c io.ReadWriter) {
+	msg := make([]byte, 32)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := c.Write(msg); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := io.ReadFull(c, msg); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// echoAll accepts one connection and echoes it until it ends.
+func echoAll(ln net.Listener) {
+	c, err := ln.Accept()
+	if err != nil {
+		return
+	}
+	defer c.Close()
+	io.Copy(c, c)
+}
