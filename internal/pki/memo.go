@@ -44,12 +44,68 @@ const (
 )
 
 var (
-	parsedMu    sync.Mutex
-	parsedCerts = make(map[[sha256.Size]byte]*x509.Certificate)
-
-	sigsMu   sync.Mutex
-	goodSigs = make(map[[sha256.Size]byte]struct{})
+	parsedCerts = newBoundedMemo[[sha256.Size]byte, *x509.Certificate](maxParsedCerts)
+	goodSigs    = newBoundedMemo[[sha256.Size]byte, struct{}](maxGoodSigs)
 )
+
+// boundedMemo is a map safe for concurrent use that holds at most max
+// entries: when full, an arbitrary entry makes room for a new one.
+type boundedMemo[K comparable, V any] struct {
+	mu  sync.Mutex
+	m   map[K]V
+	max int
+}
+
+func newBoundedMemo[K comparable, V any](max int) *boundedMemo[K, V] {
+	return &boundedMemo[K, V]{m: make(map[K]V), max: max}
+}
+
+func (b *boundedMemo[K, V]) get(k K) (V, bool) {
+	b.mu.Lock()
+	v, ok := b.m[k]
+	b.mu.Unlock()
+	return v, ok
+}
+
+func (b *boundedMemo[K, V]) put(k K, v V) {
+	b.mu.Lock()
+	if len(b.m) >= b.max {
+		for old := range b.m {
+			delete(b.m, old)
+			break
+		}
+	}
+	b.m[k] = v
+	b.mu.Unlock()
+}
+
+func (b *boundedMemo[K, V]) len() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.m)
+}
+
+func (b *boundedMemo[K, V]) clear() {
+	b.mu.Lock()
+	clear(b.m)
+	b.mu.Unlock()
+}
+
+// lengthPrefixedHash hashes each part after its 4-byte length, so that no
+// two lists of parts give the same hashed bytes.
+func lengthPrefixedHash(parts ...[]byte) [sha256.Size]byte {
+	h := sha256.New()
+	var n [4]byte
+	for _, p := range parts {
+		l := len(p)
+		n[0], n[1], n[2], n[3] = byte(l>>24), byte(l>>16), byte(l>>8), byte(l)
+		h.Write(n[:])
+		h.Write(p)
+	}
+	var k [sha256.Size]byte
+	h.Sum(k[:0])
+	return k
+}
 
 // ParseCertificate is x509.ParseCertificate with a process-wide memo by
 // DER. The *x509.Certificate returned may be shared with other callers and
@@ -57,9 +113,7 @@ var (
 // are remembered; the memo keeps its own copy of der.
 func ParseCertificate(der []byte) (*x509.Certificate, error) {
 	k := sha256.Sum256(der)
-	parsedMu.Lock()
-	c, ok := parsedCerts[k]
-	parsedMu.Unlock()
+	c, ok := parsedCerts.get(k)
 	if ok && bytes.Equal(c.Raw, der) {
 		return c, nil
 	}
@@ -70,42 +124,20 @@ func ParseCertificate(der []byte) (*x509.Certificate, error) {
 	if err != nil {
 		return nil, err
 	}
-	parsedMu.Lock()
-	if len(parsedCerts) >= maxParsedCerts {
-		for old := range parsedCerts {
-			delete(parsedCerts, old)
-			break
-		}
-	}
-	parsedCerts[k] = c
-	parsedMu.Unlock()
+	parsedCerts.put(k, c)
 	return c, nil
 }
 
 // sigKey names the check of child's signature with parent's key.
 func sigKey(parent, child *x509.Certificate) [sha256.Size]byte {
-	h := sha256.New()
-	var n [4]byte
-	l := len(parent.RawSubjectPublicKeyInfo)
-	n[0], n[1], n[2], n[3] = byte(l>>24), byte(l>>16), byte(l>>8), byte(l)
-	// Length-prefixed, so that no two (key, certificate) pairs give the
-	// same hashed bytes.
-	h.Write(n[:])
-	h.Write(parent.RawSubjectPublicKeyInfo)
-	h.Write(child.Raw)
-	var k [sha256.Size]byte
-	h.Sum(k[:0])
-	return k
+	return lengthPrefixedHash(parent.RawSubjectPublicKeyInfo, child.Raw)
 }
 
 // checkSignatureMemo verifies child's signature with parent's public key,
 // remembering successes (see the comment at the top of this file).
 func checkSignatureMemo(parent, child *x509.Certificate) error {
 	k := sigKey(parent, child)
-	sigsMu.Lock()
-	_, ok := goodSigs[k]
-	sigsMu.Unlock()
-	if ok {
+	if _, ok := goodSigs.get(k); ok {
 		return nil
 	}
 	err := parent.CheckSignature(child.SignatureAlgorithm, child.RawTBSCertificate, child.Signature)
@@ -115,29 +147,16 @@ func checkSignatureMemo(parent, child *x509.Certificate) error {
 	if err != nil {
 		return err
 	}
-	sigsMu.Lock()
-	if len(goodSigs) >= maxGoodSigs {
-		for old := range goodSigs {
-			delete(goodSigs, old)
-			break
-		}
-	}
-	goodSigs[k] = struct{}{}
-	sigsMu.Unlock()
+	goodSigs.put(k, struct{}{})
 	return nil
 }
 
 // forgetMemos empties both memos (tests).
 func forgetMemos() {
-	parsedMu.Lock()
-	clear(parsedCerts)
-	parsedMu.Unlock()
-	sigsMu.Lock()
-	clear(goodSigs)
-	sigsMu.Unlock()
-	canonMu.Lock()
-	clear(canonNames)
-	canonMu.Unlock()
+	parsedCerts.clear()
+	goodSigs.clear()
+	canonNames.clear()
+	rootLists.clear()
 }
 
 // A client compiles its options on every Connect; with cacerts given as
@@ -148,31 +167,16 @@ func forgetMemos() {
 
 const maxRootLists = 64
 
-var (
-	rootListsMu sync.Mutex
-	rootLists   = make(map[[sha256.Size]byte][]*x509.Certificate)
-)
+var rootLists = newBoundedMemo[[sha256.Size]byte, []*x509.Certificate](maxRootLists)
 
 // ParseRoots parses a list of DER trust anchors. The result is shared by
 // every caller that passes the same list and must not be modified.
 func ParseRoots(ders [][]byte) ([]*x509.Certificate, error) {
-	h := sha256.New()
-	var n [4]byte
-	for _, d := range ders {
-		l := len(d)
-		n[0], n[1], n[2], n[3] = byte(l>>24), byte(l>>16), byte(l>>8), byte(l)
-		h.Write(n[:])
-		h.Write(d)
-	}
-	var k [sha256.Size]byte
-	h.Sum(k[:0])
-	rootListsMu.Lock()
-	roots, ok := rootLists[k]
-	rootListsMu.Unlock()
-	if ok {
+	k := lengthPrefixedHash(ders...)
+	if roots, ok := rootLists.get(k); ok {
 		return roots, nil
 	}
-	roots = make([]*x509.Certificate, 0, len(ders))
+	roots := make([]*x509.Certificate, 0, len(ders))
 	for _, d := range ders {
 		c, err := ParseCertificate(d)
 		if err != nil {
@@ -180,15 +184,7 @@ func ParseRoots(ders [][]byte) ([]*x509.Certificate, error) {
 		}
 		roots = append(roots, c)
 	}
-	rootListsMu.Lock()
-	if len(rootLists) >= maxRootLists {
-		for old := range rootLists {
-			delete(rootLists, old)
-			break
-		}
-	}
-	rootLists[k] = roots
-	rootListsMu.Unlock()
+	rootLists.put(k, roots)
 	return roots, nil
 }
 
@@ -201,30 +197,16 @@ const (
 	maxCanonDER   = 1024 // longer names are canonicalised every time
 )
 
-var (
-	canonMu    sync.Mutex
-	canonNames = make(map[string]canonEntry)
-)
+var canonNames = newBoundedMemo[string, canonEntry](maxCanonNames)
 
 func globalCanon(der []byte) (string, bool) {
 	if len(der) > maxCanonDER {
 		return canonicalName(der)
 	}
-	canonMu.Lock()
-	e, ok := canonNames[string(der)]
-	canonMu.Unlock()
-	if ok {
+	if e, ok := canonNames.get(string(der)); ok {
 		return e.key, e.ok
 	}
 	k, valid := canonicalName(der)
-	canonMu.Lock()
-	if len(canonNames) >= maxCanonNames {
-		for old := range canonNames {
-			delete(canonNames, old)
-			break
-		}
-	}
-	canonNames[string(der)] = canonEntry{k, valid}
-	canonMu.Unlock()
+	canonNames.put(string(der), canonEntry{k, valid})
 	return k, valid
 }

@@ -34,7 +34,7 @@ func TestMemoKeepsEveryCheckButSignatures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(goodSigs) == 0 {
+	if goodSigs.len() == 0 {
 		t.Fatal("no signature check remembered")
 	}
 	o = opts(c.root)
@@ -128,8 +128,8 @@ func TestParseCertificateMemo(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if len(parsedCerts) > maxParsedCerts {
-		t.Fatalf("%d parsed certificates kept", len(parsedCerts))
+	if parsedCerts.len() > maxParsedCerts {
+		t.Fatalf("%d parsed certificates kept", parsedCerts.len())
 	}
 	// A certificate past maxParsedDER parses but is not kept.
 	big := leafSpec("big.example.com", algEd25519)
@@ -144,7 +144,7 @@ func TestParseCertificateMemo(t *testing.T) {
 	if _, err := ParseCertificate(l.der); err != nil {
 		t.Fatal(err)
 	}
-	if len(parsedCerts) != 0 {
+	if parsedCerts.len() != 0 {
 		t.Fatal("a big certificate was kept")
 	}
 }
