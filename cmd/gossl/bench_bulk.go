@@ -175,6 +175,61 @@ type sealMeter struct {
 
 const sealSize = 16 << 10
 
+// sendMeter measures one sender's MB/s of 16 KiB writes into a transport
+// that drops what it is given (memPipe's sink, after the handshake): the
+// record layer's sealing and framing alone, with no reader and no kernel.
+type sendMeter struct {
+	raw, peer net.Conn
+	c, s      net.Conn
+	buf       []byte
+	n         int64
+	secs      float64
+}
+
+func (b *bench) newSendMeter(ct bool, p profile, size int) (*sendMeter, error) {
+	rc, rs, err := rawPair("pipe")
+	if err != nil {
+		return nil, err
+	}
+	c, s, err := b.tlsPair(ct, p, rc, rs)
+	if err != nil {
+		return nil, err
+	}
+	rc.(*pipeConn).sink()
+	m := &sendMeter{raw: rc, peer: rs, c: c, s: s, buf: make([]byte, size)}
+	if err := m.slice(b.cfg.bulkWarm); err != nil {
+		m.close()
+		return nil, err
+	}
+	m.n, m.secs = 0, 0
+	return m, nil
+}
+
+func (m *sendMeter) slice(d time.Duration) error {
+	start := time.Now()
+	for {
+		for i := 0; i < 8; i++ {
+			if _, err := m.c.Write(m.buf); err != nil {
+				return err
+			}
+		}
+		m.n += 8 * int64(len(m.buf))
+		if el := time.Since(start); el >= d {
+			m.secs += el.Seconds()
+			return nil
+		}
+	}
+}
+
+func (m *sendMeter) result() []float64 { return []float64{float64(m.n) / m.secs / 1e6} }
+
+func (m *sendMeter) close() {
+	m.raw.Close()
+	m.peer.Close()
+	m.c.Close()
+	m.s.Close()
+}
+
 func newSealMeter(warm time.Duration) (*sealMeter, error) {
 	key := make([]byte, 16)
 	if _, err := rand.Read(key); err != nil {

@@ -49,6 +49,9 @@ func chachaNA() string {
 const (
 	rowSeal    = "bulk/raw-aes128gcm-seal/16k/memory"
 	rowPercent = "bulk/tls13-aes128gcm/16k/pipe/percent-of-seal"
+	// The sender alone, into a transport that drops its bytes.
+	rowSend        = "bulk/tls13-aes128gcm/16k/send-to-memory"
+	rowSendPercent = "bulk/tls13-aes128gcm/16k/send-to-memory/percent-of-seal"
 )
 
 func (b *bench) groups() []benchGroup {
@@ -63,7 +66,12 @@ func (b *bench) groups() []benchGroup {
 						name += "/both"
 					}
 					if p.name == profAES13.name && tr == "pipe" && !both && size == 16<<10 {
-						gs = append(gs, b.sealGroup(name))
+						gs = append(gs, b.sealGroup(name, []string{rowSeal, rowPercent}, func(ct bool) (meter, error) {
+							return b.newBulkMeter(ct, profAES13, "pipe", 16<<10, false)
+						}))
+						gs = append(gs, b.sealGroup(rowSend, []string{"", rowSendPercent}, func(ct bool) (meter, error) {
+							return b.newSendMeter(ct, profAES13, 16<<10)
+						}))
 						continue
 					}
 					g := benchGroup{names: []string{name}, units: []string{"MB/s"}, sliceDur: b.bulkSlice(),
@@ -150,36 +158,45 @@ func withResume(p profile, resume string) profile {
 	return p
 }
 
-// sealGroup is bulk/tls13-aes128gcm/16k/pipe together with the primitive
-// ceiling: in each of a side's slices, crypto/cipher's AES-128-GCM Seal
-// alone is measured, then the pipe bulk; the bulk figure is also given
-// as a percentage of the round's seal speed.
-func (b *bench) sealGroup(pipeRow string) benchGroup {
+// sealGroup is a bulk row (bulk/tls13-aes128gcm/16k/pipe, or the sender
+// alone) together with the primitive ceiling: in each of a side's slices,
+// crypto/cipher's AES-128-GCM Seal alone is measured, then the bulk; the
+// bulk figure is also given as a percentage of the round's seal speed.
+// rows names the seal row ("" leaves it out: it is printed once) and the
+// percentage row.
+func (b *bench) sealGroup(bulkRow string, rows []string, newBulk func(ct bool) (meter, error)) benchGroup {
+	withSeal := rows[0] != ""
 	side := func(ct bool) (meter, error) {
 		seal, err := newSealMeter(b.cfg.bulkWarm)
 		if err != nil {
 			return nil, err
 		}
-		bulk, err := b.newBulkMeter(ct, profAES13, "pipe", 16<<10, false)
+		bulk, err := newBulk(ct)
 		if err != nil {
 			return nil, err
 		}
-		return &sealBulkMeter{seal, bulk}, nil
+		return &sealBulkMeter{seal, bulk, withSeal}, nil
 	}
-	return benchGroup{
-		names:    []string{pipeRow, rowSeal, rowPercent},
-		units:    []string{"MB/s", "MB/s", "percent"},
+	g := benchGroup{
+		names:    []string{bulkRow, rows[1]},
+		units:    []string{"MB/s", "percent"},
 		sliceDur: b.bulkSlice(),
 		newG:     func() (meter, error) { return side(false) },
 		newC:     func() (meter, error) { return side(true) },
-		notes:    []string{"", "crypto/cipher alone, the same code in both columns (measured in each side's slices)"},
 	}
+	if withSeal {
+		g.names = []string{bulkRow, rows[0], rows[1]}
+		g.units = []string{"MB/s", "MB/s", "percent"}
+		g.notes = []string{"", "crypto/cipher alone, the same code in both columns (measured in each side's slices)"}
+	}
+	return g
 }
 
 // sealBulkMeter measures the raw seal, then the bulk, in each slice.
 type sealBulkMeter struct {
-	seal *sealMeter
-	bulk *bulkMeter
+	seal     *sealMeter
+	bulk     meter
+	withSeal bool // the seal figure is a row of its own
 }
 
 func (m *sealBulkMeter) slice(d time.Duration) error {
@@ -191,6 +208,9 @@ func (m *sealBulkMeter) slice(d time.Duration) error {
 
 func (m *sealBulkMeter) result() []float64 {
 	bulk, seal := m.bulk.result()[0], m.seal.result()[0]
+	if !m.withSeal {
+		return []float64{bulk, 100 * bulk / seal}
+	}
 	return []float64{bulk, seal, 100 * bulk / seal}
 }
 
