@@ -213,7 +213,7 @@ func (s *Socket) afterHandshake() {
 	// The read buffer goes back to the pool until the next record (a
 	// reader may have taken in already: it keeps the buffer meanwhile).
 	if s.in.TryLock() {
-		s.rd.Release()
+		s.releaseReaderLocked()
 		s.in.Unlock()
 	}
 	s.act.lock()

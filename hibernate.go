@@ -102,9 +102,12 @@ func (s *Socket) hibernateTick() {
 		s.out.Unlock()
 	}
 	if s.in.TryLock() {
-		s.rd.Release()
+		s.releaseReaderLocked()
 		s.in.Unlock()
 	} else if h.waiting {
+		// The reader waits in waitReadable with nothing pending or
+		// buffered (it checked before it began to wait) and touches
+		// neither the record reader nor pending until waiting is false.
 		s.rd.Release()
 	}
 	h.count++
@@ -126,6 +129,9 @@ func (s *Socket) hibernateTick() {
 func (s *Socket) waitReadable() error {
 	src := &s.stats.src
 	if src.hasPeek {
+		return nil
+	}
+	if s.rd.HasInput() {
 		return nil
 	}
 	h := s.hib

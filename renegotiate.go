@@ -170,7 +170,7 @@ func (s *Socket) readForRenegLocked(done chan struct{}, deadline time.Time) erro
 			return s.in.err
 		}
 		if typ == wire.TypeApplicationData && len(data) > 0 {
-			s.in.idle = 0
+			s.idleRecords = 0
 			s.in.acc = append(s.in.acc, data...)
 			continue
 		}

@@ -1,6 +1,7 @@
 package ssl
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"net"
@@ -30,8 +31,11 @@ type Socket struct {
 	lazyHS bool // handshake on first Read/Write (net.Listener)
 	hsDone atomic.Bool
 	closed atomic.Bool
-	opts   *Options
-	res    *resolved // nil after a TLS 1.3 handshake when post is set
+	// idleRecords counts consecutive records that carried no data
+	// (guarded by in; kept here, in padding, so that in stays small).
+	idleRecords uint8
+	opts        *Options
+	res         *resolved // nil after a TLS 1.3 handshake when post is set
 	// post is what a TLS 1.3 socket still needs of res and opts once the
 	// handshake is done, when they were compiled for this socket alone
 	// (not a listener's): they are dropped then (tlsstate.go).
@@ -53,8 +57,8 @@ type Socket struct {
 		pending []byte // application data decrypted but not yet returned
 		err     error  // sticky read error
 		hbuf    wire.HandshakeBuffer
-		idle    int    // consecutive records that carried no data
-		acc     []byte // bytes taken from records and not yet delivered: they come before pending
+		acc     []byte      // bytes taken from records and not yet delivered: they come before pending
+		held    *heldRecord // a record a gathering Read left for the next call
 	}
 	out struct {
 		sync.Mutex
@@ -285,7 +289,15 @@ func (s *Socket) fillToLocked(dst []byte, buffered bool) (int, error) {
 		if s.in.err != nil {
 			return 0, s.in.err
 		}
-		if buffered && !s.rd.RecordReady() {
+		if h := s.in.held; h != nil && !buffered {
+			s.in.held = nil
+			if err := s.handleRecord(h.typ, h.data); err != nil {
+				s.in.err = err
+				return 0, err
+			}
+			continue
+		}
+		if buffered && (s.in.held != nil || !s.rd.RecordReady()) {
 			return 0, nil
 		}
 		s.hib.touch()
@@ -307,8 +319,19 @@ func (s *Socket) fillToLocked(dst []byte, buffered bool) (int, error) {
 			return 0, s.in.err
 		}
 		if typ == wire.TypeApplicationData && len(data) > 0 && len(dst) > 0 && &data[0] == &dst[0] {
-			s.in.idle = 0
+			s.idleRecords = 0
 			return len(data), nil
+		}
+		if buffered && typ != wire.TypeApplicationData {
+			// The Read already holds data for its caller. Handling this
+			// record may write (a KeyUpdate's answer, the reply to
+			// close_notify, an alert), and a writer blocked on a peer
+			// that does not read would then hold that data back: the
+			// record waits for the next call, which handles it before
+			// reading anything after it (a KeyUpdate changes the keys of
+			// what follows).
+			s.in.held = &heldRecord{typ: typ, data: bytes.Clone(data)}
+			return 0, nil
 		}
 		if err := s.handleRecord(typ, data); err != nil {
 			s.in.err = err
@@ -318,6 +341,13 @@ func (s *Socket) fillToLocked(dst []byte, buffered bool) (int, error) {
 	return 0, nil
 }
 
+// heldRecord is a decrypted record other than application data that a
+// Read gathering already-buffered records left for the next call.
+type heldRecord struct {
+	typ  uint8
+	data []byte
+}
+
 // maxIdleRecords bounds records that carry no application data in a row
 // (empty records, warnings, refused renegotiations): a peer cannot keep
 // a reader spinning.
@@ -325,12 +355,12 @@ const maxIdleRecords = 64
 
 func (s *Socket) handleRecord(typ uint8, data []byte) error {
 	if typ == wire.TypeApplicationData && len(data) > 0 {
-		s.in.idle = 0
+		s.idleRecords = 0
 		s.in.pending = data
 		return nil
 	}
-	s.in.idle++
-	if s.in.idle > maxIdleRecords {
+	s.idleRecords++
+	if s.idleRecords > maxIdleRecords {
 		return s.sendFatal(alert.New(alert.UnexpectedMessage, "too many records without data"))
 	}
 	switch typ {
@@ -473,6 +503,12 @@ func (s *Socket) Close() error {
 	// The record buffers go back to the pool for the next connection
 	// (a reader or writer still busy keeps its own).
 	if s.in.TryLock() {
+		// Nothing is read after Close: unread plaintext goes with the
+		// buffer it sits in.
+		s.in.pending, s.in.acc, s.in.held = nil, nil, nil
+		if s.in.err == nil {
+			s.in.err = ErrClosed
+		}
 		s.rd.Release()
 		s.in.Unlock()
 	}
@@ -481,6 +517,19 @@ func (s *Socket) Close() error {
 		s.out.Unlock()
 	}
 	return nil
+}
+
+// releaseReaderLocked gives the record reader's buffer and cipher state
+// back while the socket idles (end of the handshake, hibernate_after).
+// Unread plaintext in pending points into that buffer, so it is copied
+// out first: once the buffer is back in the shared pool another
+// connection may take it and overwrite it, and this socket would then
+// return that connection's data.
+func (s *Socket) releaseReaderLocked() {
+	if len(s.in.pending) > 0 {
+		s.in.pending = bytes.Clone(s.in.pending)
+	}
+	s.rd.Release()
 }
 
 // dropUnread reads and drops what the peer sent and nobody read, as far

@@ -71,10 +71,11 @@ func (r *Reader) rawRead(fd uintptr) bool {
 }
 
 // WaitReadable waits until the raw connection has input (or has reached
-// its end) without reading it and without a buffer. It returns at once
-// when bytes are buffered.
+// its end) without reading it and without a buffer. The caller checks
+// HasInput first: while it waits, another goroutine may Release the
+// reader, so WaitReadable touches none of the buffer's fields.
 func (r *Reader) WaitReadable() error {
-	if r.raw == nil || r.end > r.start || len(r.spill) > 0 {
+	if r.raw == nil {
 		return nil
 	}
 	r.rawErr, r.peeking = 0, true

@@ -59,6 +59,10 @@ func (r *Reader) SetRawConn(rc RawConn, count Counter) {
 // Raw reports whether the reader reads a raw connection (SetRawConn).
 func (r *Reader) Raw() bool { return r.raw != nil }
 
+// HasInput reports whether bytes read from the transport wait to be
+// consumed (in the buffer, or set aside by Release).
+func (r *Reader) HasInput() bool { return r.end > r.start || len(r.spill) > 0 }
+
 // NewReader returns a Reader of plaintext records with any 0x03xx version.
 func NewReader(r io.Reader) *Reader { return &Reader{src: r} }
 
