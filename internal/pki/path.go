@@ -301,11 +301,13 @@ func (b *builder) untrustedCandidate(peer *x509.Certificate) *candidate {
 }
 
 // partialChain asks Erlang's partial_chain fun to pick an anchor among certs
-// (peer first).
+// (peer first). The fun gets copies: the certificates are shared by every
+// connection (parsed once per DER), and a fun that wrote to the bytes it
+// is given must not change them under other handshakes.
 func partialChain(certs []*x509.Certificate, fn func([][]byte) ([]byte, bool)) *candidate {
 	ders := make([][]byte, len(certs))
 	for i, c := range certs {
-		ders[i] = c.Raw
+		ders[i] = bytes.Clone(c.Raw)
 	}
 	der, ok := fn(ders)
 	if !ok {
