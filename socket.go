@@ -21,6 +21,11 @@ import (
 // Reading and writing are independent: one goroutine may Recv while
 // another Sends. The handshake runs once, at Connect, at Handshake, or —
 // for sockets from a net.Listener's Accept — on the first Read or Write.
+// A call made while another goroutine runs the handshake waits for it to
+// end; so the functions the handshake calls (VerifyFun, SNIFun,
+// PartialChain, a logger) must not send or receive on the socket whose
+// handshake they serve, as with OTP, where such a call from a verify_fun
+// would wait on the connection process that is running it.
 //
 // The small fields are grouped to keep the struct (and so each idle
 // connection) small.
