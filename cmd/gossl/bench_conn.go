@@ -116,6 +116,11 @@ func (b *bench) tlsPair(ct bool, p profile, rc, rs net.Conn) (net.Conn, net.Conn
 			rc.Close()
 			return nil, nil, err
 		}
+		if err := checkChaCha(p, c); err != nil {
+			rc.Close()
+			rs.Close()
+			return nil, nil, err
+		}
 		return c, srv, nil
 	}
 	sopts := b.gosslOpts(p, true)
