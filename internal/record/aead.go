@@ -96,22 +96,13 @@ func (p *aeadProtector) setNonce(seq uint64) {
 }
 
 func (p *aeadProtector) Seal(frag []byte, seq uint64, typ uint8, vers uint16) ([]byte, error) {
-	en := p.ExplicitNonceLen()
-	plain := frag[en:]
-	if cap(plain)-len(plain) < aeadTagLen {
-		return nil, errShortBuffer
-	}
-	p.setNonce(seq)
-	if p.explicit {
-		copy(frag[:8], p.nonce[4:])
-	}
-	additionalData(&p.ad, seq, typ, vers, len(plain))
-	out := p.cipher().Seal(plain[:0], p.nonce[:], plain, p.ad[:])
-	return frag[:en+len(out)], nil
+	// In place: the plaintext already sits after the explicit nonce.
+	return p.sealFrom(frag, frag[p.ExplicitNonceLen():], seq, typ, vers)
 }
 
-// sealFrom is Seal with the plaintext taken from plain, which must not
-// overlap frag: frag holds room for the explicit nonce and the plaintext.
+// sealFrom is Seal with the plaintext taken from plain, which is either
+// exactly frag's plaintext part (sealing in place) or does not overlap
+// frag: frag holds room for the explicit nonce and the plaintext.
 func (p *aeadProtector) sealFrom(frag, plain []byte, seq uint64, typ uint8, vers uint16) ([]byte, error) {
 	en := p.ExplicitNonceLen()
 	if len(frag) != en+len(plain) || cap(frag)-len(frag) < aeadTagLen {

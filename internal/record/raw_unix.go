@@ -58,11 +58,7 @@ func (r *Reader) rawRead(fd uintptr) bool {
 		case syscall.EINTR:
 			continue
 		case syscall.EAGAIN:
-			if r.start == r.end {
-				readPool.Put(r.buf)
-				r.buf = nil
-				r.start, r.end = 0, 0
-			}
+			r.PutBuffer() // if nothing is buffered
 			return false
 		}
 		r.rawErr = errno(err)

@@ -120,10 +120,9 @@ func (r *Reader) Release() {
 			return
 		}
 		r.spill = append([]byte(nil), r.buf[r.start:r.end]...)
+		r.start = r.end
 	}
-	readPool.Put(r.buf)
-	r.buf = nil
-	r.start, r.end = 0, 0
+	r.PutBuffer()
 }
 
 // PutBuffer returns the buffer to the pool if it holds no unconsumed

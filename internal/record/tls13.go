@@ -121,11 +121,8 @@ func (p *tls13Protector) release() { p.aead = nil }
 // releaseProtector drops the cipher state of a protector that can build
 // it again.
 func releaseProtector(p Protector) {
-	switch t := p.(type) {
-	case *tls13Protector:
-		t.release()
-	case *aeadProtector:
-		t.release()
+	if r, ok := p.(interface{ release() }); ok {
+		r.release()
 	}
 }
 
