@@ -138,15 +138,14 @@ func (s *Socket) waitReadable() error {
 	h.mu.Lock()
 	h.waiting = true
 	h.mu.Unlock()
+	var n int
+	var err error
 	if s.rd.Raw() {
 		// The record reader waits on the socket itself, reading nothing.
-		err := s.rd.WaitReadable()
-		h.mu.Lock()
-		h.waiting = false
-		h.mu.Unlock()
-		return err
+		err = s.rd.WaitReadable()
+	} else {
+		n, err = s.conn.Read(src.peek[:])
 	}
-	n, err := s.conn.Read(src.peek[:])
 	h.mu.Lock()
 	h.waiting = false
 	h.mu.Unlock()
