@@ -159,6 +159,7 @@ func (s *Socket) runHandshake(ctx context.Context, deadline time.Time) error {
 	if s.hsDone.Load() {
 		return s.hsErr
 	}
+	idleNeed := s.opts.releaseIdleTicks() // opts may be dropped by the end
 	err := s.handshakeLocked(ctx, deadline)
 	s.hsErr = err
 	s.hsDone.Store(true)
@@ -167,6 +168,7 @@ func (s *Socket) runHandshake(ctx context.Context, deadline time.Time) error {
 		s.conn.Close()
 	} else {
 		s.afterHandshake()
+		s.registerIdle(idleNeed)
 	}
 	return err
 }

@@ -239,6 +239,13 @@ type Options struct {
 	// and takes them again on the next record (see the README for the
 	// memory saved). 0 means never.
 	HibernateAfter time.Duration
+	// ReleaseIdleAfter (a gossl extension) is how long an established
+	// connection goes without traffic before it gives back its ciphers'
+	// state and record buffers, which the next record takes again (about
+	// a microsecond): 0 means one second, negative never. It is counted
+	// in ticks of a quarter of a second, so the release comes up to one
+	// tick later. With HibernateAfter set, hibernation does this instead.
+	ReleaseIdleAfter time.Duration
 	// SessionTickets is {session_tickets, ...} (TLS 1.3 resumption, RFC
 	// 8446, 2.2). A server: "stateless" (the default: tickets sealed with
 	// rotating keys kept in memory) or "disabled". A client: "auto" (the

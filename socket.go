@@ -34,13 +34,15 @@ type Socket struct {
 	role   role
 	ownRes bool // res was compiled for this socket alone
 	lazyHS bool // handshake on first Read/Write (net.Listener)
-	hsDone atomic.Bool
-	closed atomic.Bool
 	// idleRecords counts consecutive records that carried no data
 	// (guarded by in; kept here, in padding, so that in stays small).
 	idleRecords uint8
-	opts        *Options
-	res         *resolved // nil after a TLS 1.3 handshake when post is set
+	hsDone      atomic.Bool
+	closed      atomic.Bool
+	// idleTicks counts the idle sweep's ticks without traffic (idle.go).
+	idleTicks atomic.Uint32
+	opts      *Options
+	res       *resolved // nil after a TLS 1.3 handshake when post is set
 	// post is what a TLS 1.3 socket still needs of res and opts once the
 	// handshake is done, when they were compiled for this socket alone
 	// (not a listener's): they are dropped then (tlsstate.go).
@@ -146,6 +148,7 @@ func (s *Socket) write(p []byte) (int, error) {
 		return 0, s.out.err
 	}
 	s.hib.touch()
+	s.markActive()
 	if d := s.sendTimeout(); d > 0 {
 		s.conn.SetWriteDeadline(sendDeadline(d))
 		defer s.conn.SetWriteDeadline(time.Time{})
@@ -306,6 +309,7 @@ func (s *Socket) fillToLocked(dst []byte, buffered bool) (int, error) {
 			return 0, nil
 		}
 		s.hib.touch()
+		s.markActive()
 		if s.hib != nil && len(s.rd.Buffered()) == 0 {
 			if err := s.waitReadable(); err != nil {
 				if isTimeout(err) {

@@ -90,10 +90,14 @@ Rows:
       with tickets (it has no session-ID cache as client or server), so
       its side is n/a.
   memory/...        heap per side (KB) and goroutines per connection of
-      1000 idle established TLS 1.3 connections over loopback (both ends
-      in this process, each server end with a goroutine blocked in Read),
-      after a GC; memory-hibernated/ with hibernate_after 50ms on gossl's
-      ends (crypto/tls has no such option: its figure is measured again).
+      1000 established TLS 1.3 connections over loopback (both ends in
+      this process, each server end with a goroutine blocked in Read,
+      each connection having carried a request and its echo), after a
+      GC: recently-used 100 ms after the last traffic, idle after 2 s
+      more (past gossl's default release_idle_after of 1 s, which gives
+      back the ciphers' state); memory-hibernated/ idle with
+      hibernate_after 50ms on gossl's ends (crypto/tls has no such
+      option: its figure is measured again).
   allocs/...        heap allocations per record on the bulk path (writer
       and reader together, over the in-memory pipe).
 

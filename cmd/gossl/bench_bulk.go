@@ -41,7 +41,7 @@ func (b *bench) newBulkMeter(ct bool, p profile, transport string, size int, bot
 	if err != nil {
 		return nil, err
 	}
-	c, s, err := b.tlsPair(ct, p, rc, rs)
+	c, s, err := b.tlsPair(ct, p, nil, rc, rs)
 	if err != nil {
 		return nil, err
 	}
@@ -191,7 +191,7 @@ func (b *bench) newSendMeter(ct bool, p profile, size int) (*sendMeter, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, s, err := b.tlsPair(ct, p, rc, rs)
+	c, s, err := b.tlsPair(ct, p, nil, rc, rs)
 	if err != nil {
 		return nil, err
 	}
@@ -278,7 +278,7 @@ func (b *bench) allocs(ct bool, p profile, size int) ([]float64, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, s, err := b.tlsPair(ct, p, rc, rs)
+	c, s, err := b.tlsPair(ct, p, nil, rc, rs)
 	if err != nil {
 		return nil, err
 	}

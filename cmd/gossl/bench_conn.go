@@ -97,15 +97,35 @@ func rawPair(transport string) (net.Conn, net.Conn, error) {
 	return c, r.c, nil
 }
 
-// tlsPair runs the handshake of both ends over a raw pair.
-func (b *bench) tlsPair(ct bool, p profile, rc, rs net.Conn) (net.Conn, net.Conn, error) {
+// pairConfigs is the configuration of both ends of a row's connections,
+// made once and shared by all of them, as a real server and client share
+// theirs: a configuration made per connection would count as part of
+// each connection's memory.
+type pairConfigs struct {
+	ctServer, ctClient *tls.Config
+	server, client     *ssl.Options
+}
+
+func (b *bench) pairConfigs(p profile) *pairConfigs {
+	return &pairConfigs{
+		ctServer: b.ctConfig(p, true), ctClient: b.ctConfig(p, false),
+		server: b.gosslOpts(p, true), client: b.gosslOpts(p, false),
+	}
+}
+
+// tlsPair runs the handshake of both ends over a raw pair, with cfg (nil:
+// configurations made for this pair).
+func (b *bench) tlsPair(ct bool, p profile, cfg *pairConfigs, rc, rs net.Conn) (net.Conn, net.Conn, error) {
+	if cfg == nil {
+		cfg = b.pairConfigs(p)
+	}
 	var srv net.Conn
 	errc := make(chan error, 1)
 	if ct {
-		s := tls.Server(rs, b.ctConfig(p, true))
+		s := tls.Server(rs, cfg.ctServer)
 		srv = s
 		go func() { errc <- s.Handshake() }()
-		c := tls.Client(rc, b.ctConfig(p, false))
+		c := tls.Client(rc, cfg.ctClient)
 		if err := c.Handshake(); err != nil {
 			rc.Close()
 			rs.Close()
@@ -123,13 +143,12 @@ func (b *bench) tlsPair(ct bool, p profile, rc, rs net.Conn) (net.Conn, net.Conn
 		}
 		return c, srv, nil
 	}
-	sopts := b.gosslOpts(p, true)
 	go func() {
-		s, err := ssl.HandshakeConn(rs, sopts, 10*time.Second)
+		s, err := ssl.HandshakeConn(rs, cfg.server, 10*time.Second)
 		srv = s
 		errc <- err
 	}()
-	c, err := ssl.ConnectConn(rc, b.gosslOpts(p, false), 10*time.Second)
+	c, err := ssl.ConnectConn(rc, cfg.client, 10*time.Second)
 	if err != nil {
 		rc.Close()
 		rs.Close()

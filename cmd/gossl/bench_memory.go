@@ -10,7 +10,9 @@ import (
 
 // idle establishes cfg.idleConns TLS connections over loopback, each
 // server end with an echoing goroutine blocked in Read, and reports the
-// heap per end (KB, after a GC) and the goroutines per connection. Every
+// heap per end (KB, after a GC) shortly after the last traffic and again
+// once the connections have been idle for idleWait, and the goroutines
+// per connection. Every
 // connection first carries one request and its echo, so both ends have
 // used their keys in both directions: an idle connection in the real
 // world has carried traffic, and one that never did could look smaller
@@ -38,13 +40,14 @@ func (b *bench) idle(ct bool, p profile) ([]float64, error) {
 		runtime.ReadMemStats(&ms)
 		return ms.HeapAlloc, runtime.NumGoroutine()
 	}
+	cfg := b.pairConfigs(p)
 	h0, g0 := settle()
 	for i := 0; i < n; i++ {
 		rc, rs, err := rawPair("loopback")
 		if err != nil {
 			return nil, err
 		}
-		c, s, err := b.tlsPair(ct, p, rc, rs)
+		c, s, err := b.tlsPair(ct, p, cfg, rc, rs)
 		if err != nil {
 			return nil, err
 		}
@@ -71,9 +74,18 @@ func (b *bench) idle(ct bool, p profile) ([]float64, error) {
 			return nil, err
 		}
 	}
-	// Long enough for hibernate_after (and the readers to block).
+	// Recently used: long enough for hibernate_after (and the readers to
+	// block), well short of an idle release.
 	time.Sleep(4*p.hib + 100*time.Millisecond)
-	h1, g1 := settle()
-	heap := (float64(h1) - float64(h0)) / float64(2*n) / 1000
-	return []float64{heap, float64(g1-g0) / float64(n)}, nil
+	h1, _ := settle()
+	// Idle: past gossl's default ReleaseIdleAfter (one second, counted in
+	// quarter-second ticks).
+	time.Sleep(idleWait)
+	h2, g2 := settle()
+	perSide := func(h uint64) float64 { return (float64(h) - float64(h0)) / float64(2*n) / 1000 }
+	return []float64{perSide(h1), perSide(h2), float64(g2-g0) / float64(n)}, nil
 }
+
+// idleWait is how long connections go without traffic before the idle
+// rows measure them.
+const idleWait = 2 * time.Second

@@ -118,11 +118,24 @@ func (b *bench) groups() []benchGroup {
 			kind = "memory-hibernated"
 			p.hib = 50 * time.Millisecond
 		}
+		names := []string{kind + "/tls13-recently-used-heap-per-side", kind + "/tls13-idle-heap-per-side", kind + "/tls13-idle-goroutines-per-conn"}
+		units := []string{"KB", "KB", "goroutines"}
+		pick := func(v []float64, err error) ([]float64, error) { return v, err }
+		if hib {
+			// Hibernated sockets are measured once idle.
+			names, units = names[1:], units[1:]
+			pick = func(v []float64, err error) ([]float64, error) {
+				if err != nil {
+					return nil, err
+				}
+				return v[1:], nil
+			}
+		}
 		gs = append(gs, benchGroup{
-			names:  []string{kind + "/tls13-idle-heap-per-side", kind + "/tls13-idle-goroutines-per-conn"},
-			units:  []string{"KB", "goroutines"},
-			g:      func() ([]float64, error) { return b.idle(false, p) },
-			c:      func() ([]float64, error) { return b.idle(true, p) },
+			names:  names,
+			units:  units,
+			g:      func() ([]float64, error) { return pick(b.idle(false, p)) },
+			c:      func() ([]float64, error) { return pick(b.idle(true, p)) },
 			rounds: b.cfg.memRounds,
 		})
 	}

@@ -104,6 +104,7 @@ var optionFlags = []optionFlag{
 	{name: "v2_hello_compatible", usage: "server: accept SSL 2.0 compatible hellos", isBool: true, set: setBool(func(o *ssl.Options) *bool { return &o.V2HelloCompatible })},
 	{name: "log_alert", usage: "also log each alert on stderr as it is sent or received", isBool: true, negatable: true, set: setBoolPtr(func(o *ssl.Options) **bool { return &o.LogAlert })},
 	{name: "hibernate_after", arg: "MS", usage: "release buffers after this many idle milliseconds", set: setMillis(func(o *ssl.Options) *time.Duration { return &o.HibernateAfter })},
+	{name: "release_idle_after", arg: "MS", usage: "release cipher state and buffers after this many idle milliseconds (default 1000; -1 never); not an Erlang option", set: setMillis(func(o *ssl.Options) *time.Duration { return &o.ReleaseIdleAfter })},
 	{name: "keep_secrets", usage: "keep the secrets for connection_information", isBool: true, set: setBool(func(o *ssl.Options) *bool { return &o.KeepSecrets })},
 	{name: "keylogfile", arg: "FILE", usage: "append every secret to FILE as an NSS key log (SSLKEYLOGFILE, for Wireshark); not an Erlang option", set: setKeyLogFile},
 	{name: "session_tickets", arg: "disabled|stateless|auto", usage: "TLS 1.3 tickets: server stateless (default) or disabled; client auto (default) or disabled", set: setString(func(o *ssl.Options) *string { return &o.SessionTickets })},

@@ -19,7 +19,9 @@ const rawSupported = true
 // as they end a Read.
 func (r *Reader) readRaw() (int, error) {
 	r.rawN, r.rawErr, r.peeking = 0, 0, false
-	if err := r.raw.Read(r.rawFn); err != nil {
+	err := r.raw.Read(r.rawFn)
+	r.unpark() // a deadline or Close ends the wait without a call
+	if err != nil {
 		return 0, err
 	}
 	if r.rawErr != 0 {
@@ -46,6 +48,7 @@ func (r *Reader) rawCall(fd uintptr) bool {
 // rawRead is the function given to the raw connection's Read: it returns
 // false to wait for input.
 func (r *Reader) rawRead(fd uintptr) bool {
+	r.unpark()
 	if r.buf == nil {
 		r.buf = readPool.Get().(*[readBufSize]byte)
 	}
@@ -59,6 +62,7 @@ func (r *Reader) rawRead(fd uintptr) bool {
 			continue
 		case syscall.EAGAIN:
 			r.PutBuffer() // if nothing is buffered
+			r.park.Store(parkParked)
 			return false
 		}
 		r.rawErr = errno(err)
@@ -104,9 +108,9 @@ func (r *Reader) rawPeek(fd uintptr) bool {
 	}
 }
 
-func errno(err error) uintptr {
+func errno(err error) uint32 {
 	if e, ok := err.(syscall.Errno); ok && e != 0 {
-		return uintptr(e)
+		return uint32(e)
 	}
-	return uintptr(syscall.EIO)
+	return uint32(syscall.EIO)
 }

@@ -132,3 +132,67 @@ func TestRawConnReads(t *testing.T) {
 type pipeWriter struct{ b []byte }
 
 func (p *pipeWriter) Write(b []byte) (int, error) { p.b = append(p.b, b...); return len(b), nil }
+
+// TestReleaseParked drops the cipher of a reader waiting in the poller
+// from another goroutine, over and over while records keep arriving: the
+// reader builds it again and every record opens (run with -race, this is
+// the check of the hand-over between the two goroutines).
+func TestReleaseParked(t *testing.T) {
+	c, s := tcpPair(t)
+	s13 := suites.ByID(0x1301)
+	var pw pipeWriter
+	w := NewWriter(&pw)
+	w.SetVersion(wire.VersionTLS13)
+	w.SetProtector(protector13(t, s13, 1))
+	r := NewReader(s)
+	r.SetVersion(wire.VersionTLS13)
+	r.SetProtector(protector13(t, s13, 1))
+	rc, err := s.SyscallConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.SetRawConn(rc, nil)
+	if r.ReleaseParked() {
+		t.Fatal("ReleaseParked released a reader that is not waiting")
+	}
+
+	const records = 200
+	got := make(chan error, 1)
+	go func() {
+		for i := range records {
+			_, data, err := r.ReadRecord()
+			if err == nil && string(data) != string(payload(i*37+1)) {
+				err = errors.New("wrong plaintext")
+			}
+			if err != nil {
+				got <- err
+				return
+			}
+		}
+		got <- nil
+	}()
+	released := 0
+	deadline := time.Now().Add(10 * time.Second)
+	for i := range records {
+		// Wait (bounded) until the reader waits, and release it.
+		for time.Now().Before(deadline) {
+			if r.ReleaseParked() {
+				released++
+				break
+			}
+			time.Sleep(50 * time.Microsecond)
+		}
+		w.WriteRecord(wire.TypeApplicationData, payload(i*37+1))
+		w.Flush()
+		if _, err := c.Write(pw.b); err != nil {
+			t.Fatal(err)
+		}
+		pw.b = pw.b[:0]
+	}
+	if err := <-got; err != nil {
+		t.Fatal(err)
+	}
+	if released < records/2 {
+		t.Errorf("released the waiting reader's cipher %d times of %d", released, records)
+	}
+}

@@ -2,6 +2,8 @@ package record
 
 import (
 	"io"
+	"runtime"
+	"sync/atomic"
 
 	"github.com/gossl/ssl/internal/alert"
 	"github.com/gossl/ssl/internal/wire"
@@ -23,15 +25,25 @@ type Reader struct {
 	// The raw connection (SetRawConn), the function its Read calls and
 	// that function's results. The fields are ordered to keep the
 	// struct small: a connection holds it for its lifetime.
-	raw     RawConn
-	rawFn   func(fd uintptr) bool
-	count   Counter
-	rawErr  uintptr // the errno of a failed read, 0 if none
-	rawN    int32
+	raw    RawConn
+	rawFn  func(fd uintptr) bool
+	count  Counter
+	rawErr uint32 // the errno of a failed read, 0 if none
+	rawN   int32
+	// park is parkRunning, or parkParked while the reader waits in the
+	// poller having found no input (ReleaseParked may then drop the
+	// cipher), or parkReleasing while another goroutine does.
+	park    atomic.Int32
 	version uint16
 	peek    [1]byte
 	peeking bool // rawFn peeks (WaitReadable) instead of reading
 }
+
+const (
+	parkRunning = iota
+	parkParked
+	parkReleasing
+)
 
 // RawConn is the read half of a syscall.RawConn.
 type RawConn interface {
@@ -133,6 +145,32 @@ func (r *Reader) PutBuffer() {
 		readPool.Put(r.buf)
 		r.buf = nil
 		r.start, r.end = 0, 0
+	}
+}
+
+// ReleaseParked drops the cipher state (kept: the key) of a reader that
+// waits in the poller on a raw connection having found no input, as
+// Release would, from a goroutine other than the reader's; it reports
+// whether the reader was waiting so. When the reader wakes it builds the
+// cipher again for the next record. The buffer is not touched: a waiting
+// reader has already given it back unless it holds part of a record.
+func (r *Reader) ReleaseParked() bool {
+	if !r.park.CompareAndSwap(parkParked, parkReleasing) {
+		return false
+	}
+	releaseProtector(r.prot)
+	r.park.Store(parkParked)
+	return true
+}
+
+// unpark ends a wait in the poller: from here on the reader's goroutine
+// owns the protector again, once a ReleaseParked in progress is done.
+func (r *Reader) unpark() {
+	for r.park.Load() != parkRunning {
+		if r.park.CompareAndSwap(parkParked, parkRunning) {
+			return
+		}
+		runtime.Gosched() // ReleaseParked is setting a pointer to nil
 	}
 }
 

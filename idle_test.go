@@ -1,0 +1,125 @@
+package ssl
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+)
+
+// shortIdleTick makes the idle sweep tick every d for the rest of the
+// test.
+func shortIdleTick(t *testing.T, d time.Duration) {
+	old := idleTick.Swap(int64(d))
+	t.Cleanup(func() { idleTick.Store(old) })
+}
+
+// idleReleased reports whether the sweep has released s (need idle ticks).
+func idleReleased(s *Socket, need uint32) bool { return s.idleTicks.Load() > need }
+
+// TestReleaseIdle: an idle connection gives back its ciphers' state and
+// buffers, on both ends (the server's reader waiting in Recv, the
+// client's in nobody's hands), and carries traffic again afterwards;
+// traffic restarts the count; a negative ReleaseIdleAfter never releases.
+func TestReleaseIdle(t *testing.T) {
+	for _, v := range []Version{TLSv1_2, TLSv1_3} {
+		t.Run(string(v), func(t *testing.T) {
+			checkGoroutines(t)
+			shortIdleTick(t, 5*time.Millisecond)
+			so, co := modelOpts(t)
+			so.Versions, co.Versions = []Version{v}, []Version{v}
+			so.ReleaseIdleAfter, co.ReleaseIdleAfter = 10*time.Millisecond, 10*time.Millisecond
+			const need = 2
+			c, s := pair(t, so, co)
+			go echoRecv(s)
+			for round := range 3 {
+				msg := fmt.Appendf(nil, "round %d", round)
+				if err := c.Send(msg); err != nil {
+					t.Fatal(err)
+				}
+				got, err := c.Recv(len(msg), 5*time.Second)
+				if err != nil || !bytes.Equal(got, msg) {
+					t.Fatalf("round %d: %q, %v", round, got, err)
+				}
+				if idleReleased(c, need) {
+					t.Fatalf("round %d: traffic did not restart the idle count", round)
+				}
+				deadline := time.Now().Add(5 * time.Second)
+				for !idleReleased(c, need) || !idleReleased(s, need) {
+					if time.Now().After(deadline) {
+						t.Fatalf("round %d: not released after 5 s: client %d, server %d ticks",
+							round, c.idleTicks.Load(), s.idleTicks.Load())
+					}
+					time.Sleep(5 * time.Millisecond)
+				}
+			}
+
+			so.ReleaseIdleAfter, co.ReleaseIdleAfter = -1, -1
+			c2, s2 := pair(t, so, co)
+			go echoRecv(s2)
+			if err := c2.Send([]byte("x")); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c2.Recv(1, 5*time.Second); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(50 * time.Millisecond) // ten ticks
+			if c2.idleTicks.Load() != 0 || s2.idleTicks.Load() != 0 {
+				t.Errorf("ReleaseIdleAfter -1: idle ticks counted (client %d, server %d)",
+					c2.idleTicks.Load(), s2.idleTicks.Load())
+			}
+		})
+	}
+}
+
+// echoRecv sends back what s receives until it fails.
+func echoRecv(s *Socket) {
+	for {
+		b, err := s.Recv(0, 0)
+		if err != nil {
+			return
+		}
+		if err := s.Send(b); err != nil {
+			return
+		}
+	}
+}
+
+// TestReleaseIdleUnderTraffic releases as often as it can (every
+// millisecond tick) while bursts of traffic with short pauses go both
+// ways, and checks every byte: the release must only ever take state
+// nobody is using (run with -race).
+func TestReleaseIdleUnderTraffic(t *testing.T) {
+	for _, v := range []Version{TLSv1_2, TLSv1_3} {
+		t.Run(string(v), func(t *testing.T) {
+			checkGoroutines(t)
+			shortIdleTick(t, time.Millisecond)
+			so, co := modelOpts(t)
+			so.Versions, co.Versions = []Version{v}, []Version{v}
+			so.ReleaseIdleAfter, co.ReleaseIdleAfter = time.Nanosecond, time.Nanosecond
+			c, s := pair(t, so, co)
+			go echoRecv(s)
+			before := idleReleases.Load()
+			rng := rand.New(rand.NewPCG(1, 2))
+			end := time.Now().Add(time.Second)
+			for i := 0; i < 400 && time.Now().Before(end); i++ {
+				msg := make([]byte, 1+rng.IntN(40000))
+				for j := range msg {
+					msg[j] = byte(i + j)
+				}
+				if err := c.Send(msg); err != nil {
+					t.Fatal(err)
+				}
+				got, err := c.Recv(len(msg), 5*time.Second)
+				if err != nil || !bytes.Equal(got, msg) {
+					t.Fatalf("message %d (%d bytes): %d bytes back, %v", i, len(msg), len(got), err)
+				}
+				time.Sleep(time.Duration(rng.IntN(3000)) * time.Microsecond)
+			}
+			if idleReleases.Load() == before {
+				t.Error("no release happened between the bursts")
+			}
+		})
+	}
+}
