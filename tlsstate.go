@@ -35,6 +35,7 @@ type tlsState struct {
 	sentSinceUpdate int64
 	keyUpdateAt     int // the key_update_at option
 	tls13           bool
+	gotTicket       bool // a TLS 1.3 client has had a NewSessionTicket (guarded by in)
 }
 
 // postConfig is what a socket reads of its options after the handshake.
