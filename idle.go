@@ -1,6 +1,7 @@
 package ssl
 
 import (
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -44,6 +45,8 @@ type idleSweep struct {
 	mu      sync.Mutex
 	entries []idleEntry
 	armed   bool // a sweep is scheduled
+	// releasing is the socket being released, if any (waitIdleRelease).
+	releasing atomic.Pointer[Socket]
 }
 
 type idleEntry struct {
@@ -138,6 +141,13 @@ func (s *Socket) idleTick(need uint32) {
 	case t < need:
 		s.idleTicks.CompareAndSwap(t, t+1)
 	case t == need:
+		// Close marks the socket closed and then waits while it is the
+		// one being released: one of the two sees the other.
+		sweeper.releasing.Store(s)
+		defer sweeper.releasing.Store(nil)
+		if s.closed.Load() {
+			return
+		}
 		if s.releaseIdle() {
 			idleReleases.Add(1)
 			s.idleTicks.CompareAndSwap(t, t+1)
@@ -145,21 +155,41 @@ func (s *Socket) idleTick(need uint32) {
 	}
 }
 
-// releaseIdle gives back the ciphers' state and record buffers of both
-// directions if neither is busy, and reports whether it did. A reader
-// waiting in the poller counts as idle: its cipher goes, it holds no
-// buffer.
+// releaseIdle gives back the ciphers' state and record buffers of each
+// direction that is not busy, and reports whether both are released. A
+// reader waiting in the poller counts as idle: its cipher goes, it holds
+// no buffer. A reader blocked on another kind of transport keeps its
+// cipher and buffer; the writer is released all the same.
 func (s *Socket) releaseIdle() bool {
-	if !s.out.TryLock() {
-		return false
+	wrote := s.out.TryLock()
+	if wrote {
+		s.wr.Release()
+		if h := testHookIdleHold.Load(); h != nil {
+			(*h)()
+		}
+		s.out.Unlock()
 	}
-	defer s.out.Unlock()
-	if s.in.TryLock() {
+	read := s.in.TryLock()
+	if read {
 		s.releaseReaderLocked()
 		s.in.Unlock()
-	} else if !s.rd.ReleaseParked() {
-		return false
+	} else {
+		read = s.rd.ReleaseParked()
 	}
-	s.wr.Release()
-	return true
+	return wrote && read
 }
+
+// waitIdleRelease waits until the sweep is not releasing s; Close calls
+// it once it has marked s closed, after which the sweep leaves s alone,
+// so that Close finds the write lock free for close_notify unless a
+// writer holds it. The sweep never blocks while it holds a socket's
+// locks, so the wait is short.
+func (s *Socket) waitIdleRelease() {
+	for sweeper.releasing.Load() == s {
+		runtime.Gosched()
+	}
+}
+
+// testHookIdleHold, if set, runs while releaseIdle holds the write lock
+// (tests widen the window in which Close meets the sweep with it).
+var testHookIdleHold atomic.Pointer[func()]

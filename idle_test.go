@@ -3,6 +3,7 @@ package ssl
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -121,5 +122,42 @@ func TestReleaseIdleUnderTraffic(t *testing.T) {
 				t.Error("no release happened between the bursts")
 			}
 		})
+	}
+}
+
+// TestCloseDuringIdleSweep closes connections while the sweep releases
+// them as fast as it can: Close must still send close_notify (the peer's
+// Read ends with io.EOF, not with a truncation), though the sweep may
+// hold the write lock at that moment.
+func TestCloseDuringIdleSweep(t *testing.T) {
+	checkGoroutines(t)
+	shortIdleTick(t, 50*time.Microsecond)
+	so, co := modelOpts(t)
+	so.ReleaseIdleAfter, co.ReleaseIdleAfter = time.Nanosecond, time.Nanosecond
+	// The sweep holds the write lock a while each time.
+	hold := func() { time.Sleep(100 * time.Microsecond) }
+	testHookIdleHold.Store(&hold)
+	t.Cleanup(func() { testHookIdleHold.Store(nil) })
+	rng := rand.New(rand.NewPCG(3, 4))
+	n := 60
+	if testing.Short() {
+		n = 10
+	}
+	for i := range n {
+		c, s := pair(t, so, co)
+		if err := c.Send([]byte("x")); err != nil {
+			t.Fatal(err)
+		}
+		buf := make([]byte, 8)
+		if _, err := s.Read(buf); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Duration(rng.IntN(400)) * time.Microsecond)
+		c.Close()
+		s.SetReadDeadline(time.Now().Add(5 * time.Second))
+		if _, err := s.Read(buf); err != io.EOF {
+			t.Fatalf("connection %d: the server's Read after the client's Close: %v, want io.EOF (close_notify)", i, err)
+		}
+		s.Close()
 	}
 }

@@ -500,6 +500,7 @@ func (s *Socket) Close() error {
 	}
 	s.stopActive()
 	s.hib.stop()
+	s.waitIdleRelease()
 	// A writer blocked on a peer that does not read holds the write
 	// lock; close_notify cannot be sent in the middle of its record, so
 	// close the transport at once, which also unblocks that writer.
