@@ -70,7 +70,7 @@ func (o *Options) releaseIdleTicks() uint32 {
 	}
 	tick := time.Duration(idleTick.Load())
 	n := (d + tick - 1) / tick
-	return uint32(min(max(n, 1), 1<<16))
+	return uint32(min(max(n, 1), 1<<30))
 }
 
 // registerIdle enters an established socket in the sweep.
