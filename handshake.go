@@ -121,6 +121,12 @@ func (s *Socket) HandshakeWith(extra *Options, timeout time.Duration) error {
 		return err
 	}
 	s.opts, s.res, s.ownRes = merged, res, true
+	// hibernate_after may come with the extra options (or be turned off
+	// by them): nothing runs on the socket before its handshake.
+	s.hib = nil
+	if d := merged.hibernateAfter(); d > 0 {
+		s.hib = &hibernation{after: d}
+	}
 	return s.Handshake(timeout)
 }
 
@@ -159,7 +165,11 @@ func (s *Socket) runHandshake(ctx context.Context, deadline time.Time) error {
 	if s.hsDone.Load() {
 		return s.hsErr
 	}
-	idleNeed := s.opts.releaseIdleTicks() // opts may be dropped by the end
+	// Decided now: opts may be dropped by the end. Hibernation, when on,
+	// does what the idle release does.
+	if s.hib == nil {
+		s.tls.idleNeed = s.opts.releaseIdleTicks()
+	}
 	err := s.handshakeLocked(ctx, deadline)
 	s.hsErr = err
 	s.hsDone.Store(true)
@@ -168,7 +178,7 @@ func (s *Socket) runHandshake(ctx context.Context, deadline time.Time) error {
 		s.conn.Close()
 	} else {
 		s.afterHandshake()
-		s.registerIdle(idleNeed)
+		s.registerIdle()
 	}
 	return err
 }

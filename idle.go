@@ -39,29 +39,31 @@ const defaultReleaseIdleAfter = time.Second
 // idleReleases counts releases, for tests.
 var idleReleases atomic.Int64
 
-// idleSweep is the registry of sockets that release when idle. It holds
-// them weakly: a socket dropped without Close is still collected.
+// idleSweep is the registry of sockets that release when idle and have
+// not been released since their last traffic: a released socket leaves
+// it (its count is then idleOff) and traffic puts it back, so a sweep
+// costs in proportion to the connections that carried traffic lately,
+// not to every idle one a server holds. It holds sockets weakly: one
+// dropped without Close is still collected.
 type idleSweep struct {
 	mu      sync.Mutex
-	entries []idleEntry
+	entries []weak.Pointer[Socket]
 	armed   bool // a sweep is scheduled
 	// releasing is the socket being released, if any (waitIdleRelease).
 	releasing atomic.Pointer[Socket]
 }
 
-type idleEntry struct {
-	s    weak.Pointer[Socket]
-	need uint32 // idle ticks before release
-}
-
 var sweeper idleSweep
 
+// idleOff is the idle count of a released socket, off the sweep's list.
+const idleOff = 1 << 31
+
 // releaseIdleTicks returns how many idle ticks release a socket with
-// these options, or 0 for never (disabled, or hibernate_after in charge).
+// these options, or 0 for never.
 func (o *Options) releaseIdleTicks() uint32 {
 	d := defaultReleaseIdleAfter
 	if o != nil {
-		if o.ReleaseIdleAfter < 0 || o.hibernateAfter() > 0 {
+		if o.ReleaseIdleAfter < 0 {
 			return 0
 		}
 		if o.ReleaseIdleAfter > 0 {
@@ -69,19 +71,23 @@ func (o *Options) releaseIdleTicks() uint32 {
 		}
 	}
 	tick := time.Duration(idleTick.Load())
-	n := (d + tick - 1) / tick
+	n := d / tick
+	if d%tick != 0 {
+		n++
+	}
 	return uint32(min(max(n, 1), 1<<30))
 }
 
-// registerIdle enters an established socket in the sweep.
-func (s *Socket) registerIdle(need uint32) {
-	if need == 0 {
+// registerIdle enters an established socket in the sweep (if it releases
+// when idle).
+func (s *Socket) registerIdle() {
+	if s.tls.idleNeed == 0 {
 		return
 	}
-	e := idleEntry{s: weak.Make(s), need: need}
+	w := weak.Make(s)
 	sw := &sweeper
 	sw.mu.Lock()
-	sw.entries = append(sw.entries, e)
+	sw.entries = append(sw.entries, w)
 	if !sw.armed {
 		sw.armed = true
 		time.AfterFunc(time.Duration(idleTick.Load()), sw.sweep)
@@ -89,41 +95,51 @@ func (s *Socket) registerIdle(need uint32) {
 	sw.mu.Unlock()
 }
 
-// markActive records traffic: the socket's idle count starts again.
+// markActive records traffic: the socket's idle count starts again, and
+// a released socket goes back on the sweep's list. The caller holds in
+// or out.
 func (s *Socket) markActive() {
-	if s.idleTicks.Load() != 0 {
+	switch v := s.idleTicks.Load(); {
+	case v == 0:
+	case v == idleOff:
+		if s.idleTicks.CompareAndSwap(idleOff, 0) {
+			s.registerIdle()
+		}
+	default:
 		s.idleTicks.Store(0)
 	}
 }
 
-// sweep counts an idle tick for every registered socket, releases those
-// idle long enough, forgets closed and collected ones, and schedules the
-// next sweep while any remain. It works in batches, so that registering
-// a new connection never waits for a whole sweep.
+// sweep counts an idle tick for every listed socket, releases those idle
+// long enough (they leave the list), forgets closed and collected ones,
+// and schedules the next sweep while any remain. It works in batches, so
+// that registering a connection never waits for a whole sweep.
 func (sw *idleSweep) sweep() {
 	const batch = 256
 	for i := 0; ; {
 		sw.mu.Lock()
 		end := min(i+batch, len(sw.entries))
 		for i < end {
-			e := sw.entries[i]
-			s := e.s.Value()
-			if s == nil || s.closed.Load() {
+			s := sw.entries[i].Value()
+			if s == nil || s.closed.Load() || s.idleTick() {
 				last := len(sw.entries) - 1
 				sw.entries[i] = sw.entries[last]
-				sw.entries[last] = idleEntry{}
+				sw.entries[last] = weak.Pointer[Socket]{}
 				sw.entries = sw.entries[:last]
 				end = min(end, last)
 				continue
 			}
-			s.idleTick(e.need)
 			i++
 		}
 		if i >= len(sw.entries) {
-			if len(sw.entries) == 0 {
+			switch n := len(sw.entries); {
+			case n == 0:
 				sw.entries = nil
 				sw.armed = false
-			} else {
+			case n < cap(sw.entries)/4 && cap(sw.entries) > 1024:
+				sw.entries = append([]weak.Pointer[Socket](nil), sw.entries...)
+			}
+			if sw.armed {
 				time.AfterFunc(time.Duration(idleTick.Load()), sw.sweep)
 			}
 			sw.mu.Unlock()
@@ -133,50 +149,50 @@ func (sw *idleSweep) sweep() {
 	}
 }
 
-// idleTick counts one tick without traffic, and at need ticks releases
-// the socket; it then stays released (the count past need) until traffic.
-func (s *Socket) idleTick(need uint32) {
+// idleTick counts one tick without traffic, and at idleNeed ticks
+// releases the socket; it reports whether the socket was released and
+// leaves the list (its count is then idleOff until traffic).
+func (s *Socket) idleTick() bool {
 	t := s.idleTicks.Load()
-	switch {
-	case t < need:
+	need := s.tls.idleNeed
+	if t < need {
 		s.idleTicks.CompareAndSwap(t, t+1)
-	case t == need:
-		// Close marks the socket closed and then waits while it is the
-		// one being released: one of the two sees the other.
-		sweeper.releasing.Store(s)
-		defer sweeper.releasing.Store(nil)
-		if s.closed.Load() {
-			return
-		}
-		if s.releaseIdle() {
-			idleReleases.Add(1)
-			s.idleTicks.CompareAndSwap(t, t+1)
-		}
+		return false
 	}
+	// Close marks the socket closed and then waits while it is the one
+	// being released: one of the two sees the other.
+	sweeper.releasing.Store(s)
+	defer sweeper.releasing.Store(nil)
+	if s.closed.Load() || !s.releaseIdle() {
+		return false
+	}
+	// Traffic since the load keeps the socket listed.
+	return s.idleTicks.CompareAndSwap(t, idleOff)
 }
 
-// releaseIdle gives back the ciphers' state and record buffers of each
-// direction that is not busy, and reports whether both are released. A
-// reader waiting in the poller counts as idle: its cipher goes, it holds
-// no buffer. A reader blocked on another kind of transport keeps its
-// cipher and buffer; the writer is released all the same.
+// releaseIdle gives back the ciphers' state and record buffers of both
+// directions, and reports whether it could: false if a writer holds the
+// write lock (the next tick tries again). A reader waiting in the poller
+// counts as idle (its cipher goes; it holds no buffer); a reader blocked
+// on another kind of transport keeps its cipher and buffer, and the
+// socket counts as released all the same.
 func (s *Socket) releaseIdle() bool {
-	wrote := s.out.TryLock()
-	if wrote {
-		s.wr.Release()
-		if h := testHookIdleHold.Load(); h != nil {
-			(*h)()
-		}
-		s.out.Unlock()
+	if !s.out.TryLock() {
+		return false
 	}
-	read := s.in.TryLock()
-	if read {
+	s.wr.Release()
+	if h := testHookIdleHold.Load(); h != nil {
+		(*h)()
+	}
+	s.out.Unlock()
+	if s.in.TryLock() {
 		s.releaseReaderLocked()
 		s.in.Unlock()
 	} else {
-		read = s.rd.ReleaseParked()
+		s.rd.ReleaseParked()
 	}
-	return wrote && read
+	idleReleases.Add(1)
+	return true
 }
 
 // waitIdleRelease waits until the sweep is not releasing s; Close calls

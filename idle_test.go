@@ -1,3 +1,5 @@
+//go:build unix
+
 package ssl
 
 import (
@@ -16,8 +18,28 @@ func shortIdleTick(t *testing.T, d time.Duration) {
 	t.Cleanup(func() { idleTick.Store(old) })
 }
 
-// idleReleased reports whether the sweep has released s (need idle ticks).
-func idleReleased(s *Socket, need uint32) bool { return s.idleTicks.Load() > need }
+// idleReleased reports whether the sweep has released s.
+func idleReleased(s *Socket) bool { return s.idleTicks.Load() == idleOff }
+
+// checkReleased fails unless s holds no record buffer and no cipher
+// state in either direction (a reader waiting in Recv is parked in the
+// poller, where the record reader can be looked at).
+func checkReleased(t *testing.T, name string, s *Socket) {
+	t.Helper()
+	s.out.Lock()
+	w := s.wr.Released()
+	s.out.Unlock()
+	var r bool
+	if s.in.TryLock() {
+		r = s.rd.Released()
+		s.in.Unlock()
+	} else {
+		r = s.rd.Released()
+	}
+	if !w || !r {
+		t.Errorf("%s released, but still holds state: writer released %v, reader released %v", name, w, r)
+	}
+}
 
 // TestReleaseIdle: an idle connection gives back its ciphers' state and
 // buffers, on both ends (the server's reader waiting in Recv, the
@@ -27,11 +49,12 @@ func TestReleaseIdle(t *testing.T) {
 	for _, v := range []Version{TLSv1_2, TLSv1_3} {
 		t.Run(string(v), func(t *testing.T) {
 			checkGoroutines(t)
-			shortIdleTick(t, 5*time.Millisecond)
+			// Three ticks: a stall of the test shorter than 60 ms
+			// cannot release a connection that just carried traffic.
+			shortIdleTick(t, 20*time.Millisecond)
 			so, co := modelOpts(t)
 			so.Versions, co.Versions = []Version{v}, []Version{v}
-			so.ReleaseIdleAfter, co.ReleaseIdleAfter = 10*time.Millisecond, 10*time.Millisecond
-			const need = 2
+			so.ReleaseIdleAfter, co.ReleaseIdleAfter = 60*time.Millisecond, 60*time.Millisecond
 			c, s := pair(t, so, co)
 			go echoRecv(s)
 			for round := range 3 {
@@ -43,17 +66,19 @@ func TestReleaseIdle(t *testing.T) {
 				if err != nil || !bytes.Equal(got, msg) {
 					t.Fatalf("round %d: %q, %v", round, got, err)
 				}
-				if idleReleased(c, need) {
+				if idleReleased(c) || idleReleased(s) {
 					t.Fatalf("round %d: traffic did not restart the idle count", round)
 				}
 				deadline := time.Now().Add(5 * time.Second)
-				for !idleReleased(c, need) || !idleReleased(s, need) {
+				for !idleReleased(c) || !idleReleased(s) {
 					if time.Now().After(deadline) {
 						t.Fatalf("round %d: not released after 5 s: client %d, server %d ticks",
 							round, c.idleTicks.Load(), s.idleTicks.Load())
 					}
 					time.Sleep(5 * time.Millisecond)
 				}
+				checkReleased(t, "client", c)
+				checkReleased(t, "server", s)
 			}
 
 			so.ReleaseIdleAfter, co.ReleaseIdleAfter = -1, -1
@@ -65,7 +90,7 @@ func TestReleaseIdle(t *testing.T) {
 			if _, err := c2.Recv(1, 5*time.Second); err != nil {
 				t.Fatal(err)
 			}
-			time.Sleep(50 * time.Millisecond) // ten ticks
+			time.Sleep(100 * time.Millisecond) // five ticks
 			if c2.idleTicks.Load() != 0 || s2.idleTicks.Load() != 0 {
 				t.Errorf("ReleaseIdleAfter -1: idle ticks counted (client %d, server %d)",
 					c2.idleTicks.Load(), s2.idleTicks.Load())
@@ -121,6 +146,16 @@ func TestReleaseIdleUnderTraffic(t *testing.T) {
 			if idleReleases.Load() == before {
 				t.Error("no release happened between the bursts")
 			}
+			// And once the traffic stops, both ends end up released.
+			deadline := time.Now().Add(5 * time.Second)
+			for !idleReleased(c) || !idleReleased(s) {
+				if time.Now().After(deadline) {
+					t.Fatal("not released after the traffic stopped")
+				}
+				time.Sleep(time.Millisecond)
+			}
+			checkReleased(t, "client", c)
+			checkReleased(t, "server", s)
 		})
 	}
 }
@@ -158,6 +193,51 @@ func TestCloseDuringIdleSweep(t *testing.T) {
 		if _, err := s.Read(buf); err != io.EOF {
 			t.Fatalf("connection %d: the server's Read after the client's Close: %v, want io.EOF (close_notify)", i, err)
 		}
+		s.Close()
+	}
+}
+
+// TestHandshakeWithIdleOptions: HandshakeWith's extra options decide
+// hibernation and the idle release, as Listen's own would.
+func TestHandshakeWithIdleOptions(t *testing.T) {
+	so, co := modelOpts(t)
+	ls, err := Listen(0, so)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ls.Close()
+	for _, tc := range []struct {
+		name    string
+		extra   *Options
+		hib     bool
+		release bool
+	}{
+		{"none", &Options{}, false, true},
+		{"hibernate_after", &Options{HibernateAfter: 20 * time.Millisecond}, true, false},
+		{"release off", &Options{ReleaseIdleAfter: -1}, false, false},
+	} {
+		ch := make(chan *Socket, 1)
+		go func() {
+			s, err := ls.TransportAccept(10 * time.Second)
+			if err == nil && s.HandshakeWith(tc.extra, 10*time.Second) != nil {
+				s.Close()
+				s = nil
+			}
+			ch <- s
+		}()
+		c, err := Connect("127.0.0.1", ls.Port(), co, 10*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := <-ch
+		if s == nil {
+			c.Close()
+			t.Fatalf("%s: server handshake failed", tc.name)
+		}
+		if (s.hib != nil) != tc.hib || (s.tls.idleNeed != 0) != tc.release {
+			t.Errorf("%s: hibernation %v, idle release %v; want %v, %v", tc.name, s.hib != nil, s.tls.idleNeed != 0, tc.hib, tc.release)
+		}
+		c.Close()
 		s.Close()
 	}
 }

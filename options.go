@@ -243,8 +243,9 @@ type Options struct {
 	// connection goes without traffic before it gives back its ciphers'
 	// state and record buffers, which the next record takes again (about
 	// a microsecond): 0 means one second, negative never. It is counted
-	// in ticks of a quarter of a second, so the release comes up to one
-	// tick later. With HibernateAfter set, hibernation does this instead.
+	// in ticks of a quarter of a second: the release comes between the
+	// time rounded up to a whole tick and one tick after that. With
+	// HibernateAfter set, hibernation does this instead.
 	ReleaseIdleAfter time.Duration
 	// SessionTickets is {session_tickets, ...} (TLS 1.3 resumption, RFC
 	// 8446, 2.2). A server: "stateless" (the default: tickets sealed with

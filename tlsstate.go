@@ -36,6 +36,9 @@ type tlsState struct {
 	keyUpdateAt     int // the key_update_at option
 	tls13           bool
 	gotTicket       bool // a TLS 1.3 client has had a NewSessionTicket (guarded by in)
+	// idleNeed is how many idle ticks release the socket (idle.go), 0
+	// for never; set before the handshake ends, then only read.
+	idleNeed uint32
 }
 
 // postConfig is what a socket reads of its options after the handshake.

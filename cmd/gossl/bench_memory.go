@@ -74,8 +74,19 @@ func (b *bench) idle(ct bool, p profile) ([]float64, error) {
 			return nil, err
 		}
 	}
-	// Recently used: long enough for hibernate_after (and the readers to
-	// block), well short of an idle release.
+	// Recently used: every connection carries a request again (the first
+	// ones were set up long enough ago to be released by now), then the
+	// wait is long enough for hibernate_after (and the readers to block),
+	// well short of an idle release.
+	req := make([]byte, 64)
+	for _, x := range pairs {
+		if _, err := x.c.Write(req); err != nil {
+			return nil, err
+		}
+		if _, err := io.ReadFull(x.c, req); err != nil {
+			return nil, err
+		}
+	}
 	time.Sleep(4*p.hib + 100*time.Millisecond)
 	h1, _ := settle()
 	// Idle: past gossl's default ReleaseIdleAfter (one second, counted in

@@ -67,6 +67,9 @@ func (p *aeadProtector) cipher() cipher.AEAD {
 // release drops the AEAD; the next record builds it again.
 func (p *aeadProtector) release() { p.aead = nil }
 
+// released reports whether the AEAD is dropped.
+func (p *aeadProtector) released() bool { return p.aead == nil }
+
 // aeadTagLen is the tag of both AEADs of TLS 1.2 (GCM and
 // ChaCha20-Poly1305).
 const aeadTagLen = 16

@@ -177,6 +177,9 @@ func TestReleaseParked(t *testing.T) {
 		// Wait (bounded) until the reader waits, and release it.
 		for time.Now().Before(deadline) {
 			if r.ReleaseParked() {
+				if !r.Released() {
+					t.Error("ReleaseParked left the waiting reader a buffer or cipher")
+				}
 				released++
 				break
 			}

@@ -163,6 +163,16 @@ func (r *Reader) ReleaseParked() bool {
 	return true
 }
 
+// Released reports whether the reader holds neither a buffer nor cipher
+// state (tests use it). The caller owns the reader, or the reader waits
+// in the poller.
+func (r *Reader) Released() bool {
+	if r.park.CompareAndSwap(parkParked, parkReleasing) {
+		defer r.park.Store(parkParked)
+	}
+	return r.buf == nil && protectorReleased(r.prot)
+}
+
 // unpark ends a wait in the poller: from here on the reader's goroutine
 // owns the protector again, once a ReleaseParked in progress is done.
 func (r *Reader) unpark() {

@@ -118,12 +118,22 @@ func (p *tls13Protector) build() (cipher.AEAD, error) {
 // release drops the AEAD; the next record builds it again.
 func (p *tls13Protector) release() { p.aead = nil }
 
+// released reports whether the AEAD is dropped.
+func (p *tls13Protector) released() bool { return p.aead == nil }
+
 // releaseProtector drops the cipher state of a protector that can build
 // it again.
 func releaseProtector(p Protector) {
 	if r, ok := p.(interface{ release() }); ok {
 		r.release()
 	}
+}
+
+// protectorReleased reports whether p holds no cipher state now (false
+// for a protector that cannot drop it).
+func protectorReleased(p Protector) bool {
+	r, ok := p.(interface{ released() bool })
+	return ok && r.released()
 }
 
 func (p *tls13Protector) ExplicitNonceLen() int { return 0 }

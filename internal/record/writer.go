@@ -259,6 +259,10 @@ func (w *Writer) Release() {
 	w.buf = nil
 }
 
+// Released reports whether the writer holds neither a buffer nor cipher
+// state (tests use it). The caller owns the writer.
+func (w *Writer) Released() bool { return w.buf == nil && protectorReleased(w.prot) }
+
 // chainedCBC reports whether p is TLS 1.0 CBC, the one protection whose
 // IV the writer has to make unpredictable by splitting.
 func chainedCBC(p Protector) bool {
