@@ -43,23 +43,31 @@ func tcpPair(t *testing.T) (*net.TCPConn, *net.TCPConn) {
 // RawConn: records cut across writes, a waiting reader that holds no
 // buffer, WaitReadable, the read counter, deadlines and the end of the
 // stream.
-func TestRawConnReads(t *testing.T) {
+// rawTLS13Pair returns a TCP pair, a TLS 1.3 writer sealing into pw (its
+// records are sent on c by hand) and a reader of s through its RawConn,
+// with the same key.
+func rawTLS13Pair(t *testing.T, pw *pipeWriter, count Counter) (c *net.TCPConn, w *Writer, r *Reader) {
 	c, s := tcpPair(t)
 	s13 := suites.ByID(0x1301)
-	// Records are sealed into pw and sent by hand.
-	var pw pipeWriter
-	w := NewWriter(&pw)
+	w = NewWriter(pw)
 	w.SetVersion(wire.VersionTLS13)
 	w.SetProtector(protector13(t, s13, 1))
-	r := NewReader(s)
+	r = NewReader(s)
 	r.SetVersion(wire.VersionTLS13)
 	r.SetProtector(protector13(t, s13, 1))
 	rc, err := s.SyscallConn()
 	if err != nil {
 		t.Fatal(err)
 	}
+	r.SetRawConn(rc, count)
+	return c, w, r
+}
+
+func TestRawConnReads(t *testing.T) {
+	var pw pipeWriter
 	var cnt countReads
-	r.SetRawConn(rc, &cnt)
+	c, w, r := rawTLS13Pair(t, &pw, &cnt)
+	s := r.src.(*net.TCPConn)
 	if !r.Raw() {
 		t.Fatal("SetRawConn did not take effect")
 	}
@@ -97,7 +105,7 @@ func TestRawConnReads(t *testing.T) {
 
 	// A reader that waits holds no buffer, and a deadline ends the wait.
 	s.SetReadDeadline(time.Now().Add(20 * time.Millisecond))
-	_, _, err = r.ReadRecord()
+	_, _, err := r.ReadRecord()
 	var ne net.Error
 	if !errors.As(err, &ne) || !ne.Timeout() {
 		t.Fatalf("read past the deadline: %v, want a timeout", err)
@@ -138,20 +146,8 @@ func (p *pipeWriter) Write(b []byte) (int, error) { p.b = append(p.b, b...); ret
 // reader builds it again and every record opens (run with -race, this is
 // the check of the hand-over between the two goroutines).
 func TestReleaseParked(t *testing.T) {
-	c, s := tcpPair(t)
-	s13 := suites.ByID(0x1301)
 	var pw pipeWriter
-	w := NewWriter(&pw)
-	w.SetVersion(wire.VersionTLS13)
-	w.SetProtector(protector13(t, s13, 1))
-	r := NewReader(s)
-	r.SetVersion(wire.VersionTLS13)
-	r.SetProtector(protector13(t, s13, 1))
-	rc, err := s.SyscallConn()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.SetRawConn(rc, nil)
+	c, w, r := rawTLS13Pair(t, &pw, nil)
 	if r.ReleaseParked() {
 		t.Fatal("ReleaseParked released a reader that is not waiting")
 	}
