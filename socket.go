@@ -563,6 +563,11 @@ func (s *Socket) dropUnread() {
 		return
 	}
 	defer s.in.Unlock()
+	if errors.Is(s.in.err, errPeerClosed) || s.in.err == ErrClosed {
+		// The peer's close_notify, or the end of the stream, was read:
+		// nothing may follow it.
+		return
+	}
 	// Small: there is rarely anything to drop, and every Close pays for
 	// the allocation (16 KiB per close was a third of the bytes a
 	// handshake benchmark allocated, and the GC work that goes with it).
