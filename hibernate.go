@@ -11,12 +11,13 @@ import (
 // write) go back to their pools and its TLS 1.3 ciphers drop their
 // state (kept: the keys), and the next record takes them again.
 //
-// A reader blocked waiting for data would hold its buffer and cipher, so
-// with hibernate_after set, a read first waits for input outside the
-// record reader (waitReadable): on a TCP or unix socket it waits in the
-// poller and peeks, elsewhere it reads one byte; while it waits, the
-// timer may release the reader. The cost is one extra small system call
-// per burst of traffic.
+// A reader waiting for data on a TCP or unix socket waits in the poller
+// without a buffer, and the timer drops its cipher through the record
+// reader's hand-over (ReleaseParked), as the idle release does. On other
+// transports a blocked reader would hold its buffer and cipher, so there
+// a read first waits for one byte outside the record reader
+// (waitReadable), and the timer may release the reader meanwhile: one
+// extra small read per burst of traffic.
 type hibernation struct {
 	after    time.Duration
 	activity atomic.Uint64 // bumped on every Send and record read
@@ -109,6 +110,10 @@ func (s *Socket) hibernateTick() {
 		// buffered (it checked before it began to wait) and touches
 		// neither the record reader nor pending until waiting is false.
 		s.rd.Release()
+	} else {
+		// A reader parked in the poller (or busy, and then this does
+		// nothing).
+		s.rd.ReleaseParked()
 	}
 	h.count++
 	h.sleeping.Store(true)
@@ -124,7 +129,8 @@ func (s *Socket) hibernateTick() {
 }
 
 // waitReadable waits for the next byte of input without holding the
-// record buffer, so that the buffer can be released meanwhile. The
+// record buffer, so that the buffer can be released meanwhile: for
+// transports the record reader does not read through a RawConn. The
 // caller holds in; the byte goes in front of the record reader's input.
 func (s *Socket) waitReadable() error {
 	src := &s.stats.src
@@ -138,14 +144,7 @@ func (s *Socket) waitReadable() error {
 	h.mu.Lock()
 	h.waiting = true
 	h.mu.Unlock()
-	var n int
-	var err error
-	if s.rd.Raw() {
-		// The record reader waits on the socket itself, reading nothing.
-		err = s.rd.WaitReadable()
-	} else {
-		n, err = s.conn.Read(src.peek[:])
-	}
+	n, err := s.conn.Read(src.peek[:])
 	h.mu.Lock()
 	h.waiting = false
 	h.mu.Unlock()

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"testing"
 	"time"
 )
@@ -239,5 +240,71 @@ func TestHandshakeWithIdleOptions(t *testing.T) {
 		}
 		c.Close()
 		s.Close()
+	}
+}
+
+// opaqueConn hides the TCP connection under it: the record reader then
+// reads through io.Reader, as on any custom transport.
+type opaqueConn struct{ net.Conn }
+
+// TestHibernateOpaqueTransport: hibernation on a transport the record
+// reader cannot wait on without a buffer (it waits for one byte first).
+func TestHibernateOpaqueTransport(t *testing.T) {
+	checkGoroutines(t)
+	so, co := modelOpts(t)
+	so.HibernateAfter, co.HibernateAfter = 20*time.Millisecond, 20*time.Millisecond
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	ch := make(chan *Socket, 1)
+	go func() {
+		rs, err := ln.Accept()
+		if err != nil {
+			ch <- nil
+			return
+		}
+		s, err := HandshakeConn(opaqueConn{rs}, so, 10*time.Second)
+		if err != nil {
+			rs.Close()
+		}
+		ch <- s
+	}()
+	rc, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := ConnectConn(opaqueConn{rc}, co, 10*time.Second)
+	if err != nil {
+		rc.Close()
+		t.Fatal(err)
+	}
+	defer c.Close()
+	s := <-ch
+	if s == nil {
+		t.Fatal("server handshake failed")
+	}
+	defer s.Close()
+	if s.rd.Raw() {
+		t.Fatal("the opaque transport is read through a RawConn")
+	}
+	go echoRecv(s)
+	for round := range 3 {
+		msg := fmt.Appendf(nil, "round %d", round)
+		if err := c.Send(msg); err != nil {
+			t.Fatal(err)
+		}
+		got, err := c.Recv(len(msg), 5*time.Second)
+		if err != nil || !bytes.Equal(got, msg) {
+			t.Fatalf("round %d: %q, %v", round, got, err)
+		}
+		deadline := time.Now().Add(5 * time.Second)
+		for s.hibernations() <= round || c.hibernations() <= round {
+			if time.Now().After(deadline) {
+				t.Fatalf("round %d: hibernations server %d client %d", round, s.hibernations(), c.hibernations())
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
 	}
 }

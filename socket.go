@@ -310,7 +310,7 @@ func (s *Socket) fillToLocked(dst []byte, buffered bool) (int, error) {
 		}
 		s.hib.touch()
 		s.markActive()
-		if s.hib != nil && len(s.rd.Buffered()) == 0 {
+		if s.hib != nil && !s.rd.Raw() && len(s.rd.Buffered()) == 0 {
 			if err := s.waitReadable(); err != nil {
 				if isTimeout(err) {
 					return 0, err

@@ -9,6 +9,3 @@ const rawSupported = false
 func (r *Reader) readRaw() (int, error) { panic("record: raw reads are unix only") }
 
 func (r *Reader) rawCall(fd uintptr) bool { return true }
-
-// WaitReadable is a no-op where raw reads are not supported.
-func (r *Reader) WaitReadable() error { return nil }

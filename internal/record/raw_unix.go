@@ -18,7 +18,7 @@ const rawSupported = true
 // on an idle connection holds no buffer. Deadlines and Close end the wait
 // as they end a Read.
 func (r *Reader) readRaw() (int, error) {
-	r.rawN, r.rawErr, r.peeking = 0, 0, false
+	r.rawN, r.rawErr = 0, 0
 	err := r.raw.Read(r.rawFn)
 	r.unpark() // a deadline or Close ends the wait without a call
 	if err != nil {
@@ -37,13 +37,8 @@ func (r *Reader) readRaw() (int, error) {
 }
 
 // rawCall is the function given to the raw connection's Read (a single
-// method value, made once): it peeks or reads.
-func (r *Reader) rawCall(fd uintptr) bool {
-	if r.peeking {
-		return r.rawPeek(fd)
-	}
-	return r.rawRead(fd)
-}
+// method value, made once).
+func (r *Reader) rawCall(fd uintptr) bool { return r.rawRead(fd) }
 
 // rawRead is the function given to the raw connection's Read: it returns
 // false to wait for input.
@@ -63,44 +58,6 @@ func (r *Reader) rawRead(fd uintptr) bool {
 		case syscall.EAGAIN:
 			r.PutBuffer() // if nothing is buffered
 			r.park.Store(parkParked)
-			return false
-		}
-		r.rawErr = errno(err)
-		return true
-	}
-}
-
-// WaitReadable waits until the raw connection has input (or has reached
-// its end) without reading it and without a buffer. The caller checks
-// HasInput first: while it waits, another goroutine may Release the
-// reader, so WaitReadable touches none of the buffer's fields.
-func (r *Reader) WaitReadable() error {
-	if r.raw == nil {
-		return nil
-	}
-	r.rawErr, r.peeking = 0, true
-	err := r.raw.Read(r.rawFn)
-	r.peeking = false
-	if err != nil {
-		return err
-	}
-	if r.rawErr != 0 {
-		return os.NewSyscallError("recvfrom", syscall.Errno(r.rawErr))
-	}
-	return nil
-}
-
-// rawPeek looks at the next byte without consuming it: false (wait) while
-// there is none.
-func (r *Reader) rawPeek(fd uintptr) bool {
-	for {
-		_, _, err := syscall.Recvfrom(int(fd), r.peek[:], syscall.MSG_PEEK)
-		switch err {
-		case nil:
-			return true
-		case syscall.EINTR:
-			continue
-		case syscall.EAGAIN:
 			return false
 		}
 		r.rawErr = errno(err)

@@ -35,8 +35,6 @@ type Reader struct {
 	// cipher), or parkReleasing while another goroutine does.
 	park    atomic.Int32
 	version uint16
-	peek    [1]byte
-	peeking bool // rawFn peeks (WaitReadable) instead of reading
 }
 
 const (
