@@ -59,14 +59,7 @@ func TestReleaseIdle(t *testing.T) {
 			c, s := pair(t, so, co)
 			go echoRecv(s)
 			for round := range 3 {
-				msg := fmt.Appendf(nil, "round %d", round)
-				if err := c.Send(msg); err != nil {
-					t.Fatal(err)
-				}
-				got, err := c.Recv(len(msg), 5*time.Second)
-				if err != nil || !bytes.Equal(got, msg) {
-					t.Fatalf("round %d: %q, %v", round, got, err)
-				}
+				echoRound(t, c, round)
 				if idleReleased(c) || idleReleased(s) {
 					t.Fatalf("round %d: traffic did not restart the idle count", round)
 				}
@@ -97,6 +90,20 @@ func TestReleaseIdle(t *testing.T) {
 					c2.idleTicks.Load(), s2.idleTicks.Load())
 			}
 		})
+	}
+}
+
+// echoRound sends a message on c and checks that the peer (echoRecv)
+// sends it back.
+func echoRound(t *testing.T, c *Socket, round int) {
+	t.Helper()
+	msg := fmt.Appendf(nil, "round %d", round)
+	if err := c.Send(msg); err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.Recv(len(msg), 5*time.Second)
+	if err != nil || !bytes.Equal(got, msg) {
+		t.Fatalf("round %d: %q, %v", round, got, err)
 	}
 }
 
@@ -291,14 +298,7 @@ func TestHibernateOpaqueTransport(t *testing.T) {
 	}
 	go echoRecv(s)
 	for round := range 3 {
-		msg := fmt.Appendf(nil, "round %d", round)
-		if err := c.Send(msg); err != nil {
-			t.Fatal(err)
-		}
-		got, err := c.Recv(len(msg), 5*time.Second)
-		if err != nil || !bytes.Equal(got, msg) {
-			t.Fatalf("round %d: %q, %v", round, got, err)
-		}
+		echoRound(t, c, round)
 		deadline := time.Now().Add(5 * time.Second)
 		for s.hibernations() <= round || c.hibernations() <= round {
 			if time.Now().After(deadline) {
