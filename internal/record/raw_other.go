@@ -8,4 +8,4 @@ const rawSupported = false
 
 func (r *Reader) readRaw() (int, error) { panic("record: raw reads are unix only") }
 
-func (r *Reader) rawCall(fd uintptr) bool { return true }
+func (r *Reader) rawRead(fd uintptr) bool { return true }

@@ -36,12 +36,8 @@ func (r *Reader) readRaw() (int, error) {
 	return int(r.rawN), nil
 }
 
-// rawCall is the function given to the raw connection's Read (a single
-// method value, made once).
-func (r *Reader) rawCall(fd uintptr) bool { return r.rawRead(fd) }
-
-// rawRead is the function given to the raw connection's Read: it returns
-// false to wait for input.
+// rawRead is the function given to the raw connection's Read (a single
+// method value, made once): it returns false to wait for input.
 func (r *Reader) rawRead(fd uintptr) bool {
 	r.unpark()
 	if r.buf == nil {

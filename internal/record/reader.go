@@ -63,7 +63,7 @@ func (r *Reader) SetRawConn(rc RawConn, count Counter) {
 		return
 	}
 	r.raw, r.count = rc, count
-	r.rawFn = r.rawCall
+	r.rawFn = r.rawRead
 }
 
 // Raw reports whether the reader reads a raw connection (SetRawConn).
