@@ -374,26 +374,49 @@ func (s *Socket) deliverData(msg Message, raw []byte) (sent, alive bool) {
 		owner := a.owner
 		a.epoch++
 		a.cond.Broadcast()
+		// With room in the mailbox the message goes in under the lock,
+		// together with the step towards passive that it makes: an
+		// owner that has received it and asks for the active option (to
+		// re-arm {active, once}, say) sees the new state, as an Erlang
+		// owner does. Sending first and stepping after let the owner
+		// see "once" still set, skip the re-arm and wait forever for
+		// the next packet.
+		select {
+		case owner <- msg:
+			s.deliveredLocked(msg)
+			a.unlock()
+			return true, true
+		default:
+		}
 		a.unlock()
+		// The mailbox is full: wait for room (or to be interrupted).
 		select {
 		case owner <- msg:
 			a.lock()
-			if _, ok := msg.(SSLData); ok {
-				switch a.st.active {
-				case activeOnce:
-					a.st.active = activeFalse
-				case activeN:
-					if a.st.n--; a.st.n <= 0 {
-						a.st.active, a.st.n = activeFalse, 0
-						a.passiveDue = true
-					}
-				}
-			}
+			s.deliveredLocked(msg)
 			a.unlock()
 			return true, true
 		case <-a.intr:
 		case <-a.done:
 			return false, false
+		}
+	}
+}
+
+// deliveredLocked takes the step towards passive that a delivered data
+// message makes under {active, once} and {active, N}.
+func (s *Socket) deliveredLocked(msg Message) {
+	a := &s.act
+	if _, ok := msg.(SSLData); !ok {
+		return
+	}
+	switch a.st.active {
+	case activeOnce:
+		a.st.active = activeFalse
+	case activeN:
+		if a.st.n--; a.st.n <= 0 {
+			a.st.active, a.st.n = activeFalse, 0
+			a.passiveDue = true
 		}
 	}
 }

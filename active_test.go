@@ -392,3 +392,46 @@ func TestConcurrentSendRecv(t *testing.T) {
 		last[b[0]] = int(b[1])
 	}
 }
+
+// TestActiveOnceStateAtDelivery: an owner that has received a packet
+// under {active, once} finds the socket passive already, so that it can
+// re-arm it, as an Erlang owner loop does. The step to passive used to
+// follow the channel send, and an owner quick enough to look in between
+// saw "once", skipped the re-arm and waited forever for the next packet.
+func TestActiveOnceStateAtDelivery(t *testing.T) {
+	checkGoroutines(t)
+	so, co := modelOpts(t)
+	so.Active, so.Packet = ActiveOnce, "line"
+	c, s := pair(t, so, co)
+	n := 2000
+	if testing.Short() {
+		n = 200
+	}
+	go func() {
+		for range n {
+			if c.Send([]byte("x\n")) != nil {
+				return
+			}
+		}
+	}()
+	for i := range n {
+		select {
+		case m := <-s.Messages():
+			if _, ok := m.(SSLData); !ok {
+				t.Fatalf("packet %d: %T %v", i, m, m)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("packet %d did not come", i)
+		}
+		o, err := s.Getopts("active")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o[0].Value != false {
+			t.Fatalf("packet %d: active is %v after the delivery, want false", i, o[0].Value)
+		}
+		if err := s.Setopts(SockOpt{Name: "active", Value: ActiveOnce}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
