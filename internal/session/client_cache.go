@@ -46,6 +46,15 @@ func NewClientCache(size int) *ClientCache {
 	return &ClientCache{size: size, order: list.New(), items: map[string]*cacheEntry{}}
 }
 
+// Clear forgets every ticket (tests use it: a server that reuses a port
+// number must not find a ticket that another server issued).
+func (c *ClientCache) Clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.order.Init()
+	clear(c.items)
+}
+
 // Put adds a ticket for key.
 func (c *ClientCache) Put(key string, t *ClientTicket) {
 	c.mu.Lock()

@@ -125,6 +125,15 @@ func NewClientSessions(size int) *ClientSessions {
 	return &ClientSessions{size: size, order: list.New(), items: map[string]*clientSession{}}
 }
 
+// Clear forgets every session (tests use it: a server that reuses a
+// port number must not find a session that another server made).
+func (c *ClientSessions) Clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.order.Init()
+	clear(c.items)
+}
+
 // Put keeps st as the session for key.
 func (c *ClientSessions) Put(key string, st *State12) {
 	c.mu.Lock()
