@@ -60,7 +60,7 @@ func TestEarlyData13Gossl(t *testing.T) {
 		var skew atomic.Int64
 		so.Time = func() time.Time { return time.Now().Add(time.Duration(skew.Load())) }
 		port := startEarlyServer(t, so)
-		forgetClientSessions()
+		forgetClientSessions(port)
 		co := clientOpts(p)
 		co.EarlyData = []byte("GET /0rtt")
 		var statuses []string

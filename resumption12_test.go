@@ -24,6 +24,7 @@ func echoListener(t *testing.T, so *Options) *ListenSocket {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ls.Close() })
+	forgetClientSessions(ls.Port())
 	go serveEcho(ls)
 	return ls
 }
@@ -35,19 +36,19 @@ type conn12 struct {
 
 // connectN connects n times with co and reports each connection's
 // session_resumption and session_id.
-// forgetClientSessions empties the process's client caches (TLS 1.2
-// sessions, TLS 1.3 tickets), so that the first connection to a new
-// listener is full even when its port number is one an earlier test's
-// server used: every server of the test binary has the same certificate
-// and so would resume what another one made.
-func forgetClientSessions() {
-	defaultClientSessions.Clear()
-	defaultTicketCache.Clear()
+// forgetClientSessions drops what the process's client caches (TLS 1.2
+// sessions, TLS 1.3 tickets) keep for 127.0.0.1:port, so that the first
+// connection to a new listener is full even when its port number is one
+// an earlier test's server used: every server of the test binary has the
+// same certificate and so would resume what another one made.
+func forgetClientSessions(port int) {
+	prefix := fmt.Sprintf("127.0.0.1:%d|", port)
+	defaultClientSessions.Forget(prefix)
+	defaultTicketCache.Forget(prefix)
 }
 
 func connectN(t *testing.T, port, n int, co *Options) []conn12 {
 	t.Helper()
-	forgetClientSessions()
 	var out []conn12
 	for i := 0; i < n; i++ {
 		s, err := Connect("127.0.0.1", port, co, 10*time.Second)

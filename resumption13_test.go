@@ -15,7 +15,7 @@ import (
 // reports whether each connection resumed.
 func connectTwice(t *testing.T, port int, co *Options) [2]bool {
 	t.Helper()
-	forgetClientSessions()
+	forgetClientSessions(port)
 	var out [2]bool
 	for i := range out {
 		s, err := Connect("127.0.0.1", port, co, 10*time.Second)

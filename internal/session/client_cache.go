@@ -2,6 +2,7 @@ package session
 
 import (
 	"container/list"
+	"strings"
 	"sync"
 	"time"
 )
@@ -46,13 +47,18 @@ func NewClientCache(size int) *ClientCache {
 	return &ClientCache{size: size, order: list.New(), items: map[string]*cacheEntry{}}
 }
 
-// Clear forgets every ticket (tests use it: a server that reuses a port
-// number must not find a ticket that another server issued).
-func (c *ClientCache) Clear() {
+// Forget drops what is kept for every key that starts with prefix (tests
+// use it: a server that reuses a port number must not find a ticket
+// that another server made).
+func (c *ClientCache) Forget(prefix string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.order.Init()
-	clear(c.items)
+	for k, e := range c.items {
+		if strings.HasPrefix(k, prefix) {
+			c.order.Remove(e.elem)
+			delete(c.items, k)
+		}
+	}
 }
 
 // Put adds a ticket for key.

@@ -2,6 +2,7 @@ package session
 
 import (
 	"container/list"
+	"strings"
 	"sync"
 	"time"
 )
@@ -125,13 +126,18 @@ func NewClientSessions(size int) *ClientSessions {
 	return &ClientSessions{size: size, order: list.New(), items: map[string]*clientSession{}}
 }
 
-// Clear forgets every session (tests use it: a server that reuses a
-// port number must not find a session that another server made).
-func (c *ClientSessions) Clear() {
+// Forget drops what is kept for every key that starts with prefix (tests
+// use it: a server that reuses a port number must not find a session
+// that another server made).
+func (c *ClientSessions) Forget(prefix string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.order.Init()
-	clear(c.items)
+	for k, e := range c.items {
+		if strings.HasPrefix(k, prefix) {
+			c.order.Remove(e.elem)
+			delete(c.items, k)
+		}
+	}
 }
 
 // Put keeps st as the session for key.

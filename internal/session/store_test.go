@@ -51,3 +51,28 @@ func TestState12RoundTrip(t *testing.T) {
 		t.Fatal("Expired")
 	}
 }
+
+// TestClientCachesForget: Forget drops the entries of the keys with the
+// prefix, and only those.
+func TestClientCachesForget(t *testing.T) {
+	sessions := NewClientSessions(8)
+	tickets := NewClientCache(8)
+	for _, k := range []string{"127.0.0.1:443|a", "127.0.0.1:443|b", "127.0.0.1:4430|a"} {
+		sessions.Put(k, &State12{SessionID: []byte(k)})
+		tickets.Put(k, &ClientTicket{Ticket: []byte(k), Lifetime: time.Hour, Received: time.Now()})
+	}
+	sessions.Forget("127.0.0.1:443|")
+	tickets.Forget("127.0.0.1:443|")
+	for k, want := range map[string]bool{"127.0.0.1:443|a": false, "127.0.0.1:443|b": false, "127.0.0.1:4430|a": true} {
+		if got := sessions.Get(k) != nil; got != want {
+			t.Errorf("session %s kept: %v, want %v", k, got, want)
+		}
+		if got := tickets.Take(k, time.Now()) != nil; got != want {
+			t.Errorf("ticket %s kept: %v, want %v", k, got, want)
+		}
+	}
+	// The recency list went with the entries: new ones still fit.
+	for i := range 8 {
+		sessions.Put(string(rune('a'+i)), &State12{})
+	}
+}
