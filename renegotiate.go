@@ -37,6 +37,11 @@ type renegState struct {
 	clientAt  []time.Time // server: client-initiated renegotiations
 }
 
+// errRenegotiating is Renegotiate's error while another renegotiation is
+// running: one either side started, whose end this side has not yet
+// processed (the peer may already have seen its last message).
+var errRenegotiating = errors.New("a renegotiation is already running")
+
 // errRenegotiationRefused is Renegotiate's error when the peer answers
 // with a no_renegotiation warning.
 var errRenegotiationRefused = errors.New("renegotiation refused by the peer (no_renegotiation)")
@@ -63,7 +68,7 @@ func (s *Socket) Renegotiate() error {
 	r.mu.Lock()
 	if r.machine != nil || r.requested {
 		r.mu.Unlock()
-		return errors.New("a renegotiation is already running")
+		return errRenegotiating
 	}
 	done := make(chan struct{})
 	r.done, r.err = done, nil

@@ -106,7 +106,18 @@ func TestRenegotiateGosslBothSides(t *testing.T) {
 	// first, the HelloRequest would wait unread.
 	srv := <-srvSock
 	serrc := make(chan error, 1)
-	go func() { serrc <- srv.Renegotiate() }()
+	go func() {
+		// The client's renegotiation ends on the server once it has
+		// handled its own last flight, which the client may see first.
+		for deadline := time.Now().Add(5 * time.Second); ; {
+			err := srv.Renegotiate()
+			if !errors.Is(err, errRenegotiating) || time.Now().After(deadline) {
+				serrc <- err
+				return
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}()
 	var serr error
 	for round := 0; ; round++ {
 		if round == 20 {
