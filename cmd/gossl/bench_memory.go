@@ -66,11 +66,7 @@ func (b *bench) idle(ct bool, p profile) ([]float64, error) {
 				}
 			}
 		}()
-		req := make([]byte, 64)
-		if _, err := c.Write(req); err != nil {
-			return nil, err
-		}
-		if _, err := io.ReadFull(c, req); err != nil {
+		if err := request(c); err != nil {
 			return nil, err
 		}
 	}
@@ -78,12 +74,8 @@ func (b *bench) idle(ct bool, p profile) ([]float64, error) {
 	// ones were set up long enough ago to be released by now), then the
 	// wait is long enough for hibernate_after (and the readers to block),
 	// well short of an idle release.
-	req := make([]byte, 64)
 	for _, x := range pairs {
-		if _, err := x.c.Write(req); err != nil {
-			return nil, err
-		}
-		if _, err := io.ReadFull(x.c, req); err != nil {
+		if err := request(x.c); err != nil {
 			return nil, err
 		}
 	}
@@ -100,3 +92,13 @@ func (b *bench) idle(ct bool, p profile) ([]float64, error) {
 // idleWait is how long connections go without traffic before the idle
 // rows measure them.
 const idleWait = 2 * time.Second
+
+// request sends a 64-byte request on c and reads its echo.
+func request(c net.Conn) error {
+	req := make([]byte, 64)
+	if _, err := c.Write(req); err != nil {
+		return err
+	}
+	_, err := io.ReadFull(c, req)
+	return err
+}
