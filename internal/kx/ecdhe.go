@@ -46,7 +46,7 @@ func NewECDHEServer(group uint16, rand io.Reader) (ServerKeyExchanger, error) {
 	if curve == nil {
 		return nil, internalError("ECDHE group " + GroupName(group) + " not implemented")
 	}
-	key, err := curve.GenerateKey(rand)
+	key, err := ephemeralKey(curve, rand)
 	if err != nil {
 		return nil, internalError("ECDHE key generation failed")
 	}
@@ -152,7 +152,7 @@ func (c *ecdheClient) ClientKeyExchange() ([]byte, []byte, error) {
 	if c.peer == nil {
 		return nil, nil, internalError("ECDHE ClientKeyExchange before server params")
 	}
-	key, err := c.curve.GenerateKey(c.rand)
+	key, err := ephemeralKey(c.curve, c.rand)
 	if err != nil {
 		return nil, nil, internalError("ECDHE key generation failed")
 	}

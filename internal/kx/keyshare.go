@@ -91,7 +91,7 @@ func GenerateKeyShare(group uint16, rand io.Reader) (KeyShare, error) {
 	if curve == nil {
 		return nil, internalError("key share group " + GroupName(group) + " not implemented")
 	}
-	key, err := curve.GenerateKey(rand)
+	key, err := ephemeralKey(curve, rand)
 	if err != nil {
 		return nil, internalError("key share generation failed")
 	}
@@ -114,7 +114,7 @@ func RespondKeyShare(group uint16, clientShare []byte, rand io.Reader) (serverSh
 	if err != nil {
 		return nil, nil, err
 	}
-	key, err := curve.GenerateKey(rand)
+	key, err := ephemeralKey(curve, rand)
 	if err != nil {
 		return nil, nil, internalError("key share generation failed")
 	}

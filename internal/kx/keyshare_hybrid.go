@@ -36,11 +36,11 @@ type x25519MLKEM768Share struct {
 }
 
 func generateX25519MLKEM768(rand io.Reader) (KeyShare, error) {
-	dk, err := mlkem.GenerateKey768()
+	dk, err := ephemeralMLKEM768(rand)
 	if err != nil {
 		return nil, internalError("ML-KEM-768 key generation failed")
 	}
-	ecd, err := ecdh.X25519().GenerateKey(rand)
+	ecd, err := ephemeralKey(ecdh.X25519(), rand)
 	if err != nil {
 		return nil, internalError("key share generation failed")
 	}
@@ -93,7 +93,7 @@ func respondX25519MLKEM768(clientShare []byte, rand io.Reader) (serverShare, sha
 	if err != nil {
 		return nil, nil, err
 	}
-	ecd, err := ecdh.X25519().GenerateKey(rand)
+	ecd, err := ephemeralKey(ecdh.X25519(), rand)
 	if err != nil {
 		return nil, nil, internalError("key share generation failed")
 	}
