@@ -287,10 +287,14 @@ func (h *server13) serverFlight(ch *wire.ClientHello, clientShare []byte) ([]Act
 	// Transcript-Hash with the suite's hash (RFC 8446, 4.4.1), so keep
 	// the digest, not the log.
 	s.transcript.DigestOnly(h.hash)
-	serverShare, shared, err := kx.RespondKeyShare(h.group, clientShare, cfg.Rand)
+	serverShare, agree, err := kx.PrepareKeyShare(h.group, clientShare, cfg.Rand)
 	if err != nil {
 		return nil, err
 	}
+	// With a certificate to sign for, the agreement overlaps the
+	// signature (agreement.go).
+	pending := startAgreement(agree, h.psk == nil)
+	defer pending.discard()
 	random, err := s.random()
 	if err != nil {
 		return nil, err
@@ -326,13 +330,14 @@ func (h *server13) serverFlight(ch *wire.ClientHello, clientShare []byte) ([]Act
 		earlyKeys = trafficKeys(s.suite, h.hash, secret)
 		f.add(Action{Kind: LogSecret, Label: "CLIENT_EARLY_TRAFFIC_SECRET", Data: secret})
 	}
-	h.sched.SetSharedSecret(shared)
-	clear(shared)
-	clientHS, serverHS := h.sched.HandshakeTrafficSecrets(s.transcript.Sum(h.hash))
-	h.clientHS = clientHS
-	f.add(Action{Kind: SetWriteKeys, Keys: trafficKeys(s.suite, h.hash, serverHS)})
-	f.add(Action{Kind: LogSecret, Label: "CLIENT_HANDSHAKE_TRAFFIC_SECRET", Data: clientHS})
-	f.add(Action{Kind: LogSecret, Label: "SERVER_HANDSHAKE_TRAFFIC_SECRET", Data: serverHS})
+	// The handshake keys come from the shared secret and the transcript
+	// up to the ServerHello; their actions are filled in once the
+	// agreement is done (handshakeKeys).
+	shHash := s.transcript.Sum(h.hash)
+	keysAt := len(f)
+	f.add(Action{Kind: SetWriteKeys})
+	f.add(Action{Kind: LogSecret, Label: "CLIENT_HANDSHAKE_TRAFFIC_SECRET"})
+	f.add(Action{Kind: LogSecret, Label: "SERVER_HANDSHAKE_TRAFFIC_SECRET"})
 
 	ee := &wire.EncryptedExtensions{ALPNProtocol: s.info.NegotiatedProtocol, ServerNameAck: s.sniUsed, EarlyData: h.early}
 	if err := s.sendRecorded(&f, ee); err != nil {
@@ -341,6 +346,10 @@ func (h *server13) serverFlight(ch *wire.ClientHello, clientShare []byte) ([]Act
 	if h.psk != nil {
 		// A resumed handshake authenticates by the PSK: no
 		// certificates (RFC 8446, 2.2).
+		serverHS, err := h.handshakeKeys(f, keysAt, pending, shHash)
+		if err != nil {
+			return nil, err
+		}
 		acts, err := h.finishServerFlight(f, serverHS)
 		if err == nil && earlyKeys != nil {
 			// Read the 0-RTT data first, until EndOfEarlyData.
@@ -372,7 +381,30 @@ func (h *server13) serverFlight(ch *wire.ClientHello, clientShare []byte) ([]Act
 	if err := s.sendRecorded(&f, &wire.CertificateVerify{HasAlgorithm: true, Algorithm: h.scheme, Signature: sig}); err != nil {
 		return nil, err
 	}
+	serverHS, err := h.handshakeKeys(f, keysAt, pending, shHash)
+	if err != nil {
+		return nil, err
+	}
 	return h.finishServerFlight(f, serverHS)
+}
+
+// handshakeKeys waits for the key agreement, derives the handshake
+// traffic secrets from it and the transcript hash through the
+// ServerHello (RFC 8446, 7.1), fills in the flight's key actions at
+// keysAt, and returns the server's secret.
+func (h *server13) handshakeKeys(f flight, keysAt int, pending *agreement, shHash []byte) ([]byte, error) {
+	shared, err := pending.wait()
+	if err != nil {
+		return nil, err
+	}
+	h.sched.SetSharedSecret(shared)
+	clear(shared)
+	clientHS, serverHS := h.sched.HandshakeTrafficSecrets(shHash)
+	h.clientHS = clientHS
+	f[keysAt].Keys = trafficKeys(h.s.suite, h.hash, serverHS)
+	f[keysAt+1].Data = clientHS
+	f[keysAt+2].Data = serverHS
+	return serverHS, nil
 }
 
 // finishServerFlight ends the server's flight with Finished and moves to

@@ -103,8 +103,26 @@ func GenerateKeyShare(group uint16, rand io.Reader) (KeyShare, error) {
 // and the shared secret. A malformed or invalid client share gives
 // *alert.Error{IllegalParameter} (RFC 8446, 4.2.8).
 func RespondKeyShare(group uint16, clientShare []byte, rand io.Reader) (serverShare, shared []byte, err error) {
+	serverShare, agree, err := PrepareKeyShare(group, clientShare, rand)
+	if err != nil {
+		return nil, nil, err
+	}
+	if shared, err = agree(); err != nil {
+		return nil, nil, err
+	}
+	return serverShare, shared, nil
+}
+
+// PrepareKeyShare is RespondKeyShare with the shared secret left for
+// later: it checks the client's key_exchange and returns the server's,
+// which is all the ServerHello needs, and agree, which computes the
+// shared secret (the (EC)DH step, a curve multiplication) and may run on
+// another goroutine meanwhile. agree may fail, with illegal_parameter, on
+// a share whose agreement is refused (an all-zero X25519 output); call it
+// once.
+func PrepareKeyShare(group uint16, clientShare []byte, rand io.Reader) (serverShare []byte, agree func() ([]byte, error), err error) {
 	if group == wire.GroupX25519MLKEM768 {
-		return respondX25519MLKEM768(clientShare, rand)
+		return prepareX25519MLKEM768(clientShare, rand)
 	}
 	curve := tls13Curve(group)
 	if curve == nil {
@@ -118,11 +136,7 @@ func RespondKeyShare(group uint16, clientShare []byte, rand io.Reader) (serverSh
 	if err != nil {
 		return nil, nil, internalError("key share generation failed")
 	}
-	shared, err = ecdhWith(key, peer)
-	if err != nil {
-		return nil, nil, err
-	}
-	return key.PublicKey().Bytes(), shared, nil
+	return key.PublicKey().Bytes(), func() ([]byte, error) { return ecdhWith(key, peer) }, nil
 }
 
 // tls13Curve returns the crypto/ecdh curve of an elliptic-curve TLS 1.3

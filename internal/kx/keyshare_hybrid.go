@@ -80,7 +80,10 @@ func (s *x25519MLKEM768Share) Shared(peerShare []byte) ([]byte, error) {
 	return hybridSecret(ks, xs), nil
 }
 
-func respondX25519MLKEM768(clientShare []byte, rand io.Reader) (serverShare, shared []byte, err error) {
+// prepareX25519MLKEM768 encapsulates to the client's ML-KEM key at once
+// (the ciphertext is part of the server's share) and leaves the X25519
+// agreement to agree.
+func prepareX25519MLKEM768(clientShare []byte, rand io.Reader) (serverShare []byte, agree func() ([]byte, error), err error) {
 	if len(clientShare) != x25519MLKEM768ClientLen {
 		return nil, nil, illegalParameter("invalid X25519MLKEM768 key share length")
 	}
@@ -97,15 +100,19 @@ func respondX25519MLKEM768(clientShare []byte, rand io.Reader) (serverShare, sha
 	if err != nil {
 		return nil, nil, internalError("key share generation failed")
 	}
-	xs, err := ecdhWith(ecd, peer)
-	if err != nil {
-		return nil, nil, err
-	}
 	ks, ct := ek.Encapsulate()
 	serverShare = make([]byte, 0, x25519MLKEM768ServerLen)
 	serverShare = append(serverShare, ct...)
 	serverShare = append(serverShare, ecd.PublicKey().Bytes()...)
-	return serverShare, hybridSecret(ks, xs), nil
+	agree = func() ([]byte, error) {
+		xs, err := ecdhWith(ecd, peer)
+		if err != nil {
+			clear(ks)
+			return nil, err
+		}
+		return hybridSecret(ks, xs), nil
+	}
+	return serverShare, agree, nil
 }
 
 // hybridSecret concatenates ML-KEM's key then X25519's, and erases both.
