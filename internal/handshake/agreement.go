@@ -5,16 +5,27 @@ import "runtime"
 // agreement is a key agreement's shared secret being computed, possibly
 // on another goroutine.
 //
-// A TLS 1.3 server's flight needs the (EC)DH shared secret only for the
-// keys that protect it, and its CertificateVerify signature only for the
-// transcript, which the shared secret is not part of: the two are
-// independent, and on a machine with a spare core the agreement (about
-// 50 µs for X25519) runs while the signature is made (about 30 µs for
-// ECDSA P-256, 1 ms for RSA-2048) instead of before it. The handshake
-// stays a function of its inputs: the goroutine computes only the
-// secret, touches nothing else, and is always waited for before the
-// flight is returned, so no goroutine outlives the message that started
-// it.
+// Two places in a handshake have a signature to make or check that does
+// not depend on the (EC)DH shared secret, and an agreement (about 50 µs
+// for X25519 on the reference machine) that does not depend on the
+// signature:
+//
+//   - a TLS 1.3 server signs its CertificateVerify over the transcript,
+//     which the shared secret is not part of, and needs the secret only
+//     for the keys that protect its flight (about 30 µs for ECDSA P-256,
+//     1 ms for RSA-2048);
+//   - a TLS 1.2 (EC)DHE client checks the ServerKeyExchange signature
+//     (about 70 µs for ECDSA P-256) and can compute its premaster secret
+//     meanwhile, sending nothing until the check has passed.
+//
+// On a machine with a spare core the agreement then runs beside the
+// signature instead of before or after it. The goroutine computes only
+// the secret and touches nothing else, so the handshake stays a function
+// of its messages; it is waited for when the secret is needed or, on a
+// failure, discarded (waited for and erased). A handshake that fails
+// between the ServerKeyExchange and the ServerHelloDone leaves it to end
+// on its own, within the agreement's time, and its secret to the garbage
+// collector.
 type agreement struct {
 	agree  func() ([]byte, error)
 	done   chan struct{} // nil: computed on the spot by wait

@@ -37,9 +37,14 @@ type Client struct {
 	session
 	state clientState
 
-	hello      *wire.ClientHello
-	offered    []uint16 // suite ids offered
-	kx         kx.ClientKeyExchanger
+	hello   *wire.ClientHello
+	offered []uint16 // suite ids offered
+	kx      kx.ClientKeyExchanger
+	// cke is the ClientKeyExchange's agreement, started while the
+	// ServerKeyExchange signature is checked (agreement.go), and ckeBody
+	// the message body that goes with it.
+	cke        *agreement
+	ckeBody    []byte
 	serverCert *x509.Certificate
 	certReq    *wire.CertificateRequest
 
@@ -417,7 +422,20 @@ func (c *Client) handleServerKeyExchange(msg []byte) error {
 	signed = append(signed, c.clientRandom...)
 	signed = append(signed, c.serverRandom...)
 	signed = append(signed, params...)
+	if p, ok := c.kx.(kx.PreparedClientKeyExchanger); ok {
+		// Nothing is sent until the signature checks out; the
+		// agreement only computes meanwhile.
+		body, agree, err := p.PrepareClientKeyExchange()
+		if err != nil {
+			return err
+		}
+		c.ckeBody, c.cke = body, startAgreement(agree, true)
+	}
 	if err := kx.Verify(c.serverCert.PublicKey, scheme, c.version, signed, sig); err != nil {
+		if c.cke != nil {
+			c.cke.discard()
+			c.cke, c.ckeBody = nil, nil
+		}
 		return err
 	}
 	c.info.SignatureScheme = scheme
@@ -465,7 +483,15 @@ func (c *Client) handleServerHelloDone(msg []byte) ([]Action, error) {
 		}
 		c.record(f[len(f)-1].Data)
 	}
-	body, premaster, err := c.kx.ClientKeyExchange()
+	var body, premaster []byte
+	var err error
+	if c.cke != nil {
+		body = c.ckeBody
+		premaster, err = c.cke.wait()
+		c.cke, c.ckeBody = nil, nil
+	} else {
+		body, premaster, err = c.kx.ClientKeyExchange()
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -149,16 +149,26 @@ func (c *ecdheClient) ProcessServerParams(body []byte) (int, error) {
 // ClientKeyExchange generates the client's ephemeral key and returns
 // ClientECDiffieHellmanPublic (RFC 8422, 5.7) and the premaster secret.
 func (c *ecdheClient) ClientKeyExchange() ([]byte, []byte, error) {
+	body, agree, err := c.PrepareClientKeyExchange()
+	if err != nil {
+		return nil, nil, err
+	}
+	premaster, err := agree()
+	if err != nil {
+		return nil, nil, err
+	}
+	return body, premaster, nil
+}
+
+// PrepareClientKeyExchange is ClientKeyExchange with the agreement left
+// for later (PreparedClientKeyExchanger).
+func (c *ecdheClient) PrepareClientKeyExchange() ([]byte, func() ([]byte, error), error) {
 	if c.peer == nil {
 		return nil, nil, internalError("ECDHE ClientKeyExchange before server params")
 	}
 	key, err := ephemeralKey(c.curve, c.rand)
 	if err != nil {
 		return nil, nil, internalError("ECDHE key generation failed")
-	}
-	secret, err := key.ECDH(c.peer)
-	if err != nil {
-		return nil, nil, illegalParameter("invalid ECDHE public point")
 	}
 	var b cryptobyte.Builder
 	b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) {
@@ -168,5 +178,13 @@ func (c *ecdheClient) ClientKeyExchange() ([]byte, []byte, error) {
 	if err != nil {
 		return nil, nil, internalError("ECDHE ClientKeyExchange encoding failed")
 	}
-	return body, secret, nil
+	peer := c.peer
+	agree := func() ([]byte, error) {
+		secret, err := key.ECDH(peer)
+		if err != nil {
+			return nil, illegalParameter("invalid ECDHE public point")
+		}
+		return secret, nil
+	}
+	return body, agree, nil
 }

@@ -43,6 +43,15 @@ type ClientKeyExchanger interface {
 	ClientKeyExchange() (body, premaster []byte, err error)
 }
 
+// PreparedClientKeyExchanger is implemented by client exchanges that can
+// make their ClientKeyExchange body before the premaster secret: agree
+// computes the secret (the (EC)DH step) and may run on another goroutine
+// while the handshake checks the ServerKeyExchange signature. Call agree
+// once.
+type PreparedClientKeyExchanger interface {
+	PrepareClientKeyExchange() (body []byte, agree func() ([]byte, error), err error)
+}
+
 // tlsVersion maps a DTLS version to the TLS version it is derived from
 // (DTLS 1.0 is TLS 1.1, RFC 4347, 1; DTLS 1.2 is TLS 1.2, RFC 6347, 1), so
 // version comparisons need no DTLS special case.
