@@ -1,0 +1,71 @@
+package handshake
+
+import (
+	"bytes"
+	"errors"
+	"testing"
+
+	"github.com/gossl/ssl/internal/alert"
+	"github.com/gossl/ssl/internal/wire"
+)
+
+func TestAgreementWaitAndDiscard(t *testing.T) {
+	for _, overlap := range []bool{false, true} {
+		var made []byte
+		agree := func() ([]byte, error) {
+			made = bytes.Repeat([]byte{0xAA}, 32)
+			return made, nil
+		}
+		a := startAgreement(agree, overlap)
+		s, err := a.wait()
+		if err != nil || !bytes.Equal(s, bytes.Repeat([]byte{0xAA}, 32)) {
+			t.Fatalf("overlap %v: wait gave %x, %v", overlap, s, err)
+		}
+		a.discard() // after wait: nothing to do, and the secret is the caller's
+		if !bytes.Equal(s, bytes.Repeat([]byte{0xAA}, 32)) {
+			t.Fatalf("overlap %v: discard after wait touched the caller's secret", overlap)
+		}
+
+		made = nil
+		a = startAgreement(agree, overlap)
+		a.discard()
+		if overlap && (made == nil || !bytes.Equal(made, make([]byte, 32))) {
+			t.Fatalf("discard left the secret %x", made)
+		}
+		if !overlap && made != nil {
+			t.Fatal("discard computed an agreement that had not started")
+		}
+	}
+	fail := errors.New("refused")
+	a := startAgreement(func() ([]byte, error) { return nil, fail }, true)
+	if _, err := a.wait(); !errors.Is(err, fail) {
+		t.Fatalf("wait: %v, want the agreement's error", err)
+	}
+}
+
+// A TLS 1.3 ClientHello whose X25519 share is a low-order point (all
+// zeros): the server's agreement, which overlaps its signature, fails,
+// and the flight must fail with illegal_parameter (RFC 8446, 7.4.2).
+func TestServer13RefusesZeroX25519Share(t *testing.T) {
+	cc, sc := testConfig13(t, false), testConfig13(t, true)
+	cc.Groups13, cc.KeyShareGroups = []uint16{wire.GroupX25519}, []uint16{wire.GroupX25519}
+	sc.Groups13 = []uint16{wire.GroupX25519}
+	acts, err := NewClient(cc).Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ch wire.ClientHello
+	if acts[0].Kind != SendMessage || !ch.Unmarshal(acts[0].Data) {
+		t.Fatal("no ClientHello")
+	}
+	ch.KeyShares[0].Data = make([]byte, 32)
+	msg, err := ch.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = NewServer(sc).HandleMessage(msg)
+	var ae *alert.Error
+	if !errors.As(err, &ae) || ae.Desc != alert.IllegalParameter {
+		t.Fatalf("server: %v, want illegal_parameter", err)
+	}
+}
