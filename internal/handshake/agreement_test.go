@@ -69,3 +69,48 @@ func TestServer13RefusesZeroX25519Share(t *testing.T) {
 		t.Fatalf("server: %v, want illegal_parameter", err)
 	}
 }
+
+// A TLS 1.2 ServerKeyExchange whose signature does not verify: the
+// client's agreement, started before the check, is discarded, and the
+// handshake fails with decrypt_error (RFC 5246, 7.2.2) before the client
+// sends anything more.
+func TestClient12RefusesBadServerKeyExchangeSignature(t *testing.T) {
+	client, server := NewClient(testConfig(t, false)), NewServer(testConfig(t, true))
+	acts, err := client.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	flight, err := server.HandleMessage(acts[0].Data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sawSKE := false
+	for _, a := range flight {
+		if a.Kind != SendMessage {
+			continue
+		}
+		msg := a.Data
+		if msg[0] == wire.TypeServerKeyExchange {
+			sawSKE = true
+			msg = bytes.Clone(msg)
+			msg[len(msg)-1] ^= 1 // the signature's last byte
+		}
+		out, err := client.HandleMessage(msg)
+		if msg[0] == wire.TypeServerKeyExchange {
+			var ae *alert.Error
+			if !errors.As(err, &ae) || ae.Desc != alert.DecryptError {
+				t.Fatalf("client: %v, want decrypt_error", err)
+			}
+			if len(out) != 0 || client.cke != nil {
+				t.Fatal("the client answered, or kept its agreement, after a bad signature")
+			}
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !sawSKE {
+		t.Fatal("the server sent no ServerKeyExchange")
+	}
+}
