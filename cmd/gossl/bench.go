@@ -58,6 +58,9 @@ Rows:
       with GODEBUG cpu.aes=off: crypto/tls picks TLS 1.3 suites itself
       and only prefers ChaCha20 on a CPU without AES instructions (the
       row fails if it negotiates anything else).
+  bulk/plain-tcp/SIZE/loopback  MB/s of the same writes and reads over
+      loopback TCP without TLS: the kernel's ceiling for the loopback
+      rows, the same code in both columns (its ratio shows the noise).
   bulk/raw-aes128gcm-seal/16k/memory  MB/s of crypto/cipher AES-128-GCM
       Seal alone, in place on a 16 KiB buffer, on one goroutine: the
       primitive both implementations use. It is measured in each of a

@@ -45,6 +45,22 @@ func (b *bench) newBulkMeter(ct bool, p profile, transport string, size int, bot
 	if err != nil {
 		return nil, err
 	}
+	return b.startBulk(rc, rs, c, s, size, both)
+}
+
+// newPlainMeter is newBulkMeter without TLS: the transport's own
+// ceiling, for the bulk/plain-tcp rows.
+func (b *bench) newPlainMeter(transport string, size int) (*bulkMeter, error) {
+	rc, rs, err := rawPair(transport)
+	if err != nil {
+		return nil, err
+	}
+	return b.startBulk(rc, rs, rc, rs, size, false)
+}
+
+// startBulk starts the writer and reader goroutines over c and s (TLS
+// over rc and rs, or rc and rs themselves) and warms the connection up.
+func (b *bench) startBulk(rc, rs, c, s net.Conn, size int, both bool) (*bulkMeter, error) {
 	m := &bulkMeter{rc: rc, rs: rs, c: c, s: s}
 	m.cond.L = &m.mu
 	m.wg.Add(2)

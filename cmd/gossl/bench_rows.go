@@ -49,6 +49,15 @@ const (
 
 func (b *bench) groups() []benchGroup {
 	var gs []benchGroup
+	// The kernel's ceiling for the loopback rows: the same writes and
+	// reads with no TLS, the same code in both columns.
+	for _, size := range []int{16 << 10, 1 << 10} {
+		size := size
+		plain := func() (meter, error) { return b.newPlainMeter("loopback", size) }
+		gs = append(gs, benchGroup{names: []string{fmt.Sprintf("bulk/plain-tcp/%dk/loopback", size>>10)}, units: []string{"MB/s"},
+			sliceDur: b.bulkSlice(), newG: plain, newC: plain,
+			notes: []string{"TCP alone, no TLS: the same code in both columns, the ceiling of the loopback rows"}})
+	}
 	for _, p := range []profile{profAES13, profCha13, profAES12} {
 		for _, tr := range []string{"loopback", "pipe"} {
 			for _, both := range []bool{false, true} {

@@ -85,7 +85,7 @@ func TestBenchList(t *testing.T) {
 		kind, _, _ := strings.Cut(n, "/")
 		kinds[kind]++
 	}
-	want := map[string]int{"bulk": 28, "handshake": 7, "resumed": 3, "memory": 3, "memory-hibernated": 2, "allocs": 4}
+	want := map[string]int{"bulk": 30, "handshake": 7, "resumed": 3, "memory": 3, "memory-hibernated": 2, "allocs": 4}
 	for k, n := range want {
 		if kinds[k] != n {
 			t.Errorf("%d %s/ rows, want %d", kinds[k], k, n)
@@ -94,7 +94,7 @@ func TestBenchList(t *testing.T) {
 	if len(kinds) != len(want) {
 		t.Errorf("row kinds %v, want %v", kinds, want)
 	}
-	for _, n := range []string{rowSeal, rowPercent, rowSend, rowSendPercent, "resumed/tls12-session-id", "resumed/tls12-ticket", "resumed/tls13-ticket-ecdsa-x25519",
+	for _, n := range []string{rowSeal, rowPercent, rowSend, rowSendPercent, "bulk/plain-tcp/16k/loopback", "bulk/plain-tcp/1k/loopback", "resumed/tls12-session-id", "resumed/tls12-ticket", "resumed/tls13-ticket-ecdsa-x25519",
 		"handshake/tls12-ecdhe-ecdsa-p256-x25519", "handshake/tls12-rsa-kx-rsa2048", "handshake/4-clients/tls13-ecdsa-p256-x25519"} {
 		if !slices.Contains(names, n) {
 			t.Errorf("no row %s", n)
