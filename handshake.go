@@ -247,6 +247,10 @@ func (s *Socket) handshakeLocked(ctx context.Context, deadline time.Time) error 
 		return fail(err)
 	}
 	for !m.Done() {
+		if !s.rd.HasInput() {
+			// About to wait for the peer: work ahead meanwhile.
+			m.Prepare()
+		}
 		typ, data, err := s.rd.ReadRecord()
 		if err != nil && errors.Is(err, record.ErrBadRecordMAC) && early.skip(m) {
 			continue // refused 0-RTT data, under keys we do not have

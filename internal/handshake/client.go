@@ -82,6 +82,14 @@ func NewClient(cfg *Config) *Client {
 // Done reports whether the handshake completed.
 func (c *Client) Done() bool { return c.state == clientDone }
 
+// Prepare implements Machine: a TLS 1.2 client that has sent its Finished
+// computes the server's.
+func (c *Client) Prepare() {
+	if c.v13 == nil && c.state == clientWaitCCS {
+		c.prepareFinished(false)
+	}
+}
+
 // Info describes the connection.
 func (c *Client) Info() *Info { return &c.info }
 

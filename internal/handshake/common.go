@@ -23,6 +23,12 @@ type Machine interface {
 	Done() bool
 	// Info describes the connection; complete once Done.
 	Info() *Info
+	// Prepare does ahead what the peer's next message will need (the
+	// verify_data its Finished must carry, the keys that follow it), so
+	// that the work is not done while the peer waits for the answer.
+	// The driver calls it when it is about to wait for the peer; it
+	// changes nothing a message handler can observe but how fast it is.
+	Prepare()
 }
 
 // flight accumulates the actions of one step.
@@ -51,6 +57,37 @@ type session struct {
 	master       []byte
 	ems          bool
 	info         Info
+	// keyBlock is the key expansion of master (RFC 5246, 6.3), made once:
+	// a side needs its write keys at its ChangeCipherSpec and its read
+	// keys at the peer's, and the second would otherwise run the PRF
+	// again while the peer waits.
+	keyBlock struct {
+		master         []byte // the master secret it was made from
+		client, server *Keys
+	}
+	// expected is the peer's Finished verify_data made ahead (Prepare)
+	// for the transcript of length n under master, or nil.
+	expected struct {
+		vd         []byte
+		n          int
+		master     []byte
+		fromClient bool
+	}
+}
+
+// prepareFinished computes the verify_data of the peer's Finished for the
+// transcript as it stands, so that checkFinished need not compute it while
+// the peer waits; a message recorded meanwhile (a NewSessionTicket)
+// makes checkFinished compute it again.
+func (s *session) prepareFinished(fromClient bool) {
+	if len(s.master) == 0 {
+		return
+	}
+	e := &s.expected
+	if e.vd != nil && e.fromClient == fromClient && e.n == s.transcript.Len() && len(e.master) == len(s.master) && &e.master[0] == &s.master[0] {
+		return // made already, for this transcript
+	}
+	e.vd, e.n, e.master, e.fromClient = s.finished(fromClient), s.transcript.Len(), s.master, fromClient
 }
 
 func (s *session) random() ([]byte, error) {
@@ -99,11 +136,15 @@ func (s *session) deriveMaster(premaster []byte) {
 
 // keys returns the client-write and server-write keys (RFC 5246, 6.3).
 func (s *session) keys() (client, server *Keys) {
+	if kb := &s.keyBlock; kb.client != nil && len(s.master) > 0 && len(kb.master) == len(s.master) && &kb.master[0] == &s.master[0] {
+		return kb.client, kb.server
+	}
 	info := s.suite.Cipher.Info()
 	ivLen := info.FixedIVLen
 	kb := prf.Keys(s.prf, s.master, s.clientRandom, s.serverRandom, s.suite.MAC.Size(), info.KeyLen, ivLen)
 	client = &Keys{Suite: s.suite, Version: s.version, Key: kb.ClientKey, MACKey: kb.ClientMAC, IV: kb.ClientIV}
 	server = &Keys{Suite: s.suite, Version: s.version, Key: kb.ServerKey, MACKey: kb.ServerMAC, IV: kb.ServerIV}
+	s.keyBlock.master, s.keyBlock.client, s.keyBlock.server = s.master, client, server
 	return client, server
 }
 
@@ -117,7 +158,14 @@ func (s *session) checkFinished(msg []byte, fromClient bool) ([]byte, error) {
 	if !fin.Unmarshal(msg) {
 		return nil, alert.New(alert.DecodeError, "malformed Finished")
 	}
-	want := s.finished(fromClient)
+	var want []byte
+	if e := &s.expected; e.vd != nil && e.fromClient == fromClient && e.n == s.transcript.Len() &&
+		len(e.master) == len(s.master) && len(s.master) > 0 && &e.master[0] == &s.master[0] {
+		want = e.vd
+	} else {
+		want = s.finished(fromClient)
+	}
+	s.expected.vd, s.expected.master = nil, nil
 	if subtle.ConstantTimeCompare(want, fin.VerifyData) != 1 {
 		return nil, alert.New(alert.DecryptError, "Finished verify_data mismatch")
 	}

@@ -68,6 +68,17 @@ func (s *Server) Start() ([]Action, error) { return nil, nil }
 // Done reports whether the handshake completed.
 func (s *Server) Done() bool { return s.state == serverDone }
 
+// Prepare implements Machine: a server waiting for the client's Finished
+// computes it, and under TLS 1.3 the client's application keys too.
+func (s *Server) Prepare() {
+	switch {
+	case s.v13 != nil:
+		s.v13.prepare()
+	case s.state == serverWaitCCS:
+		s.prepareFinished(true)
+	}
+}
+
 // Info describes the connection.
 func (s *Server) Info() *Info { return &s.info }
 

@@ -33,15 +33,20 @@ type server13 struct {
 	s     *Server
 	state server13State
 
-	hash       crypto.Hash
-	group      uint16
-	cert       *CertKey
-	scheme     uint16
-	hrr        bool
-	ccsSent    bool
-	sched      *prf.Schedule13
-	clientHS   []byte
-	clientAP   []byte
+	hash     crypto.Hash
+	group    uint16
+	cert     *CertKey
+	scheme   uint16
+	hrr      bool
+	ccsSent  bool
+	sched    *prf.Schedule13
+	clientHS []byte
+	clientAP []byte
+	// expected is the client's Finished verify_data for a transcript of
+	// length expectedN, and apKeys the keys of clientAP, made by prepare.
+	expected   []byte
+	expectedN  int
+	apKeys     *Keys
 	clientCert *x509.Certificate
 	hello1     *wire.ClientHello
 	psk        *sess.State13 // the resumed session, when a ticket was accepted
@@ -512,7 +517,11 @@ func (h *server13) handle(msg []byte) ([]Action, error) {
 		if !fin.Unmarshal(msg) {
 			return nil, alert.New(alert.DecodeError, "malformed Finished")
 		}
-		want := prf.FinishedVerifyData13(h.hash, h.clientHS, s.transcript.Sum(h.hash))
+		want := h.expected
+		if want == nil || h.expectedN != s.transcript.Len() {
+			want = prf.FinishedVerifyData13(h.hash, h.clientHS, s.transcript.Sum(h.hash))
+		}
+		h.expected = nil
 		if !hmac.Equal(want, fin.VerifyData) {
 			return nil, alert.New(alert.DecryptError, "Finished verify_data mismatch")
 		}
@@ -524,7 +533,12 @@ func (h *server13) handle(msg []byte) ([]Action, error) {
 		h.state = s13Done
 		s.state = serverDone
 		s.transcript.Reset()
-		f := flight{{Kind: SetReadKeys, Keys: trafficKeys(s.suite, h.hash, h.clientAP)}}
+		keys := h.apKeys
+		if keys == nil {
+			keys = trafficKeys(s.suite, h.hash, h.clientAP)
+		}
+		h.apKeys = nil
+		f := flight{{Kind: SetReadKeys, Keys: keys}}
 		if !h.ticketSent {
 			if err := h.sendTicket(&f); err != nil {
 				return nil, err
@@ -533,6 +547,21 @@ func (h *server13) handle(msg []byte) ([]Action, error) {
 		return f, nil
 	}
 	return nil, unexpected(msg, h.State())
+}
+
+// prepare computes, while the server waits for the client's Finished
+// (no client certificate asked for), the verify_data it must carry and the
+// client's application keys that follow it.
+func (h *server13) prepare() {
+	if h.state != s13WaitFinished || h.expected != nil {
+		return
+	}
+	s := h.s
+	h.expected = prf.FinishedVerifyData13(h.hash, h.clientHS, s.transcript.Sum(h.hash))
+	h.expectedN = s.transcript.Len()
+	if h.clientAP != nil {
+		h.apKeys = trafficKeys(s.suite, h.hash, h.clientAP)
+	}
 }
 
 func (h *server13) handleCertificate(msg []byte) error {
