@@ -21,6 +21,7 @@ import (
 	"testing/cryptotest"
 	"time"
 
+	"github.com/gossl/ssl/internal/kx"
 	"github.com/gossl/ssl/internal/suites"
 )
 
@@ -59,6 +60,14 @@ func (c constReader) Read(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// deterministicRandom is cryptotest.SetGlobalRandom with gossl's key
+// pools paused for the rest of the test: their refills would otherwise
+// draw from the seeded stream at moments of their own (kx.PauseKeyPools).
+func deterministicRandom(t *testing.T, seed uint64) {
+	t.Cleanup(kx.PauseKeyPools())
+	cryptotest.SetGlobalRandom(t, seed)
+}
+
 // fuzzPKIData is a CA and leaves generated from a fixed random stream.
 type fuzzPKIData struct {
 	caDER              []byte
@@ -77,7 +86,7 @@ var (
 // is used to make it and must be reset by the caller afterwards.
 func fuzzPKI(t *testing.T) *fuzzPKIData {
 	fuzzPKIOnce.Do(func() {
-		cryptotest.SetGlobalRandom(t, 0x5eed)
+		deterministicRandom(t, 0x5eed)
 		fuzzPKIVal, fuzzPKIErr = makeFuzzPKI()
 	})
 	if fuzzPKIErr != nil {
@@ -265,7 +274,7 @@ func FuzzServerHandshake(f *testing.F) {
 			return
 		}
 		d := fuzzPKI(t)
-		cryptotest.SetGlobalRandom(t, fuzzServerSeed)
+		deterministicRandom(t, fuzzServerSeed)
 		checkFailure(t, replay(t, roleServer, fuzzServerOptions(d, data[0]), data[1:]))
 	})
 }
@@ -276,7 +285,7 @@ func FuzzClientHandshake(f *testing.F) {
 			return
 		}
 		d := fuzzPKI(t)
-		cryptotest.SetGlobalRandom(t, fuzzClientSeed)
+		deterministicRandom(t, fuzzClientSeed)
 		checkFailure(t, replay(t, roleClient, fuzzClientOptions(d, data[0]), data[1:]))
 	})
 }
@@ -322,12 +331,12 @@ func (c *recordingConn) Write(p []byte) (int, error) {
 // capture cannot reproduce: such seeds are for the server only.
 func captureHandshake(t *testing.T, serverOpts, clientOpts *Options) (fromClient, fromServer []byte) {
 	t.Helper()
-	cryptotest.SetGlobalRandom(t, fuzzClientSeed)
+	deterministicRandom(t, fuzzClientSeed)
 	cc, sc := net.Pipe()
 	defer cc.Close()
 	defer sc.Close()
-	rc := &recordingConn{Conn: cc, onFirstRead: func() { cryptotest.SetGlobalRandom(t, fuzzClientSeed) }}
-	sc = &recordingConn{Conn: sc, onRead: func() { cryptotest.SetGlobalRandom(t, fuzzServerSeed) }}
+	rc := &recordingConn{Conn: cc, onFirstRead: func() { deterministicRandom(t, fuzzClientSeed) }}
+	sc = &recordingConn{Conn: sc, onRead: func() { deterministicRandom(t, fuzzServerSeed) }}
 	sres, err := serverOpts.compile(roleServer, "")
 	if err != nil {
 		t.Fatal(err)
@@ -411,7 +420,7 @@ func TestFuzzHandshakeSeeds(t *testing.T) {
 			so := fuzzServerOptions(d, seed.variant)
 			co := restrict(fuzzClientOptions(d, seed.variant))
 			fromClient, _ := captureHandshake(t, so, co)
-			cryptotest.SetGlobalRandom(t, fuzzServerSeed)
+			deterministicRandom(t, fuzzServerSeed)
 			if err := replay(t, roleServer, fuzzServerOptions(d, seed.variant), fromClient); err != nil {
 				t.Fatalf("server replay of the captured client flight: %v", err)
 			}
@@ -429,7 +438,7 @@ func TestFuzzHandshakeSeeds(t *testing.T) {
 				so = restrict(fuzzServerOptions(d, seed.variant))
 				co = fuzzClientOptions(d, seed.variant)
 				_, fromServer := captureHandshake(t, so, co)
-				cryptotest.SetGlobalRandom(t, fuzzClientSeed)
+				deterministicRandom(t, fuzzClientSeed)
 				if err := replay(t, roleClient, fuzzClientOptions(d, seed.variant), fromServer); err != nil {
 					t.Fatalf("client replay of the captured server flight: %v", err)
 				}

@@ -1,6 +1,10 @@
 package handshake
 
-import "runtime"
+import (
+	"runtime"
+
+	"github.com/gossl/ssl/internal/alert"
+)
 
 // agreement is a key agreement's shared secret being computed, possibly
 // on another goroutine.
@@ -22,10 +26,8 @@ import "runtime"
 // signature instead of before or after it. The goroutine computes only
 // the secret and touches nothing else, so the handshake stays a function
 // of its messages; it is waited for when the secret is needed or, on a
-// failure, discarded (waited for and erased). A handshake that fails
-// between the ServerKeyExchange and the ServerHelloDone leaves it to end
-// on its own, within the agreement's time, and its secret to the garbage
-// collector.
+// failure, discarded (waited for, or run if it never started, and
+// erased), so no agreement outlives the handshake message that failed.
 type agreement struct {
 	agree  func() ([]byte, error)
 	done   chan struct{} // nil: computed on the spot by wait
@@ -49,8 +51,13 @@ func startAgreement(agree func() ([]byte, error), overlap bool) *agreement {
 	return a
 }
 
-// wait returns the shared secret; the caller owns (and clears) it.
+// wait returns the shared secret, once; the caller owns (and clears) it.
 func (a *agreement) wait() ([]byte, error) {
+	if a.waited {
+		// agree may have erased what it needs (the hybrid's ML-KEM key):
+		// a second result would be wrong, not just late.
+		return nil, alert.New(alert.InternalError, "key agreement used twice")
+	}
 	a.waited = true
 	if a.done == nil {
 		return a.agree()
@@ -61,15 +68,13 @@ func (a *agreement) wait() ([]byte, error) {
 	return s, a.err
 }
 
-// discard waits for an agreement whose secret is not wanted (the flight
-// failed) and erases it.
+// discard ends an agreement whose secret is not wanted (the handshake
+// failed): it waits for it, or runs it if it did not start, so that what
+// the agreement holds (the hybrid's ML-KEM key) is erased with the secret.
 func (a *agreement) discard() {
 	if a.waited {
 		return
 	}
-	if a.done != nil {
-		s, _ := a.wait()
-		clear(s)
-	}
-	a.waited = true
+	s, _ := a.wait()
+	clear(s)
 }

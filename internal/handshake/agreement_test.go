@@ -26,14 +26,17 @@ func TestAgreementWaitAndDiscard(t *testing.T) {
 			t.Fatalf("overlap %v: discard after wait touched the caller's secret", overlap)
 		}
 
+		if _, err := a.wait(); err == nil {
+			t.Fatalf("overlap %v: a second wait succeeded", overlap)
+		}
+
+		// discard waits for (or runs) the agreement and erases its
+		// secret, whether or not a goroutine was started (GOMAXPROCS=1).
 		made = nil
 		a = startAgreement(agree, overlap)
 		a.discard()
-		if overlap && (made == nil || !bytes.Equal(made, make([]byte, 32))) {
-			t.Fatalf("discard left the secret %x", made)
-		}
-		if !overlap && made != nil {
-			t.Fatal("discard computed an agreement that had not started")
+		if made == nil || !bytes.Equal(made, make([]byte, 32)) {
+			t.Fatalf("overlap %v: discard left the secret %x", overlap, made)
 		}
 	}
 	fail := errors.New("refused")
@@ -112,5 +115,47 @@ func TestClient12RefusesBadServerKeyExchangeSignature(t *testing.T) {
 	}
 	if !sawSKE {
 		t.Fatal("the server sent no ServerKeyExchange")
+	}
+}
+
+// A failure after a good ServerKeyExchange (here a malformed
+// ServerHelloDone) ends the agreement started there: the client keeps
+// nothing of it.
+func TestClient12FailureAfterServerKeyExchangeEndsAgreement(t *testing.T) {
+	client, server := NewClient(testConfig(t, false)), NewServer(testConfig(t, true))
+	acts, err := client.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	flight, err := server.HandleMessage(acts[0].Data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	started := false
+	for _, a := range flight {
+		if a.Kind != SendMessage {
+			continue
+		}
+		msg := a.Data
+		if msg[0] == wire.TypeServerHelloDone {
+			started = client.cke != nil
+			msg = []byte{wire.TypeServerHelloDone, 0, 0, 1, 0} // a body it may not have
+		}
+		_, err := client.HandleMessage(msg)
+		if msg[0] == wire.TypeServerHelloDone {
+			if err == nil {
+				t.Fatal("malformed ServerHelloDone accepted")
+			}
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !started {
+		t.Fatal("no agreement was started at the ServerKeyExchange")
+	}
+	if client.cke != nil || client.ckeBody != nil {
+		t.Fatal("the failed handshake kept its agreement")
 	}
 }

@@ -198,6 +198,17 @@ func (c *Client) HandleMessage(msg []byte) ([]Action, error) {
 	if c.v13 != nil {
 		return c.v13.handle(msg)
 	}
+	acts, err := c.handle12(msg)
+	if err != nil && c.cke != nil {
+		// The handshake ends here: wait for the agreement started at the
+		// ServerKeyExchange and erase its secret.
+		c.cke.discard()
+		c.cke, c.ckeBody = nil, nil
+	}
+	return acts, err
+}
+
+func (c *Client) handle12(msg []byte) ([]Action, error) {
 	switch c.state {
 	case clientWaitServerHello:
 		if msg[0] == wire.TypeHelloRequest {
@@ -504,6 +515,7 @@ func (c *Client) handleServerHelloDone(msg []byte) ([]Action, error) {
 		return nil, err
 	}
 	if err := f.send(&wire.ClientKeyExchange{Key: body}); err != nil {
+		clear(premaster)
 		return nil, err
 	}
 	c.record(f[len(f)-1].Data)

@@ -146,7 +146,7 @@ func (c *ecdheClient) ProcessServerParams(body []byte) (int, error) {
 	return len(body) - len(in), nil
 }
 
-// ClientKeyExchange generates the client's ephemeral key and returns
+// ClientKeyExchange takes a fresh ephemeral key (pregen.go) and returns
 // ClientECDiffieHellmanPublic (RFC 8422, 5.7) and the premaster secret.
 func (c *ecdheClient) ClientKeyExchange() ([]byte, []byte, error) {
 	body, agree, err := c.PrepareClientKeyExchange()

@@ -14,8 +14,9 @@ import (
 //
 // For the elliptic-curve groups the server's answer is its own ephemeral
 // public key; for a KEM-based group (X25519MLKEM768) it is the ciphertext
-// encapsulated to the client's key. RespondKeyShare covers both: the
-// server never holds a KeyShare of its own.
+// encapsulated to the client's key. PrepareKeyShare (and RespondKeyShare,
+// which also runs the agreement) covers both: the server never holds a
+// KeyShare of its own.
 
 // KeyShare is the client side of one key share.
 type KeyShare interface {

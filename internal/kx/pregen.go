@@ -6,6 +6,8 @@ import (
 	cryptorand "crypto/rand"
 	"io"
 	"sync"
+	"sync/atomic"
+	"time"
 )
 
 // Ephemeral keys made ahead of use.
@@ -25,13 +27,15 @@ import (
 // goroutine start per handshake.
 //
 // Safety: each key is handed out once and then forgotten by the pool, so
-// no two handshakes share a key; keys come from crypto/rand as before.
-// A key waiting in the pool protects nothing yet: reading it out of the
-// process's memory gives no more than reading the key of a handshake in
-// progress would. When the handshake's randomness is not crypto/rand's
-// Reader (Options.Rand set, for example to replay a handshake in a test),
-// keys are made from it on the spot, as before, and the pool is left
-// alone.
+// no two handshakes share a key; keys come from the system's randomness
+// as before. A key waiting in the pool protects nothing yet: reading it
+// out of the process's memory gives no more than reading the key of a
+// handshake in progress would. When the handshake's randomness is not the
+// crypto/rand Reader the process started with (Options.Rand set, or a
+// test's testing/cryptotest.SetGlobalRandom in effect), keys are made on
+// the spot by crypto/ecdh and crypto/mlkem, as before, and the pool is
+// left alone; PauseKeyPools also stops refills that could draw from a
+// test's deterministic stream.
 
 // ephemeralPoolSize is how many keys a pool keeps per curve: enough for
 // a client or server that handshakes one connection after another, small
@@ -63,8 +67,10 @@ func (p *keyPool[K]) take() (K, error) {
 		p.keys[n-1] = zero // the pool forgets it
 		p.keys = p.keys[:n-1]
 	}
-	refill := !p.filling
-	p.filling = true
+	refill := !p.filling && paused.Load() == 0
+	if refill {
+		p.filling = true
+	}
 	p.mu.Unlock()
 	if refill {
 		go p.fill()
@@ -75,13 +81,13 @@ func (p *keyPool[K]) take() (K, error) {
 	return p.gen()
 }
 
-// fill makes keys until the pool is full, then exits. A failure (the
-// system's randomness failing) stops it; take then makes keys on the spot
-// and reports the failure to its handshake.
+// fill makes keys until the pool is full (or PauseKeyPools stops it),
+// then exits. A failure (the system's randomness failing) stops it; take
+// then makes keys on the spot and reports the failure to its handshake.
 func (p *keyPool[K]) fill() {
 	for {
 		p.mu.Lock()
-		if len(p.keys) >= ephemeralPoolSize {
+		if len(p.keys) >= ephemeralPoolSize || paused.Load() > 0 {
 			p.filling = false
 			p.mu.Unlock()
 			return
@@ -106,8 +112,26 @@ func (p *keyPool[K]) size() int {
 	return len(p.keys)
 }
 
+// waitIdle waits until no refill is running.
+func (p *keyPool[K]) waitIdle() {
+	for {
+		p.mu.Lock()
+		filling := p.filling
+		p.mu.Unlock()
+		if !filling {
+			return
+		}
+		time.Sleep(50 * time.Microsecond) // a refill takes about 100 µs
+	}
+}
+
+// systemRand is crypto/rand's Reader as the process started: the pools
+// draw from it, and only handshakes that use it take pooled keys. Read
+// once, so that a test replacing crypto/rand.Reader changes neither.
+var systemRand = cryptorand.Reader
+
 func ecdhPool(c ecdh.Curve) *keyPool[*ecdh.PrivateKey] {
-	return newKeyPool(func() (*ecdh.PrivateKey, error) { return c.GenerateKey(cryptorand.Reader) })
+	return newKeyPool(func() (*ecdh.PrivateKey, error) { return c.GenerateKey(systemRand) })
 }
 
 var (
@@ -116,11 +140,29 @@ var (
 	p384Pool   = ecdhPool(ecdh.P384())
 	p521Pool   = ecdhPool(ecdh.P521())
 	mlkem768   = newKeyPool(mlkem.GenerateKey768)
+
+	allPools = []interface{ waitIdle() }{x25519Pool, p256Pool, p384Pool, p521Pool, mlkem768}
+	paused   atomic.Int32 // PauseKeyPools calls not yet resumed
 )
+
+// PauseKeyPools makes every handshake make its keys on the spot and waits
+// for the refills in progress to end, until resume is called. It is for
+// tests that make the process's randomness deterministic
+// (testing/cryptotest.SetGlobalRandom): crypto/ecdh and crypto/mlkem then
+// draw from the test's stream, and a refill would draw from it at moments
+// of its own. Calls nest.
+func PauseKeyPools() (resume func()) {
+	paused.Add(1)
+	for _, p := range allPools {
+		p.waitIdle()
+	}
+	var once sync.Once
+	return func() { once.Do(func() { paused.Add(-1) }) }
+}
 
 // pooled reports whether keys for a handshake drawing randomness from
 // rand may come from the pools.
-func pooled(rand io.Reader) bool { return rand == cryptorand.Reader }
+func pooled(rand io.Reader) bool { return rand == systemRand && paused.Load() == 0 }
 
 // ephemeralKey returns a fresh ephemeral key on curve (one of curveFor's).
 func ephemeralKey(curve ecdh.Curve, rand io.Reader) (*ecdh.PrivateKey, error) {

@@ -81,8 +81,8 @@ func TestKeyPoolRefillsAfterTake(t *testing.T) {
 	}
 }
 
-// A handshake with its own randomness (Options.Rand) makes its keys from
-// it and leaves the pools alone.
+// A handshake with its own randomness (Options.Rand) makes its keys on
+// the spot and leaves the pools alone.
 func TestKeyPoolNotUsedWithOwnRand(t *testing.T) {
 	if _, err := p384Pool.take(); err != nil {
 		t.Fatal(err)
@@ -131,5 +131,45 @@ func TestKeyPoolGenerationFailure(t *testing.T) {
 	defer mu.Unlock()
 	if calls > 2 {
 		t.Fatalf("generator called %d times: the refill must stop at its first failure", calls)
+	}
+}
+
+// PauseKeyPools: no pooled key is handed out and no refill runs until
+// resume; a handshake with the process's randomness then makes its keys on
+// the spot, as under testing/cryptotest.SetGlobalRandom.
+func TestPauseKeyPools(t *testing.T) {
+	if _, err := x25519Pool.take(); err != nil {
+		t.Fatal(err)
+	}
+	resume := PauseKeyPools()
+	x25519Pool.mu.Lock()
+	filling, before := x25519Pool.filling, len(x25519Pool.keys)
+	x25519Pool.mu.Unlock()
+	if filling {
+		resume()
+		t.Fatal("a refill runs after PauseKeyPools returned")
+	}
+	for range 3 {
+		if _, err := ephemeralKey(ecdh.X25519(), cryptorand.Reader); err != nil {
+			t.Fatal(err)
+		}
+	}
+	x25519Pool.mu.Lock()
+	filling, after := x25519Pool.filling, len(x25519Pool.keys)
+	x25519Pool.mu.Unlock()
+	resume()
+	resume() // a second call does nothing
+	if filling || after != before {
+		t.Fatalf("paused pool went from %d to %d keys (refilling %v)", before, after, filling)
+	}
+	if paused.Load() != 0 {
+		t.Fatalf("paused count %d after resume", paused.Load())
+	}
+	if _, err := x25519Pool.take(); err != nil {
+		t.Fatal(err)
+	}
+	settle(t, x25519Pool)
+	if n := x25519Pool.size(); n != ephemeralPoolSize {
+		t.Fatalf("pool holds %d keys after resuming, want %d", n, ephemeralPoolSize)
 	}
 }
