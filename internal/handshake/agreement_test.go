@@ -73,11 +73,10 @@ func TestServer13RefusesZeroX25519Share(t *testing.T) {
 	}
 }
 
-// A TLS 1.2 ServerKeyExchange whose signature does not verify: the
-// client's agreement, started before the check, is discarded, and the
-// handshake fails with decrypt_error (RFC 5246, 7.2.2) before the client
-// sends anything more.
-func TestClient12RefusesBadServerKeyExchangeSignature(t *testing.T) {
+// serverFlight12 starts a TLS 1.2 (ECDHE) handshake and returns the
+// client and the handshake messages of the server's first flight.
+func serverFlight12(t *testing.T) (*Client, [][]byte) {
+	t.Helper()
 	client, server := NewClient(testConfig(t, false)), NewServer(testConfig(t, true))
 	acts, err := client.Start()
 	if err != nil {
@@ -87,34 +86,48 @@ func TestClient12RefusesBadServerKeyExchangeSignature(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sawSKE := false
+	var msgs [][]byte
 	for _, a := range flight {
-		if a.Kind != SendMessage {
-			continue
+		if a.Kind == SendMessage {
+			msgs = append(msgs, a.Data)
 		}
-		msg := a.Data
-		if msg[0] == wire.TypeServerKeyExchange {
-			sawSKE = true
-			msg = bytes.Clone(msg)
-			msg[len(msg)-1] ^= 1 // the signature's last byte
+	}
+	return client, msgs
+}
+
+// feedUntil gives the client the flight's messages up to the first of
+// type typ, changed by change, and returns what the client answered to
+// that one; the messages before it must be accepted.
+func feedUntil(t *testing.T, client *Client, msgs [][]byte, typ uint8, change func([]byte) []byte) ([]Action, error) {
+	t.Helper()
+	for _, msg := range msgs {
+		if msg[0] == typ {
+			return client.HandleMessage(change(bytes.Clone(msg)))
 		}
-		out, err := client.HandleMessage(msg)
-		if msg[0] == wire.TypeServerKeyExchange {
-			var ae *alert.Error
-			if !errors.As(err, &ae) || ae.Desc != alert.DecryptError {
-				t.Fatalf("client: %v, want decrypt_error", err)
-			}
-			if len(out) != 0 || client.cke != nil {
-				t.Fatal("the client answered, or kept its agreement, after a bad signature")
-			}
-			break
-		}
-		if err != nil {
+		if _, err := client.HandleMessage(msg); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if !sawSKE {
-		t.Fatal("the server sent no ServerKeyExchange")
+	t.Fatalf("the server sent no message of type %d", typ)
+	return nil, nil
+}
+
+// A TLS 1.2 ServerKeyExchange whose signature does not verify: the
+// client's agreement, started before the check, is discarded, and the
+// handshake fails with decrypt_error (RFC 5246, 7.2.2) before the client
+// sends anything more.
+func TestClient12RefusesBadServerKeyExchangeSignature(t *testing.T) {
+	client, msgs := serverFlight12(t)
+	out, err := feedUntil(t, client, msgs, wire.TypeServerKeyExchange, func(msg []byte) []byte {
+		msg[len(msg)-1] ^= 1 // the signature's last byte
+		return msg
+	})
+	var ae *alert.Error
+	if !errors.As(err, &ae) || ae.Desc != alert.DecryptError {
+		t.Fatalf("client: %v, want decrypt_error", err)
+	}
+	if len(out) != 0 || client.cke != nil {
+		t.Fatal("the client answered, or kept its agreement, after a bad signature")
 	}
 }
 
@@ -122,35 +135,14 @@ func TestClient12RefusesBadServerKeyExchangeSignature(t *testing.T) {
 // ServerHelloDone) ends the agreement started there: the client keeps
 // nothing of it.
 func TestClient12FailureAfterServerKeyExchangeEndsAgreement(t *testing.T) {
-	client, server := NewClient(testConfig(t, false)), NewServer(testConfig(t, true))
-	acts, err := client.Start()
-	if err != nil {
-		t.Fatal(err)
-	}
-	flight, err := server.HandleMessage(acts[0].Data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	client, msgs := serverFlight12(t)
 	started := false
-	for _, a := range flight {
-		if a.Kind != SendMessage {
-			continue
-		}
-		msg := a.Data
-		if msg[0] == wire.TypeServerHelloDone {
-			started = client.cke != nil
-			msg = []byte{wire.TypeServerHelloDone, 0, 0, 1, 0} // a body it may not have
-		}
-		_, err := client.HandleMessage(msg)
-		if msg[0] == wire.TypeServerHelloDone {
-			if err == nil {
-				t.Fatal("malformed ServerHelloDone accepted")
-			}
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	_, err := feedUntil(t, client, msgs, wire.TypeServerHelloDone, func([]byte) []byte {
+		started = client.cke != nil
+		return []byte{wire.TypeServerHelloDone, 0, 0, 1, 0} // a body it may not have
+	})
+	if err == nil {
+		t.Fatal("malformed ServerHelloDone accepted")
 	}
 	if !started {
 		t.Fatal("no agreement was started at the ServerKeyExchange")

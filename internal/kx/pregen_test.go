@@ -11,20 +11,14 @@ import (
 )
 
 // settle waits until p's refill has stopped.
-func settle[K any](t *testing.T, p *keyPool[K]) {
+func settle(t *testing.T, p interface{ waitIdle() }) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		p.mu.Lock()
-		filling := p.filling
-		p.mu.Unlock()
-		if !filling {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the pool's refill did not stop")
-		}
-		time.Sleep(time.Millisecond)
+	done := make(chan struct{})
+	go func() { p.waitIdle(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the pool's refill did not stop")
 	}
 }
 
