@@ -44,7 +44,7 @@ rows {"row", "unit", "gossl", "crypto_tls", "ratio"} instead (a side
 that is not measured is null and the row has a "note"). Compare only
 ratios from one run: absolute figures drift with the machine's load;
 --verbose prints every round's figures on stderr, to see the spread. A
-default run takes about two and a half minutes on a 2-core machine
+default run takes about three and a half minutes on a 2-core machine
 (--peers adds about half a minute).
 
 Rows:
