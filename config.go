@@ -163,14 +163,15 @@ func (o *Options) compile(r role, host string) (*resolved, error) {
 	if err := o.loadCertificates(cfg); err != nil {
 		return nil, err
 	}
-	if err := o.resolveVerification(cfg, r, host); err != nil {
+	rootsKey, err := o.resolveVerification(cfg, r, host)
+	if err != nil {
 		return nil, err
 	}
 	if r == roleServer && len(cfg.Certs) == 0 {
 		return nil, badOption("certfile", "undefined", "a server needs a certificate and key (cert/certfile and key/keyfile)")
 	}
 	res := &resolved{role: r, hs: cfg, beastMitigation: o.BeastMitigation, logger: o.Logger, sni: o.ServerNameIndication,
-		keyLog: o.KeyLogWriter, keepSecrets: o.KeepSecrets, caKey: o.trustKey(), keyUpdateAt: o.KeyUpdateAt}
+		keyLog: o.KeyLogWriter, keepSecrets: o.KeepSecrets, caKey: o.trustKey(rootsKey), keyUpdateAt: o.KeyUpdateAt}
 	if o.KeyUpdateAt < 0 {
 		return nil, badOption("key_update_at", o.KeyUpdateAt, "must be a positive number of bytes")
 	}

@@ -115,7 +115,9 @@ func (p *CertKeyPair) load(prefix string) (*handshake.CertKey, error) {
 
 // resolveVerification applies verify, cacerts, depth, fail_if_no_peer_cert
 // and the SNI/hostname rules of connect/3,4.
-func (o *Options) resolveVerification(cfg *handshake.Config, r role, host string) error {
+// resolveVerification sets cfg's verification from o and returns the
+// name of o's CACerts list (zero without one), for trustKey.
+func (o *Options) resolveVerification(cfg *handshake.Config, r role, host string) (rootsKey [32]byte, err error) {
 	verify := o.Verify
 	switch verify {
 	case "":
@@ -126,12 +128,12 @@ func (o *Options) resolveVerification(cfg *handshake.Config, r role, host string
 		}
 	case VerifyNone, VerifyPeer:
 	default:
-		return badOption("verify", o.Verify, "must be verify_none or verify_peer")
+		return rootsKey, badOption("verify", o.Verify, "must be verify_none or verify_peer")
 	}
 	cfg.Verify = verify == VerifyPeer
 	cfg.FailIfNoPeerCert = cfg.Verify && (o.FailIfNoPeerCert == nil || *o.FailIfNoPeerCert)
 	if o.FailIfNoPeerCert != nil && *o.FailIfNoPeerCert && !cfg.Verify && r == roleServer {
-		return badOption("fail_if_no_peer_cert", true, "needs {verify, verify_peer}")
+		return rootsKey, badOption("fail_if_no_peer_cert", true, "needs {verify, verify_peer}")
 	}
 	depth := 10
 	if o.Depth != nil {
@@ -144,16 +146,17 @@ func (o *Options) resolveVerification(cfg *handshake.Config, r role, host string
 		// lets path validation reuse its index of the anchors.
 		store, err := pki.LoadTrustStoreFile(o.CACertFile)
 		if err != nil {
-			return badOption("cacertfile", o.CACertFile, err.Error())
+			return rootsKey, badOption("cacertfile", o.CACertFile, err.Error())
 		}
 		roots = store.Certificates()
 	}
 	if len(o.CACerts) > 0 {
 		// Shared, for the same reason as the cacertfile store: the
 		// same list gives the same slice, parsed and indexed once.
-		rs, err := pki.ParseRoots(o.CACerts)
+		var rs []*x509.Certificate
+		rs, rootsKey, err = pki.ParseRoots(o.CACerts)
 		if err != nil {
-			return badOption("cacerts", "<<...>>", "unparsable CA certificate: "+err.Error())
+			return rootsKey, badOption("cacerts", "<<...>>", "unparsable CA certificate: "+err.Error())
 		}
 		roots = rs
 	}
@@ -162,11 +165,11 @@ func (o *Options) resolveVerification(cfg *handshake.Config, r role, host string
 	}
 	cfg.VerifyOptions = pki.VerifyOptions{Roots: roots, Depth: depth}
 	if err := o.resolveVerifyFun(cfg, r); err != nil {
-		return err
+		return rootsKey, err
 	}
 	if (cfg.Verify || (r == roleClient && cfg.NewVerifyFun != nil)) && roots == nil {
 		if r == roleServer {
-			return badOption("cacerts", "undefined", "verify_peer on a server needs cacerts or cacertfile")
+			return rootsKey, badOption("cacerts", "undefined", "verify_peer on a server needs cacerts or cacertfile")
 		}
 		cfg.VerifyOptions.UseSystemRoots = true
 	}
@@ -188,7 +191,7 @@ func (o *Options) resolveVerification(cfg *handshake.Config, r role, host string
 			cfg.VerifyHostname = host
 		}
 	}
-	return nil
+	return rootsKey, nil
 }
 
 // resolveVerifyFun applies verify_fun, partial_chain, crl_check,

@@ -93,7 +93,7 @@ func (o *Options) resolveSessions(res *resolved, r role) error {
 				return fn(id, peerCert, 0, name)
 			}
 		}
-		sc.ConfigKey = o.serverConfigKey(cfg)
+		sc.ConfigKey = serverConfigKey(cfg, res.caKey)
 		res.sessions = sc
 		return nil
 	}
@@ -124,14 +124,14 @@ func (o *Options) resolveSessions(res *resolved, r role) error {
 
 // serverConfigKey names what a resumed session must share with the
 // listener: certificates, verification and trust anchors.
-func (o *Options) serverConfigKey(cfg *handshake.Config) string {
+func serverConfigKey(cfg *handshake.Config, caKey string) string {
 	h := sha256.New()
 	for _, c := range cfg.Certs {
 		for _, d := range c.Chain {
 			h.Write(d)
 		}
 	}
-	fmt.Fprintf(h, "|%v|%v|%s", cfg.Verify, cfg.FailIfNoPeerCert, o.trustKey())
+	fmt.Fprintf(h, "|%v|%v|%s", cfg.Verify, cfg.FailIfNoPeerCert, caKey)
 	return hex.EncodeToString(h.Sum(nil)[:12])
 }
 

@@ -58,13 +58,13 @@ func (o *Options) resolveTickets(cfg *handshake.Config, r role) error {
 	return nil
 }
 
-// trustKey names the trust anchors and client certificate of o.
-func (o *Options) trustKey() string {
+// trustKey names the trust anchors and client certificate of o. rootsKey
+// names o.CACerts (resolveVerification has hashed them already: a client
+// compiles its options on every Connect, and a long list costs).
+func (o *Options) trustKey(rootsKey [32]byte) string {
 	h := sha256.New()
 	h.Write([]byte(o.CACertFile + "\x00" + o.CertFile + "\x00"))
-	for _, c := range o.CACerts {
-		h.Write(c)
-	}
+	h.Write(rootsKey[:])
 	for _, c := range o.Cert {
 		h.Write(c)
 	}

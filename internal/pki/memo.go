@@ -170,22 +170,24 @@ const maxRootLists = 64
 var rootLists = newBoundedMemo[[sha256.Size]byte, []*x509.Certificate](maxRootLists)
 
 // ParseRoots parses a list of DER trust anchors. The result is shared by
-// every caller that passes the same list and must not be modified.
-func ParseRoots(ders [][]byte) ([]*x509.Certificate, error) {
+// every caller that passes the same list and must not be modified. key is
+// the SHA-256 that names the list (of each certificate after its length),
+// for callers that need a name for the anchors too.
+func ParseRoots(ders [][]byte) (roots []*x509.Certificate, key [sha256.Size]byte, err error) {
 	k := lengthPrefixedHash(ders...)
 	if roots, ok := rootLists.get(k); ok {
-		return roots, nil
+		return roots, k, nil
 	}
-	roots := make([]*x509.Certificate, 0, len(ders))
+	roots = make([]*x509.Certificate, 0, len(ders))
 	for _, d := range ders {
 		c, err := ParseCertificate(d)
 		if err != nil {
-			return nil, err
+			return nil, k, err
 		}
 		roots = append(roots, c)
 	}
 	rootLists.put(k, roots)
-	return roots, nil
+	return roots, k, nil
 }
 
 // Canonical names (RFC 5280, 7.1) are a pure function of a Name's DER
