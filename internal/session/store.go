@@ -2,7 +2,6 @@ package session
 
 import (
 	"container/list"
-	"strings"
 	"sync"
 	"time"
 )
@@ -110,61 +109,30 @@ func (m *MemoryStore) Len() int {
 // at most size servers, least recently used first out. A session is
 // offered again until it expires or the server stops resuming it.
 type ClientSessions struct {
-	mu    sync.Mutex
-	size  int
-	order *list.List // of string keys, most recent at front
-	items map[string]*clientSession
-}
-
-type clientSession struct {
-	elem  *list.Element
-	state *State12
+	lru serverLRU[*State12]
 }
 
 // NewClientSessions returns a cache for size servers.
 func NewClientSessions(size int) *ClientSessions {
-	return &ClientSessions{size: size, order: list.New(), items: map[string]*clientSession{}}
+	return &ClientSessions{lru: newServerLRU[*State12](size)}
 }
 
-// Forget drops what is kept for every key that starts with prefix (tests
-// use it: a server that reuses a port number must not find a session
-// that another server made).
-func (c *ClientSessions) Forget(prefix string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for k, e := range c.items {
-		if strings.HasPrefix(k, prefix) {
-			c.order.Remove(e.elem)
-			delete(c.items, k)
-		}
-	}
-}
+// Forget drops the sessions of every key that starts with prefix.
+func (c *ClientSessions) Forget(prefix string) { c.lru.forget(prefix) }
 
 // Put keeps st as the session for key.
 func (c *ClientSessions) Put(key string, st *State12) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e := c.items[key]
-	if e == nil {
-		e = &clientSession{elem: c.order.PushFront(key)}
-		c.items[key] = e
-		for c.order.Len() > c.size {
-			last := c.order.Back()
-			delete(c.items, last.Value.(string))
-			c.order.Remove(last)
-		}
-	} else {
-		c.order.MoveToFront(e.elem)
-	}
-	e.state = st
+	c.lru.mu.Lock()
+	defer c.lru.mu.Unlock()
+	c.lru.use(key).val = st
 }
 
 // Get returns the session for key (nil when none).
 func (c *ClientSessions) Get(key string) *State12 {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if e := c.items[key]; e != nil {
-		return e.state
+	c.lru.mu.Lock()
+	defer c.lru.mu.Unlock()
+	if e := c.lru.items[key]; e != nil {
+		return e.val
 	}
 	return nil
 }
@@ -172,11 +140,11 @@ func (c *ClientSessions) Get(key string) *State12 {
 // ByID returns a session with this session ID whatever its server (for
 // the client's reuse_session option given only an ID).
 func (c *ClientSessions) ByID(id []byte) *State12 {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for _, e := range c.items {
-		if len(id) > 0 && string(e.state.SessionID) == string(id) {
-			return e.state
+	c.lru.mu.Lock()
+	defer c.lru.mu.Unlock()
+	for _, e := range c.lru.items {
+		if len(id) > 0 && string(e.val.SessionID) == string(id) {
+			return e.val
 		}
 	}
 	return nil
@@ -184,10 +152,9 @@ func (c *ClientSessions) ByID(id []byte) *State12 {
 
 // Delete forgets the session for key if it is still st.
 func (c *ClientSessions) Delete(key string, st *State12) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if e := c.items[key]; e != nil && e.state == st {
-		delete(c.items, key)
-		c.order.Remove(e.elem)
+	c.lru.mu.Lock()
+	defer c.lru.mu.Unlock()
+	if e := c.lru.items[key]; e != nil && e.val == st {
+		c.lru.remove(key, e)
 	}
 }
