@@ -83,12 +83,25 @@ func (s *session) prepareFinished(fromClient bool) {
 	if len(s.master) == 0 {
 		return
 	}
-	e := &s.expected
-	if e.vd != nil && e.fromClient == fromClient && e.n == s.transcript.Len() && len(e.master) == len(s.master) && &e.master[0] == &s.master[0] {
+	if s.prepared(fromClient) != nil {
 		return // made already, for this transcript
 	}
+	e := &s.expected
 	e.vd, e.n, e.master, e.fromClient = s.finished(fromClient), s.transcript.Len(), s.master, fromClient
 }
+
+// prepared returns the verify_data prepareFinished made, if it still fits
+// the transcript and master secret, or nil.
+func (s *session) prepared(fromClient bool) []byte {
+	if e := &s.expected; e.vd != nil && e.fromClient == fromClient && e.n == s.transcript.Len() && sameBytes(e.master, s.master) {
+		return e.vd
+	}
+	return nil
+}
+
+// sameBytes reports whether a and b are the same non-empty slice (not
+// merely equal contents): a master secret is replaced, never rewritten.
+func sameBytes(a, b []byte) bool { return len(a) > 0 && len(a) == len(b) && &a[0] == &b[0] }
 
 func (s *session) random() ([]byte, error) {
 	b := make([]byte, 32)
@@ -136,7 +149,7 @@ func (s *session) deriveMaster(premaster []byte) {
 
 // keys returns the client-write and server-write keys (RFC 5246, 6.3).
 func (s *session) keys() (client, server *Keys) {
-	if kb := &s.keyBlock; kb.client != nil && len(s.master) > 0 && len(kb.master) == len(s.master) && &kb.master[0] == &s.master[0] {
+	if kb := &s.keyBlock; kb.client != nil && sameBytes(kb.master, s.master) {
 		return kb.client, kb.server
 	}
 	info := s.suite.Cipher.Info()
@@ -158,11 +171,8 @@ func (s *session) checkFinished(msg []byte, fromClient bool) ([]byte, error) {
 	if !fin.Unmarshal(msg) {
 		return nil, alert.New(alert.DecodeError, "malformed Finished")
 	}
-	var want []byte
-	if e := &s.expected; e.vd != nil && e.fromClient == fromClient && e.n == s.transcript.Len() &&
-		len(e.master) == len(s.master) && len(s.master) > 0 && &e.master[0] == &s.master[0] {
-		want = e.vd
-	} else {
+	want := s.prepared(fromClient)
+	if want == nil {
 		want = s.finished(fromClient)
 	}
 	s.expected.vd, s.expected.master = nil, nil
