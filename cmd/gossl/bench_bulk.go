@@ -222,16 +222,27 @@ func (b *bench) newSendMeter(ct bool, p profile, size int) (*sendMeter, error) {
 }
 
 func (m *sendMeter) slice(d time.Duration) error {
-	start := time.Now()
-	for {
+	return timedBatches(d, &m.secs, func() error {
 		for i := 0; i < 8; i++ {
 			if _, err := m.c.Write(m.buf); err != nil {
 				return err
 			}
 		}
 		m.n += 8 * int64(len(m.buf))
+		return nil
+	})
+}
+
+// timedBatches runs batch until d has passed (at least once) and adds
+// the time it took to *secs.
+func timedBatches(d time.Duration, secs *float64, batch func() error) error {
+	start := time.Now()
+	for {
+		if err := batch(); err != nil {
+			return err
+		}
 		if el := time.Since(start); el >= d {
-			m.secs += el.Seconds()
+			*secs += el.Seconds()
 			return nil
 		}
 	}
@@ -268,19 +279,15 @@ func newSealMeter(warm time.Duration) (*sealMeter, error) {
 }
 
 func (m *sealMeter) slice(d time.Duration) error {
-	start := time.Now()
-	for {
+	return timedBatches(d, &m.secs, func() error {
 		for i := 0; i < 32; i++ {
 			binary.BigEndian.PutUint64(m.nonce[len(m.nonce)-8:], m.seq)
 			m.seq++
 			m.aead.Seal(m.buf[:0], m.nonce, m.buf, m.ad)
 		}
 		m.n += 32
-		if el := time.Since(start); el >= d {
-			m.secs += el.Seconds()
-			return nil
-		}
-	}
+		return nil
+	})
 }
 
 func (m *sealMeter) result() []float64 { return []float64{float64(m.n) * sealSize / m.secs / 1e6} }
