@@ -37,11 +37,7 @@ type bulkMeter struct {
 }
 
 func (b *bench) newBulkMeter(ct bool, p profile, transport string, size int, both bool) (*bulkMeter, error) {
-	rc, rs, err := rawPair(transport)
-	if err != nil {
-		return nil, err
-	}
-	c, s, err := b.tlsPair(ct, p, nil, rc, rs)
+	rc, rs, c, s, err := b.tlsOver(transport, ct, p)
 	if err != nil {
 		return nil, err
 	}
@@ -203,11 +199,7 @@ type sendMeter struct {
 }
 
 func (b *bench) newSendMeter(ct bool, p profile, size int) (*sendMeter, error) {
-	rc, rs, err := rawPair("pipe")
-	if err != nil {
-		return nil, err
-	}
-	c, s, err := b.tlsPair(ct, p, nil, rc, rs)
+	rc, rs, c, s, err := b.tlsOver("pipe", ct, p)
 	if err != nil {
 		return nil, err
 	}
@@ -297,11 +289,7 @@ func (m *sealMeter) close()            {}
 // written over the in-memory pipe and read on the other end, and the
 // process's malloc count is compared before and after.
 func (b *bench) allocs(ct bool, p profile, size int) ([]float64, error) {
-	rc, rs, err := rawPair("pipe")
-	if err != nil {
-		return nil, err
-	}
-	c, s, err := b.tlsPair(ct, p, nil, rc, rs)
+	rc, rs, c, s, err := b.tlsOver("pipe", ct, p)
 	if err != nil {
 		return nil, err
 	}

@@ -68,6 +68,20 @@ func (b *bench) ctConfig(p profile, server bool) *tls.Config {
 	return c
 }
 
+// tlsOver returns a connected transport pair (rawPair) and ct's or
+// gossl's client and server over it (tlsPair, configured for p alone).
+func (b *bench) tlsOver(transport string, ct bool, p profile) (rc, rs, c, s net.Conn, err error) {
+	if rc, rs, err = rawPair(transport); err != nil {
+		return nil, nil, nil, nil, err
+	}
+	if c, s, err = b.tlsPair(ct, p, nil, rc, rs); err != nil {
+		rc.Close()
+		rs.Close()
+		return nil, nil, nil, nil, err
+	}
+	return rc, rs, c, s, nil
+}
+
 // rawPair returns two connected transports.
 func rawPair(transport string) (net.Conn, net.Conn, error) {
 	if transport == "pipe" {
