@@ -147,6 +147,7 @@ func TestReleaseParked(t *testing.T) {
 
 	const records = 200
 	got := make(chan error, 1)
+	var consumed atomic.Int32
 	go func() {
 		for i := range records {
 			_, data, err := r.ReadRecord()
@@ -157,16 +158,22 @@ func TestReleaseParked(t *testing.T) {
 				got <- err
 				return
 			}
+			consumed.Add(1)
 		}
 		got <- nil
 	}()
 	released := 0
 	deadline := time.Now().Add(10 * time.Second)
 	for i := range records {
-		// Wait (bounded) until the reader waits, and release it.
+		// Wait (bounded) until the reader has taken the previous record
+		// (it may park before that record arrives, and would then wake
+		// and decrypt it after a release) and waits, and release it.
+		for consumed.Load() < int32(i) && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Microsecond)
+		}
 		for time.Now().Before(deadline) {
 			if r.ReleaseParked() {
-				if !r.Released() {
+				if !r.ReleasedWaiting() {
 					t.Error("ReleaseParked left the waiting reader a buffer or cipher")
 				}
 				released++

@@ -4,6 +4,7 @@ import (
 	"io"
 	"runtime"
 	"sync/atomic"
+	"time"
 
 	"github.com/gossl/ssl/internal/alert"
 	"github.com/gossl/ssl/internal/wire"
@@ -168,6 +169,23 @@ func (r *Reader) Released() bool {
 	if r.park.CompareAndSwap(parkParked, parkReleasing) {
 		defer r.park.Store(parkParked)
 	}
+	return r.buf == nil && protectorReleased(r.prot)
+}
+
+// ReleasedWaiting is Released for a reader that waits in the poller
+// (tests use it): it looks only while the reader is parked, waiting up to
+// a second for that, so that a spurious wake-up of the reader (which takes
+// a buffer for one read, finds nothing and parks again) is not counted as
+// holding state.
+func (r *Reader) ReleasedWaiting() bool {
+	deadline := time.Now().Add(time.Second)
+	for !r.park.CompareAndSwap(parkParked, parkReleasing) {
+		if time.Now().After(deadline) {
+			return false
+		}
+		runtime.Gosched()
+	}
+	defer r.park.Store(parkParked)
 	return r.buf == nil && protectorReleased(r.prot)
 }
 
