@@ -219,7 +219,6 @@ func (s *Socket) afterHandshake() {
 	s.act.lock()
 	s.startActiveLocked()
 	s.act.unlock()
-	s.startHibernation()
 }
 
 // isActive reports whether Recv and Read must fail with einval, after

@@ -120,13 +120,9 @@ func (s *Socket) HandshakeWith(extra *Options, timeout time.Duration) error {
 	if err != nil {
 		return err
 	}
+	// hibernate_after and release_idle_after may come with the extra
+	// options: they are read when the handshake starts.
 	s.opts, s.res, s.ownRes = merged, res, true
-	// hibernate_after may come with the extra options (or be turned off
-	// by them): nothing runs on the socket before its handshake.
-	s.hib = nil
-	if d := merged.hibernateAfter(); d > 0 {
-		s.hib = &hibernation{after: d}
-	}
 	return s.Handshake(timeout)
 }
 
@@ -165,11 +161,8 @@ func (s *Socket) runHandshake(ctx context.Context, deadline time.Time) error {
 	if s.hsDone.Load() {
 		return s.hsErr
 	}
-	// Decided now: opts may be dropped by the end. Hibernation, when on,
-	// does what the idle release does.
-	if s.hib == nil {
-		s.tls.idleNeed = s.opts.releaseIdleTicks()
-	}
+	// Decided now: opts may be dropped by the end.
+	s.setIdleRelease()
 	err := s.handshakeLocked(ctx, deadline)
 	s.hsErr = err
 	s.hsDone.Store(true)

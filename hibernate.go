@@ -2,35 +2,24 @@ package ssl
 
 import (
 	"sync"
-	"sync/atomic"
 	"time"
+
+	"github.com/gossl/ssl/internal/record"
 )
 
-// hibernation is hibernate_after: once a socket has seen no traffic for
-// the idle time, its record buffers (about 37 KiB to read and 82 KiB to
-// write) go back to their pools and its TLS 1.3 ciphers drop their
-// state (kept: the keys), and the next record takes them again.
+// hibernate_after is the idle release (idle.go) after the socket's own
+// idle time instead of ReleaseIdleAfter: the record buffers (about 37 KiB
+// to read and 82 KiB to write) go back to their pools and the ciphers
+// drop their state (kept: the keys), and the next record takes them
+// again. A HibernateAfter under a second is counted by the fine sweep.
 //
 // A reader waiting for data on a TCP or unix socket waits in the poller
-// without a buffer, and the timer drops its cipher through the record
-// reader's hand-over (ReleaseParked), as the idle release does. On other
-// transports a blocked reader would hold its buffer and cipher, so there
-// a read first waits for one byte outside the record reader
-// (waitReadable), and the timer may release the reader meanwhile: one
+// without a buffer, and the release drops its cipher through the record
+// reader's hand-over (ReleaseParked). On other transports a blocked
+// reader would hold its buffer and cipher, so there, with hibernate_after
+// on, a read first waits for one byte outside the record reader
+// (waitReadable), and the sweep may release the reader meanwhile: one
 // extra small read per burst of traffic.
-type hibernation struct {
-	after    time.Duration
-	activity atomic.Uint64 // bumped on every Send and record read
-	sleeping atomic.Bool   // hibernated, timer stopped until traffic
-
-	mu      sync.Mutex // guards the fields below and the reader while waiting
-	waiting bool       // the reader is in waitReadable, not touching rd
-	seen    uint64
-	timer   *time.Timer // nil while sleeping: touch makes a new one
-	tick    func()      // the socket's hibernateTick
-	stopped bool
-	count   int // hibernations, for tests
-}
 
 // hibernateAfter returns the hibernate_after option.
 func (o *Options) hibernateAfter() time.Duration {
@@ -40,92 +29,42 @@ func (o *Options) hibernateAfter() time.Duration {
 	return o.HibernateAfter
 }
 
-// touch records traffic; h is nil without hibernate_after.
-func (h *hibernation) touch() {
-	if h == nil {
-		return
-	}
-	h.activity.Add(1)
-	if h.sleeping.Load() && h.sleeping.CompareAndSwap(true, false) {
-		h.mu.Lock()
-		if !h.stopped && h.timer == nil && h.tick != nil {
-			h.seen = h.activity.Load()
-			h.timer = time.AfterFunc(h.after, h.tick)
-		}
-		h.mu.Unlock()
-	}
+// readWait tells the sweep that a hibernating socket's reader waits in
+// waitReadable, where it touches neither the record reader nor pending.
+type readWait struct {
+	mu      sync.Mutex
+	waiting bool
 }
 
-func (h *hibernation) stop() {
-	if h == nil {
-		return
+// releaseWaiting releases rd if its reader waits in waitReadable, and
+// reports whether it did; the reader stops waiting only once this is
+// done. w is nil on sockets that do not hibernate or that read through
+// the poller.
+func (w *readWait) releaseWaiting(rd *record.Reader) bool {
+	if w == nil {
+		return false
 	}
-	h.mu.Lock()
-	h.stopped = true
-	if h.timer != nil {
-		h.timer.Stop()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.waiting {
+		rd.Release()
 	}
-	h.mu.Unlock()
+	return w.waiting
 }
 
-// startHibernation arms the idle timer after the handshake.
-func (s *Socket) startHibernation() {
-	h := s.hib
-	if h == nil {
-		return
-	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.tick == nil && !h.stopped {
-		h.seen = h.activity.Load()
-		h.tick = s.hibernateTick
-		h.timer = time.AfterFunc(h.after, h.tick)
-	}
+func (w *readWait) set(waiting bool) {
+	w.mu.Lock()
+	w.waiting = waiting
+	w.mu.Unlock()
 }
 
-// hibernateTick runs every idle period while there is traffic; after a
-// period without any, it releases the buffers and sleeps until traffic.
-func (s *Socket) hibernateTick() {
-	h := s.hib
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.stopped {
-		return
+// setIdleRelease decides, before the handshake, when the socket releases
+// its state once idle, and whether its reads wait for a byte first.
+func (s *Socket) setIdleRelease() {
+	s.tls.idleNeed, s.tls.idleFine = s.opts.idleRelease()
+	if s.opts.hibernateAfter() > 0 && !s.rd.Raw() {
+		s.rdWait = new(readWait)
 	}
-	a := h.activity.Load()
-	if a != h.seen {
-		h.seen = a
-		h.timer.Reset(h.after)
-		return
-	}
-	if s.out.TryLock() {
-		s.wr.Release()
-		s.out.Unlock()
-	}
-	if s.in.TryLock() {
-		s.releaseReaderLocked()
-		s.in.Unlock()
-	} else if h.waiting {
-		// The reader waits in waitReadable with nothing pending or
-		// buffered (it checked before it began to wait) and touches
-		// neither the record reader nor pending until waiting is false.
-		s.rd.Release()
-	} else {
-		// A reader parked in the poller (or busy, and then this does
-		// nothing).
-		s.rd.ReleaseParked()
-	}
-	h.count++
-	h.sleeping.Store(true)
-	// Traffic between the check and now restarts the timer itself.
-	if h.activity.Load() != a && h.sleeping.CompareAndSwap(true, false) {
-		h.seen = h.activity.Load()
-		h.timer.Reset(h.after)
-		return
-	}
-	// Asleep: the timer (which has fired) goes too; the next traffic
-	// makes a new one (touch).
-	h.timer = nil
 }
 
 // waitReadable waits for the next byte of input without holding the
@@ -140,28 +79,13 @@ func (s *Socket) waitReadable() error {
 	if s.rd.HasInput() {
 		return nil
 	}
-	h := s.hib
-	h.mu.Lock()
-	h.waiting = true
-	h.mu.Unlock()
+	s.rdWait.set(true)
 	n, err := s.conn.Read(src.peek[:])
-	h.mu.Lock()
-	h.waiting = false
-	h.mu.Unlock()
+	s.rdWait.set(false)
 	if n == 1 {
 		src.hasPeek = true
 		src.c.add(1)
 		return nil
 	}
 	return err
-}
-
-// hibernations reports how often the socket has hibernated (for tests).
-func (s *Socket) hibernations() int {
-	if s.hib == nil {
-		return 0
-	}
-	s.hib.mu.Lock()
-	defer s.hib.mu.Unlock()
-	return s.hib.count
 }

@@ -9,29 +9,47 @@ import (
 )
 
 // Idle release: an established connection that carries no traffic for
-// ReleaseIdleAfter (one second by default) gives back what it can build
-// again: its ciphers' state (an AES-GCM state is about 770 bytes per
-// direction; the keys stay) and any record buffer. The next record takes
-// them again, which costs about a microsecond and the allocations of the
-// ciphers, once per burst after an idle second. Most of the connections
-// a server holds at any moment are idle (push channels, keep-alive
-// connections between requests), so this is where its memory goes.
+// ReleaseIdleAfter (one second by default), or for HibernateAfter when
+// that is set, gives back what it can build again: its ciphers' state
+// (an AES-GCM state is about 770 bytes per direction; the keys stay) and
+// any record buffer. The next record takes them again, which costs about
+// a microsecond and the allocations of the ciphers, once per burst after
+// an idle period. Most of the connections a server holds at any moment
+// are idle (push channels, keep-alive connections between requests), so
+// this is where its memory goes.
 //
-// One process-wide sweep, run by a timer every idleTick while sockets are
-// registered (no goroutine of its own between sweeps), counts each
-// socket's idle ticks; traffic resets the count (Socket.markActive, a
-// load and, once per tick at most, a store). A socket is released under
-// its locks, taken with TryLock so that the sweep never waits on a
+// Two process-wide sweeps, each run by a timer every tick while sockets
+// are registered with it (no goroutine of its own between sweeps), count
+// each socket's idle ticks; traffic resets the count (Socket.markActive,
+// a load and, once per tick at most, a store). ReleaseIdleAfter and a
+// HibernateAfter of a second or more are counted in quarter-second
+// ticks; a shorter HibernateAfter in ticks of hibernateTick. Per-socket
+// timers would cost a timer, and a goroutine each time it fires, per
+// connection and per idle period while it carries traffic; the sweep
+// costs a visit per tick for each connection that carried traffic
+// lately, and nothing for one already released. A socket is released
+// under its locks, taken with TryLock so that the sweep never waits on a
 // socket; a reader parked in the poller on a TCP or unix socket holds its
 // lock but no buffer, and record.Reader.ReleaseParked drops its cipher.
-// hibernate_after, when set, is the finer-grained version of the same
-// and replaces this.
+// With HibernateAfter on another kind of transport, a read first waits
+// for one byte outside the record reader (hibernate.go), so that its
+// buffer and cipher can go meanwhile.
 
-// idleTick is the sweep's period, and the granularity of ReleaseIdleAfter
-// (an atomic so that tests may shorten it).
+// idleTick is the coarse sweep's period, and the granularity of
+// ReleaseIdleAfter (an atomic so that tests may shorten it).
 var idleTick atomic.Int64
 
-func init() { idleTick.Store(int64(250 * time.Millisecond)) }
+// hibernateTick is the fine sweep's period: the granularity of a
+// HibernateAfter shorter than hibernateFine.
+var hibernateTick atomic.Int64
+
+// hibernateFine is the HibernateAfter below which the fine sweep counts.
+const hibernateFine = time.Second
+
+func init() {
+	idleTick.Store(int64(250 * time.Millisecond))
+	hibernateTick.Store(int64(25 * time.Millisecond))
+}
 
 // defaultReleaseIdleAfter is ReleaseIdleAfter's default.
 const defaultReleaseIdleAfter = time.Second
@@ -46,6 +64,7 @@ var idleReleases atomic.Int64
 // not to every idle one a server holds. It holds sockets weakly: one
 // dropped without Close is still collected.
 type idleSweep struct {
+	tick    *atomic.Int64 // the period
 	mu      sync.Mutex
 	entries []weak.Pointer[Socket]
 	armed   bool // a sweep is scheduled
@@ -53,10 +72,36 @@ type idleSweep struct {
 	releasing atomic.Pointer[Socket]
 }
 
-var sweeper idleSweep
+var (
+	sweeper          = idleSweep{tick: &idleTick}
+	hibernateSweeper = idleSweep{tick: &hibernateTick}
+)
 
 // idleOff is the idle count of a released socket, off the sweep's list.
 const idleOff = 1 << 31
+
+// idleTicksFor returns how many ticks make at least after, at least
+// one.
+func idleTicksFor(after time.Duration, tick *atomic.Int64) uint32 {
+	d := time.Duration(tick.Load())
+	n := after / d
+	if after%d != 0 {
+		n++
+	}
+	return uint32(min(max(n, 1), 1<<30))
+}
+
+// idleRelease returns how many idle ticks release a socket with these
+// options (0 for never), and whether they are the fine sweep's.
+func (o *Options) idleRelease() (need uint32, fine bool) {
+	if h := o.hibernateAfter(); h > 0 {
+		if h < hibernateFine {
+			return idleTicksFor(h, &hibernateTick), true
+		}
+		return idleTicksFor(h, &idleTick), false
+	}
+	return o.releaseIdleTicks(), false
+}
 
 // releaseIdleTicks returns how many idle ticks release a socket with
 // these options, or 0 for never.
@@ -70,12 +115,7 @@ func (o *Options) releaseIdleTicks() uint32 {
 			d = o.ReleaseIdleAfter
 		}
 	}
-	tick := time.Duration(idleTick.Load())
-	n := d / tick
-	if d%tick != 0 {
-		n++
-	}
-	return uint32(min(max(n, 1), 1<<30))
+	return idleTicksFor(d, &idleTick)
 }
 
 // registerIdle enters an established socket in the sweep (if it releases
@@ -85,14 +125,22 @@ func (s *Socket) registerIdle() {
 		return
 	}
 	w := weak.Make(s)
-	sw := &sweeper
+	sw := s.idleSweep()
 	sw.mu.Lock()
 	sw.entries = append(sw.entries, w)
 	if !sw.armed {
 		sw.armed = true
-		time.AfterFunc(time.Duration(idleTick.Load()), sw.sweep)
+		time.AfterFunc(time.Duration(sw.tick.Load()), sw.sweep)
 	}
 	sw.mu.Unlock()
+}
+
+// idleSweep returns the sweep that counts s's idle ticks.
+func (s *Socket) idleSweep() *idleSweep {
+	if s.tls.idleFine {
+		return &hibernateSweeper
+	}
+	return &sweeper
 }
 
 // markActive records traffic: the socket's idle count starts again, and
@@ -121,7 +169,7 @@ func (sw *idleSweep) sweep() {
 		end := min(i+batch, len(sw.entries))
 		for i < end {
 			s := sw.entries[i].Value()
-			if s == nil || s.closed.Load() || s.idleTick() {
+			if s == nil || s.closed.Load() || s.idleTick(sw) {
 				last := len(sw.entries) - 1
 				sw.entries[i] = sw.entries[last]
 				sw.entries[last] = weak.Pointer[Socket]{}
@@ -140,7 +188,7 @@ func (sw *idleSweep) sweep() {
 				sw.entries = append([]weak.Pointer[Socket](nil), sw.entries...)
 			}
 			if sw.armed {
-				time.AfterFunc(time.Duration(idleTick.Load()), sw.sweep)
+				time.AfterFunc(time.Duration(sw.tick.Load()), sw.sweep)
 			}
 			sw.mu.Unlock()
 			return
@@ -152,7 +200,7 @@ func (sw *idleSweep) sweep() {
 // idleTick counts one tick without traffic, and at idleNeed ticks
 // releases the socket; it reports whether the socket was released and
 // leaves the list (its count is then idleOff until traffic).
-func (s *Socket) idleTick() bool {
+func (s *Socket) idleTick(sw *idleSweep) bool {
 	t := s.idleTicks.Load()
 	need := s.tls.idleNeed
 	if t < need {
@@ -161,8 +209,8 @@ func (s *Socket) idleTick() bool {
 	}
 	// Close marks the socket closed and then waits while it is the one
 	// being released: one of the two sees the other.
-	sweeper.releasing.Store(s)
-	defer sweeper.releasing.Store(nil)
+	sw.releasing.Store(s)
+	defer sw.releasing.Store(nil)
 	if s.closed.Load() || !s.releaseIdle() {
 		return false
 	}
@@ -175,7 +223,8 @@ func (s *Socket) idleTick() bool {
 // write lock (the next tick tries again). A reader waiting in the poller
 // counts as idle (its cipher goes; it holds no buffer); a reader blocked
 // on another kind of transport keeps its cipher and buffer, and the
-// socket counts as released all the same.
+// socket counts as released all the same (unless it hibernates: see
+// waitReadable).
 func (s *Socket) releaseIdle() bool {
 	if !s.out.TryLock() {
 		return false
@@ -188,7 +237,9 @@ func (s *Socket) releaseIdle() bool {
 	if s.in.TryLock() {
 		s.releaseReaderLocked()
 		s.in.Unlock()
-	} else {
+	} else if !s.rdWait.releaseWaiting(s.rd) {
+		// A reader parked in the poller (or busy, and then this does
+		// nothing).
 		s.rd.ReleaseParked()
 	}
 	idleReleases.Add(1)
@@ -201,7 +252,7 @@ func (s *Socket) releaseIdle() bool {
 // writer holds it. The sweep never blocks while it holds a socket's
 // locks, so the wait is short.
 func (s *Socket) waitIdleRelease() {
-	for sweeper.releasing.Load() == s {
+	for sweeper.releasing.Load() == s || hibernateSweeper.releasing.Load() == s {
 		runtime.Gosched()
 	}
 }

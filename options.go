@@ -236,8 +236,10 @@ type Options struct {
 	LogAlert *bool
 	// HibernateAfter is {hibernate_after, Ms}: after this long without
 	// traffic the socket gives its record buffers back to a shared pool
-	// and takes them again on the next record (see the README for the
-	// memory saved). 0 means never.
+	// and drops its ciphers' state (the keys stay), and takes them again
+	// on the next record (see the README for the memory saved). It is
+	// counted in ticks of 25 ms when under a second, of a quarter of a
+	// second otherwise. 0 means never (then ReleaseIdleAfter applies).
 	HibernateAfter time.Duration
 	// ReleaseIdleAfter (a gossl extension) is how long an established
 	// connection goes without traffic before it gives back its ciphers'

@@ -30,13 +30,7 @@ func TestPendingSurvivesBufferRelease(t *testing.T) {
 			if _, err := s1.Read(first); err != nil {
 				t.Fatal(err)
 			}
-			deadline := time.Now().Add(5 * time.Second)
-			for s1.hibernations() == 0 && time.Now().Before(deadline) {
-				time.Sleep(10 * time.Millisecond)
-			}
-			if s1.hibernations() == 0 {
-				t.Fatal("the socket did not hibernate")
-			}
+			waitIdleReleased(t, 0, s1)
 			// Another connection reads into a pooled buffer meanwhile.
 			if _, err := c2.Write(bytes.Repeat([]byte{'B'}, 16000)); err != nil {
 				t.Fatal(err)

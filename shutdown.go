@@ -17,7 +17,6 @@ func (s *Socket) CloseTimeout(timeout time.Duration) error {
 		return nil
 	}
 	s.stopActive()
-	s.hib.stop()
 	defer s.conn.Close()
 	if !s.hsDone.Load() || s.hsErr != nil {
 		return nil
@@ -80,7 +79,6 @@ func (s *Socket) Downgrade(timeout time.Duration) (conn net.Conn, data []byte, e
 		return nil, nil, ErrClosed
 	}
 	s.stopActive()
-	s.hib.stop()
 	dl := time.Time{}
 	if timeout > 0 {
 		dl = time.Now().Add(timeout)

@@ -81,7 +81,9 @@ type Socket struct {
 	// stats.go, hibernate.go).
 	act   activeState
 	stats sockStats
-	hib   *hibernation // nil without hibernate_after
+	// rdWait is set with hibernate_after on a transport that is not read
+	// through the poller (hibernate.go).
+	rdWait *readWait
 }
 
 // errPeerClosed is the read error after the peer's close_notify.
@@ -98,9 +100,6 @@ func newSocket(conn net.Conn, r role, opts *Options, res *resolved) *Socket {
 	}
 	st, err := opts.initialSockState()
 	s.act.init(st)
-	if d := opts.hibernateAfter(); d > 0 {
-		s.hib = &hibernation{after: d}
-	}
 	if err == nil {
 		err = applyTransportOpts(conn, opts)
 	}
@@ -147,7 +146,6 @@ func (s *Socket) write(p []byte) (int, error) {
 	if s.out.err != nil {
 		return 0, s.out.err
 	}
-	s.hib.touch()
 	s.markActive()
 	if d := s.sendTimeout(); d > 0 {
 		s.conn.SetWriteDeadline(sendDeadline(d))
@@ -308,9 +306,8 @@ func (s *Socket) fillToLocked(dst []byte, buffered bool) (int, error) {
 		if buffered && (s.in.held != nil || !s.rd.RecordReady()) {
 			return 0, nil
 		}
-		s.hib.touch()
 		s.markActive()
-		if s.hib != nil && !s.rd.Raw() && len(s.rd.Buffered()) == 0 {
+		if s.rdWait != nil && len(s.rd.Buffered()) == 0 {
 			if err := s.waitReadable(); err != nil {
 				if isTimeout(err) {
 					return 0, err
@@ -499,7 +496,6 @@ func (s *Socket) Close() error {
 		return nil
 	}
 	s.stopActive()
-	s.hib.stop()
 	s.waitIdleRelease()
 	// A writer blocked on a peer that does not read holds the write
 	// lock; close_notify cannot be sent in the middle of its record, so
@@ -530,7 +526,7 @@ func (s *Socket) Close() error {
 }
 
 // releaseReaderLocked gives the record reader's buffer and cipher state
-// back while the socket idles (end of the handshake, hibernate_after).
+// back while the socket idles (end of the handshake, idle release).
 // Unread plaintext in pending points into that buffer, so it is copied
 // out first: once the buffer is back in the shared pool another
 // connection may take it and overwrite it, and this socket would then

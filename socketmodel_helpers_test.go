@@ -116,3 +116,22 @@ func checkGoroutines(t *testing.T) {
 		}
 	})
 }
+
+// idleReleased reports whether the sweep has released s (and s has had
+// no traffic since).
+func idleReleased(s *Socket) bool { return s.idleTicks.Load() == idleOff }
+
+// waitIdleReleased waits up to five seconds until the sweep has released
+// every socket given (after the traffic of the given round).
+func waitIdleReleased(t *testing.T, round int, socks ...*Socket) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for i, s := range socks {
+		for !idleReleased(s) {
+			if time.Now().After(deadline) {
+				t.Fatalf("round %d: socket %d of %d not released after 5 s", round, i+1, len(socks))
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+}

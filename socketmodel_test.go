@@ -387,13 +387,7 @@ func TestHibernateAfter(t *testing.T) {
 		if got := dataOf(t, recvMsg(t, s.Messages())); string(got) != "ping" {
 			t.Fatalf("got %q", got)
 		}
-		deadline := time.Now().Add(5 * time.Second)
-		for s.hibernations() <= i || c.hibernations() <= i {
-			if time.Now().After(deadline) {
-				t.Fatalf("round %d: hibernations server %d client %d", i, s.hibernations(), c.hibernations())
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
+		waitIdleReleased(t, i, s, c)
 	}
 }
 

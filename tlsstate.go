@@ -36,6 +36,7 @@ type tlsState struct {
 	keyUpdateAt     int // the key_update_at option
 	tls13           bool
 	gotTicket       bool // a TLS 1.3 client has had a NewSessionTicket (guarded by in)
+	idleFine        bool // counted by the fine sweep (a short hibernate_after)
 	// idleNeed is how many idle ticks release the socket (idle.go), 0
 	// for never; set before the handshake ends, then only read.
 	idleNeed uint32
