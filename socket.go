@@ -564,10 +564,13 @@ func (s *Socket) dropUnread() {
 		// nothing may follow it.
 		return
 	}
-	// Small: there is rarely anything to drop, and every Close pays for
-	// the allocation (16 KiB per close was a third of the bytes a
-	// handshake benchmark allocated, and the GC work that goes with it).
-	buf := make([]byte, 2<<10)
+	// Small and pooled: there is rarely anything to drop, and every
+	// Close needs one (16 KiB allocated per close was a third of the
+	// bytes a handshake benchmark allocated, and the GC work that goes
+	// with it).
+	bp := drainBufs.Get().(*[2 << 10]byte)
+	defer drainBufs.Put(bp)
+	buf := bp[:]
 	if !s.expectTicket() {
 		if rc := rawConn(underlying(s.conn)); rc != nil && drainNow(rc, buf) {
 			return
@@ -582,6 +585,10 @@ func (s *Socket) dropUnread() {
 		}
 	}
 }
+
+// drainBufs holds dropUnread's buffers. What is dropped never reaches
+// anyone: a buffer holds only peer bytes already discarded.
+var drainBufs = sync.Pool{New: func() any { return new([2 << 10]byte) }}
 
 // expectTicket reports whether a NewSessionTicket may still be on its
 // way: a TLS 1.3 client that keeps tickets, has not seen one, and has no
