@@ -164,8 +164,21 @@ func (s *Socket) runHandshake(ctx context.Context, deadline time.Time) error {
 	// Decided now: opts may be dropped by the end.
 	s.setIdleRelease()
 	err := s.handshakeLocked(ctx, deadline)
+	// Under out, which Setopts of delay_send takes too: either it comes
+	// first and the queue is made here, or it sees the handshake done and
+	// makes the queue itself.
+	s.out.Lock()
+	if err == nil {
+		s.act.lock()
+		delay := s.act.st.delaySend
+		s.act.unlock()
+		if delay {
+			s.sendQ.Store(newSendQueue(s))
+		}
+	}
 	s.hsErr = err
 	s.hsDone.Store(true)
+	s.out.Unlock()
 	if err != nil {
 		s.closed.Store(true)
 		s.conn.Close()

@@ -310,6 +310,13 @@ type Options struct {
 	// SendTimeout is {send_timeout, Ms}: a Send blocked longer fails with
 	// ErrTimeout and the socket can no longer send; 0 means infinity.
 	SendTimeout time.Duration
+	// DelaySend is {delay_send, true}: a Send queues its records and
+	// returns; a goroutine of the socket's writes what is queued, in one
+	// system call, while the caller goes on (more throughput for many
+	// small or back-to-back writes, at the cost of a little latency). A
+	// write error is then returned by a later Send, Write or Close, and
+	// a Send waits while 256 KiB are queued. See the README.
+	DelaySend bool
 	// NoDelay, KeepAlive, SndBuf and RecBuf are {nodelay, Bool},
 	// {keepalive, Bool}, {sndbuf, N} and {recbuf, N}, passed to the
 	// transport; nil and 0 leave the transport's default.

@@ -84,6 +84,9 @@ type Socket struct {
 	// rdWait is set with hibernate_after on a transport that is not read
 	// through the poller (hibernate.go).
 	rdWait *readWait
+	// sendQ is the send queue of a socket with delay_send
+	// (sendqueue.go), nil without; changed under out.
+	sendQ atomic.Pointer[sendQueue]
 }
 
 // errPeerClosed is the read error after the peer's close_notify.
@@ -147,7 +150,8 @@ func (s *Socket) write(p []byte) (int, error) {
 		return 0, s.out.err
 	}
 	s.markActive()
-	if d := s.sendTimeout(); d > 0 {
+	// With delay_send the flusher applies send_timeout to its writes.
+	if d := s.sendTimeout(); d > 0 && s.sendQ.Load() == nil {
 		s.conn.SetWriteDeadline(sendDeadline(d))
 		defer s.conn.SetWriteDeadline(time.Time{})
 	}
@@ -425,6 +429,7 @@ func (s *Socket) sendFatal(e *alert.Error) error {
 		s.conn.SetWriteDeadline(time.Now().Add(time.Second))
 		s.wr.WriteRecord(wire.TypeAlert, []byte{byte(alert.Fatal), byte(e.Desc)})
 		s.wr.Flush()
+		s.flushSent()
 		s.out.err = ErrClosed
 	}
 	s.out.Unlock()
@@ -469,6 +474,7 @@ func (s *Socket) sendCloseNotify() {
 	s.conn.SetWriteDeadline(time.Now().Add(5 * time.Second))
 	s.wr.WriteRecord(wire.TypeAlert, []byte{byte(alert.Warning), byte(alert.CloseNotify)})
 	s.wr.Flush()
+	s.flushSent()
 	s.conn.SetWriteDeadline(time.Time{})
 	s.out.err = ErrClosed
 }

@@ -17,6 +17,7 @@ import (
 //	"nodelay", "keepalive"          bool (passed to the transport)
 //	"sndbuf", "recbuf"              int  (passed to the transport)
 //	"send_timeout"                  time.Duration, 0 for infinity
+//	"delay_send"                    bool (see Options.DelaySend)
 //
 // Any other name is passed to the transport's Setopts/Getopts when it has
 // them (see Transport); otherwise it is an *OptionError.
@@ -59,6 +60,7 @@ type sockState struct {
 	packetSize  int
 	header      int
 	sendTimeout time.Duration
+	delaySend   bool // wanted: the queue is made at the end of the handshake
 }
 
 // parseActive turns an active value into its kind and counter.
@@ -154,8 +156,10 @@ func (o *Options) initialSockState() (sockState, error) {
 		return st, badOption("send_timeout", o.SendTimeout, "must be a non-negative duration")
 	}
 	st.sendTimeout = o.SendTimeout
+	st.delaySend = o.DelaySend
 	return st, nil
 }
+
 
 // transportOpts are the socket-option fields passed to the transport at
 // connect or accept time.
@@ -207,6 +211,17 @@ func (s *Socket) setopt(o SockOpt) error {
 		return nil
 	case "mode", "packet", "packet_size", "header", "send_timeout":
 		return s.setShape(o)
+	case "delay_send":
+		on, ok := o.Value.(bool)
+		if !ok {
+			return badOption(o.Name, o.Value, "must be true or false")
+		}
+		// The act lock orders this with the end of the handshake, which
+		// reads the option to make the queue.
+		s.act.lock()
+		s.act.st.delaySend = on
+		s.act.unlock()
+		return s.setDelaySend(on)
 	}
 	if err := transportSetopts(s.conn, o); err != nil {
 		return err
@@ -309,6 +324,8 @@ func (s *Socket) Getopts(names ...string) ([]SockOpt, error) {
 			v = st.header
 		case "send_timeout":
 			v = st.sendTimeout
+		case "delay_send":
+			v = st.delaySend
 		default:
 			tv, err := transportGetopt(s.conn, n)
 			if err != nil {

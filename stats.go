@@ -92,6 +92,9 @@ type statWriter struct {
 func (w *statWriter) init(s *Socket, _ net.Conn) { w.s = s }
 
 func (w *statWriter) Write(p []byte) (int, error) {
+	if q := w.s.sendQ.Load(); q != nil {
+		return q.enqueue(p) // delay_send: counted when written
+	}
 	n, err := w.s.conn.Write(p)
 	w.c.add(n)
 	return n, err
@@ -110,7 +113,8 @@ var statNames = []string{"recv_cnt", "recv_oct", "recv_max", "recv_avg", "send_c
 // names, all of them. recv_cnt and send_cnt count reads and writes on the
 // transport, recv_oct and send_oct their bytes (TLS records, headers and
 // all), recv_max and send_max the largest, recv_avg and send_avg the mean
-// size; send_pend is always 0 (a Send returns once its records are
+// size; send_pend is the bytes queued and not yet written with
+// delay_send, always 0 without it (a Send returns once its records are
 // written).
 func (s *Socket) Getstat(names ...string) ([]StatItem, error) {
 	if len(names) == 0 {
@@ -144,7 +148,9 @@ func (s *Socket) Getstat(names ...string) ([]StatItem, error) {
 		case "send_avg":
 			v = avg(w)
 		case "send_pend":
-			v = 0
+			if q := s.sendQ.Load(); q != nil {
+				v = uint64(q.pending())
+			}
 		default:
 			return nil, badOption("getstat", n, "unknown statistic")
 		}
