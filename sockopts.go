@@ -160,7 +160,6 @@ func (o *Options) initialSockState() (sockState, error) {
 	return st, nil
 }
 
-
 // transportOpts are the socket-option fields passed to the transport at
 // connect or accept time.
 func (o *Options) transportOpts() []SockOpt {
