@@ -1,8 +1,11 @@
 package ssl
 
 import (
+	"net"
 	"sync"
 	"time"
+
+	"github.com/gossl/ssl/internal/record"
 )
 
 // delay_send ({delay_send, true}, Erlang's inet option): "makes all
@@ -28,19 +31,44 @@ import (
 // sendQueueLimit is how many queued bytes make a Send wait.
 const sendQueueLimit = 256 << 10
 
-// maxPooledQueue is the largest queue buffer kept for reuse.
-const maxPooledQueue = 1 << 20
+// takeWhole is the size from which a flushed buffer of records is queued
+// as it is (the record writer takes another) rather than copied: a 16 KiB
+// record is not copied, and a 1 KiB one does not hold an 82 KiB buffer.
+const takeWhole = 8 << 10
 
-var queueBufs = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
+// smallBufSize is the size of the buffers small flushes are copied into.
+const smallBufSize = 32 << 10
+
+var smallBufs = sync.Pool{New: func() any { return new([smallBufSize]byte) }}
+
+// queuedPart is a run of queued bytes: data is a prefix of a record
+// writer's buffer (whole) or of a small buffer (small).
+type queuedPart struct {
+	data  []byte
+	whole *record.WriteBuffer
+	small *[smallBufSize]byte
+}
+
+func (p *queuedPart) free() {
+	if p.whole != nil {
+		record.PutWriteBuffer(p.whole)
+	}
+	if p.small != nil {
+		smallBufs.Put(p.small)
+	}
+	*p = queuedPart{}
+}
 
 // sendQueue is a delay_send socket's queue of sealed records.
 type sendQueue struct {
-	s    *Socket
-	mu   sync.Mutex
-	cond sync.Cond // broadcast when the flusher writes a batch, fails or ends
-	buf  []byte    // sealed records waiting for the flusher (nil when empty)
-	busy bool      // the flusher runs: set with the first queued bytes
-	err  error     // the flusher's write error; sticky
+	s     *Socket
+	mu    sync.Mutex
+	cond  sync.Cond    // broadcast when the flusher writes a batch, fails or ends
+	parts []queuedPart // sealed records waiting for the flusher, in order
+	spare []queuedPart // the flusher's previous batch, for reuse
+	n     int          // bytes in parts
+	busy  bool         // the flusher runs: set with the first queued bytes
+	err   error        // the flusher's write error; sticky
 }
 
 func newSendQueue(s *Socket) *sendQueue {
@@ -49,60 +77,102 @@ func newSendQueue(s *Socket) *sendQueue {
 	return q
 }
 
-// enqueue queues p (whole records) and starts the flusher if it is not
-// running. It waits while sendQueueLimit bytes are queued, and returns
-// the flusher's error, if any, instead of queueing. The caller holds the
+// waitRoom waits while sendQueueLimit bytes are queued and returns the
+// flusher's error, if any. The caller holds mu.
+func (q *sendQueue) waitRoom() error {
+	for q.err == nil && q.n >= sendQueueLimit {
+		q.cond.Wait()
+	}
+	return q.err
+}
+
+// queued records that n bytes were queued and starts the flusher if it
+// is not running. The caller holds mu.
+func (q *sendQueue) queued(n int) {
+	q.n += n
+	if !q.busy {
+		q.busy = true
+		go q.flush()
+	}
+}
+
+// enqueue queues a copy of p (whole records). The caller holds the
 // socket's write lock, so records are queued in the order they were
 // sealed.
 func (q *sendQueue) enqueue(p []byte) (int, error) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	for q.err == nil && len(q.buf) >= sendQueueLimit {
-		q.cond.Wait()
+	if err := q.waitRoom(); err != nil {
+		return 0, err
 	}
-	if q.err != nil {
-		return 0, q.err
+	for rest := p; len(rest) > 0; {
+		last := len(q.parts) - 1
+		if last < 0 || q.parts[last].small == nil || len(q.parts[last].data) == smallBufSize {
+			b := smallBufs.Get().(*[smallBufSize]byte)
+			q.parts = append(q.parts, queuedPart{data: b[:0], small: b})
+			last++
+		}
+		d := &q.parts[last].data
+		m := min(len(rest), smallBufSize-len(*d))
+		*d = append(*d, rest[:m]...)
+		rest = rest[m:]
 	}
-	if q.buf == nil {
-		q.buf = (*queueBufs.Get().(*[]byte))[:0]
-	}
-	q.buf = append(q.buf, p...)
-	if !q.busy {
-		q.busy = true
-		go q.flush()
-	}
+	q.queued(len(p))
 	return len(p), nil
 }
 
-// flush writes the queue until it is empty or a write fails, taking the
-// whole queue each time (the callers queue into a fresh buffer
-// meanwhile), then ends.
-func (q *sendQueue) flush() {
-	var out []byte
+// TakeBuffer queues a record writer's buffer as it is when it holds at
+// least takeWhole bytes (see record.BufferTaker); the caller holds the
+// socket's write lock.
+func (q *sendQueue) TakeBuffer(buf *record.WriteBuffer, n int) (bool, error) {
+	if n < takeWhole {
+		return false, nil
+	}
 	q.mu.Lock()
-	for q.err == nil && len(q.buf) > 0 {
-		out, q.buf = q.buf, nil
+	defer q.mu.Unlock()
+	if err := q.waitRoom(); err != nil {
+		return false, err
+	}
+	q.parts = append(q.parts, queuedPart{data: buf[:n], whole: buf})
+	q.queued(n)
+	return true, nil
+}
+
+// flush writes the queue until it is empty or a write fails, taking all
+// of it each time (in one system call on a TCP socket: writev), then
+// ends.
+func (q *sendQueue) flush() {
+	var iov [][]byte
+	q.mu.Lock()
+	for q.err == nil && len(q.parts) > 0 {
+		batch := q.parts
+		q.parts, q.spare = q.spare[:0], nil
+		q.n = 0
 		q.mu.Unlock()
-		err := q.s.writeQueued(out)
-		putQueueBuf(out)
+		iov = iov[:0]
+		for _, p := range batch {
+			iov = append(iov, p.data)
+		}
+		bufs := net.Buffers(iov) // WriteTo consumes bufs, not iov
+		err := q.s.writeQueued(&bufs)
+		clear(iov)
+		for i := range batch {
+			batch[i].free()
+		}
 		q.mu.Lock()
+		q.spare = batch[:0]
 		if err != nil {
 			q.err = err
-			putQueueBuf(q.buf)
-			q.buf = nil
+			for i := range q.parts {
+				q.parts[i].free()
+			}
+			q.parts, q.n = nil, 0
 		}
 		q.cond.Broadcast()
 	}
 	q.busy = false
 	q.cond.Broadcast()
 	q.mu.Unlock()
-}
-
-func putQueueBuf(b []byte) {
-	if b != nil && cap(b) <= maxPooledQueue {
-		b = b[:0]
-		queueBufs.Put(&b)
-	}
 }
 
 // wait waits until everything queued has been written, or the flusher
@@ -121,18 +191,18 @@ func (q *sendQueue) wait() error {
 func (q *sendQueue) pending() int {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	return len(q.buf)
+	return q.n
 }
 
 // writeQueued writes a batch of queued records to the transport, with
 // send_timeout as its deadline when set, and counts it for getstat.
-func (s *Socket) writeQueued(p []byte) error {
+func (s *Socket) writeQueued(bufs *net.Buffers) error {
 	if d := s.sendTimeout(); d > 0 {
 		s.conn.SetWriteDeadline(sendDeadline(d))
 		defer s.conn.SetWriteDeadline(time.Time{})
 	}
-	n, err := s.conn.Write(p)
-	s.stats.dst.c.add(n)
+	n, err := bufs.WriteTo(s.conn)
+	s.stats.dst.c.add(int(n))
 	return err
 }
 

@@ -100,6 +100,15 @@ func (w *statWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
+// TakeBuffer hands a record writer's buffer to the delay_send queue, if
+// the socket has one (record.BufferTaker).
+func (w *statWriter) TakeBuffer(buf *record.WriteBuffer, n int) (bool, error) {
+	if q := w.s.sendQ.Load(); q != nil {
+		return q.TakeBuffer(buf, n)
+	}
+	return false, nil
+}
+
 // StatItem is one {Name, Value} pair of getstat.
 type StatItem struct {
 	Name  string

@@ -58,6 +58,11 @@ Rows:
       with GODEBUG cpu.aes=off: crypto/tls picks TLS 1.3 suites itself
       and only prefers ChaCha20 on a CPU without AES instructions (the
       row fails if it negotiates anything else).
+  bulk/tls13-aes128gcm/SIZE/loopback/delay-send  gossl's ends with
+      delay_send (opt-in: a Send returns once its records are queued, and
+      a goroutine of the socket's writes the queue, several records per
+      system call); crypto/tls has no such option, so its column is its
+      usual writes again. Not the same work: for context, not a target.
   bulk/plain-tcp/SIZE/loopback  MB/s of the same writes and reads over
       loopback TCP without TLS: the kernel's ceiling for the loopback
       rows, the same code in both columns (its ratio shows the noise).

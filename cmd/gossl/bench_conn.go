@@ -12,7 +12,7 @@ import (
 // profile, and connected pairs over loopback or the in-memory pipe.
 
 func (b *bench) gosslOpts(p profile, server bool) *ssl.Options {
-	o := &ssl.Options{LogAlert: ssl.Bool(false), HibernateAfter: p.hib}
+	o := &ssl.Options{LogAlert: ssl.Bool(false), HibernateAfter: p.hib, DelaySend: p.delay}
 	if p.v13 {
 		o.Versions = []ssl.Version{ssl.TLSv1_3}
 		o.SupportedGroups = []string{p.group}

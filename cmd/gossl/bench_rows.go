@@ -23,6 +23,9 @@ type profile struct {
 	// session IDs, no tickets).
 	resume string
 	hib    time.Duration
+	// delay turns delay_send on at gossl's ends (crypto/tls has no such
+	// option).
+	delay bool
 	// clients is how many clients connect at once in handshake rows (0
 	// or 1: one after another).
 	clients int
@@ -87,6 +90,17 @@ func (b *bench) groups() []benchGroup {
 				}
 			}
 		}
+	}
+	// gossl's opt-in write-behind against crypto/tls's usual writes.
+	for _, size := range []int{16 << 10, 1 << 10} {
+		size := size
+		p := profAES13
+		p.delay = true
+		gs = append(gs, benchGroup{names: []string{fmt.Sprintf("bulk/%s/%dk/loopback/delay-send", p.name, size>>10)}, units: []string{"MB/s"},
+			sliceDur: b.bulkSlice(),
+			newG:     func() (meter, error) { return b.newBulkMeter(false, p, "loopback", size, false) },
+			newC:     func() (meter, error) { return b.newBulkMeter(true, p, "loopback", size, false) },
+			notes:    []string{"gossl with delay_send (opt-in: a Send returns once its records are queued); crypto/tls has no such option, so its column is its plain row again"}})
 	}
 	rsa13 := hsECDSA13
 	rsa13.key = "rsa"

@@ -221,6 +221,17 @@ func (w *Writer) Flush() error {
 	if w.err != nil {
 		return w.err
 	}
+	if t, ok := w.dst.(BufferTaker); ok && w.n > 0 {
+		taken, err := t.TakeBuffer(w.buf, w.n)
+		if err != nil {
+			w.err = err
+			return err
+		}
+		if taken {
+			w.buf, w.n = nil, 0
+			return nil
+		}
+	}
 	off := 0
 	for off < w.n {
 		m, err := w.dst.Write(w.buf[off:w.n])
@@ -243,6 +254,23 @@ func (w *Writer) Flush() error {
 	}
 	return nil
 }
+
+// WriteBuffer is a Writer's buffer of sealed records.
+type WriteBuffer = [writeBufSize]byte
+
+// BufferTaker is a Writer's destination that may take a buffer of sealed
+// records whole (buf[:n]) instead of having them written: it owns buf
+// from then on, writes or drops its records later, and gives it back
+// with PutWriteBuffer; the Writer takes a new buffer for the next
+// records. A destination that does not take it (false) is written to as
+// usual. An error sticks, as a write error does.
+type BufferTaker interface {
+	TakeBuffer(buf *WriteBuffer, n int) (taken bool, err error)
+}
+
+// PutWriteBuffer gives a buffer a BufferTaker took back to the Writers'
+// pool.
+func PutWriteBuffer(b *WriteBuffer) { writePool.Put(b) }
 
 // Release returns the output buffer to a shared pool while the connection
 // idles; the next WriteRecord takes one again. With records pending (no

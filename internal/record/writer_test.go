@@ -173,3 +173,59 @@ func TestWriterDefaultVersion(t *testing.T) {
 		t.Fatalf("default record version %x", got)
 	}
 }
+
+// taker is a BufferTaker that takes buffers of at least min bytes, keeps
+// a copy of what it took and gives the buffer back, and fails when told.
+type taker struct {
+	bytes.Buffer // what was written, not taken
+	min          int
+	took         [][]byte
+	fail         error
+}
+
+func (k *taker) TakeBuffer(buf *WriteBuffer, n int) (bool, error) {
+	if k.fail != nil {
+		return false, k.fail
+	}
+	if n < k.min {
+		return false, nil
+	}
+	k.took = append(k.took, bytes.Clone(buf[:n]))
+	PutWriteBuffer(buf)
+	return true, nil
+}
+
+// TestWriterBufferTaker: a destination that takes buffers gets the
+// sealed records whole and the writer goes on with a new buffer; one
+// that declines is written to; a taker's error sticks.
+func TestWriterBufferTaker(t *testing.T) {
+	k := &taker{min: 1000}
+	w := NewWriter(k)
+	for _, n := range []int{10, 5000, 20} {
+		if err := w.WriteRecord(wire.TypeApplicationData, make([]byte, n)); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Flush(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(k.took) != 1 || len(k.took[0]) != 5+5000 {
+		t.Fatalf("took %d buffers, want one of %d bytes", len(k.took), 5+5000)
+	}
+	if k.Len() != 5+10+5+20 {
+		t.Fatalf("wrote %d bytes, want %d", k.Len(), 5+10+5+20)
+	}
+	if w.buf != nil {
+		t.Error("the writer holds a buffer after Flush")
+	}
+	k.fail = errors.New("queue failed")
+	w.WriteRecord(wire.TypeApplicationData, []byte("x"))
+	if err := w.Flush(); err != k.fail {
+		t.Fatalf("Flush: %v, want the taker's error", err)
+	}
+	if err := w.WriteRecord(wire.TypeApplicationData, []byte("y")); err == nil {
+		if err := w.Flush(); err != k.fail {
+			t.Fatalf("Flush after the error: %v, want it again", err)
+		}
+	}
+}
