@@ -217,6 +217,24 @@ func (s *Socket) flushSent() error {
 	return nil
 }
 
+// queueError returns the error that ended a delay_send socket's queue
+// (ErrTimeout or ErrClosed: what was queued then was not all written), or
+// nil; Close reports it, as the last chance to.
+func (s *Socket) queueError() error {
+	q := s.sendQ.Load()
+	if q == nil {
+		return nil
+	}
+	switch err := q.wait(); {
+	case err == nil:
+		return nil
+	case isTimeout(err):
+		return ErrTimeout
+	default:
+		return ErrClosed
+	}
+}
+
 // setDelaySend turns delay_send on or off on an established socket
 // (before the end of the handshake the option alone decides); turning it
 // off waits until the queue is written.

@@ -175,7 +175,10 @@ func TestDelaySendTimeout(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- c.Close() }()
 	select {
-	case <-done:
+	case err := <-done:
+		if !errors.Is(err, ErrTimeout) {
+			t.Errorf("Close after the timeout: %v, want ErrTimeout (queued data was lost)", err)
+		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("Close hangs")
 	}
@@ -199,6 +202,9 @@ func TestDelaySendPeerGone(t *testing.T) {
 	}
 	if !errors.Is(err, ErrClosed) {
 		t.Fatalf("Write after the peer went: %v, want ErrClosed", err)
+	}
+	if err := c.Close(); !errors.Is(err, ErrClosed) {
+		t.Errorf("Close: %v, want ErrClosed (queued data was lost)", err)
 	}
 }
 

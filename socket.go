@@ -496,7 +496,10 @@ func (s *Socket) logf(format string, args ...any) {
 	}
 }
 
-// Close sends close_notify and closes the connection: ssl:close/1.
+// Close sends close_notify and closes the connection: ssl:close/1. With
+// delay_send it first waits (up to five seconds, as for close_notify)
+// until the queue is written, and returns ErrTimeout or ErrClosed if it
+// could not all be: the last chance to learn that queued data was lost.
 func (s *Socket) Close() error {
 	if s.closed.Swap(true) {
 		return nil
@@ -506,9 +509,11 @@ func (s *Socket) Close() error {
 	// A writer blocked on a peer that does not read holds the write
 	// lock; close_notify cannot be sent in the middle of its record, so
 	// close the transport at once, which also unblocks that writer.
+	var err error
 	if s.hsDone.Load() && s.hsErr == nil && s.out.TryLock() {
 		s.out.Unlock()
 		s.sendCloseNotify()
+		err = s.queueError()
 		s.dropUnread()
 	}
 	s.conn.Close()
@@ -528,7 +533,7 @@ func (s *Socket) Close() error {
 		s.wr.Release()
 		s.out.Unlock()
 	}
-	return nil
+	return err
 }
 
 // releaseReaderLocked gives the record reader's buffer and cipher state
