@@ -67,8 +67,12 @@ type sendQueue struct {
 	parts []queuedPart // sealed records waiting for the flusher, in order
 	spare []queuedPart // the flusher's previous batch, for reuse
 	n     int          // bytes in parts
+	sent  int          // bytes of the batch being written
 	busy  bool         // the flusher runs: set with the first queued bytes
 	err   error        // the flusher's write error; sticky
+	// closeBy is the deadline close_notify, a fatal alert or Close set:
+	// the flusher's writes end by then whatever send_timeout says.
+	closeBy time.Time
 }
 
 func newSendQueue(s *Socket) *sendQueue {
@@ -147,20 +151,20 @@ func (q *sendQueue) flush() {
 	for q.err == nil && len(q.parts) > 0 {
 		batch := q.parts
 		q.parts, q.spare = q.spare[:0], nil
-		q.n = 0
+		q.sent, q.n = q.n, 0
 		q.mu.Unlock()
 		iov = iov[:0]
 		for _, p := range batch {
 			iov = append(iov, p.data)
 		}
-		bufs := net.Buffers(iov) // WriteTo consumes bufs, not iov
-		err := q.s.writeQueued(&bufs)
+		bufs := net.Buffers(iov) // WriteTo empties bufs and iov's elements
+		err := q.writeBatch(&bufs)
 		clear(iov)
 		for i := range batch {
 			batch[i].free()
 		}
 		q.mu.Lock()
-		q.spare = batch[:0]
+		q.spare, q.sent = batch[:0], 0
 		if err != nil {
 			q.err = err
 			for i := range q.parts {
@@ -187,29 +191,55 @@ func (q *sendQueue) wait() error {
 	return q.err
 }
 
-// pending returns how many bytes are queued and not yet written.
+// pending returns how many bytes are queued or being written.
 func (q *sendQueue) pending() int {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	return q.n
+	return q.n + q.sent
 }
 
-// writeQueued writes a batch of queued records to the transport, with
-// send_timeout as its deadline when set, and counts it for getstat.
-func (s *Socket) writeQueued(bufs *net.Buffers) error {
+// writeBatch writes a batch of queued records to the transport and
+// counts it for getstat. Its deadline is send_timeout's, or the close
+// deadline if that comes first; with neither it leaves the transport's
+// deadline alone (a caller's SetWriteDeadline), and afterwards it puts
+// back the close deadline (or none) rather than clearing one it did not
+// set.
+func (q *sendQueue) writeBatch(bufs *net.Buffers) error {
+	s := q.s
+	q.mu.Lock()
+	closeBy := q.closeBy
+	q.mu.Unlock()
+	dl := closeBy
 	if d := s.sendTimeout(); d > 0 {
-		s.conn.SetWriteDeadline(sendDeadline(d))
-		defer s.conn.SetWriteDeadline(time.Time{})
+		if t := sendDeadline(d); dl.IsZero() || t.Before(dl) {
+			dl = t
+		}
+	}
+	if !dl.IsZero() {
+		s.conn.SetWriteDeadline(dl)
+		defer s.conn.SetWriteDeadline(closeBy)
 	}
 	n, err := bufs.WriteTo(s.conn)
 	s.stats.dst.c.add(int(n))
 	return err
 }
 
+// setCloseDeadline sets a write deadline for close_notify or a fatal
+// alert, which a delay_send socket's flusher keeps to as well, so that
+// the queue ahead of them is written by then or fails.
+func (s *Socket) setCloseDeadline(t time.Time) {
+	if q := s.sendQ.Load(); q != nil {
+		q.mu.Lock()
+		q.closeBy = t
+		q.mu.Unlock()
+	}
+	s.conn.SetWriteDeadline(t)
+}
+
 // flushSent waits until a delay_send socket's queue is written (nothing
 // to wait for otherwise), for close_notify and fatal alerts, which must
 // reach the transport before it is closed or handed over. The caller
-// has set a write deadline.
+// has set a close deadline (setCloseDeadline), which bounds the wait.
 func (s *Socket) flushSent() error {
 	if q := s.sendQ.Load(); q != nil {
 		return q.wait()
@@ -225,7 +255,12 @@ func (s *Socket) queueError() error {
 	if q == nil {
 		return nil
 	}
-	switch err := q.wait(); {
+	return mapQueueError(q.wait())
+}
+
+// mapQueueError turns a queue's transport error into the socket's.
+func mapQueueError(err error) error {
+	switch {
 	case err == nil:
 		return nil
 	case isTimeout(err):
@@ -235,12 +270,16 @@ func (s *Socket) queueError() error {
 	}
 }
 
-// setDelaySend turns delay_send on or off on an established socket
-// (before the end of the handshake the option alone decides); turning it
-// off waits until the queue is written.
+// setDelaySend sets the delay_send option and, on an established socket,
+// makes or removes the queue (before the end of the handshake the option
+// alone decides). Turning it off waits until the queue is written, as
+// long as that takes: send_timeout bounds it.
 func (s *Socket) setDelaySend(on bool) error {
 	s.out.Lock()
 	defer s.out.Unlock()
+	s.act.lock()
+	s.act.st.delaySend = on
+	s.act.unlock()
 	if !s.hsDone.Load() || s.hsErr != nil {
 		return nil
 	}

@@ -19,6 +19,15 @@ import (
 // contents to w, one after another, and returns the SHA-256 of all of it.
 func stream(t *testing.T, w io.Writer, n int, seed uint64) [32]byte {
 	t.Helper()
+	sum, err := streamErr(w, n, seed)
+	if err != nil {
+		t.Error(err)
+	}
+	return sum
+}
+
+// streamErr is stream for a goroutine other than the test's.
+func streamErr(w io.Writer, n int, seed uint64) ([32]byte, error) {
 	r := rand.New(rand.NewPCG(seed, seed))
 	h := sha256.New()
 	buf := make([]byte, 20000)
@@ -31,12 +40,11 @@ func stream(t *testing.T, w io.Writer, n int, seed uint64) [32]byte {
 			buf[j] = byte(r.Uint32())
 		}
 		if _, err := w.Write(buf[:m]); err != nil {
-			t.Errorf("write %d: %v", i, err)
-			return [32]byte{}
+			return [32]byte{}, fmt.Errorf("write %d: %w", i, err)
 		}
 		h.Write(buf[:m])
 	}
-	return [32]byte(h.Sum(nil))
+	return [32]byte(h.Sum(nil)), nil
 }
 
 // drainHash reads r to its end and returns the SHA-256 of what it read.
@@ -94,6 +102,16 @@ func TestDelaySend(t *testing.T) {
 				if !toggle && st[0].Value >= writes {
 					t.Errorf("%d writes took %d system calls: none were shared", writes, st[0].Value)
 				}
+				// The server reads: the queue drains.
+				for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
+					st, _ := c.Getstat("send_pend")
+					if st[0].Value == 0 {
+						break
+					}
+					if time.Now().After(deadline) {
+						t.Fatalf("send_pend stays at %d", st[0].Value)
+					}
+				}
 				if err := c.Close(); err != nil {
 					t.Fatal(err)
 				}
@@ -113,14 +131,15 @@ func TestDelaySend(t *testing.T) {
 	}
 }
 
-// TestDelaySendPending: getstat's send_pend counts what is queued, and
-// drains to 0 once the peer reads.
+// TestDelaySendPending: getstat's send_pend counts what is queued or
+// being written while the peer does not read, and drains to 0 once it
+// does.
 func TestDelaySendPending(t *testing.T) {
 	checkGoroutines(t)
 	so, co := modelOpts(t)
 	co.DelaySend = true
 	c, s := pair(t, so, co)
-	// The peer does not read: the kernel's buffers fill, then the queue.
+	// The peer does not read: the flusher soon blocks in a write.
 	chunk := make([]byte, 16<<10)
 	deadline := time.Now().Add(10 * time.Second)
 	for {
@@ -128,11 +147,11 @@ func TestDelaySendPending(t *testing.T) {
 			t.Fatal(err)
 		}
 		st, _ := c.Getstat("send_pend")
-		if st[0].Value > 0 {
+		if st[0].Value >= sendQueueLimit {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatal("nothing was ever pending")
+			t.Fatalf("send_pend %d with a peer that does not read", st[0].Value)
 		}
 	}
 	go io.Copy(io.Discard, s)
@@ -265,7 +284,10 @@ func TestInteropDelaySendGoTLS(t *testing.T) {
 					sent <- [32]byte{}
 					return
 				}
-				sum := stream(t, s, 500, 8)
+				sum, err := streamErr(s, 500, 8)
+				if err != nil {
+					sum = [32]byte{} // the client's check fails
+				}
 				s.Close()
 				sent <- sum
 			}()
@@ -285,4 +307,112 @@ func TestInteropDelaySendGoTLS(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestDelaySendCloseRacesSend: a Close while another goroutine sends
+// loses nothing a Send accepted: the peer reads exactly the bytes of the
+// Sends that returned nil, then close_notify, and Close returns nil.
+func TestDelaySendCloseRacesSend(t *testing.T) {
+	checkGoroutines(t)
+	for round := 0; round < 5; round++ {
+		so, co := modelOpts(t)
+		co.DelaySend = true
+		c, s := pair(t, so, co)
+		type result struct {
+			n   int64
+			err error
+		}
+		got := make(chan result, 1)
+		go func() {
+			s.SetReadDeadline(time.Now().Add(20 * time.Second))
+			n, err := io.Copy(io.Discard, s)
+			got <- result{n, err}
+		}()
+		accepted := make(chan int64, 1)
+		go func() {
+			var n int64
+			msg := make([]byte, 1000)
+			for c.Send(msg) == nil {
+				n += int64(len(msg))
+			}
+			accepted <- n
+		}()
+		time.Sleep(20 * time.Millisecond)
+		if err := c.Close(); err != nil {
+			t.Fatalf("round %d: Close: %v", round, err)
+		}
+		sent := <-accepted
+		r := <-got
+		if r.err != nil || r.n != sent {
+			t.Fatalf("round %d: the peer read %d bytes (%v); Sends accepted %d", round, r.n, r.err, sent)
+		}
+	}
+}
+
+// TestDelaySendShutdownUnread: Shutdown("write") with a queue the peer
+// does not read fails with ErrTimeout (after close_notify's five
+// seconds) rather than report success; and a Close behind a Send that
+// waits for room in the full queue returns ErrTimeout too, and frees
+// that Send.
+func TestDelaySendShutdownUnread(t *testing.T) {
+	if testing.Short() {
+		t.Skip("takes ten seconds")
+	}
+	checkGoroutines(t)
+	t.Run("shutdown", func(t *testing.T) {
+		so, co := modelOpts(t)
+		// Small kernel buffers: a little unread data blocks the flusher
+		// while Sends still find room in the queue.
+		so.RecBuf, co.SndBuf = 4096, 4096
+		co.DelaySend = true
+		c, _ := pair(t, so, co)
+		chunk := make([]byte, 16<<10)
+		for i := 0; i < 8; i++ { // 128 KiB: under the queue's limit
+			if _, err := c.Write(chunk); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := c.Shutdown("write"); !errors.Is(err, ErrTimeout) {
+			t.Fatalf("Shutdown(write) with unwritten data: %v, want ErrTimeout", err)
+		}
+	})
+	t.Run("close-behind-send", func(t *testing.T) {
+		so, co := modelOpts(t)
+		co.DelaySend = true
+		c, _ := pair(t, so, co)
+		werr := make(chan error, 1)
+		go func() {
+			chunk := make([]byte, 16<<10)
+			for {
+				if _, err := c.Write(chunk); err != nil {
+					werr <- err
+					return
+				}
+			}
+		}()
+		// Until the writer waits for room (send_pend stays at the limit).
+		for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+			st, _ := c.Getstat("send_pend")
+			if st[0].Value >= sendQueueLimit {
+				time.Sleep(300 * time.Millisecond)
+				if st, _ = c.Getstat("send_pend"); st[0].Value >= sendQueueLimit {
+					break
+				}
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the queue never filled")
+			}
+		}
+		if err := c.Close(); !errors.Is(err, ErrTimeout) {
+			t.Errorf("Close with unwritten data: %v, want ErrTimeout", err)
+		}
+		select {
+		case err := <-werr:
+			if err == nil {
+				t.Error("the waiting Write succeeded")
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("the Write waiting for room is still blocked after Close")
+		}
+	})
 }

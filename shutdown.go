@@ -25,10 +25,12 @@ func (s *Socket) CloseTimeout(timeout time.Duration) error {
 	if timeout > 0 {
 		dl = time.Now().Add(timeout)
 	}
-	s.conn.SetWriteDeadline(dl)
+	s.setCloseDeadline(dl)
 	s.out.Lock()
 	s.out.Unlock()
-	s.sendCloseNotify()
+	if err := mapQueueError(s.sendCloseNotify()); err != nil {
+		return err // delay_send: the queue was not all written
+	}
 	err := s.awaitCloseNotify(dl)
 	if isTimeout(err) {
 		return ErrTimeout
@@ -83,7 +85,7 @@ func (s *Socket) Downgrade(timeout time.Duration) (conn net.Conn, data []byte, e
 	if timeout > 0 {
 		dl = time.Now().Add(timeout)
 	}
-	s.conn.SetWriteDeadline(dl)
+	s.setCloseDeadline(dl)
 	s.out.Lock()
 	sent := s.out.err == nil && !s.out.closeSent
 	s.out.Unlock()
@@ -91,7 +93,11 @@ func (s *Socket) Downgrade(timeout time.Duration) (conn net.Conn, data []byte, e
 		s.conn.Close()
 		return nil, nil, ErrClosed
 	}
-	s.sendCloseNotify()
+	if err := mapQueueError(s.sendCloseNotify()); err != nil {
+		// delay_send: part of a record may be on the wire.
+		s.conn.Close()
+		return nil, nil, err
+	}
 	if err := s.awaitCloseNotify(dl); err != nil {
 		s.conn.Close()
 		if isTimeout(err) {
@@ -116,7 +122,9 @@ func (s *Socket) Downgrade(timeout time.Duration) (conn net.Conn, data []byte, e
 // data from the peer can still be received until it closes in turn.
 // Shutting the read side makes Recv and Read return ErrClosed and stops
 // active deliveries. The socket stays open until Close (Erlang's
-// exit_on_close false).
+// exit_on_close false). With delay_send, shutting the write side waits
+// (up to five seconds) until the queue is written, and returns
+// ErrTimeout or ErrClosed if it could not all be.
 func (s *Socket) Shutdown(how string) error {
 	if s.closed.Load() {
 		return ErrClosed
@@ -135,10 +143,11 @@ func (s *Socket) Shutdown(how string) error {
 	if !s.hsDone.Load() || s.hsErr != nil {
 		return ErrClosed
 	}
+	var err error
 	if wr {
 		s.out.Lock()
 		s.out.Unlock()
-		s.sendCloseNotify()
+		err = mapQueueError(s.sendCloseNotify()) // delay_send's queue
 		if cw, ok := underlying(s.conn).(interface{ CloseWrite() error }); ok {
 			cw.CloseWrite()
 		}
@@ -157,7 +166,7 @@ func (s *Socket) Shutdown(how string) error {
 		s.in.pending, s.in.acc = nil, nil
 		s.in.Unlock()
 	}
-	return nil
+	return err
 }
 
 // CloseWrite implements the half-close of net.TCPConn and crypto/tls:

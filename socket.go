@@ -426,7 +426,7 @@ func (s *Socket) readFailure(err error) error {
 func (s *Socket) sendFatal(e *alert.Error) error {
 	s.out.Lock()
 	if s.out.err == nil {
-		s.conn.SetWriteDeadline(time.Now().Add(time.Second))
+		s.setCloseDeadline(time.Now().Add(time.Second))
 		s.wr.WriteRecord(wire.TypeAlert, []byte{byte(alert.Fatal), byte(e.Desc)})
 		s.wr.Flush()
 		s.flushSent()
@@ -464,19 +464,23 @@ func (s *Socket) sendWarning(d alert.Description) {
 	}
 }
 
-func (s *Socket) sendCloseNotify() {
+// sendCloseNotify sends close_notify, within five seconds. With
+// delay_send it waits until the queue is written, within the same five
+// seconds, and returns the queue's error.
+func (s *Socket) sendCloseNotify() error {
 	s.out.Lock()
 	defer s.out.Unlock()
 	if s.out.closeSent || s.out.err != nil {
-		return
+		return nil
 	}
 	s.out.closeSent = true
-	s.conn.SetWriteDeadline(time.Now().Add(5 * time.Second))
+	s.setCloseDeadline(time.Now().Add(5 * time.Second))
 	s.wr.WriteRecord(wire.TypeAlert, []byte{byte(alert.Warning), byte(alert.CloseNotify)})
 	s.wr.Flush()
-	s.flushSent()
+	err := s.flushSent()
 	s.conn.SetWriteDeadline(time.Time{})
 	s.out.err = ErrClosed
+	return err
 }
 
 func (s *Socket) remoteAlert(level alert.Level, desc alert.Description) *Alert {
@@ -510,11 +514,25 @@ func (s *Socket) Close() error {
 	// lock; close_notify cannot be sent in the middle of its record, so
 	// close the transport at once, which also unblocks that writer.
 	var err error
-	if s.hsDone.Load() && s.hsErr == nil && s.out.TryLock() {
-		s.out.Unlock()
-		s.sendCloseNotify()
-		err = s.queueError()
-		s.dropUnread()
+	if s.hsDone.Load() && s.hsErr == nil {
+		if s.sendQ.Load() != nil {
+			// A writer holding out waits for room in the queue at
+			// most until the flusher fails at this deadline: wait for
+			// it, so that everything a Send accepted goes before
+			// close_notify, or Close reports that it did not.
+			s.setCloseDeadline(time.Now().Add(5 * time.Second))
+			s.out.Lock()
+			s.out.Unlock()
+			err = mapQueueError(s.sendCloseNotify())
+			if err == nil {
+				err = s.queueError()
+			}
+			s.dropUnread()
+		} else if s.out.TryLock() {
+			s.out.Unlock()
+			s.sendCloseNotify()
+			s.dropUnread()
+		}
 	}
 	s.conn.Close()
 	// The record buffers go back to the pool for the next connection

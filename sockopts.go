@@ -215,11 +215,6 @@ func (s *Socket) setopt(o SockOpt) error {
 		if !ok {
 			return badOption(o.Name, o.Value, "must be true or false")
 		}
-		// The act lock orders this with the end of the handshake, which
-		// reads the option to make the queue.
-		s.act.lock()
-		s.act.st.delaySend = on
-		s.act.unlock()
 		return s.setDelaySend(on)
 	}
 	if err := transportSetopts(s.conn, o); err != nil {

@@ -223,9 +223,10 @@ func TestWriterBufferTaker(t *testing.T) {
 	if err := w.Flush(); err != k.fail {
 		t.Fatalf("Flush: %v, want the taker's error", err)
 	}
-	if err := w.WriteRecord(wire.TypeApplicationData, []byte("y")); err == nil {
-		if err := w.Flush(); err != k.fail {
-			t.Fatalf("Flush after the error: %v, want it again", err)
-		}
+	if err := w.WriteRecord(wire.TypeApplicationData, []byte("y")); err != k.fail {
+		t.Fatalf("WriteRecord after the error: %v, want it again", err)
+	}
+	if err := w.Flush(); err != k.fail {
+		t.Fatalf("Flush after the error: %v, want it again", err)
 	}
 }
