@@ -115,7 +115,11 @@ func (s *Socket) ConnectionInformation(items ...string) ([]InfoItem, error) {
 			}
 		case "keylog":
 			if s.conf().keepSecrets {
-				add(it, append([]string(nil), s.tls.keylog...))
+				var lines []string
+				if s.tls.keylog != nil {
+					lines = append(lines, *s.tls.keylog...)
+				}
+				add(it, lines)
 			}
 		default:
 			return nil, errors.New("unknown connection_information item: " + it)

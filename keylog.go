@@ -20,7 +20,10 @@ func (s *Socket) logSecret(label string, secret []byte) {
 	cr := s.clientRandom()
 	line := fmt.Sprintf("%s %s %s", label, hex.EncodeToString(cr), hex.EncodeToString(secret))
 	if c.keepSecrets {
-		s.tls.keylog = append(s.tls.keylog, line)
+		if s.tls.keylog == nil {
+			s.tls.keylog = new([]string)
+		}
+		*s.tls.keylog = append(*s.tls.keylog, line)
 	}
 	if c.keyLog != nil {
 		keyLogMu.Lock()

@@ -55,12 +55,12 @@ const (
 type sockState struct {
 	active      activeKind
 	list        bool // mode list
+	delaySend   bool // wanted: the queue is made at the end of the handshake
 	n           int  // the counter of active N
 	packet      int  // packetRaw, 1, 2, 4 or packetLine
 	packetSize  int
 	header      int
 	sendTimeout time.Duration
-	delaySend   bool // wanted: the queue is made at the end of the handshake
 }
 
 // parseActive turns an active value into its kind and counter.

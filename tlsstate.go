@@ -25,7 +25,7 @@ type tlsState struct {
 	// interned: connections to the same server share one copy.
 	peerCerts   []unique.Handle[string]
 	session12   *session.State12 // a TLS 1.0-1.2 client's session (SessionData)
-	keylog      []string
+	keylog      *[]string        // keep_secrets: the key-log lines (a pointer: most sockets have none)
 	suite       *suites.Suite
 	hash        crypto.Hash
 	readSecret  []byte
