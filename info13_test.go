@@ -64,7 +64,7 @@ func TestInfo13RoundTrip(t *testing.T) {
 // TestSocketSize keeps a socket within its allocation size class: 640
 // bytes, of which 8 are the allocator's header for objects over 512
 // bytes. Past 632 every connection pays 64 more; move rarely used state
-// behind a pointer (as renegState and hibernation are) rather than
+// behind a pointer (as renegState, readWait and sendQueue are) rather than
 // raise the bound.
 func TestSocketSize(t *testing.T) {
 	if n := unsafe.Sizeof(Socket{}); unsafe.Sizeof(uintptr(0)) == 8 && n > 632 {
