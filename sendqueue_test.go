@@ -47,6 +47,37 @@ func streamErr(w io.Writer, n int, seed uint64) ([32]byte, error) {
 	return [32]byte(h.Sum(nil)), nil
 }
 
+// delayPair is pair with delay_send on the client, after edit (if any)
+// has changed both ends' options.
+func delayPair(t *testing.T, edit func(so, co *Options)) (c, s *Socket) {
+	t.Helper()
+	so, co := modelOpts(t)
+	co.DelaySend = true
+	if edit != nil {
+		edit(so, co)
+	}
+	return pair(t, so, co)
+}
+
+// sendPend returns c's send_pend.
+func sendPend(c *Socket) uint64 {
+	st, err := c.Getstat("send_pend")
+	if err != nil {
+		return 0
+	}
+	return st[0].Value
+}
+
+// waitPend waits up to ten seconds until ok(send_pend) holds.
+func waitPend(t *testing.T, c *Socket, what string, ok func(uint64) bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !ok(sendPend(c)); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("send_pend %d: %s", sendPend(c), what)
+		}
+	}
+}
+
 // drainHash reads r to its end and returns the SHA-256 of what it read.
 func drainHash(r io.Reader) ([32]byte, int64, error) {
 	h := sha256.New()
@@ -63,10 +94,7 @@ func TestDelaySend(t *testing.T) {
 		for _, toggle := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%s/toggle=%v", v, toggle), func(t *testing.T) {
 				checkGoroutines(t)
-				so, co := modelOpts(t)
-				so.Versions, co.Versions = []Version{v}, []Version{v}
-				co.DelaySend = true
-				c, s := pair(t, so, co)
+				c, s := delayPair(t, func(so, co *Options) { so.Versions, co.Versions = []Version{v}, []Version{v} })
 				if o, err := c.Getopts("delay_send"); err != nil || o[0].Value != true {
 					t.Fatalf("getopts delay_send: %v %v", o, err)
 				}
@@ -103,15 +131,7 @@ func TestDelaySend(t *testing.T) {
 					t.Errorf("%d writes took %d system calls: none were shared", writes, st[0].Value)
 				}
 				// The server reads: the queue drains.
-				for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
-					st, _ := c.Getstat("send_pend")
-					if st[0].Value == 0 {
-						break
-					}
-					if time.Now().After(deadline) {
-						t.Fatalf("send_pend stays at %d", st[0].Value)
-					}
-				}
+				waitPend(t, c, "the queue does not drain", func(n uint64) bool { return n == 0 })
 				if err := c.Close(); err != nil {
 					t.Fatal(err)
 				}
@@ -136,35 +156,19 @@ func TestDelaySend(t *testing.T) {
 // does.
 func TestDelaySendPending(t *testing.T) {
 	checkGoroutines(t)
-	so, co := modelOpts(t)
-	co.DelaySend = true
-	c, s := pair(t, so, co)
+	c, s := delayPair(t, nil)
 	// The peer does not read: the flusher soon blocks in a write.
 	chunk := make([]byte, 16<<10)
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		if _, err := c.Write(chunk); err != nil {
-			t.Fatal(err)
+	waitPend(t, c, "with a peer that does not read", func(n uint64) bool {
+		if n < sendQueueLimit {
+			if _, err := c.Write(chunk); err != nil {
+				t.Fatal(err)
+			}
 		}
-		st, _ := c.Getstat("send_pend")
-		if st[0].Value >= sendQueueLimit {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("send_pend %d with a peer that does not read", st[0].Value)
-		}
-	}
+		return n >= sendQueueLimit
+	})
 	go io.Copy(io.Discard, s)
-	for {
-		st, _ := c.Getstat("send_pend")
-		if st[0].Value == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("send_pend stays at %d", st[0].Value)
-		}
-		time.Sleep(time.Millisecond)
-	}
+	waitPend(t, c, "the queue does not drain", func(n uint64) bool { return n == 0 })
 }
 
 // TestDelaySendTimeout: a peer that stops reading makes Send wait once
@@ -172,10 +176,7 @@ func TestDelaySendPending(t *testing.T) {
 // socket sends no more. Nothing is left running.
 func TestDelaySendTimeout(t *testing.T) {
 	checkGoroutines(t)
-	so, co := modelOpts(t)
-	co.DelaySend = true
-	co.SendTimeout = 200 * time.Millisecond
-	c, _ := pair(t, so, co)
+	c, _ := delayPair(t, func(_, co *Options) { co.SendTimeout = 200 * time.Millisecond })
 	chunk := make([]byte, 16<<10)
 	start := time.Now()
 	var err error
@@ -207,9 +208,7 @@ func TestDelaySendTimeout(t *testing.T) {
 // Send reports it, and nothing is left running.
 func TestDelaySendPeerGone(t *testing.T) {
 	checkGoroutines(t)
-	so, co := modelOpts(t)
-	co.DelaySend = true
-	c, s := pair(t, so, co)
+	c, s := delayPair(t, nil)
 	s.conn.(*net.TCPConn).SetLinger(0)
 	s.conn.Close() // a reset, no close_notify
 	chunk := make([]byte, 4<<10)
@@ -315,9 +314,7 @@ func TestInteropDelaySendGoTLS(t *testing.T) {
 func TestDelaySendCloseRacesSend(t *testing.T) {
 	checkGoroutines(t)
 	for round := 0; round < 5; round++ {
-		so, co := modelOpts(t)
-		co.DelaySend = true
-		c, s := pair(t, so, co)
+		c, s := delayPair(t, nil)
 		type result struct {
 			n   int64
 			err error
@@ -360,12 +357,9 @@ func TestDelaySendShutdownUnread(t *testing.T) {
 	}
 	checkGoroutines(t)
 	t.Run("shutdown", func(t *testing.T) {
-		so, co := modelOpts(t)
 		// Small kernel buffers: a little unread data blocks the flusher
 		// while Sends still find room in the queue.
-		so.RecBuf, co.SndBuf = 4096, 4096
-		co.DelaySend = true
-		c, _ := pair(t, so, co)
+		c, _ := delayPair(t, func(so, co *Options) { so.RecBuf, co.SndBuf = 4096, 4096 })
 		chunk := make([]byte, 16<<10)
 		for i := 0; i < 8; i++ { // 128 KiB: under the queue's limit
 			if _, err := c.Write(chunk); err != nil {
@@ -377,9 +371,7 @@ func TestDelaySendShutdownUnread(t *testing.T) {
 		}
 	})
 	t.Run("close-behind-send", func(t *testing.T) {
-		so, co := modelOpts(t)
-		co.DelaySend = true
-		c, _ := pair(t, so, co)
+		c, _ := delayPair(t, nil)
 		werr := make(chan error, 1)
 		go func() {
 			chunk := make([]byte, 16<<10)
@@ -390,17 +382,16 @@ func TestDelaySendShutdownUnread(t *testing.T) {
 				}
 			}
 		}()
-		// Until the writer waits for room (send_pend stays at the limit).
-		for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-			st, _ := c.Getstat("send_pend")
-			if st[0].Value >= sendQueueLimit {
-				time.Sleep(300 * time.Millisecond)
-				if st, _ = c.Getstat("send_pend"); st[0].Value >= sendQueueLimit {
-					break
-				}
+		// Until the writer waits for room: send_pend stays at the limit.
+		full := func(n uint64) bool { return n >= sendQueueLimit }
+		for deadline := time.Now().Add(20 * time.Second); ; {
+			waitPend(t, c, "the queue never fills", full)
+			time.Sleep(300 * time.Millisecond)
+			if full(sendPend(c)) {
+				break
 			}
 			if time.Now().After(deadline) {
-				t.Fatal("the queue never filled")
+				t.Fatal("the writer never waits for room")
 			}
 		}
 		if err := c.Close(); !errors.Is(err, ErrTimeout) {
