@@ -23,10 +23,13 @@ import (
 // send_timeout, a write deadline) is returned by a later Send, Write or
 // Close, and what was queued behind it is lost, as with a TCP socket's
 // buffer. A Send waits while sendQueueLimit bytes are queued (the peer
-// not reading), so memory stays bounded; send_timeout bounds the
-// flusher's writes, and so that wait. close_notify, fatal alerts and
-// Downgrade wait until the queue is written. getstat's send_pend is the
-// bytes queued.
+// not reading), so memory stays bounded (the queue and the batch being
+// written: twice that at most); send_timeout bounds the flusher's
+// writes, and so that wait. close_notify and fatal alerts wait until the
+// queue is written, within their own deadline, which the flusher keeps
+// to; Close, Shutdown, CloseTimeout and Downgrade report a queue that
+// could not all be written. getstat's send_pend is the bytes queued or
+// being written.
 
 // sendQueueLimit is how many queued bytes make a Send wait.
 const sendQueueLimit = 256 << 10
