@@ -92,30 +92,31 @@ func idleTicksFor(after time.Duration, tick *atomic.Int64) uint32 {
 }
 
 // idleRelease returns how many idle ticks release a socket with these
-// options (0 for never), and whether they are the fine sweep's.
+// options (0 for never), and whether they are the fine sweep's: after
+// HibernateAfter or ReleaseIdleAfter, whichever comes first (a long
+// hibernate_after does not hold the state longer than the default
+// release would).
 func (o *Options) idleRelease() (need uint32, fine bool) {
-	if h := o.hibernateAfter(); h > 0 {
+	r := o.releaseIdleAfter()
+	if h := o.hibernateAfter(); h > 0 && (r == 0 || h < r) {
 		if h < hibernateFine {
 			return idleTicksFor(h, &hibernateTick), true
 		}
 		return idleTicksFor(h, &idleTick), false
 	}
-	return o.releaseIdleTicks(), false
+	if r == 0 {
+		return 0, false
+	}
+	return idleTicksFor(r, &idleTick), false
 }
 
-// releaseIdleTicks returns how many idle ticks release a socket with
-// these options, or 0 for never.
-func (o *Options) releaseIdleTicks() uint32 {
-	d := defaultReleaseIdleAfter
-	if o != nil {
-		if o.ReleaseIdleAfter < 0 {
-			return 0
-		}
-		if o.ReleaseIdleAfter > 0 {
-			d = o.ReleaseIdleAfter
-		}
+// releaseIdleAfter returns ReleaseIdleAfter with its default, or 0 for
+// never.
+func (o *Options) releaseIdleAfter() time.Duration {
+	if o == nil || o.ReleaseIdleAfter == 0 {
+		return defaultReleaseIdleAfter
 	}
-	return idleTicksFor(d, &idleTick)
+	return max(o.ReleaseIdleAfter, 0)
 }
 
 // registerIdle enters an established socket in the sweep (if it releases
@@ -154,7 +155,12 @@ func (s *Socket) markActive() {
 			s.registerIdle()
 		}
 	default:
-		s.idleTicks.Store(0)
+		// A Swap, not a Store: the sweep may have released the socket
+		// and taken it off its list since the load, and a plain store
+		// would leave it off the list for good.
+		if s.idleTicks.Swap(0) == idleOff {
+			s.registerIdle()
+		}
 	}
 }
 
@@ -220,11 +226,11 @@ func (s *Socket) idleTick(sw *idleSweep) bool {
 
 // releaseIdle gives back the ciphers' state and record buffers of both
 // directions, and reports whether it could: false if a writer holds the
-// write lock (the next tick tries again). A reader waiting in the poller
-// counts as idle (its cipher goes; it holds no buffer); a reader blocked
-// on another kind of transport keeps its cipher and buffer, and the
-// socket counts as released all the same (unless it hibernates: see
-// waitReadable).
+// write lock or a reader is busy with a record (the next tick tries
+// again). A reader waiting in the poller counts as idle (its cipher goes;
+// it holds no buffer), as does a hibernating one waiting for a byte
+// (waitReadable); a reader blocked on another kind of transport keeps
+// its cipher and buffer, and the socket counts as released all the same.
 func (s *Socket) releaseIdle() bool {
 	if !s.out.TryLock() {
 		return false
@@ -234,13 +240,18 @@ func (s *Socket) releaseIdle() bool {
 		(*h)()
 	}
 	s.out.Unlock()
-	if s.in.TryLock() {
+	switch {
+	case s.in.TryLock():
 		s.releaseReaderLocked()
 		s.in.Unlock()
-	} else if !s.rdWait.releaseWaiting(s.rd) {
-		// A reader parked in the poller (or busy, and then this does
-		// nothing).
-		s.rd.ReleaseParked()
+	case s.rdWait != nil:
+		if !s.rdWait.releaseWaiting(s.rd) {
+			return false // between its wait and a record
+		}
+	case s.rd.Raw():
+		if !s.rd.ReleaseParked() {
+			return false // not parked in the poller: busy with a record
+		}
 	}
 	idleReleases.Add(1)
 	return true

@@ -254,9 +254,81 @@ type opaqueConn struct{ net.Conn }
 // TestHibernateOpaqueTransport: hibernation on a transport the record
 // reader cannot wait on without a buffer (it waits for one byte first).
 func TestHibernateOpaqueTransport(t *testing.T) {
+	for _, v := range []Version{TLSv1_2, TLSv1_3} {
+		t.Run(string(v), func(t *testing.T) { testHibernateOpaqueTransport(t, v) })
+	}
+}
+
+func testHibernateOpaqueTransport(t *testing.T, v Version) {
 	checkGoroutines(t)
 	so, co := modelOpts(t)
+	so.Versions, co.Versions = []Version{v}, []Version{v}
 	so.HibernateAfter, co.HibernateAfter = 20*time.Millisecond, 20*time.Millisecond
+	c, s := opaquePair(t, so, co)
+	if s.rd.Raw() {
+		t.Fatal("the opaque transport is read through a RawConn")
+	}
+	go echoRecv(s)
+	for round := range 3 {
+		echoRound(t, c, round)
+		waitIdleReleased(t, round, s, c)
+		// The server's reader waits for a byte outside the record
+		// reader, which the release gave back whole (buffer and, under
+		// TLS 1.3, cipher state).
+		s.rdWait.mu.Lock()
+		waiting, released := s.rdWait.waiting, s.rd.Released()
+		s.rdWait.mu.Unlock()
+		if !waiting || !released {
+			t.Fatalf("round %d: the server's reader waiting %v, released %v", round, waiting, released)
+		}
+	}
+}
+
+// TestReleaseAfterRecordDuringWait: a socket released while its reader
+// waits takes a buffer and cipher back when the record arrives; the
+// record counts as traffic, so the sweep releases the socket again once
+// it idles, though nothing reads or sends after it (the unread rest of
+// the record is kept aside).
+func TestReleaseAfterRecordDuringWait(t *testing.T) {
+	for _, opaque := range []bool{false, true} {
+		t.Run(fmt.Sprintf("opaque=%v", opaque), func(t *testing.T) {
+			checkGoroutines(t)
+			so, co := modelOpts(t)
+			so.Versions, co.Versions = []Version{TLSv1_3}, []Version{TLSv1_3}
+			so.HibernateAfter, co.HibernateAfter = 20*time.Millisecond, 20*time.Millisecond
+			var c, s *Socket
+			if opaque {
+				c, s = opaquePair(t, so, co)
+			} else {
+				c, s = pair(t, so, co)
+			}
+			got := make(chan error, 1)
+			go func() {
+				buf := make([]byte, 10)
+				_, err := s.Read(buf) // waits; the rest of the record stays pending
+				got <- err
+			}()
+			waitIdleReleased(t, 0, s)
+			if _, err := c.Write(bytes.Repeat([]byte{'x'}, 16000)); err != nil {
+				t.Fatal(err)
+			}
+			if err := <-got; err != nil {
+				t.Fatal(err)
+			}
+			waitIdleReleased(t, 1, s)
+			s.in.Lock()
+			released, pending := s.rd.Released(), len(s.in.pending)
+			s.in.Unlock()
+			if !released || pending != 15990 {
+				t.Fatalf("after the record: reader released %v, %d bytes pending (want true, 15990)", released, pending)
+			}
+		})
+	}
+}
+
+// opaquePair is pair over a TCP connection hidden in opaqueConn.
+func opaquePair(t *testing.T, so, co *Options) (c, s *Socket) {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -279,23 +351,15 @@ func TestHibernateOpaqueTransport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := ConnectConn(opaqueConn{rc}, co, 10*time.Second)
+	c, err = ConnectConn(opaqueConn{rc}, co, 10*time.Second)
 	if err != nil {
 		rc.Close()
 		t.Fatal(err)
 	}
-	defer c.Close()
-	s := <-ch
-	if s == nil {
+	if s = <-ch; s == nil {
+		c.Close()
 		t.Fatal("server handshake failed")
 	}
-	defer s.Close()
-	if s.rd.Raw() {
-		t.Fatal("the opaque transport is read through a RawConn")
-	}
-	go echoRecv(s)
-	for round := range 3 {
-		echoRound(t, c, round)
-		waitIdleReleased(t, round, s, c)
-	}
+	t.Cleanup(func() { c.Close(); s.Close() })
+	return c, s
 }

@@ -239,7 +239,8 @@ type Options struct {
 	// and drops its ciphers' state (the keys stay), and takes them again
 	// on the next record (see the README for the memory saved). It is
 	// counted in ticks of 25 ms when under a second, of a quarter of a
-	// second otherwise. 0 means never (then ReleaseIdleAfter applies).
+	// second otherwise. 0 means never. With ReleaseIdleAfter, the
+	// earlier of the two applies.
 	HibernateAfter time.Duration
 	// ReleaseIdleAfter (a gossl extension) is how long an established
 	// connection goes without traffic before it gives back its ciphers'
@@ -247,7 +248,7 @@ type Options struct {
 	// a microsecond): 0 means one second, negative never. It is counted
 	// in ticks of a quarter of a second: the release comes between the
 	// time rounded up to a whole tick and one tick after that. With
-	// HibernateAfter set, hibernation does this instead.
+	// HibernateAfter set, the earlier of the two applies.
 	ReleaseIdleAfter time.Duration
 	// SessionTickets is {session_tickets, ...} (TLS 1.3 resumption, RFC
 	// 8446, 2.2). A server: "stateless" (the default: tickets sealed with

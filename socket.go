@@ -328,6 +328,10 @@ func (s *Socket) fillToLocked(dst []byte, buffered bool) (int, error) {
 			s.in.err = s.readFailure(err)
 			return 0, s.in.err
 		}
+		// Again now the record is in: the sweep may have released the
+		// socket while the read waited, and the record took a buffer and
+		// a cipher back, which the next release must find.
+		s.markActive()
 		if typ == wire.TypeApplicationData && len(data) > 0 && len(dst) > 0 && &data[0] == &dst[0] {
 			s.idleRecords = 0
 			return len(data), nil
