@@ -21,7 +21,7 @@ import (
 // Two process-wide sweeps, each run by a timer every tick while sockets
 // are registered with it (no goroutine of its own between sweeps), count
 // each socket's idle ticks; traffic resets the count (Socket.markActive,
-// a load and, once per tick at most, a store). ReleaseIdleAfter and a
+// a load and, once per tick at most, a swap). ReleaseIdleAfter and a
 // HibernateAfter of a second or more are counted in quarter-second
 // ticks; a shorter HibernateAfter in ticks of hibernateTick. Per-socket
 // timers would cost a timer, and a goroutine each time it fires, per
