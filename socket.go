@@ -527,10 +527,10 @@ func (s *Socket) Close() error {
 			s.setCloseDeadline(time.Now().Add(5 * time.Second))
 			s.out.Lock()
 			s.out.Unlock()
-			err = mapQueueError(s.sendCloseNotify())
-			if err == nil {
-				err = s.queueError()
-			}
+			s.sendCloseNotify()
+			// The queue's error whether close_notify went through it or
+			// was skipped after a Send had already met that error.
+			err = s.queueError()
 			s.dropUnread()
 		} else if s.out.TryLock() {
 			s.out.Unlock()
