@@ -203,9 +203,6 @@ func (c *Client) enterTLS13(sh *wire.ServerHello, msg []byte) ([]Action, error) 
 	if sh.CompressionMethod != 0 {
 		return nil, alert.New(alert.IllegalParameter, "non-null compression in a TLS 1.3 ServerHello")
 	}
-	if sh.PSKSelected && (c.ticket == nil || sh.PSKIdentity != 0 || suites.ByID(c.ticket.Suite).Hash() != suite.Hash()) {
-		return nil, alert.New(alert.IllegalParameter, "server selected a PSK that was not offered, or with another hash")
-	}
 	// RFC 8446, 4.1.3: the session id is echoed.
 	if !bytes.Equal(sh.SessionID, c.hello.SessionID) {
 		return nil, alert.New(alert.IllegalParameter, "legacy_session_id_echo does not match")
@@ -311,6 +308,9 @@ func (h *client13) handleServerHello(sh *wire.ServerHello, msg []byte) ([]Action
 	if sh.SupportedVersion != wire.VersionTLS13 {
 		return nil, alert.New(alert.IllegalParameter, "TLS 1.3 ServerHello without supported_versions")
 	}
+	if err := h.checkSelectedPSK(sh); err != nil {
+		return nil, err
+	}
 	ks := h.shares[sh.KeyShare.Group]
 	if ks == nil {
 		return nil, alert.New(alert.IllegalParameter, "server key share for a group the client did not share")
@@ -362,6 +362,29 @@ func (h *client13) handleServerHello(sh *wire.ServerHello, msg []byte) ([]Action
 		{Kind: LogSecret, Label: "CLIENT_HANDSHAKE_TRAFFIC_SECRET", Data: h.clientHS},
 		{Kind: LogSecret, Label: "SERVER_HANDSHAKE_TRAFFIC_SECRET", Data: h.serverHS},
 	}...), nil
+}
+
+// checkSelectedPSK checks a ServerHello's pre_shared_key against what
+// the final ClientHello offered (RFC 8446, 4.2.11): the selected_identity
+// must be within the identities we sent, and the suite's hash the PSK's.
+// After a HelloRetryRequest the offer may be gone (dropped for a hash
+// mismatch, or never made), so this runs on every ServerHello, whichever
+// path led to it; a server that breaks the rule gets illegal_parameter.
+func (h *client13) checkSelectedPSK(sh *wire.ServerHello) error {
+	if !sh.PSKSelected {
+		return nil
+	}
+	c := h.c
+	if c.ticket == nil || len(c.hello.PSKIdentities) == 0 {
+		return alert.New(alert.IllegalParameter, "server selected a PSK although the ClientHello offered none")
+	}
+	if int(sh.PSKIdentity) >= len(c.hello.PSKIdentities) {
+		return alert.New(alert.IllegalParameter, "server selected a PSK identity that was not offered")
+	}
+	if s := suites.ByID(c.ticket.Suite); s == nil || s.Hash() != h.hash {
+		return alert.New(alert.IllegalParameter, "server selected a PSK with a suite of another hash")
+	}
+	return nil
 }
 
 // trafficKeys derives the record keys of a TLS 1.3 traffic secret (RFC
