@@ -77,18 +77,31 @@ func Eccs() []string {
 // VersionsInfo is ssl:versions/0.
 type VersionsInfo struct {
 	AppVsn string
-	// Supported are the versions enabled by default.
+	// Supported are the versions enabled when the versions option is
+	// absent, highest first.
 	Supported []Version
-	// Available are all versions that can be enabled.
+	// Available are all versions gossl implements and the versions option
+	// can enable, highest first.
 	Available []Version
 }
 
-// Versions returns version information: ssl:versions/0.
+// Versions returns version information: ssl:versions/0. Both lists come
+// from the tables the versions option is resolved with, so they cannot
+// drift from what Connect and Listen accept.
 func Versions() VersionsInfo {
+	ws := make([]uint16, 0, len(implementedVersions))
+	for _, v := range implementedVersions {
+		ws = append(ws, v)
+	}
+	sortDescUnique(&ws)
+	avail := make([]Version, len(ws))
+	for i, v := range ws {
+		avail[i] = versionName(v)
+	}
 	return VersionsInfo{
 		AppVsn:    AppVersion,
 		Supported: append([]Version(nil), defaultVersions...),
-		Available: []Version{TLSv1_2, TLSv1_1, TLSv1},
+		Available: avail,
 	}
 }
 

@@ -244,8 +244,11 @@ func resolveCiphers(names []string, versions []uint16) ([]*suites.Suite, error) 
 	}
 	for _, n := range split {
 		s := suites.ByName(strings.TrimSpace(n))
+		if s == nil && suites.Planned(strings.TrimSpace(n)) {
+			return nil, notSupportedBecause("ciphers", n, "a cipher suite gossl does not implement yet")
+		}
 		if s == nil {
-			return nil, badOption("ciphers", n, "unknown or unsupported cipher suite")
+			return nil, badOption("ciphers", n, "unknown cipher suite")
 		}
 		out = append(out, s)
 	}
@@ -264,9 +267,9 @@ func resolveGroups(names []string) ([]uint16, error) {
 	}
 	var out []uint16
 	for _, n := range names {
-		g, ok := kx.GroupByName(n)
-		if !ok || !containsGroup(kx.SupportedGroups(), g) {
-			return nil, badOption("eccs", n, "unknown or unsupported curve")
+		g, err := groupOption("eccs", n, kx.SupportedGroups())
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, g)
 	}
@@ -283,13 +286,28 @@ func resolveGroups13(names []string) ([]uint16, error) {
 	}
 	var out []uint16
 	for _, n := range names {
-		g, ok := kx.GroupByName(n)
-		if !ok || !containsGroup(kx.TLS13Groups(), g) {
-			return nil, badOption("supported_groups", n, "unknown or unsupported group")
+		g, err := groupOption("supported_groups", n, kx.TLS13Groups())
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, g)
 	}
 	return out, nil
+}
+
+// groupOption resolves one curve or group name of option against the
+// groups gossl implements for it: a registered group it does not
+// implement is not supported yet (ErrNotSupported), an unknown name is
+// invalid.
+func groupOption(option, name string, implemented []uint16) (uint16, error) {
+	g, ok := kx.GroupByName(name)
+	if !ok {
+		return 0, badOption(option, name, "unknown group")
+	}
+	if !containsGroup(implemented, g) {
+		return 0, notSupportedBecause(option, name, "a group gossl does not implement here yet")
+	}
+	return g, nil
 }
 
 // resolveALPN checks the ALPN lists (RFC 7301, 3.1: names of 1 to 255

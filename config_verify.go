@@ -102,7 +102,7 @@ func (p *CertKeyPair) load(prefix string) (*handshake.CertKey, error) {
 	if _, ok := key.(*pki.DSAKey); ok {
 		// The key loads and DSA-signed certificates verify, but the
 		// handshakes that would use a DSA key are not written yet.
-		return nil, badOption(prefix+"key", "DSAPrivateKey", "DSA keys need DHE_DSS key exchange or DSA client authentication, which gossl does not implement")
+		return nil, notSupportedBecause(prefix+"key", "DSAPrivateKey", "DSA keys need DHE_DSS key exchange or DSA client authentication, which gossl does not implement")
 	}
 	ck := &handshake.CertKey{Chain: chain, Leaf: leaf, Key: key, Names: handshake.ChainNames(chain)}
 	// A server sends the same Certificate message on every handshake:

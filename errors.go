@@ -17,6 +17,17 @@ var (
 	ErrTimeout = errors.New("timeout")
 	// ErrNotSupported marks options and calls gossl does not implement yet.
 	ErrNotSupported = errors.New("not supported yet")
+	// ErrRenegotiationRejected is Erlang's {error, renegotiation_rejected}
+	// from Renegotiate: the peer refused the renegotiation with a
+	// no_renegotiation warning, and the connection goes on with the keys
+	// it had.
+	ErrRenegotiationRejected = errors.New("renegotiation_rejected")
+	// ErrNoPeercert is Erlang's {error, no_peercert} from Peercert: the
+	// peer sent no certificate.
+	ErrNoPeercert = errors.New("no_peercert")
+	// ErrProtocolNotNegotiated is Erlang's {error, protocol_not_negotiated}
+	// from NegotiatedProtocol: ALPN agreed on no protocol.
+	ErrProtocolNotNegotiated = errors.New("protocol_not_negotiated")
 )
 
 // Alert is a TLS alert, sent by us or received from the peer, carried as
@@ -132,6 +143,12 @@ func (e *OptionError) Is(target error) bool { return e.NotSupported && target ==
 
 func notSupported(name string, value any) *OptionError {
 	return &OptionError{Name: name, Value: value, Reason: "not supported yet", NotSupported: true}
+}
+
+// notSupportedBecause is notSupported with a reason more precise than
+// "not supported yet".
+func notSupportedBecause(name string, value any, reason string) *OptionError {
+	return &OptionError{Name: name, Value: value, Reason: reason, NotSupported: true}
 }
 
 func badOption(name string, value any, reason string) *OptionError {

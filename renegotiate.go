@@ -42,10 +42,6 @@ type renegState struct {
 // processed (the peer may already have seen its last message).
 var errRenegotiating = errors.New("a renegotiation is already running")
 
-// errRenegotiationRefused is Renegotiate's error when the peer answers
-// with a no_renegotiation warning.
-var errRenegotiationRefused = errors.New("renegotiation refused by the peer (no_renegotiation)")
-
 // Renegotiate renegotiates a TLS 1.0–1.2 connection: ssl:renegotiate/1.
 // A client sends a new ClientHello; a server sends a HelloRequest and
 // waits for the client's. Keys change at the ChangeCipherSpec of each
@@ -408,7 +404,7 @@ func (s *Socket) renegWarning(desc alert.Description) {
 	waiting := ok && c.State() == "hello"
 	s.reneg.mu.Unlock()
 	if waiting {
-		s.endReneg(errRenegotiationRefused)
+		s.endReneg(ErrRenegotiationRejected)
 	}
 }
 

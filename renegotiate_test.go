@@ -163,7 +163,7 @@ func TestRenegotiateClientRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if err := s.Renegotiate(); !errors.Is(err, errRenegotiationRefused) {
+	if err := s.Renegotiate(); !errors.Is(err, ErrRenegotiationRejected) {
 		t.Fatalf("Renegotiate with client_renegotiation false: %v", err)
 	}
 	echo(t, s) // the connection goes on
@@ -179,7 +179,7 @@ func TestRenegotiateClientRefused(t *testing.T) {
 			t.Fatalf("renegotiation %d: %v", i+1, err)
 		}
 	}
-	if err := s2.Renegotiate(); !errors.Is(err, errRenegotiationRefused) {
+	if err := s2.Renegotiate(); !errors.Is(err, ErrRenegotiationRejected) {
 		t.Fatalf("renegotiation %d: %v; want refused", clientRenegLimit+1, err)
 	}
 	echo(t, s2)

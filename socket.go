@@ -669,16 +669,16 @@ func (s *Socket) Peercert() ([]byte, error) {
 	}
 	certs := s.peerCertDER()
 	if len(certs) == 0 {
-		return nil, errors.New("no_peercert")
+		return nil, ErrNoPeercert
 	}
 	return certs[0], nil
 }
 
 // NegotiatedProtocol returns the protocol negotiated by ALPN:
-// ssl:negotiated_protocol/1, or the protocol_not_negotiated error.
+// ssl:negotiated_protocol/1, or ErrProtocolNotNegotiated.
 func (s *Socket) NegotiatedProtocol() (string, error) {
 	if !s.hsDone.Load() || s.hsErr != nil || !s.hasInfo() || s.connInfo().NegotiatedProtocol == "" {
-		return "", errors.New("protocol_not_negotiated")
+		return "", ErrProtocolNotNegotiated
 	}
 	return s.connInfo().NegotiatedProtocol, nil
 }

@@ -1,0 +1,142 @@
+package ssl
+
+import (
+	"errors"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/gossl/ssl/internal/testpeers"
+)
+
+// TestVersionsAvailable: ssl:versions/0 on OTP 25 lists available
+// ['tlsv1.3','tlsv1.2','tlsv1.1',tlsv1]; gossl implements the same four,
+// and each version listed is one the versions option accepts.
+func TestVersionsAvailable(t *testing.T) {
+	v := Versions()
+	want := []Version{TLSv1_3, TLSv1_2, TLSv1_1, TLSv1}
+	if !reflect.DeepEqual(v.Available, want) {
+		t.Fatalf("Available = %v, want %v", v.Available, want)
+	}
+	if !reflect.DeepEqual(v.Supported, []Version{TLSv1_3, TLSv1_2}) {
+		t.Fatalf("Supported = %v", v.Supported)
+	}
+	for _, ver := range v.Available {
+		if _, err := resolveVersions([]Version{ver}); err != nil {
+			t.Errorf("available %s refused by the versions option: %v", ver, err)
+		}
+	}
+}
+
+// TestErlangErrorAtoms: renegotiation_rejected, no_peercert and
+// protocol_not_negotiated are sentinels for errors.Is, and FormatError
+// prints them as OTP 25's ssl:format_error/1 does.
+func TestErlangErrorAtoms(t *testing.T) {
+	// Renegotiate's ErrRenegotiationRejected: TestRenegotiateClientRefused.
+	p := testpeers.NewPKI(t)
+	// A server whose client sent no certificate.
+	ls, err := Listen(0, serverOpts(p, "ecdsa"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ls.Close()
+	got := make(chan error, 1)
+	go func() {
+		ss, err := ls.TransportAccept(10 * time.Second)
+		if err == nil {
+			err = ss.Handshake(10 * time.Second)
+		}
+		if err == nil {
+			_, err = ss.Peercert()
+			ss.Close()
+		}
+		got <- err
+	}()
+	c, err := Connect("127.0.0.1", ls.Port(), clientOpts(p), 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.Peercert(); err != nil {
+		t.Fatalf("client Peercert: %v", err)
+	}
+	if _, err := c.NegotiatedProtocol(); !errors.Is(err, ErrProtocolNotNegotiated) {
+		t.Fatalf("NegotiatedProtocol without ALPN: %v", err)
+	}
+	if err := <-got; !errors.Is(err, ErrNoPeercert) {
+		t.Fatalf("server Peercert without a client certificate: %v", err)
+	}
+
+	for err, want := range map[error]string{
+		ErrRenegotiationRejected: "Unexpected error: renegotiation_rejected",
+		ErrNoPeercert:            "Unexpected error: no_peercert",
+		ErrProtocolNotNegotiated: "Unexpected error: protocol_not_negotiated",
+	} {
+		if got := FormatError(err); got != want {
+			t.Errorf("FormatError(%v) = %q, want %q", err, got, want)
+		}
+	}
+}
+
+// TestPlannedAreNotSupported: suite names, curves and groups gossl knows
+// but does not implement yet, and DSA keys, fail with an OptionError that
+// satisfies errors.Is(err, ErrNotSupported), as the README promises;
+// names that mean nothing stay plain invalid options.
+func TestPlannedAreNotSupported(t *testing.T) {
+	p := testpeers.NewPKI(t)
+	cases := []struct {
+		name    string
+		mod     func(*Options)
+		planned bool
+	}{
+		{"DHE IANA", func(o *Options) { o.Ciphers = []string{"TLS_DHE_RSA_WITH_AES_128_GCM_SHA256"} }, true},
+		{"DHE OpenSSL", func(o *Options) { o.Ciphers = []string{"DHE-RSA-AES256-GCM-SHA384"} }, true},
+		{"PSK", func(o *Options) { o.Ciphers = []string{"PSK-AES128-CBC-SHA"} }, true},
+		{"SRP", func(o *Options) { o.Ciphers = []string{"SRP-RSA-AES-256-CBC-SHA"} }, true},
+		{"anon", func(o *Options) { o.Ciphers = []string{"TLS_ECDH_anon_WITH_AES_128_CBC_SHA"} }, true},
+		{"3DES", func(o *Options) { o.Ciphers = []string{"DES-CBC3-SHA"} }, true},
+		{"CCM 1.2", func(o *Options) { o.Ciphers = []string{"TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8"} }, true},
+		{"after a good one", func(o *Options) { o.Ciphers = []string{"ECDHE-ECDSA-AES128-GCM-SHA256:RC4-SHA"} }, true},
+		{"bogus suite", func(o *Options) { o.Ciphers = []string{"TLS_FOO_WITH_BAR"} }, false},
+		{"bogus OpenSSL", func(o *Options) { o.Ciphers = []string{"HELLO-SHA"} }, false},
+		{"brainpool", func(o *Options) { o.Eccs = []string{"brainpoolP256r1"} }, true},
+		{"x448", func(o *Options) { o.Eccs = []string{"x448"} }, true},
+		{"bogus curve", func(o *Options) { o.Eccs = []string{"p257"} }, false},
+		{"ffdhe group", func(o *Options) { o.SupportedGroups = []string{"ffdhe2048"} }, true},
+		{"bogus group", func(o *Options) { o.SupportedGroups = []string{"nope"} }, false},
+	}
+	for _, c := range cases {
+		o := clientOpts(p)
+		c.mod(o)
+		_, err := o.compile(roleClient, "localhost")
+		var oe *OptionError
+		if !errors.As(err, &oe) {
+			t.Errorf("%s: %v, want an OptionError", c.name, err)
+			continue
+		}
+		if errors.Is(err, ErrNotSupported) != c.planned {
+			t.Errorf("%s: %v: errors.Is(ErrNotSupported) = %v, want %v", c.name, err, !c.planned, c.planned)
+		}
+	}
+
+	// A DSA key and its certificate, made by OpenSSL (Go cannot sign
+	// certificates with DSA).
+	testpeers.Require(t, "openssl")
+	dir := t.TempDir()
+	f := func(n string) string { return filepath.Join(dir, n) }
+	for _, args := range [][]string{
+		{"genpkey", "-genparam", "-algorithm", "DSA", "-pkeyopt", "dsa_paramgen_bits:1024", "-out", f("params.pem")},
+		{"genpkey", "-paramfile", f("params.pem"), "-out", f("key.pem")},
+		{"req", "-x509", "-key", f("key.pem"), "-out", f("cert.pem"), "-subj", "/CN=localhost", "-days", "1", "-sha256"},
+	} {
+		if out, err := exec.Command("openssl", args...).CombinedOutput(); err != nil {
+			t.Fatalf("openssl %v: %v\n%s", args, err, out)
+		}
+	}
+	_, err := Listen(0, &Options{CertFile: f("cert.pem"), KeyFile: f("key.pem")})
+	if !errors.Is(err, ErrNotSupported) {
+		t.Fatalf("Listen with a DSA key: %v, want ErrNotSupported", err)
+	}
+}

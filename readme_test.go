@@ -1,0 +1,92 @@
+package ssl
+
+import (
+	"log"
+	"os"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// readme returns README.md with every run of white space made one space,
+// so that a sentence matches however it is wrapped.
+func readme(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(strings.Fields(string(b)), " ")
+}
+
+// readmeMatch returns the submatches of re in the README, or fails.
+func readmeMatch(t *testing.T, text, re string) []string {
+	t.Helper()
+	m := regexp.MustCompile(re).FindStringSubmatch(text)
+	if m == nil {
+		t.Fatalf("README.md has no sentence matching %q", re)
+	}
+	return m
+}
+
+// TestREADMEFigures checks the README's figures against the code they
+// describe: the suite counts, the Logger default and ssl:versions/0.
+func TestREADMEFigures(t *testing.T) {
+	text := readme(t)
+
+	count := func(set SuiteSet) (tls13, older int) {
+		for _, s := range CipherSuites(set, "") {
+			if s.KeyExchange == "any" {
+				tls13++
+			} else {
+				older++
+			}
+		}
+		return
+	}
+	all13, allOld := count(SuitesAll)
+	def13, defOld := count(SuitesDefault)
+	m := readmeMatch(t, text, "(\\d+) suites for TLS 1.0–1.2, (\\d+) of them enabled by default. With the (\\d+) of TLS 1.3 \\((\\d+) by default\\), `gossl ciphers all` lists (\\d+) suites and `gossl ciphers` (\\d+)")
+	for i, want := range []int{allOld, defOld, all13, def13, allOld + all13, defOld + def13} {
+		if got, _ := strconv.Atoi(m[i+1]); got != want {
+			t.Errorf("README %q: figure %d is %d, the code has %d", m[0], i+1, got, want)
+		}
+	}
+	words := map[string]int{"four": 4, "five": 5, "six": 6}
+	m = readmeMatch(t, text, "TLS 1.3 \\(RFC 8446\\): the (\\w+) suites")
+	if words[m[1]] != all13 {
+		t.Errorf("README says %q; the code has %d TLS 1.3 suites", m[0], all13)
+	}
+
+	// Logger: nil means log.Printf, in the code and in the README.
+	res, err := (&Options{}).compile(roleClient, "localhost")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reflect.ValueOf(res.logger).Pointer() != reflect.ValueOf(log.Printf).Pointer() {
+		t.Error("a nil Logger is not log.Printf")
+	}
+	readmeMatch(t, text, "`Logger func\\(format string, args \\.\\.\\.any\\)` \\(where alerts are reported; nil means the standard `log` package's `log.Printf`")
+	if strings.Contains(text, "nil means nowhere") {
+		t.Error("README still says a nil Logger means nowhere")
+	}
+
+	// ssl:versions/0.
+	m = readmeMatch(t, text, "`ssl.Versions\\(\\) VersionsInfo` \\(`AppVsn`; `Supported`: ([^;]*), enabled by default; `Available`: ([^;]*), the versions that can be enabled\\)")
+	list := func(s string) []Version {
+		var out []Version
+		for _, f := range strings.Split(s, ",") {
+			out = append(out, Version(strings.Trim(strings.TrimSpace(f), "`")))
+		}
+		return out
+	}
+	v := Versions()
+	if got := list(m[1]); !reflect.DeepEqual(got, v.Supported) {
+		t.Errorf("README Supported %v, code %v", got, v.Supported)
+	}
+	if got := list(m[2]); !reflect.DeepEqual(got, v.Available) {
+		t.Errorf("README Available %v, code %v", got, v.Available)
+	}
+}
