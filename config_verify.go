@@ -190,8 +190,34 @@ func (o *Options) resolveVerification(cfg *handshake.Config, r role, host string
 			}
 			cfg.VerifyHostname = host
 		}
+		if err := o.requireReferenceName(cfg); err != nil {
+			return rootsKey, err
+		}
 	}
 	return rootsKey, nil
+}
+
+// requireReferenceName makes a client that checks the server's chain fail
+// closed when it has no reference name for the hostname check: ConnectConn
+// over a transport without an IP address (a pipe, a unix socket, a proxy
+// tunnel) and no server_name_indication. Skipping the check there would
+// accept a certificate issued for any name (RFC 6125, Section 6: a client
+// needs a reference identity). server_name_indication disable is OTP's
+// explicit way to skip the check and stays so. With verify_peer and no
+// verify_fun this is an option error; with a verify_fun the validation
+// reports {bad_cert, hostname_check_failed} to it, which decides.
+func (o *Options) requireReferenceName(cfg *handshake.Config) error {
+	if !cfg.Verify || cfg.VerifyHostname != "" || o.ServerNameIndication == "disable" {
+		return nil
+	}
+	if o.VerifyFun == nil {
+		return badOption("server_name_indication", "undefined",
+			"verify_peer needs a reference name for the hostname check and the transport has no IP address: "+
+				"set server_name_indication to the server's host name, or to disable to skip the hostname check, "+
+				"or give a verify_fun that decides on {bad_cert, hostname_check_failed}")
+	}
+	cfg.VerifyOptions.RequireHostname = true
+	return nil
 }
 
 // resolveVerifyFun applies verify_fun, partial_chain, crl_check,

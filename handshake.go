@@ -59,7 +59,9 @@ func ConnectContext(ctx context.Context, host string, port int, opts *Options, t
 // ConnectConn upgrades a connected transport to TLS as a client:
 // ssl:connect/2,3 on a gen_tcp socket. Without ServerNameIndication no
 // SNI is sent and the hostname check uses the peer's IP address, as the
-// manual warns.
+// manual warns. A transport without an IP address (a pipe, a unix socket)
+// leaves no name to check: verify_peer then needs ServerNameIndication
+// (a host name, or "disable" to skip the check) or a VerifyFun.
 func ConnectConn(conn net.Conn, opts *Options, timeout time.Duration) (*Socket, error) {
 	host := ""
 	if opts == nil || opts.ServerNameIndication == "" {

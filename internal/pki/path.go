@@ -41,6 +41,10 @@ type VerifyOptions struct {
 	// Hostname is the reference identity checked against the peer after
 	// its other checks (VerifyHostname); "" skips the check.
 	Hostname string
+	// RequireHostname makes an empty Hostname fail the hostname check
+	// (hostname_check_failed, reported to the VerifyFun) instead of
+	// skipping it: the client had no reference name to check.
+	RequireHostname bool
 	// Now is the validation time; zero means time.Now().
 	Now time.Time
 	// AllowSHA1 accepts SHA-1 certificate signatures (refused by default

@@ -252,6 +252,10 @@ func (v *validator) checkPeer(r *run, peer *x509.Certificate, pc *peerContext) e
 		if err := r.bad(peer, ReasonHostnameCheckFailed, "certificate is not valid for "+quoteHost(v.opts.Hostname)); err != nil {
 			return err
 		}
+	} else if v.opts.Hostname == "" && v.opts.RequireHostname {
+		if err := r.bad(peer, ReasonHostnameCheckFailed, "no reference name to check the certificate against (set server_name_indication)"); err != nil {
+			return err
+		}
 	}
 	var issuer *x509.Certificate
 	if pc != nil {
