@@ -16,6 +16,28 @@ import (
 // it read first (0-RTT data included) and its early_data status.
 func startEarlyServer(t *testing.T, so *Options) int {
 	t.Helper()
+	return serveEach(t, so, func(s *Socket) {
+		if s.Handshake(5*time.Second) != nil {
+			return
+		}
+		b, err := s.Recv(0, 5*time.Second)
+		if err != nil {
+			return
+		}
+		info, _ := s.ConnectionInformation("early_data")
+		status := "none"
+		if len(info) > 0 {
+			status = info[0].Value.(string)
+		}
+		s.Send([]byte(fmt.Sprintf("%s|%s", status, b)))
+	})
+}
+
+// serveEach runs a gossl listener until the test ends, giving each
+// accepted socket (before its handshake) to serve on a goroutine of
+// its own, and closing it after; it returns the port.
+func serveEach(t *testing.T, so *Options, serve func(*Socket)) int {
+	t.Helper()
 	ls, err := Listen(0, so)
 	if err != nil {
 		t.Fatal(err)
@@ -29,19 +51,7 @@ func startEarlyServer(t *testing.T, so *Options) int {
 			}
 			go func() {
 				defer s.Close()
-				if s.Handshake(5*time.Second) != nil {
-					return
-				}
-				b, err := s.Recv(0, 5*time.Second)
-				if err != nil {
-					return
-				}
-				info, _ := s.ConnectionInformation("early_data")
-				status := "none"
-				if len(info) > 0 {
-					status = info[0].Value.(string)
-				}
-				s.Send([]byte(fmt.Sprintf("%s|%s", status, b)))
+				serve(s)
 			}()
 		}
 	}()

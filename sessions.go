@@ -71,6 +71,9 @@ func (o *Options) resolveSessions(res *resolved, r role) error {
 	reuse := o.ReuseSessions == nil || *o.ReuseSessions
 	cfg := res.hs
 	if r == roleServer {
+		// Both TLS 1.2 sessions and TLS 1.3 tickets carry it; an SNI
+		// configuration is compiled on its own and gets its own.
+		cfg.ConfigKey = serverConfigKey(cfg, res.caKey)
 		if !reuse && o.ReuseSessionsSave {
 			return badOption("reuse_sessions", "save", "a client option")
 		}
@@ -93,7 +96,6 @@ func (o *Options) resolveSessions(res *resolved, r role) error {
 				return fn(id, peerCert, 0, name)
 			}
 		}
-		sc.ConfigKey = serverConfigKey(cfg, res.caKey)
 		res.sessions = sc
 		return nil
 	}
@@ -123,16 +125,24 @@ func (o *Options) resolveSessions(res *resolved, r role) error {
 }
 
 // serverConfigKey names what a resumed session must share with the
-// listener: certificates, verification and trust anchors.
+// configuration that resumes it: certificates, verification settings
+// and trust anchors. It is made of the options' values, not of the
+// process, so that servers with the same configuration share sessions
+// through a SessionStore; a verify_fun (and with it partial_chain and
+// CRL checks) counts by its presence only.
 func serverConfigKey(cfg *handshake.Config, caKey string) string {
 	h := sha256.New()
 	for _, c := range cfg.Certs {
 		for _, d := range c.Chain {
+			fmt.Fprintf(h, "%d:", len(d))
 			h.Write(d)
 		}
+		h.Write([]byte{'|'})
 	}
-	fmt.Fprintf(h, "|%v|%v|%s", cfg.Verify, cfg.FailIfNoPeerCert, caKey)
-	return hex.EncodeToString(h.Sum(nil)[:12])
+	vo := &cfg.VerifyOptions
+	fmt.Fprintf(h, "|%v|%v|%s|%d|%v|%v|%v", cfg.Verify, cfg.FailIfNoPeerCert, caKey,
+		vo.Depth, vo.UseSystemRoots, vo.AllowAnyCAPurpose, cfg.NewVerifyFun != nil)
+	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
 // sessions12 gives a machine its resumption settings; a client's are

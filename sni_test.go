@@ -43,32 +43,17 @@ func sniConnect(t *testing.T, port int, version Version, name string) (peer []by
 // sniServer serves echo connections with opts until the test ends.
 func sniServer(t *testing.T, opts *Options) int {
 	t.Helper()
-	ls, err := Listen(0, opts)
-	if err != nil {
-		t.Fatalf("Listen: %v", err)
-	}
-	t.Cleanup(func() { ls.Close() })
-	go func() {
+	return serveEach(t, opts, func(s *Socket) {
+		if s.Handshake(5*time.Second) != nil {
+			return
+		}
 		for {
-			s, err := ls.TransportAccept(0)
-			if err != nil {
+			b, err := s.Recv(0, 5*time.Second)
+			if err != nil || s.Send(b) != nil {
 				return
 			}
-			go func() {
-				defer s.Close()
-				if s.Handshake(5*time.Second) != nil {
-					return
-				}
-				for {
-					b, err := s.Recv(0, 5*time.Second)
-					if err != nil || s.Send(b) != nil {
-						return
-					}
-				}
-			}()
 		}
-	}()
-	return ls.Port()
+	})
 }
 
 func TestSNIHosts(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"fmt"
 	"math/big"
 	"testing"
 	"time"
@@ -106,6 +107,15 @@ func benchConfigs(b *testing.B, p *benchPKI, v13 bool, group uint16, suite strin
 // NewSessionTicket that reaches a finished client is kept in its
 // configuration's cache, as the ssl package's driver does.
 func benchDeliver(b testing.TB, acts []Action, to Machine) []Action {
+	out, err := deliverOrFail(b, acts, to)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return out
+}
+
+// deliverOrFail is benchDeliver that returns the machine's refusal.
+func deliverOrFail(b testing.TB, acts []Action, to Machine) ([]Action, error) {
 	var out []Action
 	for _, a := range acts {
 		var more []Action
@@ -121,11 +131,32 @@ func benchDeliver(b testing.TB, acts []Action, to Machine) []Action {
 			more, err = to.HandleChangeCipherSpec()
 		}
 		if err != nil {
-			b.Fatalf("machine refused %v: %v", a.Kind, err)
+			return nil, fmt.Errorf("machine refused %v: %w", a.Kind, err)
 		}
 		out = append(out, more...)
 	}
-	return out
+	return out, nil
+}
+
+// pairOrFail is benchPair that returns the first refusal.
+func pairOrFail(b testing.TB, cc, sc *Config) (*Client, *Server, error) {
+	client, server := NewClient(cc), NewServer(sc)
+	acts, err := client.Start()
+	if err != nil {
+		return nil, nil, err
+	}
+	for i := 0; i < 6 && !(client.Done() && server.Done() && len(acts) == 0); i++ {
+		if acts, err = deliverOrFail(b, acts, server); err != nil {
+			return client, server, err
+		}
+		if acts, err = deliverOrFail(b, acts, client); err != nil {
+			return client, server, err
+		}
+	}
+	if !client.Done() || !server.Done() {
+		return client, server, fmt.Errorf("not done: client in %s, server in %s", client.State(), server.State())
+	}
+	return client, server, nil
 }
 
 func keepBenchTicket(b testing.TB, c *Client, msg []byte) {
@@ -147,17 +178,9 @@ func benchOne(b testing.TB, cc, sc *Config) *Client {
 
 // benchPair runs one handshake between new machines and returns them.
 func benchPair(b testing.TB, cc, sc *Config) (*Client, *Server) {
-	client, server := NewClient(cc), NewServer(sc)
-	acts, err := client.Start()
+	client, server, err := pairOrFail(b, cc, sc)
 	if err != nil {
 		b.Fatal(err)
-	}
-	for i := 0; i < 6 && !(client.Done() && server.Done() && len(acts) == 0); i++ {
-		acts = benchDeliver(b, acts, server)
-		acts = benchDeliver(b, acts, client)
-	}
-	if !client.Done() || !server.Done() {
-		b.Fatalf("not done: client in %s, server in %s", client.State(), server.State())
 	}
 	return client, server
 }

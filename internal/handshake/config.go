@@ -88,6 +88,12 @@ type Config struct {
 	// ForServerName gives a server the configuration for the SNI name a
 	// client sent (sni_hosts / sni_fun); nil or a nil result keeps this one.
 	ForServerName func(name string) (*Config, error)
+	// ConfigKey (server) names what a resumed session must share with
+	// the configuration that resumes it: certificates, verification
+	// settings and trust anchors. Every configuration has its own, the
+	// ones ForServerName gives included, and a TLS 1.2 session or TLS
+	// 1.3 ticket made under one key never resumes under another.
+	ConfigKey string
 	// MiddleboxCompat is TLS 1.3 middlebox compatibility mode (RFC 8446,
 	// Appendix D.4): a session id and dummy ChangeCipherSpec records.
 	MiddleboxCompat bool

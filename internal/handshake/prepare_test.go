@@ -68,7 +68,7 @@ func flipFinished(target Machine) func(Machine, []byte) []byte {
 func sessions12(t *testing.T) (client, server *Sessions12) {
 	now := time.Now
 	client = &Sessions12{Cache: sess.NewClientSessions(4), CacheKey: "k", Offer: true, Save: true, Tickets: true}
-	server = &Sessions12{Store: sess.NewMemoryStore(16, now), TicketKeys: sess.NewTicketKeys(time.Hour, 2, now), ConfigKey: "c"}
+	server = &Sessions12{Store: sess.NewMemoryStore(16, now), TicketKeys: sess.NewTicketKeys(time.Hour, 2, now)}
 	return client, server
 }
 

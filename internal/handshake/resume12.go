@@ -27,12 +27,11 @@ type Sessions12 struct {
 
 	// Server: Store keeps sessions by ID (nil: no session IDs are
 	// issued); TicketKeys seal tickets for clients that ask (nil: no
-	// tickets); ConfigKey names the listener's configuration, which a
-	// session must match; ReuseSession (OTP's reuse_session fun) may veto
-	// a resumption.
+	// tickets); ReuseSession (OTP's reuse_session fun) may veto a
+	// resumption. A session must match the ConfigKey of the
+	// configuration in use, the one SNI chose (Config.ConfigKey).
 	Store        sess.Store
 	TicketKeys   *sess.TicketKeys
-	ConfigKey    string
 	ReuseSession func(id, peerCert []byte, suite uint16) bool
 
 	// Client: Cache keeps sessions under CacheKey; Offer offers them
@@ -214,8 +213,9 @@ func (s *Server) findSession12(ch *wire.ClientHello) (*sess.State12, bool, error
 			return nil, false, nil
 		}
 	}
-	if st.ConfigKey != r.ConfigKey || st.Expired(s.cfg.Now(), r.lifetime()) || st.Version != s.version ||
-		st.ServerName != ch.ServerName || !containsU16(ch.CipherSuites, st.Suite) {
+	// s.cfg is the configuration SNI chose (mayResume says why).
+	if !s.cfg.mayResume(st.ConfigKey, st.ServerName, ch.ServerName, st.PeerCerts) ||
+		st.Expired(s.cfg.Now(), r.lifetime()) || st.Version != s.version || !containsU16(ch.CipherSuites, st.Suite) {
 		return nil, false, nil
 	}
 	suite := suites.ByID(st.Suite)
@@ -230,9 +230,6 @@ func (s *Server) findSession12(ch *wire.ClientHello) (*sess.State12, bool, error
 		return nil, false, alert.New(alert.HandshakeFailure, "session with extended master secret resumed without it (RFC 7627, 5.3)")
 	}
 	if !st.EMS && ch.ExtendedMasterSecret {
-		return nil, false, nil
-	}
-	if s.cfg.Verify && s.cfg.FailIfNoPeerCert && len(st.PeerCerts) == 0 {
 		return nil, false, nil
 	}
 	if r.ReuseSession != nil {
@@ -327,7 +324,7 @@ func (s *Server) state12() *sess.State12 {
 		created = s.resumedAt
 	}
 	st := &sess.State12{Version: s.version, Suite: s.suite.ID, Master: s.master, EMS: s.ems,
-		ServerName: s.info.ServerName, Created: created, Lifetime: s.Sessions.lifetime(), ConfigKey: s.Sessions.ConfigKey}
+		ServerName: s.info.ServerName, Created: created, Lifetime: s.Sessions.lifetime(), ConfigKey: s.cfg.ConfigKey}
 	for _, c := range s.info.PeerCertificates {
 		st.PeerCerts = append(st.PeerCerts, c.Raw)
 	}

@@ -20,9 +20,10 @@ const maxTicketAgeSkew = 10 * time.Second
 
 // acceptTicket looks at a ClientHello's pre_shared_key (RFC 8446,
 // 4.2.11): the first identity is a ticket of ours, still alive, for a
-// suite with the chosen suite's hash, and its binder is right. Anything
-// else falls back to a full handshake, except a wrong binder, which is
-// fatal (decrypt_error).
+// suite with the chosen suite's hash, issued by this very configuration
+// (the one SNI chose) for the same server name, and its binder is right.
+// Anything else falls back to a full handshake, except a wrong binder,
+// which is fatal (decrypt_error).
 func (h *server13) acceptTicket(ch *wire.ClientHello, msg []byte) error {
 	s := h.s
 	cfg := s.cfg
@@ -57,8 +58,8 @@ func (h *server13) acceptTicket(ch *wire.ClientHello, msg []byte) error {
 	if suite == nil || suite.Hash() != h.hash || now.Sub(st.Created) > st.Lifetime || now.Before(st.Created.Add(-maxTicketAgeSkew)) {
 		return nil
 	}
-	if st.ServerName != "" && st.ServerName != ch.ServerName {
-		return nil // RFC 8446, 4.2.11: the SNI must match
+	if !cfg.mayResume(st.ConfigKey, st.ServerName, ch.ServerName, st.PeerCerts) {
+		return nil
 	}
 	truncated := msg[:len(msg)-ch.PSKBindersLen()]
 	binderKey := prf.NewSchedule13(h.hash, st.PSK).BinderKey(true)
@@ -107,6 +108,7 @@ func (h *server13) sendTicket(f *flight) error {
 		Lifetime:     lifetime,
 		ALPN:         s.info.NegotiatedProtocol,
 		ServerName:   s.hello.ServerName,
+		ConfigKey:    cfg.ConfigKey,
 	}
 	for _, c := range s.info.PeerCertificates {
 		st.PeerCerts = append(st.PeerCerts, c.Raw)
@@ -122,6 +124,25 @@ func (h *server13) sendTicket(f *flight) error {
 	// The ticket is not part of the transcript.
 	return f.send(&wire.NewSessionTicket{TLS13: true, LifetimeHint: uint32(lifetime / time.Second),
 		AgeAdd: st.AgeAdd, Nonce: nonce[:], Ticket: ticket, MaxEarlyData: maxEarly})
+}
+
+// mayResume reports whether a session of either version (its
+// configuration key, server name and the client's certificates) may be
+// resumed under cfg by a ClientHello naming name. The session must come
+// from this configuration, the one SNI chose and not just the
+// listener's default, with the same certificates and verification
+// (otherwise a ticket from a listener without client authentication
+// would open one that requires it), and for exactly the same server
+// name, none included (RFC 8446, 4.2.11; RFC 6066, 3).
+func (cfg *Config) mayResume(configKey, sessionName, name string, peerCerts [][]byte) bool {
+	return configKey == cfg.ConfigKey && sessionName == name && !cfg.requiresPeerCert(peerCerts)
+}
+
+// requiresPeerCert reports whether cfg demands a client certificate
+// (verify_peer with fail_if_no_peer_cert) that a session lacks: such a
+// session never resumes, whatever its key says.
+func (cfg *Config) requiresPeerCert(peerCerts [][]byte) bool {
+	return cfg.Verify && cfg.FailIfNoPeerCert && len(peerCerts) == 0
 }
 
 func containsU8(list []uint8, v uint8) bool {

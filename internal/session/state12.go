@@ -29,12 +29,10 @@ type State12 struct {
 	Ticket    []byte
 }
 
-const state12Version = 1
-
 // Marshal encodes the state.
 func (s *State12) Marshal() ([]byte, error) {
 	var b cryptobyte.Builder
-	b.AddUint8(state12Version)
+	addLabel(&b, labelState12)
 	b.AddUint16(s.Version)
 	b.AddUint16(s.Suite)
 	b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(s.Master) })
@@ -46,11 +44,7 @@ func (s *State12) Marshal() ([]byte, error) {
 	b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes([]byte(s.ServerName)) })
 	b.AddUint64(uint64(s.Created.Unix()))
 	b.AddUint32(uint32(s.Lifetime / time.Second))
-	b.AddUint24LengthPrefixed(func(b *cryptobyte.Builder) {
-		for _, c := range s.PeerCerts {
-			b.AddUint24LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(c) })
-		}
-	})
+	addCertList(&b, s.PeerCerts)
 	b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes([]byte(s.ConfigKey)) })
 	b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(s.SessionID) })
 	b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(s.Ticket) })
@@ -60,11 +54,11 @@ func (s *State12) Marshal() ([]byte, error) {
 // Unmarshal decodes a state; false for anything malformed.
 func (s *State12) Unmarshal(data []byte) bool {
 	in := cryptobyte.String(data)
-	var v, ems uint8
+	var ems uint8
 	var created uint64
 	var lifetime uint32
 	var master, name, certs, key, id, ticket cryptobyte.String
-	if !in.ReadUint8(&v) || v != state12Version || !in.ReadUint16(&s.Version) || !in.ReadUint16(&s.Suite) ||
+	if !readLabel(&in, labelState12) || !in.ReadUint16(&s.Version) || !in.ReadUint16(&s.Suite) ||
 		!in.ReadUint8LengthPrefixed(&master) || !in.ReadUint8(&ems) || !in.ReadUint16LengthPrefixed(&name) ||
 		!in.ReadUint64(&created) || !in.ReadUint32(&lifetime) || !in.ReadUint24LengthPrefixed(&certs) ||
 		!in.ReadUint16LengthPrefixed(&key) || !in.ReadUint8LengthPrefixed(&id) || !in.ReadUint16LengthPrefixed(&ticket) ||
@@ -79,15 +73,9 @@ func (s *State12) Unmarshal(data []byte) bool {
 	s.ConfigKey = string(key)
 	s.SessionID = bytesOrNil(id)
 	s.Ticket = bytesOrNil(ticket)
-	s.PeerCerts = nil
-	for !certs.Empty() {
-		var c cryptobyte.String
-		if !certs.ReadUint24LengthPrefixed(&c) || len(c) == 0 {
-			return false
-		}
-		s.PeerCerts = append(s.PeerCerts, append([]byte(nil), c...))
-	}
-	return true
+	var ok bool
+	s.PeerCerts, ok = readCertList(certs)
+	return ok
 }
 
 func bytesOrNil(b []byte) []byte {
