@@ -19,7 +19,8 @@ import (
 //     and only when at least two labels follow it, so "*.com" matches nothing
 //     (RFC 6125, Section 6.4.3);
 //   - the subject's common name is a fallback only when the certificate has
-//     no dNSName at all (RFC 6125, Section 6.4.4).
+//     no dNSName at all (RFC 6125, Section 6.4.4); path validation
+//     (VerifyChain) then holds it to the path's dNSName constraints.
 //
 // A failure is a *BadCertError with reason hostname_check_failed.
 func VerifyHostname(cert *x509.Certificate, host string) error {
@@ -30,6 +31,16 @@ func VerifyHostname(cert *x509.Certificate, host string) error {
 		return nil
 	}
 	return badCert(ReasonHostnameCheckFailed, cert, "certificate is not valid for "+quoteHost(host))
+}
+
+// isIPReference reports whether a reference identity is an IP address
+// (also an IPv6 address in brackets): the common name is then never
+// used.
+func isIPReference(host string) bool {
+	if len(host) > 2 && host[0] == '[' && host[len(host)-1] == ']' {
+		host = host[1 : len(host)-1]
+	}
+	return net.ParseIP(host) != nil
 }
 
 func quoteHost(h string) string {

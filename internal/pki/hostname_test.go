@@ -6,6 +6,8 @@ import (
 	"errors"
 	"net"
 	"testing"
+
+	"github.com/gossl/ssl/internal/alert"
 )
 
 func hostCert(cn string, dns []string, ips ...string) *x509.Certificate {
@@ -82,5 +84,60 @@ func TestVerifyHostname(t *testing.T) {
 	}
 	if VerifyHostname(nil, "x") == nil {
 		t.Error("nil certificate accepted")
+	}
+}
+
+// TestCommonNameFallbackNameConstraints: a CA constrained to example.com
+// issues a leaf with no subjectAltName and CN evil.com. The hostname check
+// falls back to the CN (RFC 6125, Section 6.4.4), so the CN must obey the
+// dNSName constraints of the path: name_not_permitted, not a pass for
+// evil.com. A CN inside the constraints still verifies, an excluded
+// subtree applies too, and where the CN is not used as a host name (an IP
+// reference, no hostname check) it is not checked.
+func TestCommonNameFallbackNameConstraints(t *testing.T) {
+	root := mk(t, caSpec("NC Root", algECDSA), nil)
+	inter := mk(t, spec{cn: "NC Inter", ca: true, maxPathLen: -1, permitted: []string{"example.com"}, excluded: []string{"bad.example.com"}}, root)
+	noSAN := func(cn string) *tcert {
+		return mk(t, spec{cn: cn, maxPathLen: -1, eku: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+			ips: []net.IP{net.IPv4(127, 0, 0, 1)}}, inter)
+	}
+	evil := noSAN("evil.com")
+	o := opts(root)
+	o.Hostname = "evil.com"
+	_, err := VerifyChain(ders(evil, inter), o)
+	wantBad(t, err, ReasonNameNotPermitted, alert.BadCertificate)
+
+	// A constrained root constrains the CN as well.
+	ncRoot := mk(t, spec{cn: "NC Root 2", ca: true, maxPathLen: -1, permitted: []string{"example.com"}}, nil)
+	direct := mk(t, spec{cn: "evil.com", maxPathLen: -1, eku: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}, ncRoot)
+	o2 := opts(ncRoot)
+	o2.Hostname = "evil.com"
+	_, err = VerifyChain(ders(direct), o2)
+	wantBad(t, err, ReasonNameNotPermitted, alert.BadCertificate)
+
+	// A match fun sees the CN too; the constraint still applies.
+	o.HostnameMatch = func(_, _, _ string) MatchResult { return MatchYes }
+	_, err = VerifyChain(ders(evil, inter), o)
+	wantBad(t, err, ReasonNameNotPermitted, alert.BadCertificate)
+
+	good := noSAN("www.example.com")
+	o = opts(root)
+	o.Hostname = "www.example.com"
+	if _, err := VerifyChain(ders(good, inter), o); err != nil {
+		t.Fatalf("CN inside the constraints: %v", err)
+	}
+	excl := noSAN("x.bad.example.com")
+	o.Hostname = "x.bad.example.com"
+	_, err = VerifyChain(ders(excl, inter), o)
+	wantBad(t, err, ReasonNameNotPermitted, alert.BadCertificate)
+
+	// The CN is not used: an IP reference, or no hostname check.
+	o.Hostname = "127.0.0.1"
+	if _, err := VerifyChain(ders(evil, inter), o); err != nil {
+		t.Fatalf("IP reference: %v", err)
+	}
+	o.Hostname = ""
+	if _, err := VerifyChain(ders(evil, inter), o); err != nil {
+		t.Fatalf("no hostname check: %v", err)
 	}
 }

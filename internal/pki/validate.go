@@ -4,6 +4,7 @@ import (
 	"crypto/x509"
 	"encoding/asn1"
 	"errors"
+	"net"
 	"time"
 )
 
@@ -235,6 +236,9 @@ func (v *validator) checkPeer(r *run, peer *x509.Certificate, pc *peerContext) e
 		if err := v.checkCommon(r, pc.issuer, peer, pc.constraints, true); err != nil {
 			return err
 		}
+		if err := v.checkCNConstraints(r, peer, pc.constraints); err != nil {
+			return err
+		}
 	} else if !v.inTime(peer) {
 		if err := r.bad(peer, ReasonCertExpired, timeDetail(peer, v.now)); err != nil {
 			return err
@@ -262,6 +266,27 @@ func (v *validator) checkPeer(r *run, peer *x509.Certificate, pc *peerContext) e
 		issuer = pc.issuer
 	}
 	return r.valid(peer, issuer, true)
+}
+
+// checkCNConstraints applies the dNSName constraints of the path to the
+// peer's common name when the hostname check may fall back to it (no
+// dNSName in the certificate, a DNS reference name: RFC 6125, Section
+// 6.4.4). RFC 5280's name constraints cover subjectAltName only, so
+// without this a CA constrained to example.com could issue a certificate
+// with no SAN and CN evil.com that passes the check for evil.com.
+func (v *validator) checkCNConstraints(r *run, peer *x509.Certificate, constraints []*x509.Certificate) error {
+	cn := peer.Subject.CommonName
+	if len(constraints) == 0 || v.opts.Hostname == "" || len(peer.DNSNames) > 0 || cn == "" ||
+		net.ParseIP(cn) != nil || isIPReference(v.opts.Hostname) {
+		return nil
+	}
+	for _, ca := range constraints {
+		if !allowed(cn, ca.PermittedDNSDomains, ca.ExcludedDNSDomains, dnsInSubtree) {
+			return r.bad(peer, ReasonNameNotPermitted, "common name "+quoteHost(cn)+
+				", used as the host name, is outside the name constraints of "+ca.Subject.String())
+		}
+	}
+	return nil
 }
 
 // checkCommon is Section 6.1.3 (a)-(c) for cert, issued by working.
