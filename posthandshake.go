@@ -56,6 +56,9 @@ func (s *Socket) handlePostHandshake13(msg []byte) error {
 	case msg[0] == wire.TypeKeyUpdate:
 		var ku wire.KeyUpdate
 		if !ku.Unmarshal(msg) {
+			if wire.KeyUpdateValueIllegal(msg) {
+				return s.sendFatal(alert.New(alert.IllegalParameter, "KeyUpdate request_update neither 0 nor 1"))
+			}
 			return s.sendFatal(alert.New(alert.DecodeError, "malformed KeyUpdate"))
 		}
 		// A KeyUpdate flood is bounded by maxIdleRecords: records

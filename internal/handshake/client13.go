@@ -3,7 +3,6 @@ package handshake
 import (
 	"bytes"
 	"crypto"
-	"crypto/hmac"
 	"crypto/x509"
 	"time"
 
@@ -561,8 +560,8 @@ func (h *client13) handleFinished(msg []byte) ([]Action, error) {
 		return nil, alert.New(alert.DecodeError, "malformed Finished")
 	}
 	want := prf.FinishedVerifyData13(h.hash, h.serverHS, c.transcript.Sum(h.hash))
-	if !hmac.Equal(want, fin.VerifyData) {
-		return nil, alert.New(alert.DecryptError, "Finished verify_data mismatch")
+	if err := compareFinished(fin.VerifyData, want); err != nil {
+		return nil, err
 	}
 	c.record(msg)
 	c.info.ServerVerifyData = want

@@ -176,11 +176,26 @@ func (s *session) checkFinished(msg []byte, fromClient bool) ([]byte, error) {
 		want = s.finished(fromClient)
 	}
 	s.expected.vd, s.expected.master = nil, nil
-	if subtle.ConstantTimeCompare(want, fin.VerifyData) != 1 {
-		return nil, alert.New(alert.DecryptError, "Finished verify_data mismatch")
+	if err := compareFinished(fin.VerifyData, want); err != nil {
+		return nil, err
 	}
 	s.record(msg)
 	return want, nil
+}
+
+// compareFinished checks a peer's verify_data against ours. Its length is
+// fixed by the version and suite (12 bytes in TLS 1.0-1.2, RFC 5246,
+// 7.4.9; Hash.length in TLS 1.3, RFC 8446, 4.4.4): a Finished of another
+// length is malformed, decode_error, whereas a value that does not
+// match is decrypt_error.
+func compareFinished(got, want []byte) error {
+	if len(got) != len(want) {
+		return alert.New(alert.DecodeError, "Finished verify_data of the wrong length")
+	}
+	if subtle.ConstantTimeCompare(want, got) != 1 {
+		return alert.New(alert.DecryptError, "Finished verify_data mismatch")
+	}
+	return nil
 }
 
 func (s *session) fillInfo() {

@@ -2,7 +2,6 @@ package handshake
 
 import (
 	"crypto"
-	"crypto/hmac"
 	"crypto/x509"
 
 	"github.com/gossl/ssl/internal/alert"
@@ -522,8 +521,8 @@ func (h *server13) handle(msg []byte) ([]Action, error) {
 			want = prf.FinishedVerifyData13(h.hash, h.clientHS, s.transcript.Sum(h.hash))
 		}
 		h.expected = nil
-		if !hmac.Equal(want, fin.VerifyData) {
-			return nil, alert.New(alert.DecryptError, "Finished verify_data mismatch")
+		if err := compareFinished(fin.VerifyData, want); err != nil {
+			return nil, err
 		}
 		s.record(msg)
 		s.info.ClientVerifyData = want

@@ -25,3 +25,13 @@ func (m *KeyUpdate) Unmarshal(b []byte) bool {
 	m.UpdateRequested, m.Raw = v == 1, b
 	return true
 }
+
+// KeyUpdateValueIllegal reports whether b is a KeyUpdate of the right
+// form whose request_update is neither 0 nor 1. Unmarshal refuses it as
+// it refuses a malformed one, but the alert differs: illegal_parameter
+// here (RFC 8446, 4.6.3), decode_error for a body of the wrong length.
+func KeyUpdateValueIllegal(b []byte) bool {
+	body, ok := readBody(b, TypeKeyUpdate)
+	var v uint8
+	return ok && body.ReadUint8(&v) && body.Empty() && v > 1
+}
