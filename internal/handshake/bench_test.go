@@ -167,7 +167,7 @@ func keepBenchTicket(b testing.TB, c *Client, msg []byte) {
 	info := c.Info()
 	c.cfg.TicketCache.Put(c.cfg.CacheKey, &sess.ClientTicket{
 		Ticket: nst.Ticket, Suite: info.Suite.ID, PSK: prf.ResumptionPSK(info.Hash, info.ResumptionMaster, nst.Nonce),
-		Received: time.Now(), Lifetime: time.Hour, AgeAdd: nst.AgeAdd,
+		Received: c.cfg.Now(), Lifetime: time.Hour, AgeAdd: nst.AgeAdd, MaxEarlyData: nst.MaxEarlyData,
 	})
 }
 

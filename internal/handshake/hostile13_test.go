@@ -5,6 +5,7 @@ import (
 	"crypto/ecdh"
 	"crypto/rand"
 	"errors"
+	"io"
 	"testing"
 	"time"
 
@@ -25,22 +26,20 @@ import (
 // It has sent its ClientHello.
 func hostileClient13(t testing.TB, ticketSuite uint16) *Client {
 	t.Helper()
-	cfg := &Config{
-		Versions:         []uint16{wire.VersionTLS13},
-		Suites:           suites.Defaults([]uint16{wire.VersionTLS13}),
-		Groups13:         []uint16{wire.GroupX25519, wire.GroupSecp256r1},
-		KeyShareGroups:   []uint16{wire.GroupX25519},
-		SignatureSchemes: kx.DefaultSignatureSchemes(),
-		MaxHandshakeSize: wire.DefaultMaxHandshakeSize,
-		MiddleboxCompat:  true,
-		Rand:             rand.Reader,
-		Now:              time.Now,
-	}
+	return newClient13(t, ticketSuite, nil, rand.Reader, time.Now())
+}
+
+// newClient13 is hostileClient13 with its random source (the hello
+// random and session id) and clock given, and 0-RTT data to send when
+// early is not empty (the ticket then allows it).
+func newClient13(t testing.TB, ticketSuite uint16, early []byte, rnd io.Reader, now time.Time) *Client {
+	t.Helper()
+	cfg := client13Config(early, rnd, now)
 	if ticketSuite != 0 {
 		cfg.TicketCache, cfg.CacheKey = sess.NewClientCache(1), "hostile"
 		cfg.TicketCache.Put(cfg.CacheKey, &sess.ClientTicket{
 			Ticket: []byte("a ticket"), Suite: ticketSuite, PSK: make([]byte, suites.ByID(ticketSuite).Hash().Size()),
-			Received: time.Now(), Lifetime: time.Hour,
+			Received: now, Lifetime: time.Hour, MaxEarlyData: uint32(len(early)),
 		})
 	}
 	c := NewClient(cfg)
@@ -51,6 +50,23 @@ func hostileClient13(t testing.TB, ticketSuite uint16) *Client {
 		t.Fatal("the client did not offer its ticket")
 	}
 	return c
+}
+
+// client13Config is a TLS 1.3 client's configuration: an x25519 share,
+// secp256r1 supported too.
+func client13Config(early []byte, rnd io.Reader, now time.Time) *Config {
+	return &Config{
+		Versions:         []uint16{wire.VersionTLS13},
+		Suites:           suites.Defaults([]uint16{wire.VersionTLS13}),
+		Groups13:         []uint16{wire.GroupX25519, wire.GroupSecp256r1},
+		KeyShareGroups:   []uint16{wire.GroupX25519},
+		SignatureSchemes: kx.DefaultSignatureSchemes(),
+		MaxHandshakeSize: wire.DefaultMaxHandshakeSize,
+		MiddleboxCompat:  true,
+		EarlyData:        early,
+		Rand:             rnd,
+		Now:              func() time.Time { return now },
+	}
 }
 
 // hostileHRR is a HelloRetryRequest for the client's hello that asks
@@ -68,11 +84,12 @@ func hostileHRR(t testing.TB, c *Client, suite uint16) []byte {
 // id is not negative.
 func hostileServerHello(t testing.TB, c *Client, suite, group uint16, id int) []byte {
 	t.Helper()
+	// A fixed key: the messages are the same every time (fuzz seeds).
 	curve := ecdh.X25519()
 	if group == wire.GroupSecp256r1 {
 		curve = ecdh.P256()
 	}
-	key, err := curve.GenerateKey(rand.Reader)
+	key, err := curve.NewPrivateKey(bytes.Repeat([]byte{0x5e}, 32))
 	if err != nil {
 		t.Fatal(err)
 	}
