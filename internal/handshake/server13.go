@@ -266,15 +266,13 @@ func (h *server13) handleClientHello2(msg []byte) ([]Action, error) {
 	if !ch.Unmarshal(msg) {
 		return nil, alert.New(alert.DecodeError, "malformed ClientHello")
 	}
-	old := h.hello1
-	if len(ch.KeyShares) != 1 || ch.KeyShares[0].Group != h.group || !containsU16(ch.SupportedVersions, wire.VersionTLS13) ||
-		!containsU16(ch.CipherSuites, s.suite.ID) || string(ch.SessionID) != string(old.SessionID) || string(ch.Random) != string(old.Random) {
-		return nil, alert.New(alert.IllegalParameter, "second ClientHello does not answer the HelloRetryRequest")
+	// Only what RFC 8446, 4.1.2 allows may change (hrr_check.go): the
+	// configuration, suite, ALPN and certificate chosen from the first
+	// hello stay right for the second.
+	if err := checkSecondHello(h.hello1, ch, h.group); err != nil {
+		return nil, err
 	}
 	s.hello = ch
-	if ch.EarlyData {
-		return nil, alert.New(alert.IllegalParameter, "early_data in the ClientHello after a HelloRetryRequest")
-	}
 	h.skipEarly = false
 	if err := h.acceptTicket(ch, msg); err != nil {
 		return nil, err
