@@ -145,10 +145,10 @@ func (c *internalCRLCache) Lookup(cert, issuer *x509.Certificate, now time.Time)
 	if c.client == nil {
 		return crls, nil
 	}
-	for _, crl := range crls {
-		if pki.CRLUsable(crl, issuer, now) == "" {
-			return crls, nil
-		}
+	// Fetch only when the stored CRLs leave the status undetermined: a
+	// partition, a delta CRL or a stale CRL does not stop the fetch.
+	if b := pki.CheckRevocation(cert, issuer, crls, now); b == nil || b.Reason != pki.ReasonRevocationUndetermined {
+		return crls, nil
 	}
 	var errs []error
 	for _, dp := range cert.CRLDistributionPoints {

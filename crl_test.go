@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -175,11 +176,8 @@ func TestCRLHashDirOpenSSLRehash(t *testing.T) {
 func TestCRLHTTPFetch(t *testing.T) {
 	CRLCacheClear()
 	defer CRLCacheClear()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	base := "http://" + ln.Addr().String()
+	cs := newCRLServer(t)
+	base := cs.base
 	p := newVPKI(t, "HTTP CRL")
 	// The intermediate and leaf name distribution points on our server.
 	inter := p.issue(p.root, &x509.Certificate{Subject: p.inter.cert.Subject, IsCA: true, BasicConstraintsValid: true,
@@ -187,19 +185,9 @@ func TestCRLHTTPFetch(t *testing.T) {
 	p.inter = inter
 	good := p.leaf("good", func(c *x509.Certificate) { c.CRLDistributionPoints = []string{base + "/inter.crl"} })
 	bad := p.leaf("bad", func(c *x509.Certificate) { c.CRLDistributionPoints = []string{base + "/inter.crl"} })
-	crls := map[string][]byte{"/root.crl": p.crl(p.root, time.Hour), "/inter.crl": p.crl(p.inter, time.Hour, bad)}
-	var fetches atomic.Int32
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		fetches.Add(1)
-		d, ok := crls[r.URL.Path]
-		if !ok {
-			http.NotFound(w, r)
-			return
-		}
-		w.Write(d)
-	}), ReadHeaderTimeout: 5 * time.Second}
-	go srv.Serve(ln)
-	defer srv.Close()
+	cs.set("/root.crl", p.crl(p.root, time.Hour))
+	cs.set("/inter.crl", p.crl(p.inter, time.Hour, bad))
+	fetches := &cs.fetches
 
 	co := func() *Options {
 		o := p.clientOpts()
@@ -224,6 +212,45 @@ func TestCRLHTTPFetch(t *testing.T) {
 	if badCertTerm(cerr) != "revocation_status_undetermined" {
 		t.Fatalf("no http: %v", cerr)
 	}
+}
+
+// crlServer serves CRLs over HTTP on 127.0.0.1 for the fetch tests.
+type crlServer struct {
+	base    string
+	mu      sync.Mutex
+	crls    map[string][]byte
+	fetches atomic.Int32
+}
+
+func newCRLServer(t *testing.T) *crlServer {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &crlServer{base: "http://" + ln.Addr().String(), crls: map[string][]byte{}}
+	hs := &http.Server{Handler: s, ReadHeaderTimeout: 5 * time.Second}
+	go hs.Serve(ln)
+	t.Cleanup(func() { hs.Close() })
+	return s
+}
+
+func (s *crlServer) set(path string, der []byte) {
+	s.mu.Lock()
+	s.crls[path] = der
+	s.mu.Unlock()
+}
+
+func (s *crlServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.fetches.Add(1)
+	s.mu.Lock()
+	d, ok := s.crls[r.URL.Path]
+	s.mu.Unlock()
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	w.Write(d)
 }
 
 // TestCRLVerifyFunAcceptsRevoked: a revocation failure goes to the

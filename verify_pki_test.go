@@ -102,13 +102,19 @@ func (p *vpki) chain(l *vcert) [][]byte { return [][]byte{l.cert.Raw, p.inter.ce
 // keyCompromise (1); next is its nextUpdate offset from now.
 func (p *vpki) crl(issuer *vcert, next time.Duration, revoked ...*vcert) []byte {
 	p.t.Helper()
+	return p.crlWith(issuer, next, nil, revoked...)
+}
+
+// crlWith is crl with extra CRL extensions.
+func (p *vpki) crlWith(issuer *vcert, next time.Duration, exts []pkix.Extension, revoked ...*vcert) []byte {
+	p.t.Helper()
 	var entries []x509.RevocationListEntry
 	for _, r := range revoked {
 		entries = append(entries, x509.RevocationListEntry{SerialNumber: r.cert.SerialNumber, RevocationTime: time.Now().Add(-time.Minute), ReasonCode: 1})
 	}
 	der, err := x509.CreateRevocationList(rand.Reader, &x509.RevocationList{
 		Number: big.NewInt(vserial.Add(1)), ThisUpdate: time.Now().Add(-2 * time.Hour), NextUpdate: time.Now().Add(next),
-		RevokedCertificateEntries: entries,
+		RevokedCertificateEntries: entries, ExtraExtensions: exts,
 	}, issuer.cert, issuer.key)
 	if err != nil {
 		p.t.Fatal(err)

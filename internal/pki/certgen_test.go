@@ -89,6 +89,7 @@ type spec struct {
 	sigAlg      x509.SignatureAlgorithm
 	noKeyIDs    bool
 	subjectName *pkix.Name
+	crlDP       []string
 }
 
 type tcert struct {
@@ -129,6 +130,7 @@ func mk(t testing.TB, s spec, issuer *tcert) *tcert {
 		SignatureAlgorithm:    s.sigAlg,
 		BasicConstraintsValid: !s.noBC,
 		IsCA:                  s.ca,
+		CRLDistributionPoints: s.crlDP,
 	}
 	if s.subjectName != nil {
 		tmpl.Subject = *s.subjectName

@@ -26,8 +26,9 @@ import (
 // by the issuer's key, cRLSign allowed), already in force (thisUpdate) and
 // not stale (nextUpdate, when present, not in the past). A certificate
 // listed on such a CRL is {bad_cert, {revoked, Reason}}; with no such CRL
-// its status is {bad_cert, revocation_status_undetermined}. Indirect CRLs
-// and delta CRLs are not supported (an indirect CRL's entries are ignored).
+// its status is {bad_cert, revocation_status_undetermined}. The scope of a
+// CRL is checked too (crlscope.go): indirect CRLs are not used, delta
+// CRLs only add revocations.
 
 // ErrNoCRL is returned when data holds no CRL.
 var ErrNoCRL = errors.New("pki: no CRL in data")
@@ -108,33 +109,66 @@ func RevocationReasonName(code int) string {
 }
 
 // CheckRevocation checks cert, issued by issuer, against crls at now. It
-// returns nil when a usable CRL does not list cert, {bad_cert, {revoked,
-// Reason}} when one does, and {bad_cert, revocation_status_undetermined}
-// when none of crls is usable (the detail says why the last was not).
+// returns {bad_cert, {revoked, Reason}} when a usable CRL whose scope
+// holds cert lists it, nil when usable complete CRLs whose scopes hold
+// cert cover every revocation reason and do not list it, and {bad_cert,
+// revocation_status_undetermined} otherwise (the detail says why the last
+// CRL could not be used).
+//
+// RFC 5280, Sections 5.2 and 6.3.3: a CRL with an unrecognised critical
+// extension (or entry extension) is not used; an issuingDistributionPoint
+// limits the CRL to CA or end-entity certificates, to one distribution
+// point (which must be one the certificate names) or to some reasons
+// (partitions together count when their reasons cover all); an indirect
+// CRL is not used; a delta CRL adds its revocations but never completes
+// the status by itself.
 func CheckRevocation(cert, issuer *x509.Certificate, crls []*x509.RevocationList, now time.Time) *BadCertError {
 	why := "no CRL for the issuer " + issuer.Subject.String()
-	checked := false
+	var covered reasonMask
 	for _, crl := range crls {
 		if w := CRLUsable(crl, issuer, now); w != "" {
 			why = w
 			continue
 		}
-		checked = true
-		for _, e := range crl.RevokedCertificateEntries {
-			if e.SerialNumber != nil && e.SerialNumber.Cmp(cert.SerialNumber) == 0 {
-				if e.ReasonCode == 8 { // removeFromCRL: only meaningful in delta CRLs
-					continue
-				}
-				b := badCert(ReasonRevoked, cert, "revoked at "+e.RevocationTime.UTC().Format(time.RFC3339))
-				b.Revocation = RevocationReasonName(e.ReasonCode)
-				return b
-			}
+		scope, w := crlScopeOf(crl)
+		if w == "" {
+			_, w = scope.holds(cert)
+		}
+		if w != "" {
+			why = w
+			continue
+		}
+		if b := revokedOn(crl, cert); b != nil {
+			return b
+		}
+		if scope.delta {
+			why = "a delta CRL alone does not give a complete status"
+			continue
+		}
+		covered |= scope.reasons
+		if covered&allRevocationReasons != allRevocationReasons {
+			why = "the CRLs cover only some revocation reasons"
 		}
 	}
-	if checked {
+	if covered&allRevocationReasons == allRevocationReasons {
 		return nil
 	}
 	return badCert(ReasonRevocationUndetermined, cert, why)
+}
+
+// revokedOn returns {bad_cert, {revoked, Reason}} when crl lists cert.
+func revokedOn(crl *x509.RevocationList, cert *x509.Certificate) *BadCertError {
+	for _, e := range crl.RevokedCertificateEntries {
+		if e.SerialNumber != nil && e.SerialNumber.Cmp(cert.SerialNumber) == 0 {
+			if e.ReasonCode == 8 { // removeFromCRL: only meaningful in delta CRLs
+				continue
+			}
+			b := badCert(ReasonRevoked, cert, "revoked at "+e.RevocationTime.UTC().Format(time.RFC3339))
+			b.Revocation = RevocationReasonName(e.ReasonCode)
+			return b
+		}
+	}
+	return nil
 }
 
 // NameHash is OpenSSL's X509_NAME_hash (X509_NAME_hash_ex since 3.0): the
