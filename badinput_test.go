@@ -379,17 +379,6 @@ func TestBadInputServer(t *testing.T) {
 			desc: "handshake_failure",
 		},
 		{
-			// RFC 5746: a ClientHello with neither renegotiation_info nor
-			// the SCSV is refused while secure_renegotiate is true (the
-			// default).
-			name: "no_rfc5746_signalling",
-			srv:  srv12,
-			data: hsRecord(goodClientHello(t, func(ch *wire.ClientHello) {
-				ch.SecureRenegotiationValid = false
-			})),
-			desc: "handshake_failure",
-		},
-		{
 			// A handshake message announcing more than max_handshake_size
 			// (256 KiB by default) is refused as soon as its header is
 			// in, before it is buffered. OTP sends handshake_failure

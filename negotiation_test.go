@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"testing"
@@ -222,9 +223,6 @@ func TestClientRefusesWhatItDidNotOffer(t *testing.T) {
 		{"no_uncompressed_point_format", "illegal_parameter", func(sh *wire.ServerHello, ch *wire.ClientHello) {
 			sh.ECPointFormats = []uint8{1}
 		}},
-		{"no_renegotiation_info", "handshake_failure", func(sh *wire.ServerHello, ch *wire.ClientHello) {
-			sh.SecureRenegotiationValid = false
-		}},
 		{"nonempty_renegotiation_info", "handshake_failure", func(sh *wire.ServerHello, ch *wire.ClientHello) {
 			sh.SecureRenegotiation = bytes.Repeat([]byte{1}, 24)
 		}},
@@ -255,23 +253,25 @@ func TestClientRefusesWhatItDidNotOffer(t *testing.T) {
 		}
 	})
 
-	t.Run("control_insecure_renegotiation_allowed", func(t *testing.T) {
-		// With secure_renegotiate false, a ServerHello without
-		// renegotiation_info is accepted.
-		port, out := startFakeServer(t, func(ch *wire.ClientHello) []byte {
-			sh := acceptableServerHello(ch)
-			sh.SecureRenegotiationValid = false
-			return marshalAll(t, sh)
+	for _, secure := range []bool{true, false} {
+		t.Run(fmt.Sprintf("control_no_renegotiation_info_secure_renegotiate_%v", secure), func(t *testing.T) {
+			// A ServerHello without renegotiation_info is accepted
+			// whatever secure_renegotiate says: as in OTP, only a
+			// renegotiation of such a connection is refused.
+			port, out := startFakeServer(t, func(ch *wire.ClientHello) []byte {
+				sh := acceptableServerHello(ch)
+				sh.SecureRenegotiationValid = false
+				return marshalAll(t, sh)
+			})
+			o := opts()
+			o.SecureRenegotiate = Bool(secure)
+			_, err := Connect("127.0.0.1", port, o, 10*time.Second)
+			if !errors.Is(err, ErrClosed) {
+				t.Fatalf("Connect: %v; want ErrClosed", err)
+			}
+			<-out
 		})
-		o := opts()
-		f := false
-		o.SecureRenegotiate = &f
-		_, err := Connect("127.0.0.1", port, o, 10*time.Second)
-		if !errors.Is(err, ErrClosed) {
-			t.Fatalf("Connect: %v; want ErrClosed", err)
-		}
-		<-out
-	})
+	}
 }
 
 func TestClientRefusesGroupNotOffered(t *testing.T) {

@@ -186,7 +186,9 @@ type Options struct {
 	// session (and a TLS 1.2 ticket) may be resumed; 0 means 7200 s.
 	SessionLifetime time.Duration
 	// SecureRenegotiate is {secure_renegotiate, Bool}; nil means true
-	// (current OTP): a peer without RFC 5746 support is refused.
+	// (current OTP). As in OTP, a peer without RFC 5746 support still
+	// connects; true refuses only a renegotiation of such a connection
+	// (either side's), false allows it as legacy, insecure renegotiation.
 	SecureRenegotiate *bool
 	// ClientRenegotiation is a server's {client_renegotiation, Bool}; nil
 	// means true (OTP's default): a client may renegotiate (RFC 5746), at

@@ -213,8 +213,15 @@ func (s *Socket) renegConfig() *handshake.Config {
 
 func (s *Socket) renegInfo() *handshake.Renegotiation {
 	info := s.connInfo()
-	return &handshake.Renegotiation{Secure: info.SecureRenegotiation,
-		ClientVerifyData: info.ClientVerifyData, ServerVerifyData: info.ServerVerifyData}
+	r := &handshake.Renegotiation{Secure: info.SecureRenegotiation,
+		ClientVerifyData: info.ClientVerifyData, ServerVerifyData: info.ServerVerifyData,
+		ExtendedMasterSecret: info.ExtendedMasterSecret}
+	if s.role == roleClient {
+		if certs := s.peerCertDER(); len(certs) > 0 {
+			r.ServerCert = certs[0]
+		}
+	}
+	return r
 }
 
 // startReneg starts a client renegotiation: a new ClientHello.

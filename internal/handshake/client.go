@@ -352,6 +352,9 @@ func (c *Client) handleServerHello(msg []byte) ([]Action, error) {
 	if err := c.checkServerRenegotiationInfo(&sh); err != nil {
 		return nil, err
 	}
+	if err := c.Reneg.checkExtendedMasterSecret(sh.ExtendedMasterSecret); err != nil {
+		return nil, err
+	}
 	c.version = sh.Version
 	c.suite = suite
 	c.serverRandom = sh.Random
@@ -382,6 +385,9 @@ func (c *Client) handleCertificate(msg []byte) error {
 	}
 	certs, err := parseChain(&cm)
 	if err != nil {
+		return err
+	}
+	if err := c.Reneg.checkServerCert(certs[0].Raw); err != nil {
 		return err
 	}
 	c.info.PeerCertificates = certs

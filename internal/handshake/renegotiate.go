@@ -1,6 +1,7 @@
 package handshake
 
 import (
+	"bytes"
 	"crypto/subtle"
 
 	"github.com/gossl/ssl/internal/alert"
@@ -13,10 +14,57 @@ import (
 // says whether that connection negotiated renegotiation_info; without it
 // (legacy renegotiation, only with secure_renegotiate false) no
 // renegotiation_info may appear.
+//
+// secure_renegotiate true does not refuse the initial handshake with a
+// peer that does not signal RFC 5746: like OTP, OpenSSL and GnuTLS, gossl
+// connects and refuses only a renegotiation of such a connection (the
+// driver answers no_renegotiation; a machine given one fails too).
 type Renegotiation struct {
 	Secure           bool
 	ClientVerifyData []byte
 	ServerVerifyData []byte
+	// ExtendedMasterSecret says the connection used RFC 7627; a
+	// renegotiation that drops it is refused (below).
+	ExtendedMasterSecret bool
+	// ServerCert is the server's leaf certificate (DER) of the connection,
+	// for a client: a renegotiation must not change it (below).
+	ServerCert []byte
+}
+
+// allowed refuses a renegotiation of a connection without RFC 5746 when
+// secure_renegotiate is true (OTP's handle_renegotiation_info gives
+// no_renegotiation there). The driver refuses such a renegotiation before
+// it makes a machine; this keeps the machine safe on its own.
+func (r *Renegotiation) allowed(cfg *Config) error {
+	if !r.Secure && cfg.SecureRenegotiate {
+		return alert.New(alert.NoRenegotiation, "the connection did not negotiate secure renegotiation (RFC 5746) and secure_renegotiate is true")
+	}
+	return nil
+}
+
+// checkExtendedMasterSecret refuses a renegotiation hello without
+// extended_master_secret on a connection that used it (RFC 7627, 5.3
+// forbids falling back to the legacy master secret for a session that
+// used the extension; OpenSSL refuses it as "inconsistent extms"). Without
+// it, the new master secret would no longer be bound to the handshake
+// transcript, which the triple-handshake attack exploits.
+func (r *Renegotiation) checkExtendedMasterSecret(ems bool) error {
+	if r != nil && r.ExtendedMasterSecret && !ems {
+		return alert.New(alert.HandshakeFailure, "renegotiation without extended_master_secret on a connection that used it (RFC 7627)")
+	}
+	return nil
+}
+
+// checkServerCert refuses a server certificate that differs from the
+// one of the connection being renegotiated. A client that accepted a
+// new identity in a renegotiation could be led by a man in the middle to
+// mix two servers' sessions (the triple-handshake attack, Bhargavan et
+// al. 2014); OTP, NSS, BoringSSL and Go refuse it the same way.
+func (r *Renegotiation) checkServerCert(leaf []byte) error {
+	if r != nil && r.ServerCert != nil && !bytes.Equal(leaf, r.ServerCert) {
+		return alert.New(alert.IllegalParameter, "the server certificate changed in a renegotiation")
+	}
+	return nil
 }
 
 // renegotiationInfo is what a ClientHello of a secure renegotiation
@@ -51,10 +99,11 @@ func (c *Client) checkServerRenegotiationInfo(sh *wire.ServerHello) error {
 				return alert.New(alert.HandshakeFailure, "non-empty renegotiation_info in the initial handshake")
 			}
 			c.info.SecureRenegotiation = true
-		} else if c.cfg.SecureRenegotiate {
-			return alert.New(alert.HandshakeFailure, "server does not support secure renegotiation (RFC 5746) and secure_renegotiate is true")
 		}
 		return nil
+	}
+	if err := r.allowed(c.cfg); err != nil {
+		return err
 	}
 	if !r.Secure {
 		if sh.SecureRenegotiationValid {
@@ -81,11 +130,10 @@ func (s *Server) checkClientRenegotiationInfo(ch *wire.ClientHello) (value []byt
 		if ch.SecureRenegotiationValid && len(ch.SecureRenegotiation) != 0 {
 			return nil, false, alert.New(alert.HandshakeFailure, "non-empty renegotiation_info in the initial handshake")
 		}
-		secure = ch.SecureRenegotiationValid || scsv
-		if !secure && s.cfg.SecureRenegotiate {
-			return nil, false, alert.New(alert.HandshakeFailure, "client does not support secure renegotiation (RFC 5746) and secure_renegotiate is true")
-		}
-		return nil, secure, nil
+		return nil, ch.SecureRenegotiationValid || scsv, nil
+	}
+	if err := r.allowed(s.cfg); err != nil {
+		return nil, false, err
 	}
 	if !r.Secure {
 		if ch.SecureRenegotiationValid || scsv {

@@ -176,6 +176,9 @@ func (s *Server) handleClientHello(msg []byte) ([]Action, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := s.Reneg.checkExtendedMasterSecret(ch.ExtendedMasterSecret); err != nil {
+		return nil, err
+	}
 	s.renegInfo = renegInfo
 	s.info.SecureRenegotiation = secure
 	s.info.ServerName = ch.ServerName
