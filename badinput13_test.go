@@ -326,11 +326,8 @@ func TestBadInputServerTLS13(t *testing.T) {
 		{
 			// RFC 8446, 5: an unprotected record other than
 			// change_cipher_spec after the keys: unexpected_message.
-			name:   "plaintext_alert",
-			record: tlsRecord(wire.TypeAlert, wire.VersionTLS12, []byte{1, 90}), // warning user_canceled
-			desc:   "unexpected_message",
-		},
-		{
+			// (Except an alert, until a protected record has come:
+			// TestTLS13PlaintextAlertAfterServerFlight.)
 			name:   "plaintext_handshake",
 			record: tlsRecord(wire.TypeHandshake, wire.VersionTLS12, append([]byte{wire.TypeFinished, 0, 0, 32}, make([]byte, 32)...)),
 			desc:   "unexpected_message",

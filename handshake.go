@@ -247,6 +247,7 @@ func (s *Socket) handshakeLocked(ctx context.Context, deadline time.Time) error 
 		return errors.Join(ErrClosed, err)
 	}
 	var early earlyData
+	var limits hsLimits
 	acts, err := m.Start()
 	if err != nil {
 		return fail(err)
@@ -260,8 +261,12 @@ func (s *Socket) handshakeLocked(ctx context.Context, deadline time.Time) error 
 			m.Prepare()
 		}
 		typ, data, err := s.rd.ReadRecord()
-		if err != nil && errors.Is(err, record.ErrBadRecordMAC) && early.skip(m) {
-			continue // refused 0-RTT data, under keys we do not have
+		// Refused 0-RTT data, under keys we do not have, is skipped
+		// until a record has opened under the keys now installed: after
+		// that, a record that does not open is fatal (RFC 8446, 5.2),
+		// not more 0-RTT data.
+		if err != nil && errors.Is(err, record.ErrBadRecordMAC) && s.rd.Seq() == 0 && early.skip(m) {
+			continue
 		}
 		if err != nil {
 			if isTimeout(err) {
@@ -273,6 +278,9 @@ func (s *Socket) handshakeLocked(ctx context.Context, deadline time.Time) error 
 			}
 			s.conn.Close()
 			return ErrClosed
+		}
+		if ae := limits.record(typ, len(data)); ae != nil {
+			return fail(ae)
 		}
 		switch typ {
 		case wire.TypeHandshake:
@@ -288,6 +296,11 @@ func (s *Socket) handshakeLocked(ctx context.Context, deadline time.Time) error 
 				if !ok {
 					break
 				}
+				if msg[0] == wire.TypeHelloRequest && s.role == roleClient {
+					if ae := limits.helloRequest(); ae != nil {
+						return fail(ae)
+					}
+				}
 				// The machine keeps slices of messages: hbuf copied
 				// them out of the record buffer and never writes
 				// them again, so they need no copy of their own.
@@ -300,31 +313,30 @@ func (s *Socket) handshakeLocked(ctx context.Context, deadline time.Time) error 
 				}
 			}
 		case wire.TypeChangeCipherSpec:
-			// RFC 5246, 7.1: a single byte of value 1, and never in the
-			// middle of a handshake message.
-			if len(data) != 1 || data[0] != 1 {
-				return fail(alert.New(alert.DecodeError, "malformed ChangeCipherSpec"))
-			}
-			if s.in.hbuf.Len() != 0 {
-				return fail(alert.New(alert.UnexpectedMessage, "ChangeCipherSpec inside a handshake message"))
+			if ae := s.checkCCS(data); ae != nil {
+				return fail(ae)
 			}
 			acts, err := m.HandleChangeCipherSpec()
 			if err != nil {
 				return fail(err)
 			}
+			if len(acts) == 0 {
+				if ae := limits.droppedCCS(); ae != nil {
+					return fail(ae)
+				}
+			}
 			if err := s.apply(acts); err != nil {
 				return fail(err)
 			}
 		case wire.TypeAlert:
-			if len(data) != 2 {
-				return fail(alert.New(alert.DecodeError, "malformed alert"))
+			a, ae := s.handshakeAlert(&limits, data)
+			if ae != nil {
+				return fail(ae)
 			}
-			level, desc := alert.Level(data[0]), alert.Description(data[1])
-			if level == alert.Warning && desc != alert.CloseNotify {
+			if a == nil {
 				continue
 			}
 			s.conn.Close()
-			a := s.remoteAlert(level, desc)
 			s.logAlert(a)
 			return a
 		default:

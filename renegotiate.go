@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gossl/ssl/internal/alert"
@@ -35,6 +36,9 @@ type renegState struct {
 	done      chan struct{} // closed when the current renegotiation ends
 	err       error
 	clientAt  []time.Time // server: client-initiated renegotiations
+	// peerCCS is set from the peer's ChangeCipherSpec to the end of the
+	// renegotiation, while its Finished is due.
+	peerCCS atomic.Bool
 }
 
 // errRenegotiating is Renegotiate's error while another renegotiation is
@@ -171,6 +175,10 @@ func (s *Socket) readForRenegLocked(done chan struct{}, deadline time.Time) erro
 			return s.in.err
 		}
 		if typ == wire.TypeApplicationData && len(data) > 0 {
+			if err := s.refuseDataAfterCCS(); err != nil {
+				s.in.err = err
+				return err
+			}
 			s.idleRecords = 0
 			s.in.acc = append(s.in.acc, data...)
 			continue
@@ -283,6 +291,7 @@ func (s *Socket) endReneg(err error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.machine, r.requested = nil, false
+	r.peerCCS.Store(false)
 	r.err = err
 	if r.done != nil {
 		close(r.done)
@@ -372,7 +381,7 @@ func (s *Socket) handleRenegMessage(msg []byte) error {
 // only a renegotiation expects one.
 func (s *Socket) handleRenegCCS(data []byte) error {
 	if len(data) != 1 || data[0] != 1 {
-		return s.sendFatal(alert.New(alert.DecodeError, "malformed ChangeCipherSpec"))
+		return s.sendFatal(alert.New(alert.UnexpectedMessage, "malformed ChangeCipherSpec"))
 	}
 	r := s.reneg
 	if r == nil {
@@ -396,6 +405,22 @@ func (s *Socket) handleRenegCCS(data []byte) error {
 	}
 	if m.Done() {
 		s.finishReneg(m)
+	} else {
+		// The peer's Finished comes next, and nothing else may come
+		// between (RFC 5246, 7.4.9: "A Finished message is always sent
+		// immediately after a change cipher spec message").
+		r.peerCCS.Store(true)
+	}
+	return nil
+}
+
+// refuseDataAfterCCS refuses application data between the peer's
+// ChangeCipherSpec and its Finished in a renegotiation: it would be the
+// first data under keys the Finished has not yet confirmed. The initial
+// handshake refuses all application data before its end.
+func (s *Socket) refuseDataAfterCCS() error {
+	if r := s.reneg; r != nil && r.peerCCS.Load() {
+		return s.renegFail(alert.New(alert.UnexpectedMessage, "application data between ChangeCipherSpec and Finished"))
 	}
 	return nil
 }

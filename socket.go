@@ -333,6 +333,10 @@ func (s *Socket) fillToLocked(dst []byte, buffered bool) (int, error) {
 		// a cipher back, which the next release must find.
 		s.markActive()
 		if typ == wire.TypeApplicationData && len(data) > 0 && len(dst) > 0 && &data[0] == &dst[0] {
+			if err := s.refuseDataAfterCCS(); err != nil {
+				s.in.err = err
+				return 0, err
+			}
 			s.idleRecords = 0
 			return len(data), nil
 		}
@@ -368,6 +372,11 @@ type heldRecord struct {
 const maxIdleRecords = 64
 
 func (s *Socket) handleRecord(typ uint8, data []byte) error {
+	if typ == wire.TypeApplicationData {
+		if err := s.refuseDataAfterCCS(); err != nil {
+			return err
+		}
+	}
 	if typ == wire.TypeApplicationData && len(data) > 0 {
 		s.idleRecords = 0
 		s.in.pending = data
@@ -401,7 +410,7 @@ func (s *Socket) handleAlert(data []byte) error {
 		s.sendCloseNotify()
 		return errPeerClosed
 	}
-	if level == alert.Warning {
+	if level == alert.Warning && !(s.tls.tls13 && errorWarning13(level, desc)) {
 		s.logf("TLS %s: received warning alert %s", s.role, desc)
 		s.renegWarning(desc)
 		return nil

@@ -36,6 +36,10 @@ type Reader struct {
 	// cipher), or parkReleasing while another goroutine does.
 	park    atomic.Int32
 	version uint16
+	// plainAlerts lets a plaintext alert through under TLS 1.3 from the
+	// first protector until a record has opened under it (see
+	// SetProtector).
+	plainAlerts bool
 }
 
 const (
@@ -90,13 +94,26 @@ func NewReader(r io.Reader) *Reader { return &Reader{src: r} }
 // package documentation for the order of calls.
 func (r *Reader) SetVersion(v uint16) { r.version = v }
 
+// Version returns the version set by SetVersion: wire.VersionTLS13 once
+// the TLS 1.3 rules apply.
+func (r *Reader) Version() uint16 { return r.version }
+
 // SetProtector installs the protection for records read from now on (nil
 // means plaintext) and starts its sequence numbers at zero, as a new
 // connection state does at a ChangeCipherSpec (RFC 5246, Section 6.1) and
 // each TLS 1.3 traffic key does, KeyUpdate included (RFC 8446, Section
 // 5.3). Records already buffered but not yet returned are opened with
 // the new protection.
+//
+// Under TLS 1.3, the first protector (after plaintext) lets a plaintext
+// alert of two bytes through until a record has opened under it: a peer
+// that failed on our plaintext flight (a client that could not use the
+// ServerHello) has no keys to protect its alert with, and its alert is
+// the reason the handshake ends, which the caller should report rather
+// than an unexpected_message of its own. OpenSSL accepts such alerts in
+// the same window.
 func (r *Reader) SetProtector(p Protector) {
+	r.plainAlerts = r.prot == nil && p != nil
 	r.prot = p
 	r.seq = 0
 }

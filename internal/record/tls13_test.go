@@ -556,3 +556,34 @@ func TestTLS13NoAllocs(t *testing.T) {
 		}
 	}
 }
+
+// TestTLS13PlaintextAlertWindow: with the first TLS 1.3 keys installed, a
+// plaintext alert of two bytes is still read, as the alert it is, until
+// a record has opened under them; then, and under later keys, it is
+// unexpected_message like any unprotected record.
+func TestTLS13PlaintextAlertWindow(t *testing.T) {
+	s := suites.ByID(0x1301)
+	alertRec := record(wire.TypeAlert, 0x0303, []byte{2, 42})
+	// Right after the keys: the alert comes through.
+	typ, data, err := reader13(alertRec, protector13(t, s, 1)).ReadRecord()
+	if err != nil || typ != wire.TypeAlert || !bytes.Equal(data, []byte{2, 42}) {
+		t.Fatalf("plaintext alert before any protected record: %d %x %v", typ, data, err)
+	}
+	// Only an alert's size.
+	_, _, err = reader13(record(wire.TypeAlert, 0x0303, []byte{2, 42, 0}), protector13(t, s, 1)).ReadRecord()
+	wantAlert(t, err, alert.UnexpectedMessage)
+	// After a record opened: refused.
+	stream := append(sealInner(t, protector13(t, s, 1), 0, []byte("one\x16")), alertRec...)
+	r := reader13(stream, protector13(t, s, 1))
+	if _, _, err := r.ReadRecord(); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = r.ReadRecord()
+	wantAlert(t, err, alert.UnexpectedMessage)
+	// Under the next keys (handshake keys after early keys, a key
+	// update): refused from the start.
+	r = reader13(alertRec, protector13(t, s, 1))
+	r.SetProtector(protector13(t, s, 2))
+	_, _, err = r.ReadRecord()
+	wantAlert(t, err, alert.UnexpectedMessage)
+}
