@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net"
 	"reflect"
+	"sync/atomic"
 	"time"
 )
 
@@ -14,6 +15,8 @@ type ListenSocket struct {
 	ln   net.Listener
 	opts *Options
 	res  *resolved
+	// hsTimeout is SetHandshakeTimeout's duration, 0 for the default.
+	hsTimeout atomic.Int64
 }
 
 // Listen creates a listening socket on port (0 picks one): ssl:listen/2.
@@ -76,15 +79,34 @@ func (l *ListenSocket) TransportAccept(timeout time.Duration) (*Socket, error) {
 }
 
 // Accept implements net.Listener: the returned *Socket handshakes on its
-// first Read or Write (or an explicit Handshake call).
+// first Read or Write (or an explicit Handshake call), within
+// DefaultAcceptHandshakeTimeout unless SetHandshakeTimeout says
+// otherwise.
 func (l *ListenSocket) Accept() (net.Conn, error) {
 	s, err := l.TransportAccept(0)
 	if err != nil {
 		return nil, err
 	}
 	s.lazyHS = true
+	s.hsTimeout = DefaultAcceptHandshakeTimeout
+	if d := time.Duration(l.hsTimeout.Load()); d != 0 {
+		s.hsTimeout = max(d, Infinity)
+	}
 	return s, nil
 }
+
+// DefaultAcceptHandshakeTimeout bounds the handshake of sockets from
+// Accept unless SetHandshakeTimeout says otherwise: a minute, what a
+// Renegotiate without a timeout of its own gets too. Without a bound, a
+// client that connects and sends nothing, or a record a byte at a time,
+// would hold the socket and the goroutine serving it for good.
+const DefaultAcceptHandshakeTimeout = time.Minute
+
+// SetHandshakeTimeout sets the handshake timeout of the sockets Accept
+// returns from now on: 0 restores DefaultAcceptHandshakeTimeout, a
+// negative duration means none (Infinity). TransportAccept's sockets
+// take the timeout given to their Handshake call.
+func (l *ListenSocket) SetHandshakeTimeout(d time.Duration) { l.hsTimeout.Store(int64(d)) }
 
 // Close stops listening: ssl:close/1 on a listen socket.
 func (l *ListenSocket) Close() error { return l.ln.Close() }

@@ -23,7 +23,22 @@ const (
 	// renegTimeout bounds a Renegotiate call when the socket has no
 	// handshake timeout.
 	renegTimeout = 60 * time.Second
+	// renegBufferLimit bounds the application data Renegotiate reads and
+	// keeps for the next Recv while it waits for the peer's handshake
+	// messages: as much as delay_send queues before a Send waits. A peer
+	// that streams data and never answers would otherwise fill memory
+	// for as long as the timeout runs.
+	renegBufferLimit = sendQueueLimit
 )
+
+// ErrRenegotiationPending is Renegotiate's error when the peer sent
+// renegBufferLimit (256 KiB) of application data before its answer:
+// Renegotiate stops reading rather than keep more. The renegotiation
+// goes on: receive the data (Recv, Read, active mode), and the records
+// after it, the peer's handshake messages among them, drive it to its
+// end as they are read; a Renegotiate call meanwhile returns an error
+// saying one is running.
+var ErrRenegotiationPending = errors.New("renegotiation pending: the peer sent 256 KiB of application data before its handshake messages; receive it, and the renegotiation goes on as records are read")
 
 // renegState is a socket's renegotiation (RFC 5746). The running machine
 // is driven by whoever reads (Recv, Read, the active-mode goroutine, or
@@ -53,7 +68,10 @@ var errRenegotiating = errors.New("a renegotiation is already running")
 // Only a connection that negotiated secure renegotiation (RFC 5746) is
 // renegotiated, unless secure_renegotiate is false. It returns when the
 // new handshake completes (within the handshake timeout, or 60 s), and
-// on TLS 1.3 an error wrapping ErrNotSupported (OTP's notsup).
+// on TLS 1.3 an error wrapping ErrNotSupported (OTP's notsup). While it
+// waits it keeps the application data it reads for the next Recv, up to
+// 256 KiB: then it returns ErrRenegotiationPending, and the
+// renegotiation completes as the application reads.
 func (s *Socket) Renegotiate() error {
 	if err := s.ensureHandshake(); err != nil {
 		return err
@@ -134,6 +152,10 @@ func (s *Socket) awaitReneg(done chan struct{}) error {
 		}
 		err := s.readForRenegLocked(done, deadline)
 		s.in.Unlock()
+		if err == ErrRenegotiationPending {
+			s.leaveReneg()
+			return err
+		}
 		if err != nil && !isTimeout(err) {
 			s.endReneg(err)
 			return err
@@ -165,6 +187,9 @@ func (s *Socket) readForRenegLocked(done chan struct{}, deadline time.Time) erro
 		}
 		if s.in.err != nil {
 			return s.in.err
+		}
+		if len(s.in.acc) >= renegBufferLimit {
+			return ErrRenegotiationPending
 		}
 		typ, data, err := s.rd.ReadRecord()
 		if err != nil {
@@ -283,6 +308,26 @@ func (s *Socket) renegFail(err error) error {
 	}
 	s.endReneg(err)
 	return err
+}
+
+// leaveReneg is Renegotiate giving up its wait without ending the
+// renegotiation: a running machine goes on as records are read, but a
+// server's HelloRequest the client has not answered yet no longer counts
+// as one running (a client may ignore it, RFC 5246, 7.4.1.1), so that
+// Renegotiate can be called again; a ClientHello that comes later is
+// then taken as the client's own.
+func (s *Socket) leaveReneg() {
+	r := s.reneg
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.machine == nil && r.requested {
+		r.requested = false
+		r.err = ErrRenegotiationPending
+		if r.done != nil {
+			close(r.done)
+			r.done = nil
+		}
+	}
 }
 
 // endReneg ends the current renegotiation (or request) with err.
