@@ -247,7 +247,17 @@ func (b *builder) extend(path []*x509.Certificate) {
 			}
 		}
 	}
-	for _, p := range b.pool {
+	// Issuers: the certificates the peer sent, then those of the trust
+	// stores that are not anchors (an intermediate listed in cacerts).
+	next := b.pool
+	for _, s := range b.stores {
+		for _, c := range s.issuersBySubject(last.RawIssuer, &b.v.names) {
+			if !b.seen(c.Raw) {
+				next = append(next[:len(next):len(next)], c)
+			}
+		}
+	}
+	for _, p := range next {
 		if inPath(path, p) || !b.v.names.match(last.RawIssuer, p.RawSubject) || !keyIDsCompatible(last, p) {
 			continue
 		}

@@ -1,6 +1,7 @@
 package pki
 
 import (
+	"bytes"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
@@ -135,16 +136,52 @@ func TestVerifyChainSelfSigned(t *testing.T) {
 	wantBad(t, err, ReasonHostnameCheckFailed, alert.HandshakeFailure)
 }
 
-func TestVerifyChainTrustedPeerNotSelfSigned(t *testing.T) {
+// TestVerifyChainOnlyRootsAreAnchors: as in Erlang's ssl (OTP 25 gives
+// unknown_ca), a certificate of the trust store that is not a root is not
+// a trust anchor by itself: not a pinned leaf, not an intermediate listed
+// without its root. partial_chain can pick it. Listed with its root, the
+// intermediate completes a chain the peer sent without it.
+func TestVerifyChainOnlyRootsAreAnchors(t *testing.T) {
 	c := newChain(t, algECDSA)
-	// The leaf itself is in the trust store (pinning).
-	if _, err := VerifyChain(ders(c.leaf), opts(c.leaf)); err != nil {
-		t.Fatal(err)
+	// The leaf itself in the trust store (pinning).
+	_, err := VerifyChain(ders(c.leaf), opts(c.leaf))
+	wantBad(t, err, ReasonUnknownCA, alert.UnknownCA)
+	// An intermediate without its root, sent or not by the peer.
+	_, err = VerifyChain(ders(c.leaf, c.inter), opts(c.inter))
+	wantBad(t, err, ReasonUnknownCA, alert.UnknownCA)
+	_, err = VerifyChain(ders(c.leaf), opts(c.inter))
+	wantBad(t, err, ReasonUnknownCA, alert.UnknownCA)
+
+	// partial_chain picks the intermediate (found in the store when the
+	// peer did not send it) or the pinned leaf.
+	pick := func(want *tcert) func([][]byte) ([]byte, bool) {
+		return func(chain [][]byte) ([]byte, bool) {
+			for _, d := range chain {
+				if bytes.Equal(d, want.der) {
+					return d, true
+				}
+			}
+			return nil, false
+		}
 	}
-	// A trusted intermediate as anchor, root absent.
-	path, err := VerifyChain(ders(c.leaf, c.inter), opts(c.inter))
-	if err != nil || len(path) != 2 {
-		t.Fatalf("%v %v", subjects(path), err)
+	for _, sent := range [][][]byte{ders(c.leaf, c.inter), ders(c.leaf)} {
+		o := opts(c.inter)
+		o.PartialChain = pick(c.inter)
+		path, err := VerifyChain(sent, o)
+		if err != nil || len(path) != 2 || !path[1].Equal(c.inter.cert) {
+			t.Fatalf("partial_chain on the intermediate (%d sent): %v %v", len(sent), subjects(path), err)
+		}
+	}
+	o := opts(c.leaf)
+	o.PartialChain = pick(c.leaf)
+	if path, err := VerifyChain(ders(c.leaf), o); err != nil || len(path) != 1 {
+		t.Fatalf("partial_chain on the leaf: %v %v", subjects(path), err)
+	}
+
+	// Root and intermediate listed, leaf alone sent: the store completes it.
+	path, err := VerifyChain(ders(c.leaf), opts(c.inter, c.root))
+	if err != nil || len(path) != 3 || !path[2].Equal(c.root.cert) {
+		t.Fatalf("intermediate from the store: %v %v", subjects(path), err)
 	}
 }
 

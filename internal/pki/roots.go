@@ -10,21 +10,55 @@ import (
 	"sync/atomic"
 )
 
-// TrustStore is an index of trust anchors by subject name. Build it once per
-// configuration (NewTrustStore) and share it: lookups take no lock.
+// TrustStore is an index of the certificates of cacerts/cacertfile (or of
+// the system) by subject name. Build it once per configuration
+// (NewTrustStore) and share it: lookups take no lock.
+//
+// Only self-issued certificates (roots) are trust anchors, as in Erlang's
+// ssl: a chain must reach one of them, and an intermediate CA listed in
+// cacerts is not an anchor by itself (OTP 25 gives unknown_ca) unless
+// partial_chain picks it. The other certificates help build paths: a peer
+// that sends its leaf alone is still verified when its intermediate is
+// listed with the root.
 type TrustStore struct {
-	certs     []*x509.Certificate
-	byRaw     map[string][]*x509.Certificate // DER subject
-	byCanon   map[string][]*x509.Certificate // canonical subject (RFC 5280, 7.1)
-	canonOnly bool                           // some subject has a canonical form differing from DER
+	certs   []*x509.Certificate
+	anchors subjectIndex
+	issuers subjectIndex // certificates that are not anchors
+}
+
+// subjectIndex finds certificates by subject name.
+type subjectIndex struct {
+	byRaw   map[string][]*x509.Certificate // DER subject
+	byCanon map[string][]*x509.Certificate // canonical subject (RFC 5280, 7.1)
+}
+
+func (x *subjectIndex) add(c *x509.Certificate) {
+	if x.byRaw == nil {
+		x.byRaw = make(map[string][]*x509.Certificate)
+		x.byCanon = make(map[string][]*x509.Certificate)
+	}
+	x.byRaw[string(c.RawSubject)] = append(x.byRaw[string(c.RawSubject)], c)
+	if k, ok := canonicalName(c.RawSubject); ok {
+		x.byCanon[k] = append(x.byCanon[k], c)
+	}
+}
+
+func (x *subjectIndex) get(name []byte, nc *nameCache) []*x509.Certificate {
+	if l := x.byRaw[string(name)]; l != nil {
+		return l
+	}
+	if len(x.byCanon) == 0 {
+		return nil
+	}
+	if k, ok := nc.canon(name); ok {
+		return x.byCanon[k]
+	}
+	return nil
 }
 
 // NewTrustStore indexes certs (duplicates are kept once).
 func NewTrustStore(certs []*x509.Certificate) *TrustStore {
-	s := &TrustStore{
-		byRaw:   make(map[string][]*x509.Certificate, len(certs)),
-		byCanon: make(map[string][]*x509.Certificate, len(certs)),
-	}
+	s := &TrustStore{}
 	seen := make(map[string]bool, len(certs))
 	for _, c := range certs {
 		if c == nil || seen[string(c.Raw)] {
@@ -32,18 +66,30 @@ func NewTrustStore(certs []*x509.Certificate) *TrustStore {
 		}
 		seen[string(c.Raw)] = true
 		s.certs = append(s.certs, c)
-		s.byRaw[string(c.RawSubject)] = append(s.byRaw[string(c.RawSubject)], c)
-		if k, ok := canonicalName(c.RawSubject); ok {
-			s.byCanon[k] = append(s.byCanon[k], c)
+		if isRoot(c) {
+			s.anchors.add(c)
+		} else {
+			s.issuers.add(c)
 		}
 	}
 	return s
 }
 
-// Certificates returns the anchors of the store (shared: do not modify).
+// isRoot reports whether c can be a trust anchor: self-issued (OTP's
+// public_key:pkix_is_self_signed compares the names) with key identifiers
+// that do not say another key signed it (a key-rollover certificate is
+// self-issued but signed by the old key). The signature on a root is
+// not checked (RFC 5280, Section 6.1.1 (d): anchors are input).
+func isRoot(c *x509.Certificate) bool {
+	var nc nameCache
+	return nc.match(c.RawIssuer, c.RawSubject) && keyIDsCompatible(c, c)
+}
+
+// Certificates returns the certificates of the store (shared: do not
+// modify).
 func (s *TrustStore) Certificates() []*x509.Certificate { return s.certs }
 
-// Len is the number of anchors.
+// Len is the number of certificates.
 func (s *TrustStore) Len() int { return len(s.certs) }
 
 // bySubject returns the anchors whose subject is name.
@@ -51,13 +97,16 @@ func (s *TrustStore) bySubject(name []byte, nc *nameCache) []*x509.Certificate {
 	if s == nil {
 		return nil
 	}
-	if l := s.byRaw[string(name)]; l != nil {
-		return l
+	return s.anchors.get(name, nc)
+}
+
+// issuersBySubject returns the certificates of the store that are not
+// anchors and whose subject is name.
+func (s *TrustStore) issuersBySubject(name []byte, nc *nameCache) []*x509.Certificate {
+	if s == nil {
+		return nil
 	}
-	if k, ok := nc.canon(name); ok {
-		return s.byCanon[k]
-	}
-	return nil
+	return s.issuers.get(name, nc)
 }
 
 // trusted returns the anchor that is c itself (same subject and same public
