@@ -248,7 +248,7 @@ func (s *Socket) handshakeLocked(ctx context.Context, deadline time.Time) error 
 	}
 	var early earlyData
 	var limits hsLimits
-	acts, err := m.Start()
+	acts, err := machineStep(m.Start)
 	if err != nil {
 		return fail(err)
 	}
@@ -258,7 +258,9 @@ func (s *Socket) handshakeLocked(ctx context.Context, deadline time.Time) error 
 	for !m.Done() {
 		if !s.rd.HasInput() {
 			// About to wait for the peer: work ahead meanwhile.
-			m.Prepare()
+			if err := machinePrepare(m); err != nil {
+				return fail(err)
+			}
 		}
 		typ, data, err := s.rd.ReadRecord()
 		// Refused 0-RTT data, under keys we do not have, is skipped
@@ -304,7 +306,7 @@ func (s *Socket) handshakeLocked(ctx context.Context, deadline time.Time) error 
 				// The machine keeps slices of messages: hbuf copied
 				// them out of the record buffer and never writes
 				// them again, so they need no copy of their own.
-				acts, err := m.HandleMessage(msg)
+				acts, err := machineMessage(m, msg)
 				if err != nil {
 					return fail(err)
 				}
@@ -316,7 +318,7 @@ func (s *Socket) handshakeLocked(ctx context.Context, deadline time.Time) error 
 			if ae := s.checkCCS(data); ae != nil {
 				return fail(ae)
 			}
-			acts, err := m.HandleChangeCipherSpec()
+			acts, err := machineStep(m.HandleChangeCipherSpec)
 			if err != nil {
 				return fail(err)
 			}

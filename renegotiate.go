@@ -268,7 +268,7 @@ func (s *Socket) startReneg() error {
 		r.done = make(chan struct{})
 	}
 	r.mu.Unlock()
-	acts, err := c.Start()
+	acts, err := machineStep(c.Start)
 	if err != nil {
 		return s.renegFail(err)
 	}
@@ -409,7 +409,7 @@ func (s *Socket) handleRenegMessage(msg []byte) error {
 	} else if s.role == roleClient && msg[0] == wire.TypeHelloRequest && len(msg) == 4 {
 		return nil // RFC 5246, 7.4.1.1: ignored while negotiating
 	}
-	acts, err := m.HandleMessage(msg)
+	acts, err := machineMessage(m, msg)
 	if err != nil {
 		return s.renegFail(err)
 	}
@@ -441,7 +441,7 @@ func (s *Socket) handleRenegCCS(data []byte) error {
 	if s.in.hbuf.Len() != 0 {
 		return s.renegFail(alert.New(alert.UnexpectedMessage, "ChangeCipherSpec inside a handshake message"))
 	}
-	acts, err := m.HandleChangeCipherSpec()
+	acts, err := machineStep(m.HandleChangeCipherSpec)
 	if err != nil {
 		return s.renegFail(err)
 	}
