@@ -50,7 +50,7 @@ func (s *Socket) handlePostHandshake13(msg []byte) error {
 		if !nst.Unmarshal(msg) {
 			return s.sendFatal(alert.New(alert.DecodeError, "malformed NewSessionTicket"))
 		}
-		s.tls.gotTicket = true
+		s.tls.gotTicket.Store(true)
 		s.keepTicket(&nst)
 		return nil
 	case msg[0] == wire.TypeKeyUpdate:

@@ -636,7 +636,7 @@ var drainBufs = sync.Pool{New: func() any { return new([2 << 10]byte) }}
 // way: a TLS 1.3 client that keeps tickets, has not seen one, and has no
 // record waiting to be read (where one would be). The caller holds in.
 func (s *Socket) expectTicket() bool {
-	return s.role == roleClient && s.tls.tls13 && !s.tls.gotTicket &&
+	return s.role == roleClient && s.tls.tls13 && !s.tls.gotTicket.Load() &&
 		s.conf().ticketCache != nil && !s.rd.HasInput()
 }
 

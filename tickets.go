@@ -85,3 +85,57 @@ func (r *resolved) setTicketCacheKey(addr string) {
 	}
 	hs.CacheKey = addr + "|" + hs.ServerName + "|" + verify + "|" + r.caKey
 }
+
+// ticketPoll is how often WaitSessionTicket looks again while it waits.
+const ticketPoll = 5 * time.Millisecond
+
+// WaitSessionTicket waits up to timeout for a TLS 1.3 server's
+// NewSessionTicket (RFC 8446, 4.6.1) and reports whether this client
+// connection has received one, so that the next Connect to the server
+// can resume. Servers send tickets after the handshake, and a client
+// takes them in as it reads; one that connects and closes without
+// reading (a probe, a reconnect test) would never keep any.
+//
+// It reads no further than a ticket or the first application data,
+// which stays for the next Recv or Read; an error met meanwhile is
+// kept for them as well. It returns false at once for a server socket,
+// a connection that is not TLS 1.3 (TLS 1.0–1.2 sessions are saved
+// with the handshake) and a client with session_tickets disabled. In
+// active mode the socket's own reader takes the ticket in, and this
+// only waits for it.
+func (s *Socket) WaitSessionTicket(timeout time.Duration) bool {
+	if s.ensureHandshake() != nil || s.role != roleClient || !s.tls.tls13 || s.conf().ticketCache == nil {
+		return false
+	}
+	end := time.Now().Add(timeout)
+	for !s.tls.gotTicket.Load() && time.Now().Before(end) {
+		if s.isActive() {
+			time.Sleep(min(ticketPoll, time.Until(end)))
+			continue
+		}
+		deadline := time.Now().Add(ticketPoll)
+		if deadline.After(end) {
+			deadline = end
+		}
+		if !s.readForTicket(deadline) {
+			break
+		}
+	}
+	return s.tls.gotTicket.Load()
+}
+
+// readForTicket handles the records that arrive until deadline, and
+// reports whether waiting longer could bring a ticket: not once
+// application data or an error has come.
+func (s *Socket) readForTicket(deadline time.Time) bool {
+	s.in.Lock()
+	defer s.in.Unlock()
+	defer s.idleReaderLocked()
+	if len(s.in.pending) > 0 || len(s.in.acc) > 0 || s.in.err != nil {
+		return false
+	}
+	s.conn.SetReadDeadline(deadline)
+	defer s.conn.SetReadDeadline(time.Time{})
+	err := s.fillLocked()
+	return err != nil && isTimeout(err) && s.in.err == nil
+}

@@ -4,6 +4,7 @@ import (
 	"crypto"
 	"crypto/x509"
 	"io"
+	"sync/atomic"
 	"time"
 	"unique"
 
@@ -35,8 +36,8 @@ type tlsState struct {
 	sentSinceUpdate int64
 	keyUpdateAt     int // the key_update_at option
 	tls13           bool
-	gotTicket       bool // a TLS 1.3 client has had a NewSessionTicket (guarded by in)
-	idleFine        bool // counted by the fine sweep (a short hibernate_after)
+	gotTicket       atomic.Bool // a TLS 1.3 client has had a NewSessionTicket (set under in)
+	idleFine        bool        // counted by the fine sweep (a short hibernate_after)
 	// idleNeed is how many idle ticks release the socket (idle.go), 0
 	// for never; set before the handshake ends, then only read.
 	idleNeed uint32

@@ -43,8 +43,9 @@ after the handshake and connects N more times, printing
 "reconnect I: session_resumption: true|false" on stderr for each; the last
 connection then copies stdin and stdout. TLS 1.2 and older resume by
 session ID or ticket (--reuse-sessions, the default; --no-reuse-sessions
-turns it off); TLS 1.3 resumes when the server's ticket came with its
-handshake flight.
+turns it off). On TLS 1.3 each connection but the last waits up to 200ms
+for the server's ticket before it closes (servers send tickets after the
+handshake), and the next one resumes with it.
 
 On TLS 1.2 and older, a line of stdin that is just "R" renegotiates
 (ssl:renegotiate/1, like s_client's R) instead of being sent, printing
@@ -61,6 +62,11 @@ connection fails, with the error's sentence on stderr; 2 for usage errors.`,
 		run:   runConnect,
 	})
 }
+
+// ticketWait bounds how long --reconnect waits for a TLS 1.3 ticket
+// before closing a connection: servers send theirs right after the
+// handshake, so a ticket that has not come by then is not coming.
+const ticketWait = 200 * time.Millisecond
 
 type connectConfig struct {
 	timeout   time.Duration
@@ -103,6 +109,9 @@ func runConnect(e *env, args []string) int {
 		return fail(e, cmd.name, err)
 	}
 	for i := 1; i <= cfg.reconnect; i++ {
+		// A TLS 1.3 ticket comes after the handshake; without it the
+		// next connection cannot resume.
+		s.WaitSessionTicket(ticketWait)
 		s.Close()
 		if s, err = ssl.ConnectContext(e.ctx, host, port, opts, cfg.timeout); err != nil {
 			return fail(e, cmd.name, fmt.Errorf("reconnect %d: %w", i, err))

@@ -432,12 +432,14 @@ func (h *server13) finishServerFlight(f flight, serverHS []byte) ([]Action, erro
 	f.add(Action{Kind: LogSecret, Label: "CLIENT_TRAFFIC_SECRET_0", Data: clientAP})
 	f.add(Action{Kind: LogSecret, Label: "SERVER_TRAFFIC_SECRET_0", Data: serverAP})
 	f.add(Action{Kind: LogSecret, Label: "EXPORTER_SECRET", Data: s.info.ExporterMasterSecret})
-	if !s.requested {
+	if !s.requested && !h.early {
 		// Without client authentication the client's Finished is known
 		// in advance, and so is the resumption secret: the ticket can go
 		// with this flight (RFC 8446, 4.6.1 allows it), which saves a
 		// write after the handshake that a peer busy writing could
-		// leave blocked.
+		// leave blocked. Not after accepted 0-RTT data: the client's
+		// EndOfEarlyData comes first, and the resumption secret covers
+		// it (RFC 8446, 7.1).
 		cf, _ := (&wire.Finished{VerifyData: prf.FinishedVerifyData13(h.hash, clientHS, chSf)}).Marshal()
 		s.info.ResumptionMaster = h.sched.ResumptionMasterSecret(s.transcript.SumWith(h.hash, cf))
 		if err := h.sendTicket(&f); err != nil {
@@ -537,9 +539,13 @@ func (h *server13) handle(msg []byte) ([]Action, error) {
 		h.apKeys = nil
 		f := flight{{Kind: SetReadKeys, Keys: keys}}
 		if !h.ticketSent {
+			// The ticket goes now, in its own write: a client that
+			// reads one reply and closes would otherwise never get it,
+			// were it held back until our first application data.
 			if err := h.sendTicket(&f); err != nil {
 				return nil, err
 			}
+			f.add(Action{Kind: Flush})
 		}
 		return f, nil
 	}
