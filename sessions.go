@@ -128,8 +128,8 @@ func (o *Options) resolveSessions(res *resolved, r role) error {
 // configuration that resumes it: certificates, verification settings
 // and trust anchors. It is made of the options' values, not of the
 // process, so that servers with the same configuration share sessions
-// through a SessionStore; a verify_fun (and with it partial_chain and
-// CRL checks) counts by its presence only.
+// through a SessionStore; a verify_fun (or CRL checks, which run one)
+// and a partial_chain fun count by their presence only.
 func serverConfigKey(cfg *handshake.Config, caKey string) string {
 	h := sha256.New()
 	for _, c := range cfg.Certs {
@@ -140,8 +140,8 @@ func serverConfigKey(cfg *handshake.Config, caKey string) string {
 		h.Write([]byte{'|'})
 	}
 	vo := &cfg.VerifyOptions
-	fmt.Fprintf(h, "|%v|%v|%s|%d|%v|%v|%v", cfg.Verify, cfg.FailIfNoPeerCert, caKey,
-		vo.Depth, vo.UseSystemRoots, vo.AllowAnyCAPurpose, cfg.NewVerifyFun != nil)
+	fmt.Fprintf(h, "|%v|%v|%s|%d|%v|%v|%v|%v", cfg.Verify, cfg.FailIfNoPeerCert, caKey,
+		vo.Depth, vo.UseSystemRoots, vo.AllowAnyCAPurpose, cfg.NewVerifyFun != nil, vo.PartialChain != nil)
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 

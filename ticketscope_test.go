@@ -217,3 +217,40 @@ func TestTicketScope(t *testing.T) {
 		}
 	}
 }
+
+// TestServerConfigKey: the key a session must match changes with every
+// setting that decides whom a server accepts, and is the same for the
+// same options compiled twice (servers of a fleet share a SessionStore).
+func TestServerConfigKey(t *testing.T) {
+	p := testpeers.NewPKI(t)
+	key := func(change func(*Options)) string {
+		t.Helper()
+		o := serverOpts(p, "ecdsa")
+		o.Verify, o.CACertFile = VerifyPeer, p.CAFile
+		change(o)
+		res, err := o.compile(roleServer, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.hs.ConfigKey
+	}
+	base := key(func(*Options) {})
+	if base == "" || key(func(*Options) {}) != base {
+		t.Fatal("the same options give different keys")
+	}
+	no := false
+	depth := 2
+	for name, change := range map[string]func(*Options){
+		"certificate":          func(o *Options) { o.CertFile, o.KeyFile = p.CertFile("rsa"), p.KeyFile("rsa") },
+		"verify_none":          func(o *Options) { o.Verify = VerifyNone },
+		"fail_if_no_peer_cert": func(o *Options) { o.FailIfNoPeerCert = &no },
+		"cacertfile":           func(o *Options) { o.CACertFile = p.IntermediateFile },
+		"depth":                func(o *Options) { o.Depth = &depth },
+		"partial_chain":        func(o *Options) { o.PartialChain = func([][]byte) ([]byte, bool) { return nil, false } },
+		"crl_check":            func(o *Options) { o.CRLCheck = "peer" },
+	} {
+		if key(change) == base {
+			t.Errorf("%s does not change the key", name)
+		}
+	}
+}
