@@ -60,7 +60,12 @@ func genKey(t *testing.T) crypto.Signer {
 // serial and a validity of one day around now unless set.
 func (p *vpki) issue(parent *vcert, tmpl *x509.Certificate) *vcert {
 	p.t.Helper()
-	key := genKey(p.t)
+	return p.issueKey(parent, tmpl, genKey(p.t))
+}
+
+// issueKey is issue for a given key.
+func (p *vpki) issueKey(parent *vcert, tmpl *x509.Certificate, key crypto.Signer) *vcert {
+	p.t.Helper()
 	tmpl.SerialNumber = big.NewInt(1000 + vserial.Add(1))
 	if tmpl.NotBefore.IsZero() {
 		tmpl.NotBefore = time.Now().Add(-time.Hour)

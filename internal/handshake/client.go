@@ -399,6 +399,9 @@ func (c *Client) handleCertificate(msg []byte) error {
 		c.info.VerifiedChain = path
 	}
 	leaf := certs[0]
+	if err := checkServerKeyUsage(leaf, c.suite.KX); err != nil {
+		return err
+	}
 	// The certificate's key must fit the key exchange (RFC 5246, 7.4.2).
 	switch c.suite.KX {
 	case suites.KXRSA:

@@ -528,6 +528,9 @@ func (h *client13) handleCertificate(msg []byte) error {
 		}
 		c.info.VerifiedChain = path
 	}
+	if err := checkServerKeyUsage(certs[0], suites.KXAny); err != nil {
+		return err
+	}
 	h.peerCerts = certs
 	c.record(msg)
 	h.state = c13WaitCertificateVerify

@@ -112,8 +112,8 @@ var defaultSchemes = []uint16{
 	wire.SigRSAPKCS1SHA256,
 	wire.SigECDSASHA224,
 	wire.SigRSAPKCS1SHA224,
-	wire.SigECDSASHA1,
-	wire.SigRSAPKCS1SHA1,
+	// RFC 9155, Section 2: SHA-1 signatures are deprecated in TLS 1.2;
+	// {sha,ecdsa} and {sha,rsa} stay available through signature_algs.
 }
 
 // DefaultSignatureSchemes returns the default signature_algs, most
@@ -122,8 +122,11 @@ var defaultSchemes = []uint16{
 // ecdsa_secp384r1_sha384, ecdsa_secp256r1_sha256; rsa_pss_pss_sha512..256;
 // rsa_pss_rsae_sha512..256), then the manual's TLS 1.2 pairs in its order
 // ({sha512,rsa}, {sha384,rsa}, {sha256,rsa}, {sha224,ecdsa},
-// {sha224,rsa}, {sha,ecdsa}, {sha,rsa}), leaving out {sha,dsa} because
-// gossl has no DSA, and the ECDSA pairs already listed. The caller owns the
+// {sha224,rsa}), leaving out {sha,dsa} because gossl has no DSA, the ECDSA
+// pairs already listed, and the SHA-1 pairs {sha,ecdsa} and {sha,rsa}
+// (RFC 9155: a TLS 1.2 peer that offers only SHA-1, or sends no
+// signature_algorithms, is then refused unless signature_algs names
+// them). The caller owns the
 // returned slice; the handshake filters it by version (TLS 1.3 drops the
 // PKCS #1, SHA-224 and SHA-1 entries).
 func DefaultSignatureSchemes() []uint16 { return append([]uint16(nil), defaultSchemes...) }

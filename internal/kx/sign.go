@@ -130,7 +130,12 @@ func schemeFor(pub crypto.PublicKey, scheme, version uint16) (schemeInfo, error)
 	match := false
 	switch k := pub.(type) {
 	case *rsa.PublicKey:
-		match = info.kind == sigRSAPKCS1 || info.kind == sigRSAPSS
+		// A Go *rsa.PublicKey comes from an rsaEncryption key: it signs
+		// with PKCS #1 v1.5 or rsa_pss_rsae_*, never rsa_pss_pss_*, which
+		// are for id-RSASSA-PSS keys (RFC 8446, Section 4.2.3). gossl
+		// parses no id-RSASSA-PSS key, so no key matches rsa_pss_pss_*
+		// and one of those keys (no Go key) matches no scheme.
+		match = info.kind == sigRSAPKCS1 || (info.kind == sigRSAPSS && !isPSSPSS(scheme))
 	case *ecdsa.PublicKey:
 		// In TLS 1.3 the scheme names the curve; in 1.2 only the hash.
 		match = info.kind == sigECDSA && (!tls13 || info.curve == k.Curve)
@@ -141,6 +146,15 @@ func schemeFor(pub crypto.PublicKey, scheme, version uint16) (schemeInfo, error)
 		return info, illegalParameter("signature scheme " + info.name + " does not match the key")
 	}
 	return info, nil
+}
+
+// isPSSPSS reports whether scheme is one of the rsa_pss_pss_* schemes.
+func isPSSPSS(scheme uint16) bool {
+	switch scheme {
+	case wire.SigRSAPSSPSSSHA256, wire.SigRSAPSSPSSSHA384, wire.SigRSAPSSPSSSHA512:
+		return true
+	}
+	return false
 }
 
 // legacyDigest is the TLS 1.0/1.1 (and SSL 3.0 ServerKeyExchange) digest

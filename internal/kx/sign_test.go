@@ -222,7 +222,7 @@ func TestSchemeNames(t *testing.T) {
 		t.Error("ed25519 alias")
 	}
 	d := DefaultSignatureSchemes()
-	if d[0] != wire.SigEd25519 || d[len(d)-1] != wire.SigRSAPKCS1SHA1 || len(d) != 17 {
+	if d[0] != wire.SigEd25519 || d[len(d)-1] != wire.SigRSAPKCS1SHA224 || len(d) != 15 {
 		t.Errorf("defaults: %v", names(d))
 	}
 	seen := map[uint16]bool{}
@@ -232,12 +232,53 @@ func TestSchemeNames(t *testing.T) {
 		}
 		seen[s] = true
 	}
-	// Every TLS 1.2 pair of the OTP manual's default except {sha,dsa}.
-	for _, h := range []byte{6, 5, 4, 3, 2} {
+	// Every TLS 1.2 pair of the OTP manual's default except {sha,dsa}
+	// and, since RFC 9155, the SHA-1 pairs.
+	for _, h := range []byte{6, 5, 4, 3} {
 		for _, a := range []byte{1, 3} {
 			if !seen[uint16(h)<<8|uint16(a)] {
 				t.Errorf("default lacks {%d,%d}", h, a)
 			}
+		}
+	}
+	for _, s := range []uint16{wire.SigRSAPKCS1SHA1, wire.SigECDSASHA1} {
+		if seen[s] {
+			t.Errorf("default holds the SHA-1 scheme %s (RFC 9155)", SchemeName(s))
+		}
+	}
+}
+
+// TestPSSSchemeMustMatchKeyType: RFC 8446, Section 4.2.3 binds
+// rsa_pss_pss_* to id-RSASSA-PSS keys and rsa_pss_rsae_* to rsaEncryption
+// keys. A valid PSS signature from an rsaEncryption key sent under an
+// rsa_pss_pss_* code point is refused with illegal_parameter, in TLS 1.2
+// and 1.3; so is any scheme for an id-RSASSA-PSS key, which Go's x509
+// parses without a key (nil), rsa_pss_rsae_* included.
+func TestPSSSchemeMustMatchKeyType(t *testing.T) {
+	key := testKeys()[0].key
+	msg := []byte("signed params")
+	for _, v := range []uint16{wire.VersionTLS12, wire.VersionTLS13} {
+		for _, pair := range [][2]uint16{
+			{wire.SigRSAPSSRSAESHA256, wire.SigRSAPSSPSSSHA256},
+			{wire.SigRSAPSSRSAESHA384, wire.SigRSAPSSPSSSHA384},
+			{wire.SigRSAPSSRSAESHA512, wire.SigRSAPSSPSSSHA512},
+		} {
+			rsae, pss := pair[0], pair[1]
+			// The same PSS signature (same hash, salt as long as it) is
+			// valid under rsae and must not pass under pss.
+			sig, err := Sign(key, rsae, v, msg, rand.Reader)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := Verify(key.Public(), rsae, v, msg, sig); err != nil {
+				t.Fatalf("%s: %v", SchemeName(rsae), err)
+			}
+			name := wire.VersionName(v) + " " + SchemeName(pss) + " from an rsaEncryption key"
+			wantAlertT(t, name, Verify(key.Public(), pss, v, msg, sig), alert.IllegalParameter)
+			if _, err := Sign(key, pss, v, msg, rand.Reader); err == nil {
+				t.Errorf("%s: Sign made it", name)
+			}
+			wantAlertT(t, wire.VersionName(v)+" "+SchemeName(rsae)+" from an id-RSASSA-PSS key", Verify(nil, rsae, v, msg, sig), alert.IllegalParameter)
 		}
 	}
 }
