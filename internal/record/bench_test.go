@@ -1,6 +1,7 @@
 package record
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"testing"
@@ -68,31 +69,44 @@ func (l *loopReader) Read(p []byte) (int, error) {
 // BenchmarkRead opens one record per iteration from a transport that
 // replays a prepared stream; the sequence number restarts with it.
 func BenchmarkRead(b *testing.B) {
-	const perStream = 64
 	for _, c := range benchCiphers {
 		for _, n := range benchSizes {
 			b.Run(fmt.Sprintf("%s/%dKiB", c.name, n>>10), func(b *testing.B) {
 				w, _, buf := pipe(b, c.s, wire.VersionTLS12)
-				for range perStream {
-					w.WriteRecord(wire.TypeApplicationData, payload(n))
-				}
-				w.Flush()
 				_, open := protectorPair(b, c.s, wire.VersionTLS12)
-				r := NewReader(&loopReader{stream: buf.Bytes()})
-				r.SetVersion(wire.VersionTLS12)
-				b.SetBytes(int64(n))
-				b.ReportAllocs()
-				i := 0
-				for b.Loop() {
-					if i%perStream == 0 {
-						r.SetProtector(open)
-					}
-					i++
-					if _, data, err := r.ReadRecord(); err != nil || len(data) != n {
-						b.Fatal(err)
-					}
-				}
+				benchRead(b, w, buf, wire.VersionTLS12, open, n, loopSource, false)
 			})
+		}
+	}
+}
+
+// loopSource replays a stream as loopReader does.
+func loopSource(s []byte) io.Reader { return &loopReader{stream: s} }
+
+// benchRead writes perStream records of n bytes with w into buf, then
+// opens one per iteration from that stream replayed through src, under
+// open and the version, and gives the buffer back after each with put.
+func benchRead(b *testing.B, w *Writer, buf *bytes.Buffer, version uint16, open Protector, n int, src func([]byte) io.Reader, put bool) {
+	const perStream = 64
+	for range perStream {
+		w.WriteRecord(wire.TypeApplicationData, payload(n))
+	}
+	w.Flush()
+	r := NewReader(src(buf.Bytes()))
+	r.SetVersion(version)
+	b.SetBytes(int64(n))
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if i%perStream == 0 {
+			r.SetProtector(open)
+		}
+		i++
+		if _, data, err := r.ReadRecord(); err != nil || len(data) != n {
+			b.Fatal(err)
+		}
+		if put {
+			r.PutBuffer()
 		}
 	}
 }
@@ -135,32 +149,50 @@ func BenchmarkWriteTLS13(b *testing.B) {
 // BenchmarkReadTLS13 opens one TLS 1.3 record per iteration from a
 // replayed stream, as BenchmarkRead does.
 func BenchmarkReadTLS13(b *testing.B) {
-	const perStream = 64
 	for _, c := range benchSuites13 {
 		for _, n := range benchSizes {
 			b.Run(fmt.Sprintf("%s/%dKiB", c.name, n>>10), func(b *testing.B) {
-				s := suites.ByID(c.id)
-				w, _, buf := pipe13(b, s)
-				for range perStream {
-					w.WriteRecord(wire.TypeApplicationData, payload(n))
-				}
-				w.Flush()
-				r := NewReader(&loopReader{stream: buf.Bytes()})
-				r.SetVersion(wire.VersionTLS13)
-				open := protector13(b, s, 1)
-				b.SetBytes(int64(n))
-				b.ReportAllocs()
-				i := 0
-				for b.Loop() {
-					if i%perStream == 0 {
-						r.SetProtector(open)
-					}
-					i++
-					if _, data, err := r.ReadRecord(); err != nil || len(data) != n {
-						b.Fatal(err)
-					}
-				}
+				benchRead13(b, suites.ByID(c.id), n, loopSource, false)
 			})
 		}
+	}
+}
+
+// benchRead13 is benchRead for a TLS 1.3 suite.
+func benchRead13(b *testing.B, s *suites.Suite, n int, src func([]byte) io.Reader, put bool) {
+	w, _, buf := pipe13(b, s)
+	benchRead(b, w, buf, wire.VersionTLS13, protector13(b, s, 1), n, src, put)
+}
+
+// recordReader replays a stream of records forever, one record per Read
+// (the reader's buffer always has room for one), as a transport that
+// delivers each record before the next is sent.
+type recordReader struct {
+	stream []byte
+	off    int
+}
+
+func (l *recordReader) Read(p []byte) (int, error) {
+	if l.off == len(l.stream) {
+		l.off = 0
+	}
+	rec := l.stream[l.off:]
+	rec = rec[:headerLen+(int(rec[3])<<8|int(rec[4]))]
+	n := copy(p, rec)
+	l.off += n
+	return n, nil
+}
+
+// BenchmarkReadPut is a connection's read path between reads: one record
+// is opened in place (TLS 1.3 AES-128-GCM, as a Recv does), then the
+// buffer goes back to the pool with nothing left in it (as the socket
+// gives it back after each read), and the next record takes one again.
+// The difference from BenchmarkReadTLS13 is what the pool round trip
+// costs, clearing the plaintext included.
+func BenchmarkReadPut(b *testing.B) {
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprintf("AES-128-GCM/%dKiB", n>>10), func(b *testing.B) {
+			benchRead13(b, suites.ByID(0x1301), n, func(s []byte) io.Reader { return &recordReader{stream: s} }, true)
+		})
 	}
 }

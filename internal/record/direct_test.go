@@ -45,18 +45,25 @@ func TestReadRecordTo(t *testing.T) {
 			t.Fatalf("tampered record: %v", err)
 		}
 	}
+	eachPipe(t, check)
+}
+
+// eachPipe runs f on a writer and reader joined by a buffer for every
+// suite and version, TLS 1.3 included, without BEAST splitting; aead
+// says whether the suite's cipher is an AEAD.
+func eachPipe(t *testing.T, f func(t *testing.T, w *Writer, r *Reader, buf *bytes.Buffer, aead bool)) {
 	eachSuite(t, func(t *testing.T, s *suites.Suite, v uint16) {
 		if s.TLS13() {
 			return
 		}
 		w, r, buf := pipe(t, s, v)
 		w.SetBeastMitigation(Disabled)
-		check(t, w, r, buf, s.Cipher.Info().AEAD)
+		f(t, w, r, buf, s.Cipher.Info().AEAD)
 	})
 	for _, s := range suites13() {
 		t.Run("TLS1.3/"+s.Name, func(t *testing.T) {
 			w, r, buf := pipe13(t, s)
-			check(t, w, r, buf, true)
+			f(t, w, r, buf, true)
 		})
 	}
 }
@@ -83,4 +90,48 @@ func TestRecordReady(t *testing.T) {
 	if _, data, err := r.ReadRecord(); err != nil || len(data) != 200 {
 		t.Fatal(len(data), err)
 	}
+}
+
+// TestPutBufferClearsPlaintext: a buffer that records were opened in
+// place in goes back to the shared pool cleared, whatever the suite and
+// version (another connection takes it next); one whose records were
+// all opened into the caller's dst holds only ciphertext and is not
+// cleared. Reading a record and giving the buffer back allocates nothing.
+func TestPutBufferClearsPlaintext(t *testing.T) {
+	secret := bytes.Repeat([]byte("plaintext! "), 300)
+	eachPipe(t, func(t *testing.T, w *Writer, r *Reader, _ *bytes.Buffer, aead bool) {
+		for _, into := range []bool{false, true} {
+			w.WriteRecord(wire.TypeApplicationData, secret)
+			w.Flush()
+			var dst []byte
+			if into {
+				dst = make([]byte, len(secret)+100)
+			}
+			if _, data, err := r.ReadRecordTo(dst); err != nil || !bytes.Equal(data, secret) {
+				t.Fatalf("read: %v", err)
+			}
+			if into && aead && r.plainEnd != 0 {
+				t.Fatalf("plainEnd %d after a record opened into dst: a needless clear", r.plainEnd)
+			}
+			buf := r.buf
+			r.PutBuffer()
+			if r.buf != nil {
+				t.Fatal("PutBuffer kept the buffer")
+			}
+			if bytes.Contains(buf[:], secret[:64]) {
+				t.Fatal("plaintext left in a pooled buffer")
+			}
+		}
+		allocs := testing.AllocsPerRun(100, func() {
+			w.WriteRecord(wire.TypeApplicationData, secret[:1000])
+			w.Flush()
+			if _, _, err := r.ReadRecord(); err != nil {
+				t.Fatal(err)
+			}
+			r.PutBuffer()
+		})
+		if allocs != 0 {
+			t.Errorf("%.1f allocations per record with the buffer given back", allocs)
+		}
+	})
 }

@@ -19,6 +19,9 @@ const maxRecord = headerLen + wire.MaxCiphertext
 // of small records then costs one system call.
 const readBufSize = 2 * maxRecord
 
+// The Reader keeps offsets into its buffer in 16 bits (plainEnd).
+var _ [1<<16 - readBufSize]struct{}
+
 // flushThreshold is how much sealed output the writer gathers before it
 // writes without being asked, and writeBufSize leaves room past it for one
 // more whole record, so sealing never has to split around a flush.

@@ -61,9 +61,9 @@ func (r *Reader) rawRead(fd uintptr) bool {
 	}
 }
 
-func errno(err error) uint32 {
-	if e, ok := err.(syscall.Errno); ok && e != 0 {
-		return uint32(e)
+func errno(err error) uint16 {
+	if e, ok := err.(syscall.Errno); ok && e != 0 && e <= 0xffff {
+		return uint16(e)
 	}
-	return uint32(syscall.EIO)
+	return uint16(syscall.EIO)
 }

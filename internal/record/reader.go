@@ -29,8 +29,14 @@ type Reader struct {
 	raw    RawConn
 	rawFn  func(fd uintptr) bool
 	count  Counter
-	rawErr uint32 // the errno of a failed read, 0 if none
 	rawN   int32
+	rawErr uint16 // the errno of a failed read, 0 if none
+	// plainEnd is how far into buf records have been opened in place
+	// since it came from the pool: PutBuffer clears that much before it
+	// gives buf back, so no plaintext of this connection lingers in a
+	// buffer another connection takes (0: none; buf is shorter than
+	// 2^16).
+	plainEnd uint16
 	// park is parkRunning, or parkParked while the reader waits in the
 	// poller having found no input (ReleaseParked may then drop the
 	// cipher), or parkReleasing while another goroutine does.
@@ -158,6 +164,10 @@ func (r *Reader) Release() {
 // reads. The data of the last record is invalid afterwards.
 func (r *Reader) PutBuffer() {
 	if r.buf != nil && r.start == r.end {
+		if r.plainEnd > 0 {
+			clear(r.buf[:r.plainEnd])
+			r.plainEnd = 0
+		}
 		readPool.Put(r.buf)
 		r.buf = nil
 		r.start, r.end = 0, 0
@@ -278,6 +288,7 @@ func (r *Reader) ReadRecordTo(dst []byte) (typ uint8, data []byte, err error) {
 		} else {
 			data, err = r.prot.Open(frag, r.seq, typ, vers)
 		}
+		r.markPlain(data, dst)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -296,6 +307,19 @@ func (r *Reader) ReadRecordTo(dst []byte) (typ uint8, data []byte, err error) {
 		return 0, nil, alert.New(alert.UnexpectedMessage, "empty non-application-data record")
 	}
 	return typ, data, nil
+}
+
+// markPlain notes that the record just consumed (it ends at r.start) was
+// opened in place, unless its plaintext data went to the caller's dst. A
+// record that failed to open counts too: CBC decrypts before it checks
+// the MAC.
+func (r *Reader) markPlain(data, dst []byte) {
+	if len(data) > 0 && len(dst) > 0 && &data[0] == &dst[0] {
+		return
+	}
+	if e := uint16(r.start); e > r.plainEnd {
+		r.plainEnd = e
+	}
 }
 
 // checkHeader applies the rules that need only the header, so a bad

@@ -330,6 +330,7 @@ func (r *Reader) open13(typ uint8, vers uint16, frag, dst []byte) (uint8, []byte
 	} else {
 		inner, err = r.prot.Open(frag, r.seq, typ, vers)
 	}
+	r.markPlain(inner, dst)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -384,7 +385,7 @@ func (w *Writer) seal13(typ uint8, chunk []byte) error {
 	// keeps at least Overhead past the inner plaintext.
 	frag, err := w.prot.Seal(rec[headerLen:], w.seq, wire.TypeApplicationData, legacyVersion13)
 	if err != nil {
-		return err
+		return sealFailed(rec, err)
 	}
 	w.seq++
 	return w.finish(rec, wire.TypeApplicationData, legacyVersion13, len(frag))

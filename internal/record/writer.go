@@ -168,19 +168,28 @@ func (w *Writer) seal(typ uint8, chunk []byte) error {
 		// Sealed from the caller's bytes straight into the buffer.
 		var err error
 		if frag, err = a.sealFrom(frag, chunk, w.seq, typ, vers); err != nil {
-			return err
+			return sealFailed(rec, err)
 		}
 	} else {
 		copy(rec[headerLen+en:], chunk)
 		if w.prot != nil {
 			var err error
 			if frag, err = w.prot.Seal(frag, w.seq, typ, vers); err != nil {
-				return err
+				return sealFailed(rec, err)
 			}
 		}
 	}
 	w.seq++
 	return w.finish(rec, typ, vers, len(frag))
+}
+
+// sealFailed clears a record whose sealing failed, as far as the
+// buffer's capacity past it (where a tag would go): what Seal left there
+// may be plaintext, and the buffer goes back to a shared pool. A sealed
+// record holds none, so buffers are not cleared otherwise.
+func sealFailed(rec []byte, err error) error {
+	clear(rec[:cap(rec)])
+	return err
 }
 
 // finish writes the header of the record starting at rec, whose fragment
