@@ -22,7 +22,7 @@ type idp struct {
 	reasons                    []int // onlySomeReasons bits
 }
 
-func (d idp) marshal(t *testing.T) pkix.Extension {
+func (d idp) marshal(t testing.TB) pkix.Extension {
 	t.Helper()
 	var b cryptobyte.Builder
 	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
