@@ -164,27 +164,7 @@ func (s *Socket) quiesceLocked(data bool) {
 
 // setActive is setopts' active: true, false, once or N.
 func (s *Socket) setActive(k activeKind, n int) {
-	a := &s.act
-	a.lock()
-	defer a.unlock()
-	if k == activeN {
-		if a.st.active == activeN {
-			n += a.st.n
-		}
-		n = min(n, 32767)
-		if n <= 0 {
-			k, n = activeFalse, 0
-			a.passiveDue = true
-		}
-	}
-	a.st.active, a.st.n = k, n
-	if k == activeFalse {
-		s.quiesceLocked(true)
-	}
-	if (k != activeFalse || a.passiveDue) && s.hsDone.Load() && s.hsErr == nil {
-		s.startActiveLocked()
-	}
-	signal(a.wake)
+	s.applySockEdits([]sockEdit{activeEdit(k, n)}, false)
 }
 
 // startActiveLocked starts the delivering goroutine once the handshake is

@@ -320,6 +320,16 @@ type Options struct {
 	// write error is then returned by a later Send, Write or Close, and
 	// a Send waits while 256 KiB are queued. See the README.
 	DelaySend bool
+	// ExitOnClose is {exit_on_close, Bool}; nil means true, as in
+	// Erlang: the peer's close_notify closes the socket (it is answered
+	// with ours, and Send then fails with ErrClosed). With false it ends
+	// only the read side (Recv gives ErrClosed, Read io.EOF, an active
+	// socket SSLClosed): Send goes on until Shutdown("write") or Close
+	// sends our close_notify. This is the half-close of RFC 8446, 6.1,
+	// which proxies and request-then-EOF protocols need; under TLS 1.0–1.2
+	// it departs from RFC 5246, 7.2.1 (answer at once) as OpenSSL and Go's
+	// crypto/tls do.
+	ExitOnClose *bool
 	// NoDelay, KeepAlive, SndBuf and RecBuf are {nodelay, Bool},
 	// {keepalive, Bool}, {sndbuf, N} and {recbuf, N}, passed to the
 	// transport; nil and 0 leave the transport's default.

@@ -63,6 +63,45 @@ func (s *Socket) readPacketLocked(length int) (raw, body []byte, err error) {
 	}
 }
 
+// readAvailableLocked is Recv(0) with packet raw: "all available
+// bytes" (the ssl manual), what OTP joins from consecutive application
+// data records. It waits for data only when none is here; then it takes
+// every record already in the reader's buffer, as long as they carry
+// application data, decrypting each into the result, which is made once
+// with room for all of them (a record's plaintext is never longer than
+// its ciphertext). A record of another type, or one that fails, stops it
+// and waits for the next call, which handles it (or reports the error)
+// before reading on. The caller holds in.
+func (s *Socket) readAvailableLocked() ([]byte, error) {
+	for len(s.in.acc) == 0 && len(s.in.pending) == 0 {
+		if err := s.fillLocked(); err != nil {
+			return nil, err
+		}
+	}
+	out := s.in.acc
+	s.in.acc = nil
+	need := len(s.in.pending)
+	if s.rd.RecordReady() {
+		need += len(s.rd.Buffered())
+	}
+	if cap(out)-len(out) < need {
+		out = append(make([]byte, 0, len(out)+need), out...)
+	}
+	for {
+		out = append(out, s.in.pending...)
+		s.in.pending = nil
+		if len(out) == cap(out) {
+			return out, nil
+		}
+		n, err := s.fillToLocked(out[len(out):cap(out)], true)
+		out = out[:len(out)+n]
+		if err != nil || (n == 0 && len(s.in.pending) == 0) {
+			// An error is sticky in in.err: the next call reports it.
+			return out, nil
+		}
+	}
+}
+
 // takePacketLocked cuts a packet from in.acc and in.pending if one is
 // complete.
 func (s *Socket) takePacketLocked(st sockState, length int) (raw, body []byte, ok bool, err error) {

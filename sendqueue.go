@@ -273,16 +273,12 @@ func mapQueueError(err error) error {
 	}
 }
 
-// setDelaySend sets the delay_send option and, on an established socket,
-// makes or removes the queue (before the end of the handshake the option
-// alone decides). Turning it off waits until the queue is written, as
-// long as that takes: send_timeout bounds it.
-func (s *Socket) setDelaySend(on bool) error {
-	s.out.Lock()
-	defer s.out.Unlock()
-	s.act.lock()
-	s.act.st.delaySend = on
-	s.act.unlock()
+// switchSendQueueLocked follows a change of the delay_send option: on an
+// established socket it makes or removes the queue (before the end of the
+// handshake the option alone decides). Turning it off waits until the
+// queue is written, as long as that takes: send_timeout bounds it. The
+// caller holds out.
+func (s *Socket) switchSendQueueLocked(on bool) error {
 	if !s.hsDone.Load() || s.hsErr != nil {
 		return nil
 	}

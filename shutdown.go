@@ -119,10 +119,11 @@ func (s *Socket) Downgrade(timeout time.Duration) (conn net.Conn, data []byte, e
 // Shutdown closes one or both directions: ssl:shutdown/2, with how
 // "read", "write" or "read_write". Shutting the write side sends
 // close_notify and half-closes the transport when it can (CloseWrite);
-// data from the peer can still be received until it closes in turn.
-// Shutting the read side makes Recv and Read return ErrClosed and stops
-// active deliveries. The socket stays open until Close (Erlang's
-// exit_on_close false). With delay_send, shutting the write side waits
+// data from the peer can still be received until it closes in turn (a
+// gossl peer goes on sending after our close_notify only with
+// exit_on_close false, see Options.ExitOnClose). Shutting the read side
+// makes Recv and Read return ErrClosed and stops active deliveries. The
+// socket stays open until Close. With delay_send, shutting the write side waits
 // (up to five seconds) until the queue is written, and returns
 // ErrTimeout or ErrClosed if it could not all be.
 func (s *Socket) Shutdown(how string) error {

@@ -181,8 +181,9 @@ func (s *Socket) failWrite(err error) error {
 }
 
 // Recv reads data in passive mode: ssl:recv/2,3. With packet 0 (raw) and
-// length 0 it returns what is available (at least one byte), with length
-// > 0 exactly length bytes; with packet 1, 2, 4 or line it returns one
+// length 0 it returns all available bytes (at least one: it waits for
+// the first record), joining the application data of every record
+// already received, as OTP does; with length > 0 exactly length bytes; with packet 1, 2, 4 or line it returns one
 // packet (without its length header) and length is ignored. timeout 0
 // means infinity; on ErrTimeout nothing read is lost. A closed connection
 // gives ErrClosed; a socket in active mode ErrEinval. The data is a
@@ -204,7 +205,13 @@ func (s *Socket) Recv(length int, timeout time.Duration) ([]byte, error) {
 		s.conn.SetReadDeadline(time.Now().Add(timeout))
 		defer s.conn.SetReadDeadline(time.Time{})
 	}
-	_, body, err := s.readPacketLocked(length)
+	var body []byte
+	var err error
+	if length == 0 && s.shape().packet == packetRaw {
+		body, err = s.readAvailableLocked()
+	} else {
+		_, body, err = s.readPacketLocked(length)
+	}
 	if err != nil {
 		if isTimeout(err) && s.in.err == nil {
 			return nil, ErrTimeout
@@ -406,8 +413,13 @@ func (s *Socket) handleAlert(data []byte) error {
 	}
 	level, desc := alert.Level(data[0]), alert.Description(data[1])
 	if desc == alert.CloseNotify {
-		// RFC 5246, 7.2.1: answer with our own close_notify.
-		s.sendCloseNotify()
+		// RFC 5246, 7.2.1: answer with our own close_notify, which
+		// closes our write side too (exit_on_close true, Erlang's
+		// default). With exit_on_close false only the read side ends:
+		// RFC 8446, 6.1's half-close; Shutdown or Close sends ours.
+		if !s.shape().halfClose {
+			s.sendCloseNotify()
+		}
 		return errPeerClosed
 	}
 	if level == alert.Warning && !(s.tls.tls13 && errorWarning13(level, desc)) {

@@ -18,6 +18,7 @@ import (
 //	"sndbuf", "recbuf"              int  (passed to the transport)
 //	"send_timeout"                  time.Duration, 0 for infinity
 //	"delay_send"                    bool (see Options.DelaySend)
+//	"exit_on_close"                 bool (see Options.ExitOnClose)
 //
 // Any other name is passed to the transport's Setopts/Getopts when it has
 // them (see Transport); otherwise it is an *OptionError.
@@ -61,6 +62,9 @@ type sockState struct {
 	packetSize  int
 	header      int
 	sendTimeout time.Duration
+	// halfClose is exit_on_close false: the peer's close_notify ends
+	// only the read side (shutdown.go).
+	halfClose bool
 }
 
 // parseActive turns an active value into its kind and counter.
@@ -157,6 +161,7 @@ func (o *Options) initialSockState() (sockState, error) {
 	}
 	st.sendTimeout = o.SendTimeout
 	st.delaySend = o.DelaySend
+	st.halfClose = o.ExitOnClose != nil && !*o.ExitOnClose
 	return st, nil
 }
 
@@ -186,91 +191,176 @@ func (o *Options) transportOpts() []SockOpt {
 // a new packet type applies to bytes already received and not yet
 // delivered; active false stops deliveries before Setopts returns, and a
 // message the owner had not taken yet goes back to the socket for Recv.
-// Options are applied in order; on an error the earlier ones stay set.
+//
+// As in Erlang, the list is applied as a whole or not at all: every
+// option is checked first, and an invalid one anywhere leaves them all
+// unset. gossl's own options then change together, with no delivery in
+// between ({active, 5} followed by {active, -4} is {active, 1}). The
+// transport's options are set before them; only a custom Transport's
+// Setopts can fail there, after the ones before it in the list.
 func (s *Socket) Setopts(opts ...SockOpt) error {
 	if s.closed.Load() {
 		return ErrClosed
 	}
+	edits := make([]sockEdit, 0, len(opts))
+	var transport []SockOpt
+	takeOut := false
 	for _, o := range opts {
-		if err := s.setopt(o); err != nil {
+		takeOut = takeOut || o.Name == "delay_send"
+		e, err := sockEditFor(o)
+		if err != nil {
+			return err
+		}
+		if e != nil {
+			edits = append(edits, e)
+			continue
+		}
+		if err := transportCheck(s.conn, o); err != nil {
+			return err
+		}
+		transport = append(transport, o)
+	}
+	for _, o := range transport {
+		if err := transportSetopts(s.conn, o); err != nil {
 			return err
 		}
 	}
-	return nil
+	return s.applySockEdits(edits, takeOut)
 }
 
-func (s *Socket) setopt(o SockOpt) error {
+// sockEdit is one checked option of a setopts list: its change to the
+// socket's options, made with the others of the list under act.mu.
+type sockEdit func(st *sockState, ch *sockChange)
+
+// sockChange is what a setopts list changed beyond the sockState.
+type sockChange struct {
+	active     bool // an active option was given
+	passiveDue bool // the last one took {active, N} to 0 or below
+	delaySend  bool // delay_send was given
+}
+
+// activeEdit is {active, k} (with counter n for N): N adds to the
+// counter of an active N socket, and a result <= 0 is passive with an
+// SSLPassive message, as in Erlang.
+func activeEdit(k activeKind, n int) sockEdit {
+	return func(st *sockState, ch *sockChange) {
+		k, n := k, n
+		ch.active, ch.passiveDue = true, false
+		if k == activeN {
+			if st.active == activeN {
+				n += st.n
+			}
+			n = min(n, 32767)
+			if n <= 0 {
+				k, n = activeFalse, 0
+				ch.passiveDue = true
+			}
+		}
+		st.active, st.n = k, n
+	}
+}
+
+// sockEditFor checks one option and returns its edit, or nil for an
+// option of the transport.
+func sockEditFor(o SockOpt) (sockEdit, error) {
+	nonNegative := func() (int, error) {
+		n, ok := o.Value.(int)
+		if !ok || n < 0 {
+			return 0, badOption(o.Name, o.Value, "must be a non-negative integer")
+		}
+		return n, nil
+	}
+	boolean := func() (bool, error) {
+		b, ok := o.Value.(bool)
+		if !ok {
+			return false, badOption(o.Name, o.Value, "must be true or false")
+		}
+		return b, nil
+	}
 	switch o.Name {
 	case "active":
 		k, n, err := parseActive(o.Value)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		s.setActive(k, n)
-		return nil
-	case "mode", "packet", "packet_size", "header", "send_timeout":
-		return s.setShape(o)
-	case "delay_send":
-		on, ok := o.Value.(bool)
-		if !ok {
-			return badOption(o.Name, o.Value, "must be true or false")
-		}
-		return s.setDelaySend(on)
-	}
-	if err := transportSetopts(s.conn, o); err != nil {
-		return err
-	}
-	return nil
-}
-
-// setShape sets an option that changes how data is framed or delivered.
-func (s *Socket) setShape(o SockOpt) error {
-	var apply func(st *sockState)
-	switch o.Name {
+		return activeEdit(k, n), nil
 	case "mode":
 		list, err := parseMode(o.Value)
-		if err != nil {
-			return err
-		}
-		apply = func(st *sockState) { st.list = list }
+		return func(st *sockState, _ *sockChange) { st.list = list }, err
 	case "packet":
 		p, err := parsePacket(o.Value)
-		if err != nil {
-			return err
-		}
-		apply = func(st *sockState) { st.packet = p }
-	case "packet_size", "header":
-		n, ok := o.Value.(int)
-		if !ok || n < 0 {
-			return badOption(o.Name, o.Value, "must be a non-negative integer")
-		}
-		if o.Name == "header" {
-			apply = func(st *sockState) { st.header = n }
-		} else {
-			apply = func(st *sockState) { st.packetSize = n }
-		}
+		return func(st *sockState, _ *sockChange) { st.packet = p }, err
+	case "packet_size":
+		n, err := nonNegative()
+		return func(st *sockState, _ *sockChange) { st.packetSize = n }, err
+	case "header":
+		n, err := nonNegative()
+		return func(st *sockState, _ *sockChange) { st.header = n }, err
 	case "send_timeout":
-		var d time.Duration
-		switch x := o.Value.(type) {
-		case time.Duration:
-			d = x
-		case int:
-			d = time.Duration(x) * time.Millisecond
-		case string:
-			if x != "infinity" {
-				return badOption(o.Name, o.Value, "must be a duration or infinity")
-			}
-		default:
-			return badOption(o.Name, o.Value, "must be a duration or infinity")
-		}
-		if d < 0 {
-			return badOption(o.Name, o.Value, "must be non-negative")
-		}
-		apply = func(st *sockState) { st.sendTimeout = d }
+		d, err := parseSendTimeout(o.Value)
+		return func(st *sockState, _ *sockChange) { st.sendTimeout = d }, err
+	case "delay_send":
+		on, err := boolean()
+		return func(st *sockState, ch *sockChange) { st.delaySend, ch.delaySend = on, true }, err
+	case "exit_on_close":
+		on, err := boolean()
+		return func(st *sockState, _ *sockChange) { st.halfClose = !on }, err
 	}
-	s.act.lock()
-	apply(&s.act.st)
-	s.act.unlock()
+	return nil, nil
+}
+
+func parseSendTimeout(v any) (time.Duration, error) {
+	var d time.Duration
+	switch x := v.(type) {
+	case time.Duration:
+		d = x
+	case int:
+		d = time.Duration(x) * time.Millisecond
+	case string:
+		if x != "infinity" {
+			return 0, badOption("send_timeout", v, "must be a duration or infinity")
+		}
+	default:
+		return 0, badOption("send_timeout", v, "must be a duration or infinity")
+	}
+	if d < 0 {
+		return 0, badOption("send_timeout", v, "must be non-negative")
+	}
+	return d, nil
+}
+
+// applySockEdits makes the changes of a checked setopts list under
+// act.mu, which the delivering goroutine takes to read the options: it
+// sees the options before the list or after it, never in between.
+// With delay_send (takeOut) it takes out first, as writers find the
+// queue under it.
+func (s *Socket) applySockEdits(edits []sockEdit, takeOut bool) error {
+	if takeOut {
+		s.out.Lock()
+		defer s.out.Unlock()
+	}
+	var ch sockChange
+	a := &s.act
+	a.lock()
+	st := a.st
+	for _, e := range edits {
+		e(&st, &ch)
+	}
+	a.st = st
+	if ch.active {
+		a.passiveDue = a.passiveDue || ch.passiveDue
+		if st.active == activeFalse {
+			s.quiesceLocked(true)
+		}
+		if (st.active != activeFalse || a.passiveDue) && s.hsDone.Load() && s.hsErr == nil {
+			s.startActiveLocked()
+		}
+		signal(a.wake)
+	}
+	a.unlock()
+	if ch.delaySend {
+		return s.switchSendQueueLocked(st.delaySend)
+	}
 	return nil
 }
 
@@ -320,6 +410,8 @@ func (s *Socket) Getopts(names ...string) ([]SockOpt, error) {
 			v = st.sendTimeout
 		case "delay_send":
 			v = st.delaySend
+		case "exit_on_close":
+			v = !st.halfClose
 		default:
 			tv, err := transportGetopt(s.conn, n)
 			if err != nil {

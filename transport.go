@@ -80,40 +80,53 @@ func underlying(c net.Conn) net.Conn {
 	}
 }
 
+// transportCheck checks one transport option without setting it: the
+// inet options gossl sets on a TCP socket itself. A Transport's own
+// options are checked by its Setopts alone.
+func transportCheck(c net.Conn, o SockOpt) error {
+	c = underlying(c)
+	if _, ok := c.(Transport); ok {
+		return nil
+	}
+	if _, ok := c.(*net.TCPConn); !ok {
+		return notSupported(o.Name, o.Value)
+	}
+	switch o.Name {
+	case "nodelay", "keepalive":
+		if _, ok := o.Value.(bool); ok {
+			return nil
+		}
+	case "sndbuf", "recbuf":
+		if n, ok := o.Value.(int); ok && n > 0 {
+			return nil
+		}
+	default:
+		return notSupported(o.Name, o.Value)
+	}
+	return badOption(o.Name, o.Value, "invalid value")
+}
+
 // transportSetopts passes one option to the transport: to its Setopts if
 // it is a Transport, or to the TCP socket for the inet options gossl
 // knows.
 func transportSetopts(c net.Conn, o SockOpt) error {
+	if err := transportCheck(c, o); err != nil {
+		return err
+	}
 	c = underlying(c)
 	if t, ok := c.(Transport); ok {
 		return t.Setopts(o)
 	}
-	tc, ok := c.(*net.TCPConn)
-	if !ok {
-		return notSupported(o.Name, o.Value)
-	}
-	bad := func() error { return badOption(o.Name, o.Value, "invalid value") }
+	tc := c.(*net.TCPConn)
 	switch o.Name {
-	case "nodelay", "keepalive":
-		b, ok := o.Value.(bool)
-		if !ok {
-			return bad()
-		}
-		if o.Name == "nodelay" {
-			return tc.SetNoDelay(b)
-		}
-		return tc.SetKeepAlive(b)
-	case "sndbuf", "recbuf":
-		n, ok := o.Value.(int)
-		if !ok || n <= 0 {
-			return bad()
-		}
-		if o.Name == "sndbuf" {
-			return tc.SetWriteBuffer(n)
-		}
-		return tc.SetReadBuffer(n)
+	case "nodelay":
+		return tc.SetNoDelay(o.Value.(bool))
+	case "keepalive":
+		return tc.SetKeepAlive(o.Value.(bool))
+	case "sndbuf":
+		return tc.SetWriteBuffer(o.Value.(int))
 	}
-	return notSupported(o.Name, o.Value)
+	return tc.SetReadBuffer(o.Value.(int))
 }
 
 // transportGetopt reads one transport option.
