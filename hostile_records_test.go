@@ -2,6 +2,8 @@ package ssl
 
 import (
 	"bytes"
+	"crypto"
+	"encoding/hex"
 	"errors"
 	"net"
 	"strconv"
@@ -12,6 +14,9 @@ import (
 
 	"github.com/gossl/ssl/internal/alert"
 	"github.com/gossl/ssl/internal/handshake"
+	"github.com/gossl/ssl/internal/prf"
+	"github.com/gossl/ssl/internal/record"
+	"github.com/gossl/ssl/internal/suites"
 	"github.com/gossl/ssl/internal/testpeers"
 	"github.com/gossl/ssl/internal/wire"
 )
@@ -165,17 +170,7 @@ func TestTLS13BadRecordAfterDecrypt(t *testing.T) {
 	co.EarlyData = []byte("GET /0rtt")
 	co.LogAlert = Bool(false)
 	// A first connection for a ticket that allows 0-RTT.
-	s, err := Connect("127.0.0.1", srv.port, co, 10*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Send([]byte("x")); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Recv(1, 5*time.Second); err != nil {
-		t.Fatal(err)
-	}
-	s.Close()
+	echoOnce(t, srv.port, co)
 	// The server's clock a minute on: the ticket age no longer matches,
 	// 0-RTT is refused (RFC 8446, 8.3) and its records skipped.
 	mu.Lock()
@@ -394,5 +389,151 @@ func TestTLS13WarningAlertIsAnError(t *testing.T) {
 			continue
 		}
 		wantReceivedAlertAs(t, cs.result(t, s.LocalAddr().String()), "warning", c.desc.String())
+	}
+}
+
+// keyLogSecret returns the last secret logged under label in a key log.
+func keyLogSecret(log *lockedBuffer, label string) []byte {
+	var out []byte
+	for _, l := range log.lines() {
+		if f := strings.Fields(l); len(f) == 3 && f[0] == label {
+			out, _ = hex.DecodeString(f[2])
+		}
+	}
+	return out
+}
+
+// earlyResealer rewrites a TLS 1.3 client's records under its early
+// traffic key (TLS_AES_128_GCM_SHA256): it adds n empty records of
+// 0-RTT data after the client's first flight and renumbers the client's
+// later early records (its EndOfEarlyData) to follow them, so that the
+// server sees a consistent stream of n more records.
+type earlyResealer struct {
+	net.Conn
+	t       *testing.T
+	keys    *lockedBuffer
+	n       int
+	mu      sync.Mutex
+	p       record.Protector
+	in, out uint64
+	writes  int
+	done    bool // the client's records are under its handshake keys now
+}
+
+func (c *earlyResealer) Write(b []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.done {
+		return c.Conn.Write(b)
+	}
+	c.writes++
+	recs, err := splitRecords(b)
+	if err != nil {
+		return 0, err
+	}
+	if c.p == nil {
+		key, iv := prf.TrafficKeys(crypto.SHA256, keyLogSecret(c.keys, "CLIENT_EARLY_TRAFFIC_SECRET"), 16, 12)
+		if c.p, err = record.NewTLS13Protector(suites.ByID(0x1301), key, iv); err != nil {
+			return 0, err
+		}
+	}
+	var out []byte
+	for _, r := range recs {
+		if r.typ == wire.TypeApplicationData && !c.done {
+			inner, err := c.p.Open(bytes.Clone(r.payload), c.in, r.typ, r.version)
+			if err == nil {
+				c.in++
+				out = append(out, c.seal(inner)...)
+				continue
+			}
+			c.done = true
+		}
+		out = append(out, tlsRecord(r.typ, r.version, r.payload)...)
+	}
+	if c.writes == 1 {
+		for range c.n {
+			out = append(out, c.seal([]byte{wire.TypeApplicationData})...)
+		}
+	}
+	_, err = c.Conn.Write(out)
+	return len(b), err
+}
+
+func (c *earlyResealer) seal(inner []byte) []byte {
+	frag := make([]byte, len(inner), len(inner)+c.p.Overhead())
+	copy(frag, inner)
+	sealed, err := c.p.Seal(frag, c.out, wire.TypeApplicationData, wire.VersionTLS12)
+	if err != nil {
+		c.t.Error(err)
+	}
+	c.out++
+	return tlsRecord(wire.TypeApplicationData, wire.VersionTLS12, sealed)
+}
+
+// TestEarlyDataEmptyRecords: accepted 0-RTT data may come in empty
+// records, but not without bound: 32 in a row (BoringSSL's bound) are
+// taken, the 33rd is unexpected_message.
+func TestEarlyDataEmptyRecords(t *testing.T) {
+	p := testpeers.NewPKI(t)
+	so := serverOpts(p, "ecdsa")
+	so.AcceptEarlyData = true
+	srv := startHandshakeServer(t, so)
+	forgetClientSessions(srv.port)
+	co := clientOpts(p)
+	co.Ciphers = []string{"TLS_AES_128_GCM_SHA256"}
+	co.EarlyData = []byte("GET /0rtt")
+	co.LogAlert = Bool(false)
+	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(srv.port))
+	for _, n := range []int{maxEmptyRecords, maxEmptyRecords + 1} {
+		// A connection for a ticket that allows 0-RTT (each is used once).
+		echoOnce(t, srv.port, co)
+		keys := &lockedBuffer{}
+		o := *co
+		o.KeyLogWriter = keys
+		raw, err := net.DialTimeout("tcp", addr, 5*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := o.compile(roleClient, "127.0.0.1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.setTicketCacheKey(addr)
+		cs := newSocket(&earlyResealer{Conn: raw, t: t, keys: keys, n: n}, roleClient, &o, res)
+		cs.ownRes = true
+		herr := cs.runHandshake(nil, time.Now().Add(10*time.Second))
+		r := srv.result(t, raw.LocalAddr().String())
+		if n <= maxEmptyRecords {
+			if herr != nil || r.err != nil {
+				t.Fatalf("%d empty 0-RTT records: client %v, server %v", n, herr, r.err)
+			}
+			if v := infoString(t, cs, "early_data"); v != "accepted" {
+				t.Fatalf("early_data %s; want accepted", v)
+			}
+			cs.Close()
+			continue
+		}
+		a := wantSentAlert(t, r.err, "unexpected_message")
+		if !strings.Contains(a.Reason, "empty") {
+			t.Errorf("reason %q", a.Reason)
+		}
+		cs.Close()
+	}
+}
+
+// echoOnce connects, echoes a byte and closes: the client then holds a
+// ticket from the server.
+func echoOnce(t *testing.T, port int, co *Options) {
+	t.Helper()
+	s, err := Connect("127.0.0.1", port, co, 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Send([]byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Recv(1, 5*time.Second); err != nil {
+		t.Fatal(err)
 	}
 }
