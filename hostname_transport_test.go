@@ -3,10 +3,14 @@ package ssl
 import (
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"net"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/gossl/ssl/internal/testpeers"
 )
 
 // connectOverConn runs one handshake over a connected pair of transports
@@ -154,5 +158,40 @@ func TestVerifyPeerNeedsReferenceName(t *testing.T) {
 				t.Fatalf("verify_none: client %v, server %v", cerr, serr)
 			}
 		})
+	}
+}
+
+// TestSNIDisableSkipsHostnameCheckAsOTP: server_name_indication disable
+// skips the hostname check in OTP 25 as in gossl (a certificate for
+// server.example is accepted at 127.0.0.1), while without it OTP checks
+// the address and fails with hostname_check_failed, as gossl does.
+func TestSNIDisableSkipsHostnameCheckAsOTP(t *testing.T) {
+	p := newVPKI(t, "SNIDisable")
+	srv := p.leaf("server", func(c *x509.Certificate) {
+		c.DNSNames, c.IPAddresses = []string{"server.example"}, nil
+	})
+	co := p.clientOpts()
+	cerr, _, _ := handshakeOnce(t, p.serverOpts(srv), co)
+	if badCertReason(cerr) != "hostname_check_failed" {
+		t.Fatalf("gossl, no server_name_indication: %v, want hostname_check_failed", cerr)
+	}
+	co.ServerNameIndication = "disable"
+	if cerr, serr, _ := handshakeOnce(t, p.serverOpts(srv), co); cerr != nil || serr != nil {
+		t.Fatalf("gossl, server_name_indication disable: client %v, server %v", cerr, serr)
+	}
+
+	testpeers.Require(t, "erl")
+	rootFile := p.writePEM("root.pem", "CERTIFICATE", p.root.cert.Raw)
+	for _, tc := range []struct{ extra, want string }{
+		{"", "hostname_check_failed"},
+		{",{server_name_indication,disable}", ""},
+	} {
+		port, _ := startEcho(t, p.serverOpts(srv))
+		c := testpeers.ErlangClient(t, fmt.Sprintf("127.0.0.1:%d", port), fmt.Sprintf(
+			"[{versions,['tlsv1.2']},{verify,verify_peer},{cacertfile,%q}%s]", rootFile, tc.extra), "x")
+		_, _, err := testpeers.ErlangHandshake(c, 60*time.Second)
+		if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+			t.Fatalf("Erlang client%s: %v, want %q\n%s", tc.extra, err, tc.want, c.Output())
+		}
 	}
 }
