@@ -478,7 +478,10 @@ func (s *Socket) renegWarning(desc alert.Description) {
 	}
 	s.reneg.mu.Lock()
 	c, ok := s.reneg.machine.(*handshake.Client)
-	waiting := ok && c.State() == "hello"
+	// A client waits for the ServerHello; a server that sent a
+	// HelloRequest for the ClientHello (RFC 5246, 7.4.1.1: the client
+	// may answer no_renegotiation instead).
+	waiting := (ok && c.State() == "hello") || (s.reneg.machine == nil && s.reneg.requested)
 	s.reneg.mu.Unlock()
 	if waiting {
 		s.endReneg(ErrRenegotiationRejected)

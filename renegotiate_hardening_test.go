@@ -140,3 +140,35 @@ func TestRenegotiationServerCertChanged(t *testing.T) {
 		t.Fatalf("sni_fun called %d times", calls.Load())
 	}
 }
+
+// TestRenegotiateRejectedByClient: a server's Renegotiate that the client
+// answers with a no_renegotiation warning (OpenSSL's -no_renegotiation)
+// returns ErrRenegotiationRejected at once, and the connection goes on.
+func TestRenegotiateRejectedByClient(t *testing.T) {
+	p := testpeers.NewPKI(t)
+	ls, err := Listen(0, opts12(serverOpts(p, "ecdsa")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ls.Close()
+	c := testpeers.OpenSSLClient(t, fmt.Sprintf("127.0.0.1:%d", ls.Port()), "-tls1_2", "-CAfile", p.CAFile,
+		"-servername", "localhost", "-no_renegotiation")
+	s, err := ls.TransportAccept(10 * time.Second)
+	if err == nil {
+		err = s.Handshake(10 * time.Second)
+	}
+	if err != nil {
+		t.Fatalf("handshake: %v\n%s", err, c.Output())
+	}
+	defer s.Close()
+	start := time.Now()
+	if err := s.Renegotiate(); !errors.Is(err, ErrRenegotiationRejected) {
+		t.Fatalf("Renegotiate refused by the client: %v (after %v)", err, time.Since(start))
+	}
+	if err := s.Send([]byte("still here\n")); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.WaitFor("still here", 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+}
