@@ -8,14 +8,14 @@ import (
 	"testing"
 )
 
-// issueRSA issues a server certificate for localhost under p's
-// intermediate with an RSA key and the given keyUsage (0: no keyUsage
-// extension at all).
+// issueRSA issues a certificate for localhost under p's intermediate, for
+// server and client use, with an RSA key and the given keyUsage (0: no
+// keyUsage extension at all).
 func (p *vpki) issueRSA(key crypto.Signer, usage x509.KeyUsage) *vcert {
 	p.t.Helper()
 	return p.issueKey(p.inter, &x509.Certificate{Subject: pkix.Name{CommonName: "localhost"},
 		DNSNames: []string{"localhost"}, IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, KeyUsage: usage,
-		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}, key)
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth}}, key)
 }
 
 // TestServerKeyUsageForKeyExchange: a client refuses a server certificate
@@ -110,5 +110,35 @@ func TestSHA1NotInDefaultSignatureAlgs(t *testing.T) {
 	so.Versions, co.Versions, so.SignatureAlgs, co.SignatureAlgs = tls12, tls12, sha1Only, sha1Only
 	if cerr, serr, _ := handshakeOnce(t, so, co); cerr != nil || serr != nil {
 		t.Fatalf("SHA-1 asked for on both sides: client %v, server %v", cerr, serr)
+	}
+}
+
+// TestClientKeyUsageForCertificateVerify: a server refuses a client
+// certificate whose keyUsage lacks digitalSignature, which its
+// CertificateVerify needs (RFC 5246, 7.4.6; RFC 8446, 4.4.2.2), with
+// unsupported_certificate, in TLS 1.2 and 1.3.
+func TestClientKeyUsageForCertificateVerify(t *testing.T) {
+	p := newVPKI(t, "ClientKeyUsage")
+	srv := p.leaf("server", nil)
+	key := testRSAKey(t)
+	encryptOnly := p.issueRSA(key, x509.KeyUsageKeyEncipherment)
+	signOnly := p.issueRSA(key, x509.KeyUsageDigitalSignature)
+	for _, v := range []Version{TLSv1_2, TLSv1_3} {
+		for _, tc := range []struct {
+			cert *vcert
+			ok   bool
+		}{{signOnly, true}, {encryptOnly, false}} {
+			so := p.serverOpts(srv)
+			so.Verify, so.CACerts, so.Versions = VerifyPeer, [][]byte{p.root.cert.Raw}, []Version{v}
+			co := p.clientOpts()
+			co.Versions, co.Cert, co.Key = []Version{v}, p.chain(tc.cert), tc.cert.key
+			cerr, serr, _ := handshakeOnce(t, so, co)
+			if tc.ok && (cerr != nil || serr != nil) {
+				t.Fatalf("%s, digitalSignature: client %v, server %v", v, cerr, serr)
+			}
+			if !tc.ok && sentAlert(serr) != "unsupported_certificate" {
+				t.Fatalf("%s, keyEncipherment only: server %v, want unsupported_certificate", v, serr)
+			}
+		}
 	}
 }

@@ -37,6 +37,16 @@ func checkServerKeyUsage(leaf *x509.Certificate, k suites.KeyExchange) error {
 	return nil
 }
 
+// checkClientKeyUsage refuses a client certificate whose keyUsage
+// extension lacks digitalSignature: its key signs the CertificateVerify
+// (RFC 5246, Section 7.4.6; RFC 8446, Section 4.4.2.2).
+func checkClientKeyUsage(leaf *x509.Certificate) error {
+	if hasExtension(leaf, oidKeyUsage) && leaf.KeyUsage&x509.KeyUsageDigitalSignature == 0 {
+		return alert.New(alert.UnsupportedCertificate, "the client certificate's keyUsage lacks digitalSignature, which its CertificateVerify needs")
+	}
+	return nil
+}
+
 func hasExtension(c *x509.Certificate, id asn1.ObjectIdentifier) bool {
 	for _, e := range c.Extensions {
 		if e.Id.Equal(id) {
