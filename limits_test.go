@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strings"
 	"testing"
 	"time"
 
@@ -19,35 +20,7 @@ import (
 // sides read.
 func TestRenegotiateBufferLimit(t *testing.T) {
 	p := testpeers.NewPKI(t)
-	ls, err := Listen(0, opts12(serverOpts(p, "ecdsa")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ls.Close()
-	accepted := make(chan *Socket, 1)
-	go func() {
-		s, err := ls.TransportAccept(0)
-		if err != nil {
-			close(accepted)
-			return
-		}
-		if s.Handshake(10*time.Second) != nil {
-			s.Close()
-			close(accepted)
-			return
-		}
-		accepted <- s
-	}()
-	c, err := Connect("127.0.0.1", ls.Port(), opts12(clientOpts(p)), 10*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	srv := <-accepted
-	if srv == nil {
-		t.Fatal("server handshake failed")
-	}
-	defer srv.Close()
+	c, srv := pair12(t, p, opts12(clientOpts(p)))
 	before := fmt.Sprint(infoValue(t, c, "client_random"))
 
 	const total = 1 << 20
@@ -156,4 +129,60 @@ func TestAcceptHandshakeTimeout(t *testing.T) {
 	if d := time.Since(start); !errors.Is(err, ErrTimeout) || d < 250*time.Millisecond || d > 5*time.Second {
 		t.Fatalf("Read on a socket whose client sends nothing: %v after %v; want ErrTimeout after 300ms", err, d)
 	}
+}
+
+// TestPostHandshakeMessageFlood: after the handshake, records without
+// application data are bounded (maxIdleRecords), and so are the messages
+// one record carries: a server's record of 200 HelloRequests (the first
+// starts a renegotiation, the client ignores the rest while it runs)
+// ends the connection with unexpected_message, as 200 records would.
+func TestPostHandshakeMessageFlood(t *testing.T) {
+	p := testpeers.NewPKI(t)
+	co := opts12(clientOpts(p))
+	co.LogAlert = Bool(false)
+	c, srv := pair12(t, p, co)
+	srv.out.Lock()
+	srv.wr.WriteRecord(wire.TypeHandshake, bytes.Repeat([]byte{wire.TypeHelloRequest, 0, 0, 0}, 200))
+	srv.wr.Flush()
+	srv.out.Unlock()
+	_, err := c.Recv(0, 5*time.Second)
+	a := wantSentAlert(t, err, "unexpected_message")
+	if !strings.Contains(a.Reason, "without data") {
+		t.Errorf("reason %q", a.Reason)
+	}
+}
+
+// pair12 connects a gossl client with co to a gossl TLS 1.2 server of
+// p's and returns both ends, closed at the end of the test.
+func pair12(t *testing.T, p *testpeers.PKI, co *Options) (client, server *Socket) {
+	t.Helper()
+	ls, err := Listen(0, opts12(serverOpts(p, "ecdsa")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ls.Close()
+	accepted := make(chan *Socket, 1)
+	go func() {
+		defer close(accepted)
+		s, err := ls.TransportAccept(0)
+		if err != nil {
+			return
+		}
+		if s.Handshake(10*time.Second) != nil {
+			s.Close()
+			return
+		}
+		accepted <- s
+	}()
+	c, err := Connect("127.0.0.1", ls.Port(), co, 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	srv := <-accepted
+	if srv == nil {
+		t.Fatal("server handshake failed")
+	}
+	t.Cleanup(func() { srv.Close() })
+	return c, srv
 }

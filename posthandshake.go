@@ -19,7 +19,7 @@ import (
 // (renegotiate.go); anything else is unexpected.
 func (s *Socket) handlePostHandshake(data []byte) error {
 	s.in.hbuf.Write(data)
-	for {
+	for n := 0; ; n++ {
 		msg, ok, err := s.in.hbuf.Next(s.conf().maxHandshakeSize)
 		if err != nil {
 			return s.sendFatal(alert.New(alert.HandshakeFailure, "handshake message larger than max_handshake_size"))
@@ -30,6 +30,15 @@ func (s *Socket) handlePostHandshake(data []byte) error {
 				s.in.hbuf = wire.HandshakeBuffer{}
 			}
 			return nil
+		}
+		if n > 0 {
+			// One record can carry thousands of small messages
+			// (HelloRequests a renegotiating client ignores or answers
+			// with a warning each, NewSessionTickets): each after the
+			// first counts as a record without data too.
+			if err := s.countIdle(); err != nil {
+				return err
+			}
 		}
 		if s.tls.tls13 {
 			if err := s.handlePostHandshake13(msg); err != nil {

@@ -378,6 +378,18 @@ type heldRecord struct {
 // a reader spinning.
 const maxIdleRecords = 64
 
+// countIdle counts one more record without application data, and ends
+// the connection past maxIdleRecords in a row.
+func (s *Socket) countIdle() error {
+	if s.idleRecords < maxIdleRecords+1 {
+		s.idleRecords++
+	}
+	if s.idleRecords > maxIdleRecords {
+		return s.sendFatal(alert.New(alert.UnexpectedMessage, "too many records without data"))
+	}
+	return nil
+}
+
 func (s *Socket) handleRecord(typ uint8, data []byte) error {
 	if typ == wire.TypeApplicationData {
 		if err := s.refuseDataAfterCCS(); err != nil {
@@ -389,9 +401,8 @@ func (s *Socket) handleRecord(typ uint8, data []byte) error {
 		s.in.pending = data
 		return nil
 	}
-	s.idleRecords++
-	if s.idleRecords > maxIdleRecords {
-		return s.sendFatal(alert.New(alert.UnexpectedMessage, "too many records without data"))
+	if err := s.countIdle(); err != nil {
+		return err
 	}
 	switch typ {
 	case wire.TypeApplicationData:
