@@ -123,6 +123,7 @@ var optionFlags = []optionFlag{
 	{name: "packet_size", arg: "N", usage: "longest packet accepted (0: the default limit)", set: setInt(func(o *ssl.Options) *int { return &o.PacketSize })},
 	{name: "send_timeout", arg: "MS", usage: "give up a send blocked this many milliseconds", set: setMillis(func(o *ssl.Options) *time.Duration { return &o.SendTimeout })},
 	{name: "delay_send", usage: "queue sends and write them from a goroutine of the socket's, several at a time", isBool: true, set: setBool(func(o *ssl.Options) *bool { return &o.DelaySend })},
+	{name: "exit_on_close", usage: "close the socket at the peer's close_notify (default true); false keeps the write side open (half-close)", isBool: true, negatable: true, set: setBoolPtr(func(o *ssl.Options) **bool { return &o.ExitOnClose })},
 	{name: "nodelay", usage: "TCP_NODELAY on the transport", isBool: true, negatable: true, set: setBoolPtr(func(o *ssl.Options) **bool { return &o.NoDelay })},
 	{name: "keepalive", usage: "TCP keepalive on the transport", isBool: true, negatable: true, set: setBoolPtr(func(o *ssl.Options) **bool { return &o.KeepAlive })},
 	{name: "sndbuf", arg: "N", usage: "transport send buffer size", set: setInt(func(o *ssl.Options) *int { return &o.SndBuf })},
