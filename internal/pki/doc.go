@@ -12,10 +12,13 @@
 //
 // Decisions worth knowing:
 //
-//   - Trust anchors are matched by subject name and public key; a presented
-//     certificate equal to an anchor in both is replaced by it, so the peer
-//     may send the root or not, and a trusted peer (pinning) or a trusted
-//     intermediate ends the path.
+//   - Only the self-issued certificates of a trust store (roots) are
+//     anchors, as in Erlang's ssl; the store's other certificates only help
+//     build paths, and a pinned leaf or a listed intermediate is an anchor
+//     only when PartialChain picks it (else unknown_ca). Anchors are
+//     matched by subject name and public key; a presented certificate equal
+//     to an anchor in both is replaced by it, so the peer may send the root
+//     or not, and a trusted self-signed peer ends the path.
 //   - The anchor's signature and extensions are not checked (RFC 5280,
 //     Section 6.1.1 (d)); its pathLenConstraint and name constraints apply
 //     (RFC 5937) and, as in Erlang/OTP's ssl, an expired anchor fails with
@@ -35,5 +38,10 @@
 //     any-policy, no explicit policy): certificatePolicies is accepted;
 //     policyConstraints, policyMappings and inhibitAnyPolicy are extension
 //     events, fatal when critical unless a VerifyFun knows them.
+//   - When the hostname check falls back to the common name (no dNSName),
+//     the common name must satisfy the path's DNS name constraints
+//     (name_not_permitted); OTP 25 does not check this.
+//   - CRLs count only within their scope (crlscope.go: RFC 5280, 6.3.3);
+//     delta CRLs only add revocations, indirect CRLs are not used.
 //   - Alerts follow Erlang's ssl_handshake: see BadCertError.Alert.
 package pki
