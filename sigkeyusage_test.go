@@ -5,7 +5,13 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"net"
+	"os/exec"
+	"path/filepath"
+	"strconv"
 	"testing"
+	"time"
+
+	"github.com/gossl/ssl/internal/testpeers"
 )
 
 // issueRSA issues a certificate for localhost under p's intermediate, for
@@ -140,5 +146,34 @@ func TestClientKeyUsageForCertificateVerify(t *testing.T) {
 				t.Fatalf("%s, keyEncipherment only: server %v, want unsupported_certificate", v, serr)
 			}
 		}
+	}
+}
+
+// TestInteropRSAPSSKeyServer: an OpenSSL server whose key is
+// id-RSASSA-PSS signs its TLS 1.3 CertificateVerify with rsa_pss_pss_*.
+// gossl has no such key type (Go's x509 parses it as no key) and refuses
+// the signature with illegal_parameter rather than failing elsewhere.
+func TestInteropRSAPSSKeyServer(t *testing.T) {
+	testpeers.Require(t, "openssl")
+	dir := t.TempDir()
+	key, cert := filepath.Join(dir, "k.pem"), filepath.Join(dir, "c.pem")
+	for _, args := range [][]string{
+		{"genpkey", "-algorithm", "RSA-PSS", "-pkeyopt", "rsa_keygen_bits:2048", "-out", key},
+		{"req", "-x509", "-key", key, "-subj", "/CN=localhost", "-days", "1", "-out", cert},
+	} {
+		if out, err := exec.Command("openssl", args...).CombinedOutput(); err != nil {
+			t.Fatalf("openssl %s: %v\n%s", args[0], err, out)
+		}
+	}
+	_, addr := testpeers.OpenSSLServer(t, "-cert", cert, "-key", key, "-tls1_3", "-www")
+	host, portStr, _ := net.SplitHostPort(addr)
+	port, _ := strconv.Atoi(portStr)
+	s, err := Connect(host, port, &Options{Verify: VerifyNone, Versions: []Version{TLSv1_3}, LogAlert: Bool(false)}, 10*time.Second)
+	if err == nil {
+		s.Close()
+		t.Fatal("handshake with an id-RSASSA-PSS key succeeded")
+	}
+	if sentAlert(err) != "illegal_parameter" {
+		t.Fatalf("client %v, want illegal_parameter", err)
 	}
 }

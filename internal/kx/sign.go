@@ -142,6 +142,11 @@ func schemeFor(pub crypto.PublicKey, scheme, version uint16) (schemeInfo, error)
 	case ed25519.PublicKey:
 		match = info.kind == sigEd25519
 	}
+	if pub == nil {
+		// What Go's x509 gives for a key algorithm it does not know,
+		// id-RSASSA-PSS among them.
+		return info, illegalParameter("signature scheme " + info.name + " from a key of an unsupported type (id-RSASSA-PSS keys are not supported)")
+	}
 	if !match {
 		return info, illegalParameter("signature scheme " + info.name + " does not match the key")
 	}
