@@ -54,17 +54,17 @@ const (
 // sockState holds the socket options that shape delivered data. It is
 // guarded by the socket's act.mu.
 type sockState struct {
-	active      activeKind
-	list        bool // mode list
-	delaySend   bool // wanted: the queue is made at the end of the handshake
-	n           int  // the counter of active N
-	packet      int  // packetRaw, 1, 2, 4 or packetLine
+	active    activeKind
+	list      bool // mode list
+	delaySend bool // wanted: the queue is made at the end of the handshake
+	// halfClose is exit_on_close false: the peer's close_notify ends
+	// only the read side (Options.ExitOnClose).
+	halfClose   bool
+	n           int // the counter of active N
+	packet      int // packetRaw, 1, 2, 4 or packetLine
 	packetSize  int
 	header      int
 	sendTimeout time.Duration
-	// halfClose is exit_on_close false: the peer's close_notify ends
-	// only the read side (shutdown.go).
-	halfClose bool
 }
 
 // parseActive turns an active value into its kind and counter.
