@@ -3,6 +3,7 @@ package ssl
 import (
 	"crypto/tls"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"testing"
@@ -134,6 +135,39 @@ func TestHalfClose(t *testing.T) {
 			}
 			if err := <-done; err != nil {
 				t.Fatalf("gossl server (setopts): %v", err)
+			}
+
+			// An active server: SSLData, then SSLClosed, and it still
+			// sends its reply.
+			aso := *so
+			aso.Active = true
+			port, done = acceptOne(t, &aso, func(s *Socket) error {
+				var req []byte
+				for closed := false; !closed; {
+					select {
+					case m := <-s.Messages():
+						switch m := m.(type) {
+						case SSLData:
+							req = append(req, m.Bytes()...)
+						case SSLClosed:
+							closed = true
+						default:
+							return fmt.Errorf("message %#v", m)
+						}
+					case <-time.After(10 * time.Second):
+						return errors.New("no message within 10s")
+					}
+				}
+				if err := s.Send([]byte("reply to " + string(req))); err != nil {
+					return err
+				}
+				return s.Close()
+			})
+			if got := gosslRequest(t, port, co); got != "reply to request" {
+				t.Fatalf("gossl client of an active server got %q", got)
+			}
+			if err := <-done; err != nil {
+				t.Fatalf("active gossl server: %v", err)
 			}
 
 			// exit_on_close true: the server's Send fails with closed, and
