@@ -27,12 +27,16 @@ func (c CipherSuite) ErlangString() string {
 	return "#{key_exchange => " + c.KeyExchange + ", cipher => " + c.Cipher + ", mac => " + c.MAC + ", prf => " + c.PRF + "}"
 }
 
-// SuiteSet selects a list for CipherSuites: Erlang's default | all.
+// SuiteSet selects a list for CipherSuites: Erlang's default | all |
+// anonymous. As in OTP 25, "all" leaves out the suites whose server sends
+// no certificate (psk, dhe_psk, ecdhe_psk), which "anonymous" lists; they
+// work only when named in the ciphers option.
 type SuiteSet string
 
 const (
-	SuitesDefault SuiteSet = "default"
-	SuitesAll     SuiteSet = "all"
+	SuitesDefault   SuiteSet = "default"
+	SuitesAll       SuiteSet = "all"
+	SuitesAnonymous SuiteSet = "anonymous"
 )
 
 // CipherSuites returns the suites of set usable at version:
@@ -49,9 +53,18 @@ func CipherSuites(set SuiteSet, version Version) []CipherSuite {
 	} else {
 		return nil
 	}
-	list := suites.All()
-	if set == SuitesDefault {
+	var list []*suites.Suite
+	switch set {
+	case SuitesDefault:
 		list = suites.Defaults(vs)
+	case SuitesAnonymous:
+		list = suites.Anonymous()
+	default:
+		for _, s := range suites.All() {
+			if !s.KX.Certless() {
+				list = append(list, s)
+			}
+		}
 	}
 	var out []CipherSuite
 	for _, s := range suites.Filter(list, vs) {

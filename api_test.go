@@ -93,7 +93,7 @@ func TestPlannedAreNotSupported(t *testing.T) {
 	}{
 		{"DHE IANA", func(o *Options) { o.Ciphers = []string{"TLS_DHE_RSA_WITH_AES_128_GCM_SHA256"} }, true},
 		{"DHE OpenSSL", func(o *Options) { o.Ciphers = []string{"DHE-RSA-AES256-GCM-SHA384"} }, true},
-		{"PSK", func(o *Options) { o.Ciphers = []string{"PSK-AES128-CBC-SHA"} }, true},
+		{"PSK CCM", func(o *Options) { o.Ciphers = []string{"PSK-AES128-CCM"} }, true},
 		{"SRP", func(o *Options) { o.Ciphers = []string{"SRP-RSA-AES-256-CBC-SHA"} }, true},
 		{"anon", func(o *Options) { o.Ciphers = []string{"TLS_ECDH_anon_WITH_AES_128_CBC_SHA"} }, true},
 		{"3DES", func(o *Options) { o.Ciphers = []string{"DES-CBC3-SHA"} }, true},

@@ -56,8 +56,6 @@ func (o *Options) checkPlanned() error {
 		{"dhfile", o.DHFile != "", o.DHFile},
 		{"next_protocols_advertised", o.NextProtocolsAdvertised != nil, o.NextProtocolsAdvertised},
 		{"client_preferred_next_protocols", o.ClientPreferredNextProtocols != nil, o.ClientPreferredNextProtocols},
-		{"user_lookup_fun", o.UserLookupFun != nil, "fun"},
-		{"psk_identity", o.PSKIdentity != "", o.PSKIdentity},
 		{"srp_identity", o.SRPIdentity != [2]string{}, o.SRPIdentity[0]},
 		{"padding_check", o.PaddingCheck != nil && !*o.PaddingCheck, false},
 		{"v2_hello_compatible", o.V2HelloCompatible, true},
@@ -167,7 +165,13 @@ func (o *Options) compile(r role, host string) (*resolved, error) {
 	if err != nil {
 		return nil, err
 	}
-	if r == roleServer && len(cfg.Certs) == 0 {
+	if err := o.resolvePSK(cfg, r); err != nil {
+		return nil, err
+	}
+	if cfg.ServerPSK == nil && cfg.ClientPSK == nil && pskOnly(suites.Filter(cfg.Suites, cfg.Versions)) {
+		return nil, badOption("user_lookup_fun", "undefined", "the PSK cipher suites need it")
+	}
+	if r == roleServer && len(cfg.Certs) == 0 && serverNeedsCert(cfg) {
 		return nil, badOption("certfile", "undefined", "a server needs a certificate and key (cert/certfile and key/keyfile)")
 	}
 	res := &resolved{role: r, hs: cfg, beastMitigation: o.BeastMitigation, logger: o.Logger, sni: o.ServerNameIndication,

@@ -213,10 +213,17 @@ type Options struct {
 	// (certificates, verification, ciphers, ...). They are exclusive.
 	SNIHosts map[string]*Options
 	SNIFun   func(serverName string) *Options
-	// UserLookupFun, PSKIdentity and SRPIdentity are PSK and SRP. Planned.
-	UserLookupFun func(kind, identity string) ([]byte, error)
-	PSKIdentity   string
-	SRPIdentity   [2]string
+	// UserLookupFun is {user_lookup_fun, {Fun, UserState}} (see
+	// UserLookupFun): a server looks up a client's PSK identity with it,
+	// a client the key for the server's identity hint. The PSK suites
+	// (psk, ecdhe_psk, rsa_psk; named in Ciphers) are used only with it.
+	// SRP lookups are planned.
+	UserLookupFun *UserLookupFun
+	// PSKIdentity is {psk_identity, Identity}: a client's PSK identity
+	// (needed with UserLookupFun), or a server's psk_identity_hint.
+	PSKIdentity string
+	// SRPIdentity is {srp_identity, {User, Password}}. Planned.
+	SRPIdentity [2]string
 
 	// ---- Legacy and limits ----
 

@@ -11,7 +11,7 @@ import (
 func init() {
 	register(&command{
 		name:     "ciphers",
-		synopsis: "ciphers [--versions LIST] [default|all]",
+		synopsis: "ciphers [--versions LIST] [default|all|anonymous]",
 		summary:  "list cipher suites: IANA name, OpenSSL name, Erlang form",
 		help: `
 Lists the cipher suites gossl implements, one a line, in preference order,
@@ -20,7 +20,8 @@ Erlang's ciphersuite() map, as ssl:cipher_suites/2 would return it.
 
 "default" (the default) lists the suites enabled when the ciphers option
 is absent; "all" lists every implemented suite, including those that must
-be asked for (RSA key exchange). --versions restricts the list to suites
+be asked for (RSA key exchange), except the suites whose server sends no
+certificate (PSK, ECDHE-PSK), which "anonymous" lists, as OTP 25 does. --versions restricts the list to suites
 usable with at least one of the given versions (default: every version
 gossl implements).`,
 		flags: func(fs *flag.FlagSet) { new(ciphersConfig).define(fs) },
@@ -48,10 +49,10 @@ func runCiphers(e *env, args []string) int {
 	set := ssl.SuitesDefault
 	switch {
 	case len(pos) == 0:
-	case len(pos) == 1 && (pos[0] == "default" || pos[0] == "all"):
+	case len(pos) == 1 && (pos[0] == "default" || pos[0] == "all" || pos[0] == "anonymous"):
 		set = ssl.SuiteSet(pos[0])
 	default:
-		fmt.Fprintf(e.stderr, "gossl ciphers: want default or all, got %q\n", strings.Join(pos, " "))
+		fmt.Fprintf(e.stderr, "gossl ciphers: want default, all or anonymous, got %q\n", strings.Join(pos, " "))
 		return 2
 	}
 	versions, err := cipherVersions(cfg.versions)

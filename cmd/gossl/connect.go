@@ -51,6 +51,9 @@ On TLS 1.2 and older, a line of stdin that is just "R" renegotiates
 (ssl:renegotiate/1, like s_client's R) instead of being sent, printing
 "RENEGOTIATING" and then "renegotiated" or the error on stderr.
 
+--psk-identity ID --psk-key HEX connects with a pre-shared key
+(user_lookup_fun); without --ciphers only the PSK suites are offered.
+
 As an Erlang client does, it verifies the server by default (verify_peer
 with the system's roots; the host is the SNI and the name checked). Use
 --cacertfile FILE to trust a server's certificate (serve --cert-out FILE
@@ -69,6 +72,7 @@ connection fails, with the error's sentence on stderr; 2 for usage errors.`,
 const ticketWait = 200 * time.Millisecond
 
 type connectConfig struct {
+	psk       pskConfig
 	timeout   time.Duration
 	wait      time.Duration
 	keyUpdate bool
@@ -80,6 +84,7 @@ func (c *connectConfig) define(fs *flag.FlagSet) {
 	fs.DurationVar(&c.wait, "wait", 5*time.Second, "after stdin ends, the `DURATION` to wait for more data from the peer")
 	fs.BoolVar(&c.keyUpdate, "key-update", false, "TLS 1.3: after the handshake, update the keys of both directions once (update_keys read_write)")
 	fs.IntVar(&c.reconnect, "reconnect", 0, "after the first handshake, connect `N` more times, reporting session_resumption")
+	c.psk.defineClient(fs)
 }
 
 func runConnect(e *env, args []string) int {
@@ -102,6 +107,9 @@ func runConnect(e *env, args []string) int {
 	if err != nil || perr != nil || port <= 0 || port > 65535 || host == "" {
 		fmt.Fprintf(e.stderr, "gossl connect: %q is not HOST:PORT\n", pos[0])
 		return 2
+	}
+	if err := cfg.psk.applyClient(opts); err != nil {
+		return fail(e, cmd.name, err)
 	}
 	cliLogAlert(opts, &blockWriter{w: e.stderr})
 	s, err := ssl.ConnectContext(e.ctx, host, port, opts, cfg.timeout)

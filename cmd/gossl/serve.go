@@ -41,6 +41,12 @@ Without --certfile/--keyfile an ephemeral self-signed certificate for
 --key-type rsa, RSA-2048; --cert-out FILE writes it as PEM for clients to
 trust (--cacertfile FILE).
 
+--psk-file FILE (lines identity:hexkey, as gnutls-serv --pskpasswd
+reads) serves PSK clients too, with --psk-identity HINT as the
+psk_identity_hint; without --ciphers the PSK suites are added after the
+defaults. A PSK-only server still gets the ephemeral certificate, which
+the PSK suites do not send.
+
 A line "R" on stdin renegotiates every open TLS 1.2 (or older)
 connection (ssl:renegotiate/1, like s_server's r): "RENEGOTIATING" and
 then "renegotiated" or the error are printed on stderr for each.
@@ -62,6 +68,7 @@ type serveConfig struct {
 	keyType   string
 	certOut   string
 	hsTimeout time.Duration
+	psk       pskConfig
 }
 
 func (c *serveConfig) define(fs *flag.FlagSet) {
@@ -73,6 +80,7 @@ func (c *serveConfig) define(fs *flag.FlagSet) {
 	fs.StringVar(&c.keyType, "key-type", "ecdsa", "key of the ephemeral certificate: `ecdsa|rsa`")
 	fs.StringVar(&c.certOut, "cert-out", "", "write the ephemeral certificate as PEM to `FILE`")
 	fs.DurationVar(&c.hsTimeout, "handshake-timeout", 30*time.Second, "give up a handshake after this `DURATION` (0: never)")
+	c.psk.defineServer(fs)
 }
 
 // server is a running gossl serve.
@@ -133,6 +141,9 @@ func (srv *server) prepare(opts *ssl.Options) error {
 			ip = addrs[0].IP
 		}
 		opts.IP = ip
+	}
+	if err := srv.cfg.psk.applyServer(opts); err != nil {
+		return err
 	}
 	if opts.CertFile == "" && opts.KeyFile == "" {
 		l, err := selfSigned("localhost", srv.cfg.keyType)

@@ -125,9 +125,9 @@ func (c *Client) Start() ([]Action, error) {
 	minV := cfg.Versions[len(cfg.Versions)-1]
 	hasECDHE := false
 	for _, s := range cfg.Suites {
-		if s.MaxVersion >= minV && s.MinVersion <= maxV {
+		if s.MaxVersion >= minV && s.MinVersion <= maxV && (!s.KX.PSK() || cfg.ClientPSK != nil) {
 			ch.CipherSuites = append(ch.CipherSuites, s.ID)
-			if s.KX.Ephemeral() {
+			if s.KX.UsesCurves() {
 				hasECDHE = true
 			}
 		}
@@ -224,6 +224,9 @@ func (c *Client) handle12(msg []byte) ([]Action, error) {
 		}
 		return nil, c.handleCertificate(msg)
 	case clientWaitKeyExchange:
+		if c.suite.KX.PSK() {
+			return c.handlePSKServerKeyExchange(msg)
+		}
 		if c.suite.KX.Ephemeral() {
 			if msg[0] != wire.TypeServerKeyExchange {
 				return nil, unexpected(msg, c.State())
@@ -371,6 +374,8 @@ func (c *Client) handleServerHello(msg []byte) ([]Action, error) {
 	c.state = clientWaitCertificate
 	if resumed {
 		c.state = clientWaitCCS
+	} else if suite.KX.Certless() && c.startPSK(suite) {
+		c.state = clientWaitKeyExchange
 	}
 	return []Action{{Kind: SetVersion, Version: sh.Version}}, nil
 }

@@ -11,6 +11,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/gossl/ssl/internal/kx"
 	"github.com/gossl/ssl/internal/pki"
 	sess "github.com/gossl/ssl/internal/session"
 	"github.com/gossl/ssl/internal/suites"
@@ -117,6 +118,15 @@ type Config struct {
 	SignatureSchemes []uint16
 
 	Certs []CertKey
+
+	// PSK (RFC 4279, RFC 5489). A server with ServerPSK chooses PSK
+	// suites, looking up the client's identity, and sends PSKHint as its
+	// psk_identity_hint ("" = none); a client with ClientPSK offers
+	// them and gets the identity and key to use for the server's hint.
+	// Without these, PSK suites are neither offered nor chosen.
+	ServerPSK kx.ServerPSKLookup
+	PSKHint   []byte
+	ClientPSK kx.ClientPSKLookup
 
 	// Verify is verify_peer; without it a client accepts any server
 	// certificate and a server sends no CertificateRequest.

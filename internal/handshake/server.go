@@ -227,16 +227,22 @@ func (s *Server) handleClientHello(msg []byte) ([]Action, error) {
 		SessionID:                id,
 		SessionTicketExt:         s.sendTicket,
 	}
-	if suite.KX.Ephemeral() && ch.ECPointFormats != nil {
+	if suite.KX.UsesCurves() && ch.ECPointFormats != nil {
 		sh.ECPointFormats = []uint8{0}
 	}
 	if err := s.sendRecorded(&f, sh); err != nil {
 		return nil, err
 	}
-	if err := s.sendCertificate(&f, cert, false); err != nil {
-		return nil, err
+	if cert != nil {
+		if err := s.sendCertificate(&f, cert, false); err != nil {
+			return nil, err
+		}
 	}
 	switch suite.KX {
+	case suites.KXPSK, suites.KXECDHEPSK, suites.KXDHEPSK, suites.KXRSAPSK:
+		if err := s.startPSK(&f, suite, group); err != nil {
+			return nil, err
+		}
 	case suites.KXRSA:
 		dec, ok := cert.Key.(crypto.Decrypter)
 		if !ok {
@@ -273,7 +279,7 @@ func (s *Server) handleClientHello(msg []byte) ([]Action, error) {
 			return nil, err
 		}
 	}
-	if cfg.Verify {
+	if cfg.Verify && !suite.KX.Certless() {
 		cr := &wire.CertificateRequest{
 			HasSignatureAlgorithms: s.version >= wire.VersionTLS12,
 			CertificateTypes:       []uint8{wire.CertTypeRSASign, wire.CertTypeECDSASign},
@@ -383,11 +389,14 @@ func (s *Server) chooseSuite(ch *wire.ClientHello) (*suites.Suite, *CertKey, uin
 		uncompressed = uncompressed || f == 0
 	}
 	try := func(suite *suites.Suite) (*CertKey, uint16, bool) {
-		if suite == nil || !suite.SupportsVersion(s.version) {
+		if suite == nil || !suite.SupportsVersion(s.version) || !s.pskUsable(suite) {
 			return nil, 0, false
 		}
-		if suite.KX.Ephemeral() && (group == 0 || !uncompressed) {
+		if suite.KX.UsesCurves() && (group == 0 || !uncompressed) {
 			return nil, 0, false
+		}
+		if suite.KX.Certless() {
+			return nil, 0, true
 		}
 		for i := range cfg.Certs {
 			ck := &cfg.Certs[i]

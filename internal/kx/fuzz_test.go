@@ -98,3 +98,61 @@ func FuzzRSAProcessClientKeyExchange(f *testing.F) {
 		}
 	})
 }
+
+func FuzzPSKProcessServerParams(f *testing.F) {
+	inner, _ := NewECDHEServer(wire.GroupSecp256r1, rand.Reader)
+	srv, _ := NewPSKServerOver(inner, []byte("hint"), pskLookup, rand.Reader)
+	p, _ := srv.ServerParams()
+	f.Add(true, p)
+	p, _ = NewPSKServer([]byte("hint"), pskLookup, rand.Reader).ServerParams()
+	f.Add(false, p)
+	f.Fuzz(func(t *testing.T, ecdhe bool, body []byte) {
+		cli := NewPSKClient(clientLookup(testPSK))
+		if ecdhe {
+			cli = NewPSKClientOver(NewECDHEClient([]uint16{wire.GroupX25519, wire.GroupSecp256r1}, rand.Reader), true, clientLookup(testPSK))
+		}
+		n, err := cli.ProcessServerParams(body)
+		if err != nil {
+			mustAlert(t, err)
+			return
+		}
+		if n < 2 || n > len(body) {
+			t.Fatalf("params length %d of %d", n, len(body))
+		}
+		cke, pm, err := cli.ClientKeyExchange()
+		if err != nil {
+			mustAlert(t, err)
+			return
+		}
+		if len(cke) < 3 || len(pm) < 4+len(testPSK) {
+			t.Fatal("short ClientKeyExchange or premaster")
+		}
+	})
+}
+
+func FuzzPSKProcessClientKeyExchange(f *testing.F) {
+	body, _, _ := NewPSKClient(clientLookup(testPSK)).ClientKeyExchange()
+	f.Add(false, body)
+	inner, _ := NewECDHEServer(wire.GroupX25519, rand.Reader)
+	esrv, _ := NewPSKServerOver(inner, nil, pskLookup, rand.Reader)
+	cli := NewPSKClientOver(NewECDHEClient([]uint16{wire.GroupX25519}, rand.Reader), true, clientLookup(testPSK))
+	p, _ := esrv.ServerParams()
+	cli.ProcessServerParams(p)
+	body, _, _ = cli.ClientKeyExchange()
+	f.Add(true, body)
+	psrv := NewPSKServer(nil, pskLookup, rand.Reader)
+	f.Fuzz(func(t *testing.T, ecdhe bool, body []byte) {
+		srv := psrv
+		if ecdhe {
+			srv = esrv
+		}
+		pm, err := srv.ProcessClientKeyExchange(body)
+		if err != nil {
+			mustAlert(t, err)
+			return
+		}
+		if len(pm) < 6 {
+			t.Fatalf("premaster of %d bytes", len(pm))
+		}
+	})
+}

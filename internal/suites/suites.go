@@ -24,6 +24,11 @@ const (
 	// KXAny is the TLS 1.3 convention: the suite says nothing about the key
 	// exchange.
 	KXAny
+	// The PSK family (RFC 4279, RFC 5489).
+	KXPSK
+	KXECDHEPSK
+	KXDHEPSK
+	KXRSAPSK
 )
 
 // ErlangName is the atom OTP uses for the key exchange.
@@ -37,9 +42,35 @@ func (k KeyExchange) ErlangName() string {
 		return "ecdhe_rsa"
 	case KXAny:
 		return "any"
+	case KXPSK:
+		return "psk"
+	case KXECDHEPSK:
+		return "ecdhe_psk"
+	case KXDHEPSK:
+		return "dhe_psk"
+	case KXRSAPSK:
+		return "rsa_psk"
 	}
 	return "unknown"
 }
+
+// PSK reports whether the key exchange is one of the PSK family, whose
+// peers need a pre-shared key (user_lookup_fun) to use it.
+func (k KeyExchange) PSK() bool {
+	return k == KXPSK || k == KXECDHEPSK || k == KXDHEPSK || k == KXRSAPSK
+}
+
+// Certless reports whether the server sends no Certificate under k: the
+// PSK exchanges other than RSA_PSK (RFC 4279, Sections 2 and 3; RFC 5489,
+// Section 2). OTP lists such suites as anonymous.
+func (k KeyExchange) Certless() bool {
+	return k == KXPSK || k == KXECDHEPSK || k == KXDHEPSK
+}
+
+// UsesCurves reports whether the key exchange runs over an elliptic-curve
+// group chosen through supported_groups (RFC 8422, 5.1): ECDHE with a
+// signature, or ECDHE_PSK (RFC 5489, 2).
+func (k KeyExchange) UsesCurves() bool { return k.Ephemeral() || k == KXECDHEPSK }
 
 // Ephemeral reports whether the key exchange is (EC)DHE and so needs a
 // ServerKeyExchange signed with the certificate's key.
@@ -254,6 +285,27 @@ var table = []*Suite{
 	{0x003c, "TLS_RSA_WITH_AES_128_CBC_SHA256", "AES128-SHA256", KXRSA, CipherAES128CBC, MACSHA256, PRFSHA256, v12, v12, false},
 	{0x0035, "TLS_RSA_WITH_AES_256_CBC_SHA", "AES256-SHA", KXRSA, CipherAES256CBC, MACSHA1, PRFDefault, v10, v12, false},
 	{0x002f, "TLS_RSA_WITH_AES_128_CBC_SHA", "AES128-SHA", KXRSA, CipherAES128CBC, MACSHA1, PRFDefault, v10, v12, false},
+	// The PSK family: usable only with a pre-shared key
+	// (user_lookup_fun), so never in the default list, as in OTP.
+	// ECDHE_PSK (RFC 5489; RFC 7905 for ChaCha20-Poly1305; RFC 8442 for
+	// GCM, which OpenSSL does not implement and names no suite for: the
+	// spelling below is the one its grammar would give).
+	{0xccac, "TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256", "ECDHE-PSK-CHACHA20-POLY1305", KXECDHEPSK, CipherChaCha20Poly1305, MACAEAD, PRFSHA256, v12, v12, false},
+	{0xd002, "TLS_ECDHE_PSK_WITH_AES_256_GCM_SHA384", "ECDHE-PSK-AES256-GCM-SHA384", KXECDHEPSK, CipherAES256GCM, MACAEAD, PRFSHA384, v12, v12, false},
+	{0xd001, "TLS_ECDHE_PSK_WITH_AES_128_GCM_SHA256", "ECDHE-PSK-AES128-GCM-SHA256", KXECDHEPSK, CipherAES128GCM, MACAEAD, PRFSHA256, v12, v12, false},
+	{0xc038, "TLS_ECDHE_PSK_WITH_AES_256_CBC_SHA384", "ECDHE-PSK-AES256-CBC-SHA384", KXECDHEPSK, CipherAES256CBC, MACSHA384, PRFSHA384, v12, v12, false},
+	{0xc037, "TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA256", "ECDHE-PSK-AES128-CBC-SHA256", KXECDHEPSK, CipherAES128CBC, MACSHA256, PRFSHA256, v12, v12, false},
+	{0xc036, "TLS_ECDHE_PSK_WITH_AES_256_CBC_SHA", "ECDHE-PSK-AES256-CBC-SHA", KXECDHEPSK, CipherAES256CBC, MACSHA1, PRFDefault, v10, v12, false},
+	{0xc035, "TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA", "ECDHE-PSK-AES128-CBC-SHA", KXECDHEPSK, CipherAES128CBC, MACSHA1, PRFDefault, v10, v12, false},
+	// Plain PSK (RFC 4279; RFC 5487 for GCM and CBC with SHA-2; RFC
+	// 7905 for ChaCha20-Poly1305).
+	{0x00a9, "TLS_PSK_WITH_AES_256_GCM_SHA384", "PSK-AES256-GCM-SHA384", KXPSK, CipherAES256GCM, MACAEAD, PRFSHA384, v12, v12, false},
+	{0xccab, "TLS_PSK_WITH_CHACHA20_POLY1305_SHA256", "PSK-CHACHA20-POLY1305", KXPSK, CipherChaCha20Poly1305, MACAEAD, PRFSHA256, v12, v12, false},
+	{0x00a8, "TLS_PSK_WITH_AES_128_GCM_SHA256", "PSK-AES128-GCM-SHA256", KXPSK, CipherAES128GCM, MACAEAD, PRFSHA256, v12, v12, false},
+	{0x00af, "TLS_PSK_WITH_AES_256_CBC_SHA384", "PSK-AES256-CBC-SHA384", KXPSK, CipherAES256CBC, MACSHA384, PRFSHA384, v12, v12, false},
+	{0x00ae, "TLS_PSK_WITH_AES_128_CBC_SHA256", "PSK-AES128-CBC-SHA256", KXPSK, CipherAES128CBC, MACSHA256, PRFSHA256, v12, v12, false},
+	{0x008d, "TLS_PSK_WITH_AES_256_CBC_SHA", "PSK-AES256-CBC-SHA", KXPSK, CipherAES256CBC, MACSHA1, PRFDefault, v10, v12, false},
+	{0x008c, "TLS_PSK_WITH_AES_128_CBC_SHA", "PSK-AES128-CBC-SHA", KXPSK, CipherAES128CBC, MACSHA1, PRFDefault, v10, v12, false},
 }
 
 var byID = func() map[uint16]*Suite {
@@ -280,6 +332,18 @@ func ByName(name string) *Suite {
 // All returns every implemented suite in preference order. The slice is
 // shared: do not modify it.
 func All() []*Suite { return table }
+
+// Anonymous returns the suites whose server sends no certificate, in
+// preference order: what OTP 25's ssl:cipher_suites(anonymous, _) lists.
+func Anonymous() []*Suite {
+	var out []*Suite
+	for _, s := range table {
+		if s.KX.Certless() {
+			out = append(out, s)
+		}
+	}
+	return out
+}
 
 // Filter returns the suites of list usable at any version in versions.
 func Filter(list []*Suite, versions []uint16) []*Suite {

@@ -16,7 +16,8 @@
 %%       Payload, read as many bytes back, print "ECHO ok Bytes" (or
 %%       "ECHO error Reason Bytes"), close and exit (status 1 on error).
 %%
-%% OptsTerm is an Erlang list of ssl options, e.g.
+%% OptsTerm is an Erlang expression giving a list of ssl options (so it
+%% may hold funs, e.g. {user_lookup_fun,{fun(psk,_,S) -> {ok,S} end,K}}), e.g.
 %% "[{versions,['tlsv1.2']},{certfile,\"c.pem\"},{keyfile,\"k.pem\"}]".
 %% {active,false}, {buffer,262144} and binary mode are added unless given;
 %% the server also gets {ip,{127,0,0,1}} and {reuseaddr,true}.
@@ -44,7 +45,10 @@ main(_) ->
 parse(Str) ->
     try
         {ok, Toks, _} = erl_scan:string(Str ++ "."),
-        {ok, Term} = erl_parse:parse_term(Toks),
+        %% An expression, not only a term, so that options can hold funs
+        %% (user_lookup_fun, verify_fun).
+        {ok, Exprs} = erl_parse:parse_exprs(Toks),
+        {value, Term, _} = erl_eval:exprs(Exprs, erl_eval:new_bindings()),
         true = is_list(Term),
         Term
     catch

@@ -1,0 +1,140 @@
+package ssl
+
+import (
+	"fmt"
+
+	"github.com/gossl/ssl/internal/alert"
+	"github.com/gossl/ssl/internal/handshake"
+	"github.com/gossl/ssl/internal/kx"
+	"github.com/gossl/ssl/internal/suites"
+)
+
+// LookupKind is the first argument OTP passes to a user_lookup_fun: psk
+// or srp.
+type LookupKind string
+
+const (
+	LookupPSK LookupKind = "psk"
+	LookupSRP LookupKind = "srp"
+)
+
+// LookupResult is what a user_lookup_fun returns on success: a PSKKey
+// (OTP's {ok, SharedSecret}) or an SRPVerifier (OTP's {ok, {SRPParams,
+// Salt, DerivedKey}}). OTP's error is a non-nil error.
+type LookupResult interface{ lookupResult() }
+
+// PSKKey is {ok, SharedSecret}: the pre-shared key of a PSK identity.
+type PSKKey []byte
+
+func (PSKKey) lookupResult() {}
+
+// SRPVerifier is {ok, {SRPParams, Salt, DerivedKey}}: the SRP group by
+// OTP's name (srp_1024 ... srp_8192), the salt and the password verifier
+// derived from it (RFC 5054, 2.4). SRP is not implemented yet: a lookup
+// that returns one fails the handshake with internal_error.
+type SRPVerifier struct {
+	Params     string
+	Salt       []byte
+	DerivedKey []byte
+}
+
+func (SRPVerifier) lookupResult() {}
+
+// UserLookupFun is {user_lookup_fun, {Fun, UserState}}. Fun is called as
+// OTP calls it: with LookupPSK, the PSK identity (on a server: the
+// client's identity; on a client: the server's psk_identity_hint, "" when
+// it sent none) and UserState.
+//
+// On a server, an identity Fun does not know (an error, or no key) is
+// not revealed to the client: the handshake goes on with a random key and
+// fails at the client's Finished with bad_record_mac, exactly as it does
+// for a known identity with a wrong key. RFC 4279, Section 2 allows this
+// instead of unknown_psk_identity, and it keeps a client from learning
+// which identities exist.
+type UserLookupFun struct {
+	Fun       func(kind LookupKind, identity string, userState any) (LookupResult, error)
+	UserState any
+}
+
+// psk asks f for the PSK of identity; nil means none.
+func (f *UserLookupFun) psk(identity string) ([]byte, error) {
+	res, err := f.Fun(LookupPSK, identity, f.UserState)
+	if err != nil || res == nil {
+		return nil, nil
+	}
+	switch r := res.(type) {
+	case PSKKey:
+		return r, nil
+	case *PSKKey:
+		if r != nil {
+			return *r, nil
+		}
+		return nil, nil
+	}
+	return nil, alert.New(alert.InternalError, fmt.Sprintf("user_lookup_fun returned %T for a PSK lookup", res))
+}
+
+// resolvePSK compiles user_lookup_fun and psk_identity into cfg. A PSK
+// suite (psk, ecdhe_psk, dhe_psk, rsa_psk) is offered by a client and
+// chosen by a server only when user_lookup_fun is set; a client also
+// needs psk_identity, the identity it sends.
+func (o *Options) resolvePSK(cfg *handshake.Config, r role) error {
+	if len(o.PSKIdentity) > kx.MaxPSKIdentity {
+		return badOption("psk_identity", o.PSKIdentity[:16]+"...", "longer than 65535 bytes")
+	}
+	f := o.UserLookupFun
+	if f != nil && f.Fun == nil {
+		return badOption("user_lookup_fun", "{undefined, _}", "Fun is nil")
+	}
+	if f == nil {
+		if o.PSKIdentity != "" {
+			return badOption("psk_identity", o.PSKIdentity, "needs user_lookup_fun to find its key")
+		}
+		return nil
+	}
+	if r == roleServer {
+		cfg.PSKHint = []byte(o.PSKIdentity)
+		cfg.ServerPSK = func(identity []byte) ([]byte, error) { return f.psk(string(identity)) }
+		return nil
+	}
+	if o.PSKIdentity == "" {
+		return badOption("psk_identity", "undefined", "a client's user_lookup_fun gives the key of its psk_identity: set one")
+	}
+	identity := []byte(o.PSKIdentity)
+	cfg.ClientPSK = func(hint []byte) ([]byte, []byte, error) {
+		key, err := f.psk(string(hint))
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(key) == 0 {
+			return nil, nil, alert.New(alert.HandshakeFailure, "user_lookup_fun has no PSK for the server's identity hint")
+		}
+		return identity, key, nil
+	}
+	return nil
+}
+
+// pskOnly reports whether every suite in list is a PSK suite.
+func pskOnly(list []*suites.Suite) bool {
+	for _, s := range list {
+		if !s.KX.PSK() {
+			return false
+		}
+	}
+	return len(list) > 0
+}
+
+// serverNeedsCert reports whether a server with cfg must have a
+// certificate: unless it can serve a PSK suite that has none (psk,
+// dhe_psk, ecdhe_psk), it does.
+func serverNeedsCert(cfg *handshake.Config) bool {
+	if cfg.ServerPSK == nil {
+		return true
+	}
+	for _, s := range suites.Filter(cfg.Suites, cfg.Versions) {
+		if s.KX.Certless() {
+			return false
+		}
+	}
+	return true
+}
