@@ -91,8 +91,8 @@ func TestPlannedAreNotSupported(t *testing.T) {
 		mod     func(*Options)
 		planned bool
 	}{
-		{"DHE IANA", func(o *Options) { o.Ciphers = []string{"TLS_DHE_RSA_WITH_AES_128_GCM_SHA256"} }, true},
-		{"DHE OpenSSL", func(o *Options) { o.Ciphers = []string{"DHE-RSA-AES256-GCM-SHA384"} }, true},
+		{"DHE_DSS IANA", func(o *Options) { o.Ciphers = []string{"TLS_DHE_DSS_WITH_AES_128_GCM_SHA256"} }, true},
+		{"DHE_RSA CCM", func(o *Options) { o.Ciphers = []string{"DHE-RSA-AES128-CCM"} }, true},
 		{"PSK CCM", func(o *Options) { o.Ciphers = []string{"PSK-AES128-CCM"} }, true},
 		{"SRP", func(o *Options) { o.Ciphers = []string{"SRP-RSA-AES-256-CBC-SHA"} }, true},
 		{"anon", func(o *Options) { o.Ciphers = []string{"TLS_ECDH_anon_WITH_AES_128_CBC_SHA"} }, true},
@@ -104,7 +104,7 @@ func TestPlannedAreNotSupported(t *testing.T) {
 		{"brainpool", func(o *Options) { o.Eccs = []string{"brainpoolP256r1"} }, true},
 		{"x448", func(o *Options) { o.Eccs = []string{"x448"} }, true},
 		{"bogus curve", func(o *Options) { o.Eccs = []string{"p257"} }, false},
-		{"ffdhe group", func(o *Options) { o.SupportedGroups = []string{"ffdhe2048"} }, true},
+		{"ffdhe as a curve", func(o *Options) { o.Eccs = []string{"ffdhe2048"} }, true},
 		{"bogus group", func(o *Options) { o.SupportedGroups = []string{"nope"} }, false},
 	}
 	for _, c := range cases {

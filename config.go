@@ -52,8 +52,6 @@ func (o *Options) checkPlanned() error {
 		val  any
 	}{
 		{"signature_algs_cert", o.SignatureAlgsCert != nil, o.SignatureAlgsCert},
-		{"dh", o.DH != nil, "<<...>>"},
-		{"dhfile", o.DHFile != "", o.DHFile},
 		{"next_protocols_advertised", o.NextProtocolsAdvertised != nil, o.NextProtocolsAdvertised},
 		{"client_preferred_next_protocols", o.ClientPreferredNextProtocols != nil, o.ClientPreferredNextProtocols},
 		{"srp_identity", o.SRPIdentity != [2]string{}, o.SRPIdentity[0]},
@@ -132,9 +130,17 @@ func (o *Options) compile(r role, host string) (*resolved, error) {
 	if cfg.Groups13, err = resolveGroups13(o.SupportedGroups); err != nil {
 		return nil, err
 	}
+	if err := o.resolveDH(cfg, r); err != nil {
+		return nil, err
+	}
 	// Key shares for the first two groups; the others cost a
-	// HelloRetryRequest (OTP and crypto/tls do the same).
+	// HelloRetryRequest (OTP and crypto/tls do the same). An ffdhe group
+	// gets one only when it comes first: its exponentiation costs more
+	// than the round trip it would save as a second guess.
 	cfg.KeyShareGroups = cfg.Groups13[:min(2, len(cfg.Groups13))]
+	if len(cfg.KeyShareGroups) == 2 && kx.IsFFDHE(cfg.KeyShareGroups[1]) {
+		cfg.KeyShareGroups = cfg.KeyShareGroups[:1]
+	}
 	cfg.MiddleboxCompat = o.MiddleboxCompatMode == nil || *o.MiddleboxCompatMode
 	if err := o.resolveALPN(cfg, r); err != nil {
 		return nil, err
@@ -290,7 +296,7 @@ func resolveGroups13(names []string) ([]uint16, error) {
 	}
 	var out []uint16
 	for _, n := range names {
-		g, err := groupOption("supported_groups", n, kx.TLS13Groups())
+		g, err := groupOption("supported_groups", n, kx.TLS13ImplementedGroups())
 		if err != nil {
 			return nil, err
 		}

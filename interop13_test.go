@@ -287,16 +287,7 @@ func TestInterop13GnuTLS(t *testing.T) {
 	t.Run("gnutls-server", func(t *testing.T) {
 		_, addr := testpeers.GnuTLSServer(t, "--echo", "--x509certfile", p.CertFile("ecdsa"), "--x509keyfile", p.KeyFile("ecdsa"),
 			"--priority", "NORMAL:-VERS-ALL:+VERS-TLS1.3")
-		s, err := Connect("127.0.0.1", port(addr), clientOpts(p), 10*time.Second)
-		if err != nil {
-			t.Fatalf("Connect: %v", err)
-		}
-		defer s.Close()
-		s.Send([]byte("hello gnutls\n"))
-		got, err := s.Recv(len("hello gnutls\n"), 10*time.Second)
-		if err != nil || string(got) != "hello gnutls\n" {
-			t.Fatalf("echo %q %v", got, err)
-		}
+		s := connectGnuTLSEcho(t, addr, clientOpts(p))
 		if info, _ := s.ConnectionInformation("protocol"); info[0].Value != "tlsv1.3" {
 			t.Fatalf("protocol %v", info)
 		}

@@ -38,7 +38,7 @@ func TestInteropErlangServer(t *testing.T) {
 	p := testpeers.NewPKI(t)
 	var n atomic.Int32
 	for _, cert := range []string{"rsa", "ecdsa"} {
-		kxs := []string{"ecdhe_rsa", "rsa"}
+		kxs := []string{"ecdhe_rsa", "dhe_rsa", "rsa"}
 		if cert == "ecdsa" {
 			kxs = []string{"ecdhe_ecdsa"}
 		}

@@ -63,6 +63,10 @@ type Options struct {
 	// SupportedGroups is {supported_groups, ...}: the TLS 1.3 groups in
 	// preference order (x25519mlkem768, x25519, secp256r1, secp384r1,
 	// secp521r1 by default). A client sends key shares for the first two.
+	// The RFC 7919 groups ffdhe2048 … ffdhe8192 are never a default (an
+	// exponentiation costs far more than a curve operation) but may be
+	// listed; when some are, they are also the groups of TLS 1.2 DHE,
+	// which otherwise uses all five.
 	SupportedGroups []string
 	// MiddleboxCompatMode is {middlebox_comp_mode, Bool}; nil means true
 	// (RFC 8446, Appendix D.4).
@@ -105,9 +109,19 @@ type Options struct {
 	CACerts [][]byte
 	// CACertFile is {cacertfile, Path}.
 	CACertFile string
-	// DH and DHFile are {dh, DER} and {dhfile, Path}. Planned (DHE).
+	// DH and DHFile are {dh, DER} and {dhfile, Path}: a server's group
+	// for DHE suites, PKCS #3 DER or a PEM "DH PARAMETERS" file (what
+	// openssl dhparam writes): an odd prime of 1024 to 8192 bits and a
+	// generator 1 < g < p−1. Without either a server uses the 2048-bit
+	// MODP group of RFC 3526, as OTP 25 does. A client that names ffdhe
+	// groups in supported_groups gets one of those instead (RFC 7919).
 	DH     []byte
 	DHFile string
+	// DHMinBits is the smallest DHE prime a client accepts from a server
+	// (insufficient_security below it); 0 means 2048. OTP has no such
+	// option. 1024 to 8192; a server's prime above 8192 bits is always
+	// refused.
+	DHMinBits int
 
 	// ---- Verification ----
 

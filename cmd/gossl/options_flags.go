@@ -46,8 +46,9 @@ type optionFlag struct {
 
 // optionFlags is every option of ssl.Options with a scalar or list value.
 // Options whose value is a function or raw DER (verify_fun, sni_fun,
-// cert, key, cacerts, dh, cb_info, ...) have no flag; their file forms
-// (certfile, keyfile, cacertfile, dhfile, sni_hosts with files) do, and
+// cert, key, cacerts, cb_info, ...) have no flag; their file forms
+// (certfile, keyfile, cacertfile, dhfile, sni_hosts with files) do, dh
+// reads its DER from a file, and
 // --keylogfile stands for the KeyLogWriter.
 var optionFlags = []optionFlag{
 	// Protocol, versions, algorithms.
@@ -68,7 +69,9 @@ var optionFlags = []optionFlag{
 	{name: "password", arg: "PASSWORD", usage: "password of an encrypted keyfile", set: setString(func(o *ssl.Options) *string { return &o.Password })},
 	{name: "certs_keys", arg: "CERTFILE[:KEYFILE],...", usage: "further certificate chains with their keys (the keyfile defaults to the certfile)", set: setCertsKeys},
 	{name: "cacertfile", arg: "FILE", usage: "PEM trusted certificates", set: setString(func(o *ssl.Options) *string { return &o.CACertFile })},
-	{name: "dhfile", arg: "FILE", usage: "PEM Diffie-Hellman parameters", set: setString(func(o *ssl.Options) *string { return &o.DHFile })},
+	{name: "dhfile", arg: "FILE", usage: "server: PEM Diffie-Hellman parameters for DHE (default: the 2048-bit MODP group of RFC 3526)", set: setString(func(o *ssl.Options) *string { return &o.DHFile })},
+	{name: "dh", arg: "FILE", usage: "server: DER (PKCS #3) Diffie-Hellman parameters for DHE, from FILE", set: setFileBytes(func(o *ssl.Options) *[]byte { return &o.DH })},
+	{name: "dh_min_bits", arg: "N", usage: "client: smallest DHE prime accepted from a server (default 2048); not an Erlang option", set: setInt(func(o *ssl.Options) *int { return &o.DHMinBits })},
 
 	// Verification.
 	{name: "verify", arg: "verify_none|verify_peer", usage: "check the peer's certificate (client default verify_peer)", set: setString(func(o *ssl.Options) *ssl.VerifyType { return &o.Verify })},

@@ -22,7 +22,7 @@ import (
 // noFlagFields are the Options fields without a flag: their values are
 // functions, DER blobs, Go objects, or custom transports.
 var noFlagFields = map[string]bool{
-	"Cert": true, "Key": true, "KeyDER": true, "CACerts": true, "DH": true,
+	"Cert": true, "Key": true, "KeyDER": true, "CACerts": true,
 	"VerifyFun": true, "PartialChain": true, "CustomizeHostnameCheck": true,
 	"ReuseSession": true, "SNIFun": true, "UserLookupFun": true,
 	"CbInfo": true, "Rand": true, "Time": true, "Logger": true,
@@ -84,7 +84,7 @@ func TestEveryOptionHasAFlag(t *testing.T) {
 			val = sampleCertFile(t)
 		case "keylogfile":
 			val = filepath.Join(t.TempDir(), "keylog")
-		case "early_data":
+		case "early_data", "dh":
 			val = sampleCertFile(t) // any readable file
 		}
 		if err := fs.Parse([]string{"--" + flagName(f.name) + "=" + val}); err != nil {

@@ -123,13 +123,12 @@ func (c *Client) Start() ([]Action, error) {
 		SecureRenegotiationValid: true,
 	}
 	minV := cfg.Versions[len(cfg.Versions)-1]
-	hasECDHE := false
+	hasECDHE, hasDHE := false, false
 	for _, s := range cfg.Suites {
 		if s.MaxVersion >= minV && s.MinVersion <= maxV && (!s.KX.PSK() || cfg.ClientPSK != nil) {
 			ch.CipherSuites = append(ch.CipherSuites, s.ID)
-			if s.KX.UsesCurves() {
-				hasECDHE = true
-			}
+			hasECDHE = hasECDHE || s.KX.UsesCurves()
+			hasDHE = hasDHE || s.KX.DHE()
 		}
 	}
 	if len(ch.CipherSuites) == 0 {
@@ -144,6 +143,9 @@ func (c *Client) Start() ([]Action, error) {
 	if hasECDHE {
 		ch.SupportedGroups = cfg.Groups
 		ch.ECPointFormats = []uint8{0} // uncompressed only (RFC 8422, 5.1.2)
+	}
+	if hasDHE {
+		ch.SupportedGroups = append(append([]uint16(nil), ch.SupportedGroups...), c.ffdheOffer()...)
 	}
 	if maxV >= wire.VersionTLS12 {
 		ch.SignatureAlgorithms = cfg.SignatureSchemes
@@ -420,6 +422,11 @@ func (c *Client) handleCertificate(msg []byte) error {
 			return alert.New(alert.UnsupportedCertificate, "ECDHE_RSA needs an RSA certificate")
 		}
 		c.kx = kx.NewECDHEClient(c.cfg.Groups, c.cfg.Rand)
+	case suites.KXDHERSA:
+		if _, ok := leaf.PublicKey.(*rsa.PublicKey); !ok {
+			return alert.New(alert.UnsupportedCertificate, "DHE_RSA needs an RSA certificate")
+		}
+		c.kx = kx.NewDHEClient(c.dhMinBits(), c.cfg.Rand)
 	case suites.KXECDHEECDSA:
 		switch leaf.PublicKey.(type) {
 		case *ecdsa.PublicKey, ed25519.PublicKey:

@@ -71,7 +71,9 @@ func (c *Client) addTLS13(ch *wire.ClientHello) error {
 	ch.Version = wire.VersionTLS12
 	ch.SupportedVersions = cfg.Versions
 	groups := append([]uint16(nil), cfg.Groups13...)
-	for _, g := range cfg.Groups {
+	// The TLS 1.2 groups follow: the curves, and the ffdhe groups
+	// Start put there for DHE suites.
+	for _, g := range append(append([]uint16(nil), cfg.Groups...), ch.SupportedGroups...) {
 		if !containsU16(groups, g) {
 			groups = append(groups, g)
 		}

@@ -77,6 +77,15 @@ type Config struct {
 	Suites   []*suites.Suite
 	// Groups are the ECDHE groups of TLS 1.0–1.2, in preference order.
 	Groups []uint16
+	// FFDHEGroups are the RFC 7919 groups of TLS 1.0–1.2 DHE in
+	// preference order: a client offers them in supported_groups with
+	// its DHE suites, a server picks one of them when the client names
+	// any (dhe.go). DHParams is a server's group when the client names
+	// none (dh, dhfile; nil means kx.DefaultDHParams), and DHMinBits the
+	// smallest prime a client accepts (0 means kx.DefaultDHMinBits).
+	FFDHEGroups []uint16
+	DHParams    *kx.DHParams
+	DHMinBits   int
 	// Groups13 are the TLS 1.3 groups in preference order, and
 	// KeyShareGroups those a client sends key shares for up front (the
 	// others cost a HelloRetryRequest).

@@ -250,9 +250,9 @@ func (s *Server) handleClientHello(msg []byte) ([]Action, error) {
 		}
 		s.kx = kx.NewRSAServer(dec, ch.Version, cfg.Rand)
 	default:
-		x, err := kx.NewECDHEServer(group, cfg.Rand)
+		x, err := s.ephemeralKX(suite, group)
 		if err != nil {
-			return nil, alert.New(alert.InternalError, "ECDHE key generation: "+err.Error())
+			return nil, err
 		}
 		s.kx = x
 		s.info.Group = group
@@ -384,6 +384,13 @@ func (s *Server) chooseVersion(ch *wire.ClientHello) error {
 func (s *Server) chooseSuite(ch *wire.ClientHello) (*suites.Suite, *CertKey, uint16, uint16, error) {
 	cfg := s.cfg
 	group := s.chooseGroup(ch)
+	ffGroup, ffOK := s.chooseFFDHE(ch)
+	groupFor := func(su *suites.Suite) uint16 {
+		if su.KX.DHE() {
+			return ffGroup
+		}
+		return group
+	}
 	uncompressed := ch.ECPointFormats == nil
 	for _, f := range ch.ECPointFormats {
 		uncompressed = uncompressed || f == 0
@@ -393,6 +400,9 @@ func (s *Server) chooseSuite(ch *wire.ClientHello) (*suites.Suite, *CertKey, uin
 			return nil, 0, false
 		}
 		if suite.KX.UsesCurves() && (group == 0 || !uncompressed) {
+			return nil, 0, false
+		}
+		if suite.KX.DHE() && !ffOK {
 			return nil, 0, false
 		}
 		if suite.KX.Certless() {
@@ -424,7 +434,7 @@ func (s *Server) chooseSuite(ch *wire.ClientHello) (*suites.Suite, *CertKey, uin
 		for _, su := range cfg.Suites {
 			if containsU16(ch.CipherSuites, su.ID) {
 				if ck, sc, ok := try(su); ok {
-					return su, ck, sc, group, nil
+					return su, ck, sc, groupFor(su), nil
 				}
 			}
 		}
@@ -432,10 +442,13 @@ func (s *Server) chooseSuite(ch *wire.ClientHello) (*suites.Suite, *CertKey, uin
 		for _, id := range ch.CipherSuites {
 			if su := ours(id); su != nil {
 				if ck, sc, ok := try(su); ok {
-					return su, ck, sc, group, nil
+					return su, ck, sc, groupFor(su), nil
 				}
 			}
 		}
+	}
+	if !ffOK && s.offersDHE(ch) {
+		return nil, nil, 0, 0, alert.New(alert.InsufficientSecurity, "no suite in common but DHE, and no ffdhe group in common (RFC 7919, Section 4)")
 	}
 	return nil, nil, 0, 0, alert.New(alert.HandshakeFailure, "no cipher suite in common")
 }
@@ -483,7 +496,7 @@ func (s *Server) chooseScheme(ch *wire.ClientHello, ck *CertKey) (uint16, bool) 
 func keyFitsKX(key crypto.Signer, k suites.KeyExchange, version uint16) bool {
 	switch key.Public().(type) {
 	case *rsa.PublicKey:
-		return k == suites.KXRSA || k == suites.KXECDHERSA
+		return k == suites.KXRSA || k == suites.KXECDHERSA || k == suites.KXDHERSA
 	case *ecdsa.PublicKey:
 		return k == suites.KXECDHEECDSA
 	case ed25519.PublicKey:

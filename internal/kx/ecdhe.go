@@ -149,7 +149,13 @@ func (c *ecdheClient) ProcessServerParams(body []byte) (int, error) {
 // ClientKeyExchange takes a fresh ephemeral key (pregen.go) and returns
 // ClientECDiffieHellmanPublic (RFC 8422, 5.7) and the premaster secret.
 func (c *ecdheClient) ClientKeyExchange() ([]byte, []byte, error) {
-	body, agree, err := c.PrepareClientKeyExchange()
+	return clientKeyExchangeNow(c)
+}
+
+// clientKeyExchangeNow is ClientKeyExchange for an exchange that can
+// prepare it: the body, then the agreement on the spot.
+func clientKeyExchangeNow(p PreparedClientKeyExchanger) ([]byte, []byte, error) {
+	body, agree, err := p.PrepareClientKeyExchange()
 	if err != nil {
 		return nil, nil, err
 	}

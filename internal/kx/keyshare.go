@@ -45,6 +45,12 @@ var tls13Groups = []uint16{
 // SupportedGroups. The caller owns the returned slice.
 func TLS13Groups() []uint16 { return append([]uint16(nil), tls13Groups...) }
 
+// TLS13ImplementedGroups returns every group gossl can use for a TLS 1.3
+// key share: TLS13Groups, then the RFC 7919 ffdhe groups, which are
+// never a default (dhe13.go) but work when configured. The caller owns
+// the returned slice.
+func TLS13ImplementedGroups() []uint16 { return append(TLS13Groups(), FFDHEGroups()...) }
+
 // DefaultKeyShareGroups returns the groups a client sends key shares for
 // in its first ClientHello by default: X25519MLKEM768 and X25519, so that
 // a server without post-quantum support still completes in one round
@@ -88,6 +94,9 @@ func GenerateKeyShare(group uint16, rand io.Reader) (KeyShare, error) {
 	if group == wire.GroupX25519MLKEM768 {
 		return generateX25519MLKEM768(rand)
 	}
+	if IsFFDHE(group) {
+		return generateFFDHEShare(group, rand)
+	}
 	curve := tls13Curve(group)
 	if curve == nil {
 		return nil, internalError("key share group " + GroupName(group) + " not implemented")
@@ -124,6 +133,9 @@ func RespondKeyShare(group uint16, clientShare []byte, rand io.Reader) (serverSh
 func PrepareKeyShare(group uint16, clientShare []byte, rand io.Reader) (serverShare []byte, agree func() ([]byte, error), err error) {
 	if group == wire.GroupX25519MLKEM768 {
 		return prepareX25519MLKEM768(clientShare, rand)
+	}
+	if IsFFDHE(group) {
+		return prepareFFDHEShare(group, clientShare, rand)
 	}
 	curve := tls13Curve(group)
 	if curve == nil {

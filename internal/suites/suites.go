@@ -29,6 +29,9 @@ const (
 	KXECDHEPSK
 	KXDHEPSK
 	KXRSAPSK
+	// KXDHERSA is finite-field DHE signed with an RSA key (RFC 5246,
+	// 7.4.3; RFC 7919).
+	KXDHERSA
 )
 
 // ErlangName is the atom OTP uses for the key exchange.
@@ -50,6 +53,8 @@ func (k KeyExchange) ErlangName() string {
 		return "dhe_psk"
 	case KXRSAPSK:
 		return "rsa_psk"
+	case KXDHERSA:
+		return "dhe_rsa"
 	}
 	return "unknown"
 }
@@ -70,11 +75,19 @@ func (k KeyExchange) Certless() bool {
 // UsesCurves reports whether the key exchange runs over an elliptic-curve
 // group chosen through supported_groups (RFC 8422, 5.1): ECDHE with a
 // signature, or ECDHE_PSK (RFC 5489, 2).
-func (k KeyExchange) UsesCurves() bool { return k.Ephemeral() || k == KXECDHEPSK }
+func (k KeyExchange) UsesCurves() bool { return k.ECDHE() || k == KXECDHEPSK }
 
 // Ephemeral reports whether the key exchange is (EC)DHE and so needs a
 // ServerKeyExchange signed with the certificate's key.
-func (k KeyExchange) Ephemeral() bool { return k == KXECDHEECDSA || k == KXECDHERSA }
+func (k KeyExchange) Ephemeral() bool { return k.ECDHE() || k.DHE() }
+
+// ECDHE reports whether the key exchange is elliptic-curve DHE, which
+// needs a common curve (RFC 8422).
+func (k KeyExchange) ECDHE() bool { return k == KXECDHEECDSA || k == KXECDHERSA }
+
+// DHE reports whether the key exchange is finite-field DHE (RFC 5246;
+// RFC 7919).
+func (k KeyExchange) DHE() bool { return k == KXDHERSA }
 
 // Cipher names the bulk cipher of a suite.
 type Cipher uint8
@@ -277,6 +290,17 @@ var table = []*Suite{
 	{0xc014, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA", "ECDHE-RSA-AES256-SHA", KXECDHERSA, CipherAES256CBC, MACSHA1, PRFDefault, v10, v12, true},
 	{0xc009, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA", "ECDHE-ECDSA-AES128-SHA", KXECDHEECDSA, CipherAES128CBC, MACSHA1, PRFDefault, v10, v12, true},
 	{0xc013, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", "ECDHE-RSA-AES128-SHA", KXECDHERSA, CipherAES128CBC, MACSHA1, PRFDefault, v10, v12, true},
+	// Finite-field DHE: in OTP 25's default TLS 1.2 list
+	// (ssl:cipher_suites(default, 'tlsv1.2') lists these dhe_rsa
+	// suites), so in gossl's, after every ECDHE suite. ChaCha20-Poly1305
+	// is RFC 7905.
+	{0x009f, "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384", "DHE-RSA-AES256-GCM-SHA384", KXDHERSA, CipherAES256GCM, MACAEAD, PRFSHA384, v12, v12, true},
+	{0xccaa, "TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256", "DHE-RSA-CHACHA20-POLY1305", KXDHERSA, CipherChaCha20Poly1305, MACAEAD, PRFSHA256, v12, v12, true},
+	{0x009e, "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", "DHE-RSA-AES128-GCM-SHA256", KXDHERSA, CipherAES128GCM, MACAEAD, PRFSHA256, v12, v12, true},
+	{0x006b, "TLS_DHE_RSA_WITH_AES_256_CBC_SHA256", "DHE-RSA-AES256-SHA256", KXDHERSA, CipherAES256CBC, MACSHA256, PRFSHA256, v12, v12, true},
+	{0x0067, "TLS_DHE_RSA_WITH_AES_128_CBC_SHA256", "DHE-RSA-AES128-SHA256", KXDHERSA, CipherAES128CBC, MACSHA256, PRFSHA256, v12, v12, true},
+	{0x0039, "TLS_DHE_RSA_WITH_AES_256_CBC_SHA", "DHE-RSA-AES256-SHA", KXDHERSA, CipherAES256CBC, MACSHA1, PRFDefault, v10, v12, true},
+	{0x0033, "TLS_DHE_RSA_WITH_AES_128_CBC_SHA", "DHE-RSA-AES128-SHA", KXDHERSA, CipherAES128CBC, MACSHA1, PRFDefault, v10, v12, true},
 	// RSA key exchange: no forward secrecy, so only on request (as in
 	// current OTP, whose default TLS 1.2 list has none).
 	{0x009d, "TLS_RSA_WITH_AES_256_GCM_SHA384", "AES256-GCM-SHA384", KXRSA, CipherAES256GCM, MACAEAD, PRFSHA384, v12, v12, false},
