@@ -54,7 +54,6 @@ func (o *Options) checkPlanned() error {
 		{"signature_algs_cert", o.SignatureAlgsCert != nil, o.SignatureAlgsCert},
 		{"next_protocols_advertised", o.NextProtocolsAdvertised != nil, o.NextProtocolsAdvertised},
 		{"client_preferred_next_protocols", o.ClientPreferredNextProtocols != nil, o.ClientPreferredNextProtocols},
-		{"srp_identity", o.SRPIdentity != [2]string{}, o.SRPIdentity[0]},
 		{"padding_check", o.PaddingCheck != nil && !*o.PaddingCheck, false},
 		{"v2_hello_compatible", o.V2HelloCompatible, true},
 	}
@@ -172,6 +171,9 @@ func (o *Options) compile(r role, host string) (*resolved, error) {
 		return nil, err
 	}
 	if err := o.resolvePSK(cfg, r); err != nil {
+		return nil, err
+	}
+	if err := o.resolveSRP(cfg, r); err != nil {
 		return nil, err
 	}
 	if cfg.ServerPSK == nil && cfg.ClientPSK == nil && pskOnly(suites.Filter(cfg.Suites, cfg.Versions)) {

@@ -203,7 +203,7 @@ func TestInteropPSKErlang(t *testing.T) {
 
 // ianaName is the IANA name of a suite named either way.
 func ianaName(name string) string {
-	for _, cs := range CipherSuites(SuitesAnonymous, "") {
+	for _, cs := range append(CipherSuites(SuitesAnonymous, ""), CipherSuites(SuitesAll, "")...) {
 		if cs.Name == name || cs.OpenSSLName == name {
 			return cs.Name
 		}

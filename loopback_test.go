@@ -3,6 +3,7 @@ package ssl
 import (
 	"bytes"
 	"net"
+	"strings"
 	"testing"
 	"time"
 
@@ -64,6 +65,9 @@ func TestLoopbackEveryDefaultSuite(t *testing.T) {
 	p := testpeers.NewPKI(t)
 	for _, cs := range CipherSuites(SuitesAll, TLSv1_2) {
 		cs := cs
+		if strings.HasPrefix(cs.KeyExchange, "srp") {
+			continue // needs a user and password: TestSRPLoopback
+		}
 		t.Run(cs.Name, func(t *testing.T) {
 			name := "rsa"
 			if cs.KeyExchange == "ecdhe_ecdsa" {

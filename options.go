@@ -231,12 +231,14 @@ type Options struct {
 	// UserLookupFun): a server looks up a client's PSK identity with it,
 	// a client the key for the server's identity hint. The PSK suites
 	// (psk, ecdhe_psk, rsa_psk; named in Ciphers) are used only with it.
-	// SRP lookups are planned.
+	// A server also finds SRP users with it (srp_anon, srp_rsa).
 	UserLookupFun *UserLookupFun
 	// PSKIdentity is {psk_identity, Identity}: a client's PSK identity
 	// (needed with UserLookupFun), or a server's psk_identity_hint.
 	PSKIdentity string
-	// SRPIdentity is {srp_identity, {User, Password}}. Planned.
+	// SRPIdentity is {srp_identity, {User, Password}}: a client's SRP
+	// username and password (RFC 5054). The SRP suites (srp_anon,
+	// srp_rsa; named in Ciphers) are offered only with it.
 	SRPIdentity [2]string
 
 	// ---- Legacy and limits ----

@@ -29,9 +29,10 @@ type PSKKey []byte
 func (PSKKey) lookupResult() {}
 
 // SRPVerifier is {ok, {SRPParams, Salt, DerivedKey}}: the SRP group by
-// OTP's name (srp_1024 ... srp_8192), the salt and the password verifier
-// derived from it (RFC 5054, 2.4). SRP is not implemented yet: a lookup
-// that returns one fails the handshake with internal_error.
+// OTP's name (srp_1024 ... srp_8192, see SRPGroups), the salt, and
+// DerivedKey = SHA1(Salt | SHA1(Username | ":" | Password)) (RFC 5054,
+// 2.4), from which the server computes the password verifier. Make one
+// with NewSRPVerifier or SRPDerivedKey.
 type SRPVerifier struct {
 	Params     string
 	Salt       []byte
@@ -43,14 +44,19 @@ func (SRPVerifier) lookupResult() {}
 // UserLookupFun is {user_lookup_fun, {Fun, UserState}}. Fun is called as
 // OTP calls it: with LookupPSK, the PSK identity (on a server: the
 // client's identity; on a client: the server's psk_identity_hint, "" when
-// it sent none) and UserState.
+// it sent none) and UserState; on a server, also with LookupSRP and the
+// client's SRP username, to which Fun answers with an SRPVerifier.
 //
 // On a server, an identity Fun does not know (an error, or no key) is
 // not revealed to the client: the handshake goes on with a random key and
 // fails at the client's Finished with bad_record_mac, exactly as it does
 // for a known identity with a wrong key. RFC 4279, Section 2 allows this
 // instead of unknown_psk_identity, and it keeps a client from learning
-// which identities exist.
+// which identities exist. An unknown SRP user is hidden the same way (RFC
+// 5054, 2.5.1.3): the server answers with a salt and verifier made up
+// from a per-configuration secret and the name, the same for every
+// attempt with that name, and the handshake fails at the client's
+// Finished with bad_record_mac, as it does for a wrong password.
 type UserLookupFun struct {
 	Fun       func(kind LookupKind, identity string, userState any) (LookupResult, error)
 	UserState any

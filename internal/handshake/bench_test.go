@@ -33,7 +33,7 @@ type benchPKI struct {
 	key   crypto.Signer
 }
 
-func newBenchPKI(b *testing.B, keyType string) *benchPKI {
+func newBenchPKI(b testing.TB, keyType string) *benchPKI {
 	b.Helper()
 	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {

@@ -125,7 +125,7 @@ func (c *Client) Start() ([]Action, error) {
 	minV := cfg.Versions[len(cfg.Versions)-1]
 	hasECDHE, hasDHE := false, false
 	for _, s := range cfg.Suites {
-		if s.MaxVersion >= minV && s.MinVersion <= maxV && (!s.KX.PSK() || cfg.ClientPSK != nil) {
+		if s.MaxVersion >= minV && s.MinVersion <= maxV && (!s.KX.PSK() || cfg.ClientPSK != nil) && (!s.KX.SRP() || cfg.SRPUser != "") {
 			ch.CipherSuites = append(ch.CipherSuites, s.ID)
 			hasECDHE = hasECDHE || s.KX.UsesCurves()
 			hasDHE = hasDHE || s.KX.DHE()
@@ -135,6 +135,7 @@ func (c *Client) Start() ([]Action, error) {
 		return nil, alert.New(alert.InternalError, "no cipher suite is usable with the configured versions")
 	}
 	c.offered = append([]uint16(nil), ch.CipherSuites...)
+	c.offerSRP(ch)
 	if cfg.Fallback {
 		// RFC 7507, Section 4: a client retrying with a lower version
 		// than it supports says so.
@@ -229,7 +230,7 @@ func (c *Client) handle12(msg []byte) ([]Action, error) {
 		if c.suite.KX.PSK() {
 			return c.handlePSKServerKeyExchange(msg)
 		}
-		if c.suite.KX.Ephemeral() {
+		if c.suite.KX.Ephemeral() || c.suite.KX.SRP() {
 			if msg[0] != wire.TypeServerKeyExchange {
 				return nil, unexpected(msg, c.State())
 			}
@@ -376,7 +377,7 @@ func (c *Client) handleServerHello(msg []byte) ([]Action, error) {
 	c.state = clientWaitCertificate
 	if resumed {
 		c.state = clientWaitCCS
-	} else if suite.KX.Certless() && c.startPSK(suite) {
+	} else if suite.KX.Certless() && (c.startPSK(suite) || c.startSRP(suite)) {
 		c.state = clientWaitKeyExchange
 	}
 	return []Action{{Kind: SetVersion, Version: sh.Version}}, nil
@@ -427,6 +428,11 @@ func (c *Client) handleCertificate(msg []byte) error {
 			return alert.New(alert.UnsupportedCertificate, "DHE_RSA needs an RSA certificate")
 		}
 		c.kx = kx.NewDHEClient(c.dhMinBits(), c.cfg.Rand)
+	case suites.KXSRPRSA:
+		if _, ok := leaf.PublicKey.(*rsa.PublicKey); !ok {
+			return alert.New(alert.UnsupportedCertificate, "SRP_SHA_RSA needs an RSA certificate")
+		}
+		c.startSRP(c.suite)
 	case suites.KXECDHEECDSA:
 		switch leaf.PublicKey.(type) {
 		case *ecdsa.PublicKey, ed25519.PublicKey:
@@ -449,6 +455,9 @@ func (c *Client) handleServerKeyExchange(msg []byte) error {
 	n, err := c.kx.ProcessServerParams(ske.Key)
 	if err != nil {
 		return err
+	}
+	if !c.suite.KX.Signed() {
+		return c.acceptUnsignedParams(msg, n, len(ske.Key))
 	}
 	params, rest := ske.Key[:n], ske.Key[n:]
 	scheme, sig, err := parseDigitallySigned(rest, c.version)

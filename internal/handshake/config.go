@@ -137,6 +137,17 @@ type Config struct {
 	PSKHint   []byte
 	ClientPSK kx.ClientPSKLookup
 
+	// SRP (RFC 5054). A server with ServerSRP chooses the SRP suites for a
+	// client that names its user in the srp extension, and gets the
+	// user's record from it; for a user it does not know, ServerSRP
+	// answers with a simulated record (kx.SimulatedSRPUser), not an
+	// error. A client with SRPUser offers the SRP suites as that user,
+	// with SRPPassword. Without these, SRP suites are neither offered nor
+	// chosen.
+	ServerSRP   func(user []byte) (*kx.SRPUser, error)
+	SRPUser     string
+	SRPPassword string
+
 	// Verify is verify_peer; without it a client accepts any server
 	// certificate and a server sends no CertificateRequest.
 	Verify           bool

@@ -243,6 +243,10 @@ func (s *Server) handleClientHello(msg []byte) ([]Action, error) {
 		if err := s.startPSK(&f, suite, group); err != nil {
 			return nil, err
 		}
+	case suites.KXSRPAnon, suites.KXSRPRSA:
+		if err := s.startSRP(&f, cert, scheme); err != nil {
+			return nil, err
+		}
 	case suites.KXRSA:
 		dec, ok := cert.Key.(crypto.Decrypter)
 		if !ok {
@@ -260,22 +264,7 @@ func (s *Server) handleClientHello(msg []byte) ([]Action, error) {
 		if err != nil {
 			return nil, alert.New(alert.InternalError, err.Error())
 		}
-		signed := make([]byte, 0, 64+len(params))
-		signed = append(signed, s.clientRandom...)
-		signed = append(signed, s.serverRandom...)
-		signed = append(signed, params...)
-		sig, err := kx.Sign(cert.Key, scheme, s.version, signed, cfg.Rand)
-		if err != nil {
-			return nil, alert.New(alert.InternalError, "signing ServerKeyExchange: "+err.Error())
-		}
-		body := append([]byte(nil), params...)
-		if s.version >= wire.VersionTLS12 {
-			body = append(body, byte(scheme>>8), byte(scheme))
-		}
-		body = append(body, byte(len(sig)>>8), byte(len(sig)))
-		body = append(body, sig...)
-		s.info.SignatureScheme = scheme
-		if err := s.sendRecorded(&f, &wire.ServerKeyExchange{Key: body}); err != nil {
+		if err := s.sendSignedParams(&f, params, cert, scheme); err != nil {
 			return nil, err
 		}
 	}
@@ -304,6 +293,28 @@ func (s *Server) handleClientHello(msg []byte) ([]Action, error) {
 		s.digestOnlyWithoutAuth()
 	}
 	return f, nil
+}
+
+// sendSignedParams adds a ServerKeyExchange to f: params, then their
+// signature with cert's key over both randoms and params (RFC 5246,
+// 7.4.3; RFC 8422, 5.4; RFC 5054, 2.7).
+func (s *Server) sendSignedParams(f *flight, params []byte, cert *CertKey, scheme uint16) error {
+	signed := make([]byte, 0, 64+len(params))
+	signed = append(signed, s.clientRandom...)
+	signed = append(signed, s.serverRandom...)
+	signed = append(signed, params...)
+	sig, err := kx.Sign(cert.Key, scheme, s.version, signed, s.cfg.Rand)
+	if err != nil {
+		return alert.New(alert.InternalError, "signing ServerKeyExchange: "+err.Error())
+	}
+	body := append([]byte(nil), params...)
+	if s.version >= wire.VersionTLS12 {
+		body = append(body, byte(scheme>>8), byte(scheme))
+	}
+	body = append(body, byte(len(sig)>>8), byte(len(sig)))
+	body = append(body, sig...)
+	s.info.SignatureScheme = scheme
+	return s.sendRecorded(f, &wire.ServerKeyExchange{Key: body})
 }
 
 // serverRandomFor returns the server random, with the downgrade
@@ -395,8 +406,9 @@ func (s *Server) chooseSuite(ch *wire.ClientHello) (*suites.Suite, *CertKey, uin
 	for _, f := range ch.ECPointFormats {
 		uncompressed = uncompressed || f == 0
 	}
+	srpMissing := false
 	try := func(suite *suites.Suite) (*CertKey, uint16, bool) {
-		if suite == nil || !suite.SupportsVersion(s.version) || !s.pskUsable(suite) {
+		if suite == nil || !suite.SupportsVersion(s.version) || !s.pskUsable(suite) || !s.srpUsable(suite, ch, &srpMissing) {
 			return nil, 0, false
 		}
 		if suite.KX.UsesCurves() && (group == 0 || !uncompressed) {
@@ -413,7 +425,7 @@ func (s *Server) chooseSuite(ch *wire.ClientHello) (*suites.Suite, *CertKey, uin
 			if !keyFitsKX(ck.Key, suite.KX, s.version) {
 				continue
 			}
-			if !suite.KX.Ephemeral() {
+			if !suite.KX.Signed() {
 				return ck, 0, true
 			}
 			if scheme, ok := s.chooseScheme(ch, ck); ok {
@@ -449,6 +461,9 @@ func (s *Server) chooseSuite(ch *wire.ClientHello) (*suites.Suite, *CertKey, uin
 	}
 	if !ffOK && s.offersDHE(ch) {
 		return nil, nil, 0, 0, alert.New(alert.InsufficientSecurity, "no suite in common but DHE, and no ffdhe group in common (RFC 7919, Section 4)")
+	}
+	if srpMissing {
+		return nil, nil, 0, 0, alert.New(alert.UnknownPSKIdentity, "the client offers SRP suites without its username (RFC 5054, 2.5.1.2)")
 	}
 	return nil, nil, 0, 0, alert.New(alert.HandshakeFailure, "no cipher suite in common")
 }
@@ -496,7 +511,7 @@ func (s *Server) chooseScheme(ch *wire.ClientHello, ck *CertKey) (uint16, bool) 
 func keyFitsKX(key crypto.Signer, k suites.KeyExchange, version uint16) bool {
 	switch key.Public().(type) {
 	case *rsa.PublicKey:
-		return k == suites.KXRSA || k == suites.KXECDHERSA || k == suites.KXDHERSA
+		return k == suites.KXRSA || k == suites.KXECDHERSA || k == suites.KXDHERSA || k == suites.KXSRPRSA
 	case *ecdsa.PublicKey:
 		return k == suites.KXECDHEECDSA
 	case ed25519.PublicKey:

@@ -75,7 +75,7 @@ var (
 		"AES": true, "AES128": true, "AES256": true, "128": true, "256": true, "CBC": true, "CBC3": true,
 		"GCM": true, "CCM": true, "CCM8": true, "CHACHA20": true, "POLY1305": true, "DES": true, "RC4": true,
 		"CAMELLIA128": true, "CAMELLIA256": true, "ARIA128": true, "ARIA256": true, "SEED": true, "IDEA": true,
-		"NULL": true,
+		"NULL": true, "3DES": true, "EDE": true, // SRP-3DES-EDE-CBC-SHA
 	}
 	// openSSLLast are the words an OpenSSL suite name ends with: its MAC,
 	// or the AEAD that has none.

@@ -32,6 +32,10 @@ const (
 	// KXDHERSA is finite-field DHE signed with an RSA key (RFC 5246,
 	// 7.4.3; RFC 7919).
 	KXDHERSA
+	// KXSRPAnon and KXSRPRSA are SRP_SHA and SRP_SHA_RSA (RFC 5054):
+	// Erlang's srp_anon and srp_rsa.
+	KXSRPAnon
+	KXSRPRSA
 )
 
 // ErlangName is the atom OTP uses for the key exchange.
@@ -55,6 +59,10 @@ func (k KeyExchange) ErlangName() string {
 		return "rsa_psk"
 	case KXDHERSA:
 		return "dhe_rsa"
+	case KXSRPAnon:
+		return "srp_anon"
+	case KXSRPRSA:
+		return "srp_rsa"
 	}
 	return "unknown"
 }
@@ -67,15 +75,25 @@ func (k KeyExchange) PSK() bool {
 
 // Certless reports whether the server sends no Certificate under k: the
 // PSK exchanges other than RSA_PSK (RFC 4279, Sections 2 and 3; RFC 5489,
-// Section 2). OTP lists such suites as anonymous.
+// Section 2) and SRP_SHA (RFC 5054, 2.7). OTP lists such suites as
+// anonymous.
 func (k KeyExchange) Certless() bool {
-	return k == KXPSK || k == KXECDHEPSK || k == KXDHEPSK
+	return k == KXPSK || k == KXECDHEPSK || k == KXDHEPSK || k == KXSRPAnon
 }
 
 // UsesCurves reports whether the key exchange runs over an elliptic-curve
 // group chosen through supported_groups (RFC 8422, 5.1): ECDHE with a
 // signature, or ECDHE_PSK (RFC 5489, 2).
 func (k KeyExchange) UsesCurves() bool { return k.ECDHE() || k == KXECDHEPSK }
+
+// SRP reports whether the key exchange is SRP (RFC 5054), which needs a
+// username and password (srp_identity) or a user database
+// (user_lookup_fun).
+func (k KeyExchange) SRP() bool { return k == KXSRPAnon || k == KXSRPRSA }
+
+// Signed reports whether the server signs its ServerKeyExchange with the
+// certificate's key: (EC)DHE and SRP_SHA_RSA (RFC 5054, 2.7).
+func (k KeyExchange) Signed() bool { return k.Ephemeral() || k == KXSRPRSA }
 
 // Ephemeral reports whether the key exchange is (EC)DHE and so needs a
 // ServerKeyExchange signed with the certificate's key.
@@ -330,6 +348,13 @@ var table = []*Suite{
 	{0x00ae, "TLS_PSK_WITH_AES_128_CBC_SHA256", "PSK-AES128-CBC-SHA256", KXPSK, CipherAES128CBC, MACSHA256, PRFSHA256, v12, v12, false},
 	{0x008d, "TLS_PSK_WITH_AES_256_CBC_SHA", "PSK-AES256-CBC-SHA", KXPSK, CipherAES256CBC, MACSHA1, PRFDefault, v10, v12, false},
 	{0x008c, "TLS_PSK_WITH_AES_128_CBC_SHA", "PSK-AES128-CBC-SHA", KXPSK, CipherAES128CBC, MACSHA1, PRFDefault, v10, v12, false},
+	// SRP (RFC 5054, 2.7): only on request, as in OTP, and only with
+	// srp_identity or a server's user_lookup_fun. The 3DES and
+	// SRP_SHA_DSS suites are not implemented.
+	{0xc021, "TLS_SRP_SHA_RSA_WITH_AES_256_CBC_SHA", "SRP-RSA-AES-256-CBC-SHA", KXSRPRSA, CipherAES256CBC, MACSHA1, PRFDefault, v10, v12, false},
+	{0xc01e, "TLS_SRP_SHA_RSA_WITH_AES_128_CBC_SHA", "SRP-RSA-AES-128-CBC-SHA", KXSRPRSA, CipherAES128CBC, MACSHA1, PRFDefault, v10, v12, false},
+	{0xc020, "TLS_SRP_SHA_WITH_AES_256_CBC_SHA", "SRP-AES-256-CBC-SHA", KXSRPAnon, CipherAES256CBC, MACSHA1, PRFDefault, v10, v12, false},
+	{0xc01d, "TLS_SRP_SHA_WITH_AES_128_CBC_SHA", "SRP-AES-128-CBC-SHA", KXSRPAnon, CipherAES128CBC, MACSHA1, PRFDefault, v10, v12, false},
 }
 
 var byID = func() map[uint16]*Suite {

@@ -101,3 +101,35 @@ func TestTLS13Suites(t *testing.T) {
 		t.Errorf("AES128-SHA hash %v", h)
 	}
 }
+
+// TestSRPSuites: the SRP suites of RFC 5054 are known by their three
+// names, never default, and SRP_SHA_DSS stays refused as not implemented.
+func TestSRPSuites(t *testing.T) {
+	for _, c := range []struct {
+		id            uint16
+		iana, openssl string
+		kx            KeyExchange
+		erlang        string
+	}{
+		{0xc01d, "TLS_SRP_SHA_WITH_AES_128_CBC_SHA", "SRP-AES-128-CBC-SHA", KXSRPAnon, "srp_anon"},
+		{0xc020, "TLS_SRP_SHA_WITH_AES_256_CBC_SHA", "SRP-AES-256-CBC-SHA", KXSRPAnon, "srp_anon"},
+		{0xc01e, "TLS_SRP_SHA_RSA_WITH_AES_128_CBC_SHA", "SRP-RSA-AES-128-CBC-SHA", KXSRPRSA, "srp_rsa"},
+		{0xc021, "TLS_SRP_SHA_RSA_WITH_AES_256_CBC_SHA", "SRP-RSA-AES-256-CBC-SHA", KXSRPRSA, "srp_rsa"},
+	} {
+		s := ByID(c.id)
+		if s == nil || s.Name != c.iana || ByName(c.openssl) != s || s.KX != c.kx || s.KX.ErlangName() != c.erlang || s.Default || !s.KX.SRP() {
+			t.Errorf("%#04x: %+v", c.id, s)
+		}
+	}
+	if !KXSRPRSA.Signed() || KXSRPAnon.Signed() || KXSRPRSA.Ephemeral() {
+		t.Error("SRP_SHA_RSA signs its ServerKeyExchange, SRP_SHA does not, and neither uses curves")
+	}
+	for _, name := range []string{"SRP-DSS-AES-128-CBC-SHA", "TLS_SRP_SHA_DSS_WITH_AES_256_CBC_SHA", "SRP-3DES-EDE-CBC-SHA"} {
+		if ByName(name) != nil {
+			t.Errorf("%s is in the table", name)
+		}
+	}
+	if !Planned("SRP-DSS-AES-128-CBC-SHA") || !Planned("TLS_SRP_SHA_DSS_WITH_AES_256_CBC_SHA") || !Planned("SRP-3DES-EDE-CBC-SHA") {
+		t.Error("SRP_SHA_DSS is not refused as planned")
+	}
+}
