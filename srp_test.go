@@ -24,11 +24,15 @@ func srpUsers(users map[string]SRPVerifier) *UserLookupFun {
 	}, UserState: users}
 }
 
-// srpServerOpts serves suite to the user alice (password "open sesame")
-// in group, with an RSA certificate for srp_rsa.
-func srpServerOpts(t *testing.T, p *testpeers.PKI, group, suite string) *Options {
+// srpServerOpts serves suite to the user alice (password "open sesame",
+// or the one given) in group, with an RSA certificate for srp_rsa.
+func srpServerOpts(t *testing.T, p *testpeers.PKI, group, suite string, password ...string) *Options {
 	t.Helper()
-	v, err := NewSRPVerifier(group, "alice", "open sesame")
+	pw := "open sesame"
+	if len(password) > 0 {
+		pw = password[0]
+	}
+	v, err := NewSRPVerifier(group, "alice", pw)
 	if err != nil {
 		t.Fatal(err)
 	}

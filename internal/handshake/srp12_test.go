@@ -161,3 +161,56 @@ func TestSRPWrongPasswordFailsAtFinished(t *testing.T) {
 		}
 	}
 }
+
+// TestSRPBadServerKeyExchange: the client refuses B = 0 and B = N with
+// illegal_parameter, an unknown group with insufficient_security, and
+// truncated or oversized (trailing bytes, srp_anon has no signature)
+// params with decode_error.
+func TestSRPBadServerKeyExchange(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		edit func(params []byte) []byte
+		want alert.Description
+	}{
+		{"B=0", func(p []byte) []byte { return srpWithB(p, []byte{0}) }, alert.IllegalParameter},
+		{"B=N", func(p []byte) []byte { return srpWithB(p, p[2:2+int(p[0])<<8|int(p[1])]) }, alert.IllegalParameter},
+		{"other N", func(p []byte) []byte { q := append([]byte(nil), p...); q[3] ^= 1; return q }, alert.InsufficientSecurity},
+		{"truncated", func(p []byte) []byte { return p[:len(p)-1] }, alert.DecodeError},
+		{"trailing", func(p []byte) []byte { return append(append([]byte(nil), p...), 0) }, alert.DecodeError},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cc, sc := srpConfigs(t, 0xc01d, "secret")
+			client, server := NewClient(cc), NewServer(sc)
+			acts, _ := client.Start()
+			out, err := server.HandleMessage(acts[0].Data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, a := range out {
+				if a.Kind != SendMessage {
+					continue
+				}
+				msg := a.Data
+				if msg[0] == wire.TypeServerKeyExchange {
+					var ske wire.ServerKeyExchange
+					ske.Unmarshal(msg)
+					msg, _ = (&wire.ServerKeyExchange{Key: tc.edit(ske.Key)}).Marshal()
+				}
+				if _, err = client.HandleMessage(msg); err != nil {
+					break
+				}
+			}
+			wantMachineAlert(t, err, tc.want)
+		})
+	}
+}
+
+// srpWithB replaces srp_B at the end of ServerSRPParams.
+func srpWithB(params, b []byte) []byte {
+	n := 2 + int(params[0])<<8 | int(params[1])
+	g := 2 + int(params[n])<<8 | int(params[n+1])
+	s := 1 + int(params[n+g])
+	out := append([]byte(nil), params[:n+g+s]...)
+	out = append(out, byte(len(b)>>8), byte(len(b)))
+	return append(out, b...)
+}
