@@ -21,7 +21,7 @@ Erlang's ciphersuite() map, as ssl:cipher_suites/2 would return it.
 "default" (the default) lists the suites enabled when the ciphers option
 is absent; "all" lists every implemented suite, including those that must
 be asked for (RSA key exchange), except the suites whose server sends no
-certificate (PSK, ECDHE-PSK), which "anonymous" lists, as OTP 25 does. --versions restricts the list to suites
+certificate (PSK, ECDHE-PSK, SRP), which "anonymous" lists, as OTP 25 does. --versions restricts the list to suites
 usable with at least one of the given versions (default: every version
 gossl implements).`,
 		flags: func(fs *flag.FlagSet) { new(ciphersConfig).define(fs) },

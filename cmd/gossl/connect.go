@@ -53,6 +53,9 @@ On TLS 1.2 and older, a line of stdin that is just "R" renegotiates
 
 --psk-identity ID --psk-key HEX connects with a pre-shared key
 (user_lookup_fun); without --ciphers only the PSK suites are offered.
+--srp-identity USER:PASSWORD logs in with SRP (srp_identity); without
+--ciphers only the SRP suites are offered (and the PSK ones, with
+--psk-key).
 
 As an Erlang client does, it verifies the server by default (verify_peer
 with the system's roots; the host is the SNI and the name checked). Use
@@ -108,9 +111,11 @@ func runConnect(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "gossl connect: %q is not HOST:PORT\n", pos[0])
 		return 2
 	}
+	ciphersGiven := opts.Ciphers != nil
 	if err := cfg.psk.applyClient(opts); err != nil {
 		return fail(e, cmd.name, err)
 	}
+	applySRPClient(opts, ciphersGiven)
 	cliLogAlert(opts, &blockWriter{w: e.stderr})
 	s, err := ssl.ConnectContext(e.ctx, host, port, opts, cfg.timeout)
 	if err != nil {

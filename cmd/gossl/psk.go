@@ -32,13 +32,19 @@ func (c *pskConfig) defineServer(fs *flag.FlagSet) {
 	fs.StringVar(&c.file, "psk-file", "", "PSK identities and keys, lines identity:hexkey as gnutls-serv --pskpasswd reads (`FILE`; enables the PSK suites; --psk-identity is the hint)")
 }
 
-// pskSuites are the names of the PSK suites gossl implements, for the
-// enabled versions of opts.
+// pskSuites are the names of the PSK suites gossl implements.
 func pskSuites() []string {
+	return suitesWhere(func(kx string) bool { return strings.HasSuffix(kx, "psk") })
+}
+
+// suitesWhere are the names of the suites gossl implements whose key
+// exchange (its Erlang name) passes keep: those with a server
+// certificate first, then the anonymous ones.
+func suitesWhere(keep func(kx string) bool) []string {
 	var out []string
-	for _, set := range []ssl.SuiteSet{ssl.SuitesAnonymous, ssl.SuitesAll} {
+	for _, set := range []ssl.SuiteSet{ssl.SuitesAll, ssl.SuitesAnonymous} {
 		for _, s := range ssl.CipherSuites(set, "") {
-			if strings.HasSuffix(s.KeyExchange, "psk") {
+			if keep(s.KeyExchange) {
 				out = append(out, s.Name)
 			}
 		}
@@ -108,32 +114,51 @@ func parsePSKKey(s string) ([]byte, error) {
 // starting with # are skipped); the identity ends at the first colon, as
 // gnutls-serv reads it.
 func readPSKFile(path string) (map[string][]byte, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
 	keys := map[string][]byte{}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimRight(sc.Text(), "\r")
-		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		id, hexKey, ok := strings.Cut(line, ":")
-		if !ok || id == "" || len(id) > 65535 {
-			return nil, fmt.Errorf("line %d: want identity:hexkey", n)
+	err := readColonLines(path, "identity", func(n int, id, hexKey string) error {
+		if len(id) > 65535 {
+			return fmt.Errorf("line %d: want identity:hexkey", n)
 		}
 		key, err := parsePSKKey(hexKey)
 		if err != nil {
-			return nil, fmt.Errorf("line %d: %v", n, err)
+			return fmt.Errorf("line %d: %v", n, err)
 		}
 		keys[id] = key
+		return nil
+	})
+	return keys, err
+}
+
+// readColonLines calls line for each "name:value" line of the file at
+// path (blank lines and lines starting with # are skipped; the name ends
+// at the first colon and may not be empty), with its line number; a file
+// without such a line is an error that calls the names what.
+func readColonLines(path, what string, line func(n int, name, value string) error) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	found := false
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for n := 1; sc.Scan(); n++ {
+		text := strings.TrimRight(sc.Text(), "\r")
+		if strings.TrimSpace(text) == "" || strings.HasPrefix(text, "#") {
+			continue
+		}
+		name, value, ok := strings.Cut(text, ":")
+		if !ok || name == "" {
+			return fmt.Errorf("line %d: want %s:value", n, what)
+		}
+		if err := line(n, name, value); err != nil {
+			return err
+		}
+		found = true
 	}
 	if err := sc.Err(); err != nil {
-		return nil, err
+		return err
 	}
-	if len(keys) == 0 {
-		return nil, fmt.Errorf("no identity in the file")
+	if !found {
+		return fmt.Errorf("no %s in the file", what)
 	}
-	return keys, nil
+	return nil
 }

@@ -47,6 +47,13 @@ psk_identity_hint; without --ciphers the PSK suites are added after the
 defaults. A PSK-only server still gets the ephemeral certificate, which
 the PSK suites do not send.
 
+--srp-file FILE (lines USER:PASSWORD) serves SRP users (RFC 5054): a
+random salt and the verifier of each are derived at start, in the group
+--srp-group names (srp_1024 ... srp_8192, default srp_2048); without
+--ciphers the SRP suites are added after the defaults. srp_rsa needs an
+RSA certificate (--key-type rsa, or --certfile); srp_anon sends none. An
+unknown user fails at the client's Finished, like a wrong password.
+
 A line "R" on stdin renegotiates every open TLS 1.2 (or older)
 connection (ssl:renegotiate/1, like s_server's r): "RENEGOTIATING" and
 then "renegotiated" or the error are printed on stderr for each.
@@ -69,6 +76,7 @@ type serveConfig struct {
 	certOut   string
 	hsTimeout time.Duration
 	psk       pskConfig
+	srp       srpConfig
 }
 
 func (c *serveConfig) define(fs *flag.FlagSet) {
@@ -81,6 +89,7 @@ func (c *serveConfig) define(fs *flag.FlagSet) {
 	fs.StringVar(&c.certOut, "cert-out", "", "write the ephemeral certificate as PEM to `FILE`")
 	fs.DurationVar(&c.hsTimeout, "handshake-timeout", 30*time.Second, "give up a handshake after this `DURATION` (0: never)")
 	c.psk.defineServer(fs)
+	c.srp.defineServer(fs)
 }
 
 // server is a running gossl serve.
@@ -142,7 +151,11 @@ func (srv *server) prepare(opts *ssl.Options) error {
 		}
 		opts.IP = ip
 	}
+	ciphersGiven := opts.Ciphers != nil
 	if err := srv.cfg.psk.applyServer(opts); err != nil {
+		return err
+	}
+	if err := srv.cfg.srp.applyServer(opts, ciphersGiven); err != nil {
 		return err
 	}
 	if opts.CertFile == "" && opts.KeyFile == "" {
