@@ -87,6 +87,9 @@ func TestClientHelloStrictness(t *testing.T) {
 	if p := clientParts(extRenegOK); !m.Unmarshal(p.bytes()) || !m.SecureRenegotiationValid || m.SecureRenegotiation != nil {
 		t.Fatal("empty renegotiation_info not reported as present")
 	}
+	if p := clientParts(ext(ExtSRP, 5, 'a', 'l', 'i', 'c', 'e')); !m.Unmarshal(p.bytes()) || string(m.SRPIdentity) != "alice" {
+		t.Fatal("srp extension not parsed")
+	}
 	if p := clientParts(); !m.Unmarshal(p.bytes()) || m.SecureRenegotiationValid {
 		t.Fatal("absent renegotiation_info reported as present")
 	}
@@ -127,6 +130,11 @@ func TestClientHelloStrictness(t *testing.T) {
 	bad["duplicate unknown extension"] = clientParts(ext(0x7777), ext(0x7777, 1))
 	bad["extension overruns block"] = clientParts([]byte{0, 23, 0, 1})
 	bad["empty server_name list"] = clientParts(ext(ExtServerName, 0, 0))
+	// srp_I<1..2^8-1> (RFC 5054, 2.8.1).
+	bad["empty srp username"] = clientParts(ext(ExtSRP, 0))
+	bad["byte after srp username"] = clientParts(ext(ExtSRP, 1, 'a', 0))
+	bad["srp username overruns"] = clientParts(ext(ExtSRP, 2, 'a'))
+	bad["srp extension without username"] = clientParts(ext(ExtSRP))
 	bad["empty host_name"] = clientParts(ext(ExtServerName, 0, 3, 0, 0, 0))
 	bad["server_name of unknown type"] = clientParts(ext(ExtServerName, 0, 4, 1, 0, 1, 'a'))
 	bad["two host_names"] = clientParts(ext(ExtServerName, 0, 8, 0, 0, 1, 'a', 0, 0, 1, 'b'))
