@@ -2,8 +2,6 @@ package ssl
 
 import (
 	"errors"
-	"os/exec"
-	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
@@ -81,7 +79,7 @@ func TestErlangErrorAtoms(t *testing.T) {
 }
 
 // TestPlannedAreNotSupported: suite names, curves and groups gossl knows
-// but does not implement yet, and DSA keys, fail with an OptionError that
+// but does not implement yet fail with an OptionError that
 // satisfies errors.Is(err, ErrNotSupported), as the README promises;
 // names that mean nothing stay plain invalid options.
 func TestPlannedAreNotSupported(t *testing.T) {
@@ -121,22 +119,4 @@ func TestPlannedAreNotSupported(t *testing.T) {
 		}
 	}
 
-	// A DSA key and its certificate, made by OpenSSL (Go cannot sign
-	// certificates with DSA).
-	testpeers.Require(t, "openssl")
-	dir := t.TempDir()
-	f := func(n string) string { return filepath.Join(dir, n) }
-	for _, args := range [][]string{
-		{"genpkey", "-genparam", "-algorithm", "DSA", "-pkeyopt", "dsa_paramgen_bits:1024", "-out", f("params.pem")},
-		{"genpkey", "-paramfile", f("params.pem"), "-out", f("key.pem")},
-		{"req", "-x509", "-key", f("key.pem"), "-out", f("cert.pem"), "-subj", "/CN=localhost", "-days", "1", "-sha256"},
-	} {
-		if out, err := exec.Command("openssl", args...).CombinedOutput(); err != nil {
-			t.Fatalf("openssl %v: %v\n%s", args, err, out)
-		}
-	}
-	_, err := Listen(0, &Options{CertFile: f("cert.pem"), KeyFile: f("key.pem")})
-	if !errors.Is(err, ErrNotSupported) {
-		t.Fatalf("Listen with a DSA key: %v, want ErrNotSupported", err)
-	}
 }

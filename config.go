@@ -166,6 +166,9 @@ func (o *Options) compile(r role, host string) (*resolved, error) {
 	if err := o.loadCertificates(cfg); err != nil {
 		return nil, err
 	}
+	if err := o.resolveDSA(cfg, r); err != nil {
+		return nil, err
+	}
 	rootsKey, err := o.resolveVerification(cfg, r, host)
 	if err != nil {
 		return nil, err
@@ -382,6 +385,9 @@ func signatureSchemeByName(n string) (uint16, bool) {
 			return s, true
 		}
 	}
+	if s, ok := kx.SchemeByName(n); ok && kx.IsDSAScheme(s) {
+		return s, true // dsa_sha1 ... dsa_sha512
+	}
 	hash, sig, ok := strings.Cut(n, "+")
 	if !ok {
 		return 0, false
@@ -401,6 +407,7 @@ var allSignatureSchemes = []uint16{
 	wire.SigRSAPKCS1SHA256, wire.SigECDSAP256SHA256, wire.SigRSAPKCS1SHA384, wire.SigECDSAP384SHA384,
 	wire.SigRSAPKCS1SHA512, wire.SigECDSAP521SHA512, wire.SigRSAPSSRSAESHA256, wire.SigRSAPSSRSAESHA384,
 	wire.SigRSAPSSRSAESHA512, wire.SigEd25519, wire.SigRSAPSSPSSSHA256, wire.SigRSAPSSPSSSHA384, wire.SigRSAPSSPSSSHA512,
+	wire.SigDSASHA1, wire.SigDSASHA224, wire.SigDSASHA256, wire.SigDSASHA384, wire.SigDSASHA512,
 }
 
 // versionName formats a wire version for users.

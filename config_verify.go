@@ -99,11 +99,6 @@ func (p *CertKeyPair) load(prefix string) (*handshake.CertKey, error) {
 	if err := pki.CheckKeyMatchesCertificate(key, chain[0]); err != nil {
 		return nil, badOption(prefix+"key", "<<...>>", err.Error())
 	}
-	if _, ok := key.(*pki.DSAKey); ok {
-		// The key loads and DSA-signed certificates verify, but the
-		// handshakes that would use a DSA key are not written yet.
-		return nil, notSupportedBecause(prefix+"key", "DSAPrivateKey", "DSA keys need DHE_DSS key exchange or DSA client authentication, which gossl does not implement")
-	}
 	ck := &handshake.CertKey{Chain: chain, Leaf: leaf, Key: key, Names: handshake.ChainNames(chain)}
 	// A server sends the same Certificate message on every handshake:
 	// marshal it once with the configuration.

@@ -73,17 +73,7 @@ func TestInteropClientCertificates(t *testing.T) {
 				co := clientOpts(p)
 				co.Versions = []Version{ver.v}
 				co.CertFile, co.KeyFile = p.CertFile(client), p.KeyFile(client)
-				s, err := Connect("127.0.0.1", portOf(t, addr), co, 10*time.Second)
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer s.Close()
-				s.Send([]byte("GET / HTTP/1.0\r\n\r\n"))
-				s.SetReadDeadline(time.Now().Add(10 * time.Second))
-				page, _ := io.ReadAll(s)
-				if !strings.Contains(string(page), "Cipher is") {
-					t.Fatalf("no page:\n%s", page)
-				}
+				wwwPage(t, addr, co)
 				ok.Add(1)
 			})
 
@@ -241,6 +231,24 @@ func TestInteropClientCertificates(t *testing.T) {
 		}
 	}
 	t.Logf("client-certificate interop cases passed: %d", ok.Load())
+}
+
+// wwwPage connects to an "openssl s_server -www" at addr, asks for its
+// status page and returns it, failing the test unless it names a cipher.
+func wwwPage(t *testing.T, addr string, co *Options) string {
+	t.Helper()
+	s, err := Connect("127.0.0.1", portOf(t, addr), co, 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.Send([]byte("GET / HTTP/1.0\r\n\r\n"))
+	s.SetReadDeadline(time.Now().Add(10 * time.Second))
+	page, _ := io.ReadAll(s)
+	if !strings.Contains(string(page), "Cipher is") {
+		t.Fatalf("no page:\n%s", page)
+	}
+	return string(page)
 }
 
 func portOf(t *testing.T, addr string) int {

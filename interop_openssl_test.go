@@ -105,22 +105,9 @@ func TestInteropOpenSSLClientCertificates(t *testing.T) {
 		t.Run("openssl-server/"+client, func(t *testing.T) {
 			_, addr := testpeers.OpenSSLServer(t, "-cert", p.CertFile("ecdsa"), "-key", p.KeyFile("ecdsa"),
 				"-tls1_2", "-Verify", "1", "-CAfile", p.CAFile, "-verify_return_error", "-www")
-			_, portStr, _ := net.SplitHostPort(addr)
-			var port int
-			fmt.Sscan(portStr, &port)
 			co := clientOpts(p)
 			co.CertFile, co.KeyFile = p.CertFile(client), p.KeyFile(client)
-			s, err := Connect("127.0.0.1", port, co, 10*time.Second)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
-			s.Send([]byte("GET / HTTP/1.0\r\n\r\n"))
-			s.SetReadDeadline(time.Now().Add(10 * time.Second))
-			page, _ := io.ReadAll(s)
-			if !strings.Contains(string(page), "Cipher is") {
-				t.Fatalf("no page:\n%s", page)
-			}
+			wwwPage(t, addr, co)
 		})
 		t.Run("openssl-client/"+client, func(t *testing.T) {
 			so := serverOpts(p, "rsa")

@@ -81,7 +81,7 @@ func usableCert(ck *CertKey, ours []uint16, req certChoice) (uint16, bool) {
 		return 0, false
 	}
 	if req.Version < wire.VersionTLS12 {
-		if !certTypeAccepted(pub, []uint8{wire.CertTypeRSASign, wire.CertTypeECDSASign}) || isEd25519(pub) {
+		if !certTypeAccepted(pub, []uint8{wire.CertTypeRSASign, wire.CertTypeDSSSign, wire.CertTypeECDSASign}) || isEd25519(pub) {
 			return 0, false
 		}
 		return 0, true
@@ -131,4 +131,26 @@ func ChainNames(chain [][]byte) [][]byte {
 func isEd25519(pub crypto.PublicKey) bool {
 	_, ok := pub.(ed25519.PublicKey)
 	return ok
+}
+
+// dsaEnabled reports whether DSA signatures are in use: signature_algs
+// lists a DSA pair, as it does by default when a DSA key or a DHE_DSS
+// suite is configured. A server then also accepts DSA client certificates
+// (dss_sign) before TLS 1.2.
+func (cfg *Config) dsaEnabled() bool {
+	for _, s := range cfg.SignatureSchemes {
+		if kx.IsDSAScheme(s) {
+			return true
+		}
+	}
+	return false
+}
+
+// clientCertTypes are the certificate types a server's CertificateRequest
+// lists (RFC 5246, 7.4.4).
+func (cfg *Config) clientCertTypes() []uint8 {
+	if cfg.dsaEnabled() {
+		return []uint8{wire.CertTypeRSASign, wire.CertTypeDSSSign, wire.CertTypeECDSASign}
+	}
+	return []uint8{wire.CertTypeRSASign, wire.CertTypeECDSASign}
 }

@@ -2,6 +2,7 @@ package handshake
 
 import (
 	"bytes"
+	"crypto/dsa" //nolint:staticcheck // the key type of DSA certificates
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rsa"
@@ -594,6 +595,8 @@ func certTypeAccepted(pub any, types []uint8) bool {
 		want = wire.CertTypeRSASign
 	case *ecdsa.PublicKey, ed25519.PublicKey:
 		want = wire.CertTypeECDSASign
+	case *dsa.PublicKey:
+		want = wire.CertTypeDSSSign
 	default:
 		return false
 	}

@@ -2,6 +2,7 @@ package handshake
 
 import (
 	"crypto"
+	"crypto/dsa" //nolint:staticcheck // the key type of DSA certificates
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rsa"
@@ -271,7 +272,7 @@ func (s *Server) handleClientHello(msg []byte) ([]Action, error) {
 	if cfg.Verify && !suite.KX.Certless() {
 		cr := &wire.CertificateRequest{
 			HasSignatureAlgorithms: s.version >= wire.VersionTLS12,
-			CertificateTypes:       []uint8{wire.CertTypeRSASign, wire.CertTypeECDSASign},
+			CertificateTypes:       cfg.clientCertTypes(),
 			CertificateAuthorities: cfg.CertificateAuthorities,
 		}
 		if cr.HasSignatureAlgorithms {
@@ -498,7 +499,7 @@ func (s *Server) chooseScheme(ch *wire.ClientHello, ck *CertKey) (uint16, bool) 
 	}
 	offered := ch.SignatureAlgorithms
 	if offered == nil {
-		offered = []uint16{wire.SigRSAPKCS1SHA1, wire.SigECDSASHA1}
+		offered = []uint16{wire.SigRSAPKCS1SHA1, wire.SigDSASHA1, wire.SigECDSASHA1}
 	}
 	for _, sc := range kx.SignatureSchemesForKey(ck.Key.Public(), s.version) {
 		if containsU16(offered, sc) && containsU16(s.cfg.SignatureSchemes, sc) {
@@ -538,6 +539,11 @@ func (s *Server) handleCertificate(msg []byte) error {
 	certs, err := parseChain(&cm)
 	if err != nil {
 		return err
+	}
+	if _, isDSA := certs[0].PublicKey.(*dsa.PublicKey); isDSA && !s.cfg.dsaEnabled() {
+		// RFC 5246, 7.4.6: the certificate must be of a type the
+		// CertificateRequest listed; dss_sign is listed only with DSA.
+		return alert.New(alert.UnsupportedCertificate, "DSA client certificate, but DSA is not enabled (signature_algs lists no DSA pair)")
 	}
 	path, err := s.verifyPeer(&cm, pki.ClientAuth, "")
 	if err != nil {

@@ -2,6 +2,7 @@ package kx
 
 import (
 	"crypto"
+	"crypto/dsa" //nolint:staticcheck // the key type of DSA certificates
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/elliptic"
@@ -25,7 +26,8 @@ const (
 	sigRSAPSS
 	sigECDSA
 	sigEd25519
-	sigUnsupported // named, but gossl cannot make or check it (DSA, Ed448)
+	sigDSA         // TLS 1.2 only (RFC 5246, 7.4.1.4.1; RFC 8446, 4.2.3 drops it)
+	sigUnsupported // named, but gossl cannot make or check it (Ed448)
 )
 
 type schemeInfo struct {
@@ -46,7 +48,11 @@ type schemeInfo struct {
 var schemes = map[uint16]schemeInfo{
 	wire.SigRSAPKCS1SHA1:     {"rsa_pkcs1_sha1", sigRSAPKCS1, crypto.SHA1, nil, false},
 	wire.SigECDSASHA1:        {"ecdsa_sha1", sigECDSA, crypto.SHA1, nil, false},
-	wire.SigDSASHA1:          {"{sha,dsa}", sigUnsupported, crypto.SHA1, nil, false},
+	wire.SigDSASHA1:          {"{sha,dsa}", sigDSA, crypto.SHA1, nil, false},
+	wire.SigDSASHA224:        {"{sha224,dsa}", sigDSA, crypto.SHA224, nil, false},
+	wire.SigDSASHA256:        {"{sha256,dsa}", sigDSA, crypto.SHA256, nil, false},
+	wire.SigDSASHA384:        {"{sha384,dsa}", sigDSA, crypto.SHA384, nil, false},
+	wire.SigDSASHA512:        {"{sha512,dsa}", sigDSA, crypto.SHA512, nil, false},
 	wire.SigRSAPKCS1SHA224:   {"{sha224,rsa}", sigRSAPKCS1, crypto.SHA224, nil, false},
 	wire.SigECDSASHA224:      {"{sha224,ecdsa}", sigECDSA, crypto.SHA224, nil, false},
 	wire.SigRSAPKCS1SHA256:   {"rsa_pkcs1_sha256", sigRSAPKCS1, crypto.SHA256, nil, false},
@@ -77,13 +83,24 @@ func SchemeName(s uint16) string {
 }
 
 // SchemeByName is SchemeName's inverse; it also takes "ed25519" and
-// "ed448", the RFC's names, for OTP's "eddsa_" atoms.
+// "ed448", the RFC's names, for OTP's "eddsa_" atoms, and "dsa_sha1" ...
+// "dsa_sha512" for the DSA pairs OTP writes {sha,dsa} ... {sha512,dsa}.
 func SchemeByName(name string) (uint16, bool) {
 	switch name {
 	case "ed25519":
 		return wire.SigEd25519, true
 	case "ed448":
 		return wire.SigEd448, true
+	case "dsa_sha1":
+		return wire.SigDSASHA1, true
+	case "dsa_sha224":
+		return wire.SigDSASHA224, true
+	case "dsa_sha256":
+		return wire.SigDSASHA256, true
+	case "dsa_sha384":
+		return wire.SigDSASHA384, true
+	case "dsa_sha512":
+		return wire.SigDSASHA512, true
 	}
 	for s, info := range schemes {
 		if info.name == name {
@@ -122,8 +139,8 @@ var defaultSchemes = []uint16{
 // ecdsa_secp384r1_sha384, ecdsa_secp256r1_sha256; rsa_pss_pss_sha512..256;
 // rsa_pss_rsae_sha512..256), then the manual's TLS 1.2 pairs in its order
 // ({sha512,rsa}, {sha384,rsa}, {sha256,rsa}, {sha224,ecdsa},
-// {sha224,rsa}), leaving out {sha,dsa} because gossl has no DSA, the ECDSA
-// pairs already listed, and the SHA-1 pairs {sha,ecdsa} and {sha,rsa}
+// {sha224,rsa}), leaving out the DSA pairs (legacy: see DSASchemes), the
+// ECDSA pairs already listed, and the SHA-1 pairs {sha,ecdsa} and {sha,rsa}
 // (RFC 9155: a TLS 1.2 peer that offers only SHA-1, or sends no
 // signature_algorithms, is then refused unless signature_algs names
 // them). The caller owns the
@@ -177,9 +194,29 @@ func SignatureSchemesForKey(pub crypto.PublicKey, version uint16) []uint16 {
 		}
 	case ed25519.PublicKey:
 		out = append(out, wire.SigEd25519)
+	case *dsa.PublicKey:
+		if !tls13 {
+			out = append(out, dsaSchemes...)
+			out = append(out, wire.SigDSASHA1)
+		}
 	}
 	return out
 }
+
+// dsaSchemes are the DSA pairs without SHA-1, most preferred first. q has
+// at most 256 bits and a longer hash is cut to q's size (FIPS 186-4, 4.6),
+// so SHA-256 already carries all a DSA signature can hold.
+var dsaSchemes = []uint16{wire.SigDSASHA256, wire.SigDSASHA384, wire.SigDSASHA512, wire.SigDSASHA224}
+
+// DSASchemes returns the DSA pairs a configuration adds to the default
+// signature_algs when DSA is in use (a DSA key, or DHE_DSS suites): DSA is
+// legacy and out of the default list, as in current OTP, and SHA-1 stays
+// out (RFC 9155), so {sha,dsa} is used only when signature_algs names it.
+// The caller owns the returned slice.
+func DSASchemes() []uint16 { return append([]uint16(nil), dsaSchemes...) }
+
+// IsDSAScheme reports whether s is one of the DSA pairs.
+func IsDSAScheme(s uint16) bool { return schemes[s].kind == sigDSA }
 
 // ecdsaSchemeForCurve returns the TLS 1.3 scheme bound to curve, or 0.
 func ecdsaSchemeForCurve(c elliptic.Curve) uint16 {

@@ -2,14 +2,18 @@ package kx
 
 import (
 	"crypto"
+	"crypto/dsa" //nolint:staticcheck // the key type of DSA certificates
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/md5"
 	"crypto/rsa"
 	"crypto/sha1"
+	"errors"
 	"io"
+	"strings"
 
 	"github.com/gossl/ssl/internal/alert"
+	"github.com/gossl/ssl/internal/pki"
 	"github.com/gossl/ssl/internal/wire"
 )
 
@@ -20,8 +24,8 @@ import (
 //
 // From TLS 1.2 on, scheme says how msg is hashed and signed, and must suit
 // key. Before TLS 1.2 pass scheme 0: the key type decides, RSA signing the
-// 36-byte MD5 ‖ SHA-1 of msg without a DigestInfo (RFC 2246, 4.7) and
-// ECDSA the SHA-1 of msg (RFC 8422, 5.10).
+// 36-byte MD5 ‖ SHA-1 of msg without a DigestInfo (RFC 2246, 4.7), DSA
+// (RFC 4346, 7.4.3) and ECDSA (RFC 8422, 5.10) the SHA-1 of msg.
 func Sign(key crypto.Signer, scheme uint16, version uint16, msg []byte, rand io.Reader) ([]byte, error) {
 	pub := key.Public()
 	if tlsVersion(version) < wire.VersionTLS12 {
@@ -51,7 +55,7 @@ func Sign(key crypto.Signer, scheme uint16, version uint16, msg []byte, rand io.
 	case sigRSAPSS:
 		sig, err = key.Sign(rand, hashOf(info.hash, msg),
 			&rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash, Hash: info.hash})
-	default: // PKCS #1 v1.5 and ECDSA
+	default: // PKCS #1 v1.5, ECDSA and DSA
 		sig, err = key.Sign(rand, hashOf(info.hash, msg), info.hash)
 	}
 	if err != nil {
@@ -83,6 +87,8 @@ func Verify(pub crypto.PublicKey, scheme uint16, version uint16, msg, sig []byte
 			ok = rsa.VerifyPKCS1v15(k, h, digest, sig) == nil
 		case *ecdsa.PublicKey:
 			ok = ecdsa.VerifyASN1(k, digest, sig)
+		case *dsa.PublicKey:
+			return verifyDSA(k, digest, sig)
 		}
 		if !ok {
 			return badSignature()
@@ -110,6 +116,8 @@ func Verify(pub crypto.PublicKey, scheme uint16, version uint16, msg, sig []byte
 		ok = ecdsa.VerifyASN1(k, hashOf(info.hash, msg), sig)
 	case ed25519.PublicKey:
 		ok = len(k) == ed25519.PublicKeySize && ed25519.Verify(k, msg, sig)
+	case *dsa.PublicKey:
+		return verifyDSA(k, hashOf(info.hash, msg), sig)
 	}
 	if !ok {
 		return badSignature()
@@ -141,6 +149,8 @@ func schemeFor(pub crypto.PublicKey, scheme, version uint16) (schemeInfo, error)
 		match = info.kind == sigECDSA && (!tls13 || info.curve == k.Curve)
 	case ed25519.PublicKey:
 		match = info.kind == sigEd25519
+	case *dsa.PublicKey:
+		match = info.kind == sigDSA
 	}
 	if pub == nil {
 		// What Go's x509 gives for a key algorithm it does not know,
@@ -163,14 +173,14 @@ func isPSSPSS(scheme uint16) bool {
 }
 
 // legacyDigest is the TLS 1.0/1.1 (and SSL 3.0 ServerKeyExchange) digest
-// for the key type: MD5 ‖ SHA-1 for RSA, SHA-1 for ECDSA.
+// for the key type: MD5 ‖ SHA-1 for RSA, SHA-1 for ECDSA and DSA.
 func legacyDigest(pub crypto.PublicKey, msg []byte) ([]byte, crypto.Hash, error) {
 	switch pub.(type) {
 	case *rsa.PublicKey:
 		m := md5.Sum(msg)
 		s := sha1.Sum(msg)
 		return append(m[:], s[:]...), crypto.MD5SHA1, nil
-	case *ecdsa.PublicKey:
+	case *ecdsa.PublicKey, *dsa.PublicKey:
 		s := sha1.Sum(msg)
 		return s[:], crypto.SHA1, nil
 	}
@@ -190,3 +200,23 @@ func (e kxError) Error() string { return string(e) }
 const errUnsupportedLegacyKey kxError = "key type cannot sign before TLS 1.2"
 
 func badSignature() error { return alert.New(alert.DecryptError, "signature verification failed") }
+
+// verifyDSA checks a DSA signature (a DER Dss-Sig-Value, RFC 5246, 4.7)
+// and names the alert for each failure: a signature that is not DER is
+// decode_error, r or s outside [1, q-1] and a key with unusable domain
+// parameters are illegal_parameter, a signature that does not verify is
+// decrypt_error (RFC 5246, 7.2.2).
+func verifyDSA(pub *dsa.PublicKey, digest, sig []byte) error {
+	err := pki.VerifyDSA(pub, digest, sig)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, pki.ErrDSASignatureEncoding):
+		return decodeError("malformed DSA signature")
+	case errors.Is(err, pki.ErrDSASignatureRange):
+		return illegalParameter("DSA signature with r or s outside [1, q-1]")
+	case errors.Is(err, pki.ErrDSAKeySize), errors.Is(err, pki.ErrDSADomain):
+		return illegalParameter(strings.TrimPrefix(err.Error(), "pki: "))
+	}
+	return badSignature()
+}

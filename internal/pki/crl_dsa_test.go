@@ -1,10 +1,12 @@
 package pki
 
 import (
+	"crypto"
+	"crypto/dsa" //nolint:staticcheck // the key type of a DSA certificate
+	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -87,8 +89,9 @@ func TestNameHashStringTypes(t *testing.T) {
 }
 
 // TestDSAKeysAndCertificates: DSA keys made by OpenSSL load from "DSA
-// PRIVATE KEY" and PKCS#8 (also encrypted), match their certificate, refuse
-// to sign, and a DSA-signed certificate chain verifies.
+// PRIVATE KEY" and PKCS#8 (also encrypted), match their certificate, sign
+// (signatures crypto/dsa and OpenSSL's "pkeyutl -verify" accept), and a
+// DSA-signed certificate chain verifies.
 func TestDSAKeysAndCertificates(t *testing.T) {
 	needOpenSSL(t)
 	dir := t.TempDir()
@@ -119,9 +122,18 @@ func TestDSAKeysAndCertificates(t *testing.T) {
 		if err := CheckKeyMatchesCertificate(k, leafDER[0]); err != nil {
 			t.Fatalf("%s: %v", f.file, err)
 		}
-		if _, err := k.Sign(nil, make([]byte, 32), nil); !errors.Is(err, ErrDSASigning) {
+		digest := sha256.Sum256([]byte(f.file))
+		sig, err := k.Sign(nil, digest[:], crypto.SHA256)
+		if err != nil {
 			t.Fatalf("%s: Sign: %v", f.file, err)
 		}
+		if err := VerifyDSA(k.Public().(*dsa.PublicKey), digest[:], sig); err != nil {
+			t.Fatalf("%s: %v", f.file, err)
+		}
+		// OpenSSL checks the same signature with the certificate's key.
+		os.WriteFile(p("digest"), digest[:], 0o600)
+		os.WriteFile(p("sig"), sig, 0o600)
+		openssl(t, "pkeyutl", "-verify", "-certin", "-inkey", p("leaf.pem"), "-in", p("digest"), "-sigfile", p("sig"))
 	}
 	caDER, _ := LoadCertificatesFile(p("ca.pem"))
 	ca, _ := x509.ParseCertificate(caDER[0])

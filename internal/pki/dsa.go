@@ -13,26 +13,43 @@ import (
 )
 
 // DSA support: DSA private keys are read (Erlang's 'DSAPrivateKey', PEM
-// "DSA PRIVATE KEY", and PKCS#8) and DSA-signed certificates and CRLs are
-// verified (crypto/x509 no longer verifies DSA signatures). DSA signing is
-// not offered: it would need constant-time arithmetic on the secret
-// exponent, and the TLS uses of a DSA key (DHE_DSS suites, DSA client
-// authentication) are not implemented. A DSA key therefore loads as a
-// *DSAKey whose Sign fails with ErrDSASigning, so that the ssl package can
-// refuse it with a clear error.
+// "DSA PRIVATE KEY", and PKCS#8), sign (DHE_DSS ServerKeyExchange, DSA
+// client authentication; dsasign.go), and DSA signatures on certificates,
+// CRLs and handshake messages are verified (crypto/x509 no longer verifies
+// DSA signatures).
+//
+// Go's crypto/dsa is deprecated and not constant-time: its Sign runs the
+// secret nonce and exponent through math/big. gossl uses only its key types
+// (crypto/x509 parses DSA public keys into *dsa.PublicKey); signing does
+// its arithmetic with filippo.io/bigmod, and verification, which handles
+// only public values, with math/big.
 
-// ErrDSASigning is returned by (*DSAKey).Sign.
-var ErrDSASigning = errors.New("pki: DSA signing is not supported (no DHE_DSS key exchange or DSA client authentication)")
-
-// DSAKey is a DSA private key held as a crypto.Signer that cannot sign.
-type DSAKey struct{ dsa.PrivateKey }
+// DSAKey is a DSA private key, a crypto.Signer whose Sign takes a digest
+// and returns the DER Dss-Sig-Value (RFC 3279, 2.2.2) that TLS sends (RFC
+// 5246, 4.7).
+type DSAKey struct {
+	dsa.PrivateKey
+	ct *dsaSecret
+}
 
 // Public returns the *dsa.PublicKey.
 func (k *DSAKey) Public() crypto.PublicKey { return &k.PublicKey }
 
-// Sign always fails with ErrDSASigning.
-func (k *DSAKey) Sign(io.Reader, []byte, crypto.SignerOpts) ([]byte, error) {
-	return nil, ErrDSASigning
+// Sign signs digest, the output of the hash opts names (any hash: the
+// digest is cut to the size of q, FIPS 186-4, 4.6), with a nonce drawn from
+// rand (crypto/rand when nil).
+func (k *DSAKey) Sign(rand io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, error) {
+	if opts != nil && opts.HashFunc() != 0 && len(digest) != opts.HashFunc().Size() {
+		return nil, errors.New("pki: DSA digest length does not match its hash")
+	}
+	ct := k.ct
+	if ct == nil {
+		var err error
+		if ct, err = newDSASecret(k.P, k.Q, k.G, k.X); err != nil {
+			return nil, err
+		}
+	}
+	return ct.sign(rand, digest)
 }
 
 var oidDSA = asn1.ObjectIdentifier{1, 2, 840, 10040, 4, 1}
@@ -73,29 +90,60 @@ func parsePKCS8DSA(der []byte) (key *DSAKey, ok bool, err error) {
 	if _, err := asn1.Unmarshal(info.PrivateKey, &x); err != nil {
 		return nil, true, errors.New("pki: malformed DSA private key")
 	}
-	if params.P == nil || params.G == nil || x.Sign() <= 0 {
-		return nil, true, errors.New("pki: malformed DSA private key")
-	}
-	y := new(big.Int).Exp(params.G, x, params.P)
-	k, err := newDSAKey(params.P, params.Q, params.G, y, x)
+	// y is not stored: newDSAKey computes it (constant-time) from x.
+	k, err := newDSAKey(params.P, params.Q, params.G, nil, x)
 	return k, true, err
 }
 
+// newDSAKey checks the domain parameters and that y = g^x mod p (when y is
+// nil it is computed), and prepares the key for constant-time signing.
 func newDSAKey(p, q, g, y, x *big.Int) (*DSAKey, error) {
-	for _, v := range []*big.Int{p, q, g, y, x} {
+	for _, v := range []*big.Int{p, q, g, x} {
 		if v == nil || v.Sign() <= 0 {
 			return nil, errors.New("pki: malformed DSA private key")
 		}
 	}
-	if p.BitLen() < 1024 || p.BitLen() > 3072 || q.BitLen() > 256 {
-		return nil, errors.New("pki: DSA key of unsupported size")
+	if err := checkDSADomain(p, q, g); err != nil {
+		return nil, err
 	}
-	if new(big.Int).Exp(g, x, p).Cmp(y) != 0 {
+	if x.Cmp(q) >= 0 {
+		return nil, errors.New("pki: malformed DSA private key (x >= q)")
+	}
+	// q must be prime for the nonce inverse (k^(q-2) mod q) to be right;
+	// checking it costs little at load time (q is at most 256 bits).
+	if !q.ProbablyPrime(20) {
+		return nil, errors.New("pki: DSA parameter q is not prime")
+	}
+	ct, err := newDSASecret(p, q, g, x)
+	if err != nil {
+		return nil, err
+	}
+	computed := new(big.Int).SetBytes(ct.publicValue())
+	if y == nil {
+		y = computed
+	} else if computed.Cmp(y) != 0 {
 		return nil, errors.New("pki: DSA private key is inconsistent (y != g^x mod p)")
 	}
-	k := &DSAKey{}
+	k := &DSAKey{ct: ct}
 	k.P, k.Q, k.G, k.Y, k.X = p, q, g, y, x
 	return k, nil
+}
+
+// checkDSADomain checks DSA domain parameters, which are public: sizes of
+// FIPS 186-4, 4.2 (L from 1024 to 3072 bits, N from 160 to 256; gossl
+// bounds a peer's key the same way so that checking its signature costs a
+// bounded time), odd p and q, q dividing p-1, and g of order q in [2, p-1].
+func checkDSADomain(p, q, g *big.Int) error {
+	if p.BitLen() < 1024 || p.BitLen() > 3072 || q.BitLen() < 160 || q.BitLen() > 256 {
+		return ErrDSAKeySize
+	}
+	one := big.NewInt(1)
+	pm1 := new(big.Int).Sub(p, one)
+	if p.Bit(0) == 0 || q.Bit(0) == 0 || new(big.Int).Mod(pm1, q).Sign() != 0 ||
+		g.Cmp(one) <= 0 || g.Cmp(pm1) >= 0 || new(big.Int).Exp(g, q, p).Cmp(one) != 0 {
+		return ErrDSADomain
+	}
+	return nil
 }
 
 // dsaPublicEqual compares a DSA key with a certificate's public key.
@@ -122,13 +170,5 @@ func checkDSASignature(issuer *x509.Certificate, alg x509.SignatureAlgorithm, si
 	default:
 		return false
 	}
-	var rs struct{ R, S *big.Int }
-	if rest, err := asn1.Unmarshal(sig, &rs); err != nil || len(rest) != 0 || rs.R == nil || rs.S == nil {
-		return false
-	}
-	// FIPS 186-4, Section 4.6: the digest is truncated to the size of q.
-	if n := (pub.Q.BitLen() + 7) / 8; len(digest) > n {
-		digest = digest[:n]
-	}
-	return dsa.Verify(pub, digest, rs.R, rs.S)
+	return VerifyDSA(pub, digest, sig) == nil
 }

@@ -117,6 +117,10 @@ const (
 	SigRSAPKCS1SHA1     uint16 = 0x0201
 	SigECDSASHA1        uint16 = 0x0203
 	SigDSASHA1          uint16 = 0x0202
+	SigDSASHA224        uint16 = 0x0302
+	SigDSASHA256        uint16 = 0x0402
+	SigDSASHA384        uint16 = 0x0502
+	SigDSASHA512        uint16 = 0x0602
 	SigRSAPKCS1SHA224   uint16 = 0x0301
 	SigECDSASHA224      uint16 = 0x0303
 	SigRSAPKCS1SHA256   uint16 = 0x0401
