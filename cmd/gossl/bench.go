@@ -89,6 +89,8 @@ Rows:
       reports that it resumed. handshake/4-clients/KIND: four clients at
       once, each one after another, so the rate is bounded by the CPU both ends use
       per handshake rather than by the round trips of one connection.
+      tls12-srp-2048: SRP_SHA (srp_anon, RFC 5054) with the srp_2048
+      group, gossl only (crypto/tls has no SRP).
   resumed/KIND      the same with resumption; the row fails unless every
       measured connection resumed (the first, unmeasured, connection
       makes the session). tls13-ticket: TLS 1.3 tickets. tls12-ticket:

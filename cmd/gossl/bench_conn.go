@@ -2,6 +2,7 @@ package main
 
 import (
 	"crypto/tls"
+	"errors"
 	"net"
 	"time"
 
@@ -35,6 +36,9 @@ func (b *bench) gosslOpts(p profile, server bool) *ssl.Options {
 			o.ReuseSessions = ssl.Bool(false)
 		}
 	}
+	if p.srpGroup != "" {
+		srpBenchUser(o, p.srpGroup, server)
+	}
 	if server {
 		l := b.certs[p.key]
 		o.Cert, o.Key = l.chain, l.key
@@ -44,6 +48,27 @@ func (b *bench) gosslOpts(p profile, server bool) *ssl.Options {
 		o.ServerNameIndication = "localhost"
 	}
 	return o
+}
+
+// srpBenchUser makes o log in as (client) or know (server) one SRP user
+// in group; the server derives the user's record here, once per
+// configuration, as serve --srp-file does at start.
+func srpBenchUser(o *ssl.Options, group string, server bool) {
+	const user, password = "bench", "bench password"
+	if !server {
+		o.SRPIdentity = [2]string{user, password}
+		return
+	}
+	v, err := ssl.NewSRPVerifier(group, user, password)
+	if err != nil {
+		panic(err) // group is one of this file's constants
+	}
+	o.UserLookupFun = &ssl.UserLookupFun{Fun: func(kind ssl.LookupKind, name string, _ any) (ssl.LookupResult, error) {
+		if kind == ssl.LookupSRP && name == user {
+			return v, nil
+		}
+		return nil, errors.New("unknown user")
+	}}
 }
 
 func (b *bench) ctConfig(p profile, server bool) *tls.Config {

@@ -29,6 +29,9 @@ type profile struct {
 	// clients is how many clients connect at once in handshake rows (0
 	// or 1: one after another).
 	clients int
+	// srpGroup, for an SRP suite, is the group of the user gossl's
+	// server knows (crypto/tls has no SRP).
+	srpGroup string
 }
 
 var (
@@ -107,6 +110,7 @@ func (b *bench) groups() []benchGroup {
 	mlkem := hsECDSA13
 	mlkem.group, mlkem.ctGroup = "x25519mlkem768", tls.X25519MLKEM768
 	rsakx := profile{suite: "AES128-GCM-SHA256", ctSuite: tls.TLS_RSA_WITH_AES_128_GCM_SHA256, group: "x25519", ctGroup: tls.X25519, key: "rsa"}
+	srp := profile{suite: "SRP-AES-128-CBC-SHA", group: "x25519", ctGroup: tls.X25519, key: "ecdsa", srpGroup: "srp_2048"}
 	hs := []struct {
 		name string
 		p    profile
@@ -116,6 +120,7 @@ func (b *bench) groups() []benchGroup {
 		{"handshake/tls13-ecdsa-p256-x25519mlkem768", mlkem},
 		{"handshake/tls12-ecdhe-ecdsa-p256-x25519", hsECDSA12},
 		{"handshake/tls12-rsa-kx-rsa2048", rsakx},
+		{"handshake/tls12-srp-2048", srp},
 		{"handshake/4-clients/tls13-ecdsa-p256-x25519", withClients(hsECDSA13, 4)},
 		{"handshake/4-clients/tls12-ecdhe-ecdsa-p256-x25519", withClients(hsECDSA12, 4)},
 		{"resumed/tls13-ticket-ecdsa-x25519", withResume(hsECDSA13, "ticket")},
@@ -127,6 +132,9 @@ func (b *bench) groups() []benchGroup {
 		g := benchGroup{names: []string{h.name}, units: []string{"handshakes/s"}, sliceDur: b.hsSlice(),
 			newG: func() (meter, error) { return b.newHsMeter(false, p, nil) },
 			newC: func() (meter, error) { return b.newHsMeter(true, p, nil) },
+		}
+		if p.srpGroup != "" {
+			g.naC = "no SRP"
 		}
 		if p.resume == "session-id" {
 			g.naC = "no session-ID resumption, as client or server (it resumes TLS 1.2 only with tickets: see resumed/tls12-ticket)"
