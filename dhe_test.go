@@ -289,3 +289,54 @@ func connectGnuTLSEcho(t *testing.T, addr string, co *Options) *Socket {
 	}
 	return s
 }
+
+// TestInteropDHEErlang: dhe_rsa with Erlang/OTP 25 in both roles, with
+// the groups each side configures: an OTP server given {dhfile, ...}
+// (ffdhe3072) or nothing (its 2048-bit MODP default), and an OTP client
+// against a gossl server given dhfile.
+func TestInteropDHEErlang(t *testing.T) {
+	p := testpeers.NewPKI(t)
+	testpeers.Require(t, "erl")
+	pem3072, _ := dhFiles(t, wire.GroupFFDHE3072)
+	suite := `[#{key_exchange => dhe_rsa, cipher => aes_256_gcm, mac => aead, prf => sha384}]`
+	for _, dh := range []string{"", fmt.Sprintf(",{dhfile,%q}", pem3072)} {
+		name := "erlang-server/default-group"
+		if dh != "" {
+			name = "erlang-server/dhfile"
+		}
+		t.Run(name, func(t *testing.T) {
+			srv, addr := testpeers.ErlangServer(t, fmt.Sprintf("[{versions,['tlsv1.2']},{certfile,%q},{keyfile,%q},{ciphers,%s}%s]",
+				p.CertFile("rsa"), p.KeyFile("rsa"), suite, dh))
+			co := clientOpts(p)
+			co.Versions = []Version{TLSv1_2}
+			s, err := Connect("127.0.0.1", port(addr), co, 30*time.Second)
+			if err != nil {
+				t.Fatalf("Connect: %v\n%s", err, srv.Output())
+			}
+			defer s.Close()
+			echo(t, s)
+			info, _ := s.ConnectionInformation("cipher_suite")
+			if fmt.Sprint(info[0].Value) != "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384" {
+				t.Fatalf("suite %v", info)
+			}
+		})
+	}
+	t.Run("erlang-client/dhfile", func(t *testing.T) {
+		so := serverOpts(p, "rsa")
+		so.DHFile = pem3072
+		port, done := startEcho(t, so)
+		c := testpeers.ErlangClient(t, fmt.Sprintf("127.0.0.1:%d", port), fmt.Sprintf(
+			"[{versions,['tlsv1.2']},{verify,verify_peer},{cacertfile,%q},{server_name_indication,\"localhost\"},{ciphers,%s}]",
+			p.CAFile, suite), "erlang dhe_rsa")
+		proto, got, err := testpeers.ErlangHandshake(c, 60*time.Second)
+		if err != nil || proto != "tlsv1.2" || got != "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384" {
+			t.Fatalf("Erlang client: %s %s %v\n%s", proto, got, err, c.Output())
+		}
+		if _, err := c.WaitLine("ECHO ok", 20*time.Second); err != nil {
+			t.Fatalf("Erlang echo: %v\n%s", err, c.Output())
+		}
+		if err := <-done; err != nil {
+			t.Fatalf("gossl server: %v", err)
+		}
+	})
+}

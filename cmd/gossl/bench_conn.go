@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"net"
+	"strings"
 	"time"
 
 	ssl "github.com/gossl/ssl"
@@ -16,6 +17,10 @@ func (b *bench) gosslOpts(p profile, server bool) *ssl.Options {
 	o := &ssl.Options{LogAlert: ssl.Bool(false), HibernateAfter: p.hib, DelaySend: p.delay}
 	if p.v13 {
 		o.Versions = []ssl.Version{ssl.TLSv1_3}
+		o.SupportedGroups = []string{p.group}
+	} else if strings.HasPrefix(p.group, "ffdhe") {
+		// TLS 1.2 DHE: the ffdhe group both sides use (RFC 7919).
+		o.Versions = []ssl.Version{ssl.TLSv1_2}
 		o.SupportedGroups = []string{p.group}
 	} else {
 		o.Versions = []ssl.Version{ssl.TLSv1_2}

@@ -85,7 +85,7 @@ func TestBenchList(t *testing.T) {
 		kind, _, _ := strings.Cut(n, "/")
 		kinds[kind]++
 	}
-	want := map[string]int{"bulk": 32, "handshake": 8, "resumed": 3, "memory": 3, "memory-hibernated": 2, "allocs": 4}
+	want := map[string]int{"bulk": 32, "handshake": 9, "resumed": 3, "memory": 3, "memory-hibernated": 2, "allocs": 4}
 	for k, n := range want {
 		if kinds[k] != n {
 			t.Errorf("%d %s/ rows, want %d", kinds[k], k, n)
@@ -95,7 +95,7 @@ func TestBenchList(t *testing.T) {
 		t.Errorf("row kinds %v, want %v", kinds, want)
 	}
 	for _, n := range []string{rowSeal, rowPercent, rowSend, rowSendPercent, "bulk/plain-tcp/16k/loopback", "bulk/plain-tcp/1k/loopback", "resumed/tls12-session-id", "resumed/tls12-ticket", "resumed/tls13-ticket-ecdsa-x25519",
-		"handshake/tls12-ecdhe-ecdsa-p256-x25519", "handshake/tls12-rsa-kx-rsa2048", "handshake/tls12-srp-2048", "handshake/4-clients/tls13-ecdsa-p256-x25519"} {
+		"handshake/tls12-ecdhe-ecdsa-p256-x25519", "handshake/tls12-rsa-kx-rsa2048", "handshake/tls12-srp-2048", "handshake/tls12-dhe-rsa2048-ffdhe2048", "handshake/4-clients/tls13-ecdsa-p256-x25519"} {
 		if !slices.Contains(names, n) {
 			t.Errorf("no row %s", n)
 		}
@@ -135,6 +135,7 @@ func TestBenchQuickJSON(t *testing.T) {
 	}
 	measured(t, rows, "resumed/tls12-session-id", true)
 	measured(t, rows, "handshake/tls12-srp-2048", true)
+	measured(t, rows, "handshake/tls12-dhe-rsa2048-ffdhe2048", true)
 	measured(t, rows, "bulk/tls13-chacha20/1k/pipe", false)
 	if row := rows[rowPercent]; row != nil {
 		if p, ok := row["gossl"].(float64); ok && (p <= 0 || p > 1000) {
