@@ -74,8 +74,8 @@ func TestInteropErlangClient(t *testing.T) {
 	var n atomic.Int32
 	t.Run("suites", func(t *testing.T) {
 		for _, cs := range CipherSuites(SuitesAll, TLSv1_2) {
-			if strings.HasPrefix(cs.KeyExchange, "srp") {
-				continue // needs a user and password: interop_srp_test.go
+			if needsSecret(cs) {
+				continue // see TestInteropPSKErlang, TestInteropSRPErlang
 			}
 			t.Run(cs.Name, func(t *testing.T) {
 				t.Parallel()

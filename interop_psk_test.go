@@ -61,7 +61,8 @@ func pskConnectEcho(t *testing.T, addr, suite, want string) {
 }
 
 var pskInteropSuites = []string{"PSK-AES128-GCM-SHA256", "PSK-AES256-CBC-SHA", "PSK-CHACHA20-POLY1305",
-	"ECDHE-PSK-CHACHA20-POLY1305", "ECDHE-PSK-AES128-CBC-SHA256"}
+	"ECDHE-PSK-CHACHA20-POLY1305", "ECDHE-PSK-AES128-CBC-SHA256", "DHE-PSK-AES128-GCM-SHA256", "DHE-PSK-CHACHA20-POLY1305",
+	"DHE-PSK-AES256-CBC-SHA"}
 
 func TestInteropPSKOpenSSL(t *testing.T) {
 	for _, suite := range pskInteropSuites {
@@ -126,16 +127,18 @@ func TestInteropPSKGnuTLS(t *testing.T) {
 		{"PSK-AES128-GCM-SHA256", "PSK", "NORMAL:-VERS-ALL:+VERS-TLS1.2:-KX-ALL:+PSK"},
 		{"ECDHE-PSK-AES128-CBC-SHA256", "ECDHE-PSK", "NORMAL:-VERS-ALL:+VERS-TLS1.2:-KX-ALL:+ECDHE-PSK:+SHA256"},
 		{"ECDHE-PSK-CHACHA20-POLY1305", "ECDHE-PSK", "NORMAL:-VERS-ALL:+VERS-TLS1.2:-KX-ALL:+ECDHE-PSK"},
+		{"DHE-PSK-AES128-GCM-SHA256", "DHE-PSK", "NORMAL:-VERS-ALL:+VERS-TLS1.2:-KX-ALL:+DHE-PSK"},
 	} {
 		t.Run("gnutls-server/"+tc.suite, func(t *testing.T) {
 			_, addr := testpeers.GnuTLSServer(t, "--echo", "--pskpasswd", pskFile, "--pskhint", pskInteropHint,
 				"--priority", tc.priority)
 			pskConnectEcho(t, addr, tc.suite, "psk ping")
 		})
-		if tc.kx == "ECDHE-PSK" {
-			// gnutls-cli 3.7.9 crashes (SIGSEGV) on any ECDHE-PSK
-			// handshake, against gnutls-serv and openssl s_server as
-			// well; OpenSSL and Erlang clients cover that role.
+		if tc.kx != "PSK" {
+			// gnutls-cli 3.7.9 crashes (SIGSEGV) on any ECDHE-PSK or
+			// DHE-PSK handshake, against gnutls-serv and openssl
+			// s_server as well; OpenSSL and Erlang clients cover that
+			// role.
 			continue
 		}
 		t.Run("gnutls-client/"+tc.suite, func(t *testing.T) {
@@ -159,7 +162,7 @@ func TestInteropPSKGnuTLS(t *testing.T) {
 
 // erlangPSKSuite is the Erlang map of a PSK suite.
 func erlangPSKSuite(name string) string {
-	for _, cs := range CipherSuites(SuitesAnonymous, TLSv1_2) {
+	for _, cs := range append(CipherSuites(SuitesAnonymous, TLSv1_2), CipherSuites(SuitesAll, TLSv1_2)...) {
 		if cs.Name == name || cs.OpenSSLName == name {
 			return cs.ErlangString()
 		}
@@ -171,7 +174,7 @@ func TestInteropPSKErlang(t *testing.T) {
 	key := "<<" + strings.Trim(strings.ReplaceAll(fmt.Sprint(pskTestKey), " ", ","), "[]") + ">>"
 	// OTP 25 has no ChaCha20-Poly1305 PSK suites.
 	for _, suite := range []string{"PSK-AES128-GCM-SHA256", "PSK-AES256-CBC-SHA384", "ECDHE-PSK-AES128-GCM-SHA256",
-		"ECDHE-PSK-AES128-CBC-SHA256"} {
+		"ECDHE-PSK-AES128-CBC-SHA256", "DHE-PSK-AES128-GCM-SHA256", "DHE-PSK-AES256-CBC-SHA384"} {
 		t.Run("erlang-server/"+suite, func(t *testing.T) {
 			// Erlang's server looks the identity up with its fun.
 			_, addr := testpeers.ErlangServer(t, fmt.Sprintf(`[{versions,['tlsv1.2']},{ciphers,[%s]},
@@ -218,4 +221,103 @@ func suiteByName(name string) string {
 		}
 	}
 	return ""
+}
+
+// TestInteropRSAPSK: RSA_PSK (RFC 4279, Section 4), whose server has an
+// RSA certificate the client verifies, against OpenSSL, GnuTLS and
+// Erlang/OTP in both roles.
+func TestInteropRSAPSK(t *testing.T) {
+	p := testpeers.NewPKI(t)
+	const suite = "RSA-PSK-AES128-GCM-SHA256"
+	keys := map[string][]byte{pskInteropID: pskTestKey}
+	client := func() *Options {
+		co := clientOpts(p)
+		co.Ciphers, co.Versions, co.PSKIdentity = []string{suite}, []Version{TLSv1_2}, pskInteropID
+		co.UserLookupFun = pskClientFun(pskTestKey, nil)
+		return co
+	}
+	server := func() *Options {
+		so := serverOpts(p, "rsa")
+		so.Ciphers, so.Versions, so.PSKIdentity = []string{suite}, []Version{TLSv1_2}, pskInteropHint
+		so.UserLookupFun = pskTable(keys)
+		return so
+	}
+	connect := func(t *testing.T, addr, want string) {
+		s, err := Connect("127.0.0.1", portOf(t, addr), client(), 20*time.Second)
+		if err != nil {
+			t.Fatalf("Connect: %v", err)
+		}
+		defer s.Close()
+		s.Send([]byte("rsa psk\n"))
+		got, err := s.Recv(0, 10*time.Second)
+		if err != nil || !strings.Contains(string(got), want) {
+			t.Fatalf("reply %q %v, want %q", got, err, want)
+		}
+		info, _ := s.ConnectionInformation("cipher_suite")
+		if len(info) != 1 || info[0].Value != ianaName(suite) {
+			t.Fatalf("cipher_suite %v", info)
+		}
+	}
+	t.Run("openssl-server", func(t *testing.T) {
+		_, addr := testpeers.OpenSSLServer(t, "-cert", p.CertFile("rsa"), "-key", p.KeyFile("rsa"), "-psk", pskInteropHex,
+			"-psk_identity", pskInteropID, "-tls1_2", "-cipher", suite, "-rev")
+		connect(t, addr, "ksp asr")
+	})
+	t.Run("openssl-client", func(t *testing.T) {
+		port, done := startReplyServer(t, server())
+		c := testpeers.OpenSSLClient(t, fmt.Sprintf("127.0.0.1:%d", port), "-tls1_2", "-cipher", suite,
+			"-psk", pskInteropHex, "-psk_identity", pskInteropID, "-CAfile", p.CAFile, "-verify_return_error", "-ign_eof")
+		io.WriteString(c.Stdin, "hello\n")
+		c.Stdin.Close()
+		if err := c.Wait(15 * time.Second); err != nil || !strings.Contains(c.Stdout(), "gossl says "+ianaName(suite)) {
+			t.Fatalf("s_client: %v\n%s", err, c.Output())
+		}
+		if err := <-done; err != nil {
+			t.Fatalf("gossl server: %v", err)
+		}
+	})
+	pskFile := filepath.Join(t.TempDir(), "psk.txt")
+	os.WriteFile(pskFile, []byte(pskInteropID+":"+pskInteropHex+"\n"), 0o600)
+	const priority = "NORMAL:-VERS-ALL:+VERS-TLS1.2:-KX-ALL:+RSA-PSK"
+	t.Run("gnutls-server", func(t *testing.T) {
+		_, addr := testpeers.GnuTLSServer(t, "--echo", "--pskpasswd", pskFile, "--x509certfile", p.CertFile("rsa"),
+			"--x509keyfile", p.KeyFile("rsa"), "--priority", priority)
+		connect(t, addr, "rsa psk")
+	})
+	t.Run("gnutls-client", func(t *testing.T) {
+		port, done := startReplyServer(t, server())
+		c := testpeers.GnuTLSClient(t, fmt.Sprintf("127.0.0.1:%d", port), "--pskusername", pskInteropID,
+			"--pskkey", pskInteropHex, "--priority", priority, "--x509cafile", p.CAFile, "--verify-hostname", "localhost")
+		io.WriteString(c.Stdin, "hello\n")
+		if err := c.WaitFor("gossl says "+ianaName(suite), 15*time.Second); err != nil {
+			t.Fatalf("gnutls-cli: %v", err)
+		}
+		c.Stdin.Close()
+		if err := <-done; err != nil {
+			t.Fatalf("gossl server: %v", err)
+		}
+	})
+	key := "<<" + strings.Trim(strings.ReplaceAll(fmt.Sprint(pskTestKey), " ", ","), "[]") + ">>"
+	t.Run("erlang-server", func(t *testing.T) {
+		_, addr := testpeers.ErlangServer(t, fmt.Sprintf(`[{versions,['tlsv1.2']},{ciphers,[%s]},{certfile,%q},{keyfile,%q},
+			{user_lookup_fun,{fun(psk, <<%q>>, K) -> {ok, K}; (_, _, _) -> error end, %s}}]`,
+			erlangPSKSuite(suite), p.CertFile("rsa"), p.KeyFile("rsa"), pskInteropID, key))
+		connect(t, addr, "rsa psk")
+	})
+	t.Run("erlang-client", func(t *testing.T) {
+		port, done := startEcho(t, server())
+		c := testpeers.ErlangClient(t, fmt.Sprintf("127.0.0.1:%d", port), fmt.Sprintf(`[{versions,['tlsv1.2']},
+			{ciphers,[%s]},{verify,verify_peer},{cacertfile,%q},{server_name_indication,"localhost"},{psk_identity,%q},
+			{user_lookup_fun,{fun(psk, <<%q>>, K) -> {ok, K}; (_, _, _) -> error end, %s}}]`,
+			erlangPSKSuite(suite), p.CAFile, pskInteropID, pskInteropHint, key), "hello rsa psk")
+		if _, _, err := testpeers.ErlangHandshake(c, 30*time.Second); err != nil {
+			t.Fatalf("Erlang client: %v\n%s", err, c.Output())
+		}
+		if _, err := c.WaitLine("ECHO ok", 15*time.Second); err != nil {
+			t.Fatalf("Erlang client: %v\n%s", err, c.Output())
+		}
+		if err := <-done; err != nil {
+			t.Fatalf("gossl server: %v", err)
+		}
+	})
 }

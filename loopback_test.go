@@ -75,9 +75,13 @@ func TestLoopbackEveryDefaultSuite(t *testing.T) {
 			}
 			so := serverOpts(p, name)
 			so.Ciphers = []string{cs.Name}
-			port, done := startEcho(t, so)
 			co := clientOpts(p)
 			co.Ciphers = []string{cs.Name}
+			if isPSKSuite(cs) {
+				withPSK(so, true)
+				withPSK(co, false)
+			}
+			port, done := startEcho(t, so)
 			s, err := Connect("127.0.0.1", port, co, 10*time.Second)
 			if err != nil {
 				t.Fatalf("Connect: %v", err)

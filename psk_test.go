@@ -38,6 +38,30 @@ func pskServerOpts(hint string, keys map[string][]byte, ciphers ...string) *Opti
 		UserLookupFun: pskTable(keys), PSKIdentity: hint}
 }
 
+// isPSKSuite reports whether cs is of the PSK family, which the
+// every-suite tests must give PSK settings or leave to the PSK tests.
+func isPSKSuite(cs CipherSuite) bool { return strings.HasSuffix(cs.KeyExchange, "psk") }
+
+// needsSecret reports whether cs needs a pre-shared key or an SRP
+// password, which the every-suite tests against peers without them
+// leave to the PSK and SRP tests.
+func needsSecret(cs CipherSuite) bool {
+	return isPSKSuite(cs) || strings.HasPrefix(cs.KeyExchange, "srp")
+}
+
+// withPSK adds to o what a PSK suite needs: a server's table holding
+// pskTestID, or a client's identity and key.
+func withPSK(o *Options, server bool) *Options {
+	if server {
+		o.UserLookupFun = pskTable(map[string][]byte{pskTestID: pskTestKey})
+	} else {
+		o.PSKIdentity, o.UserLookupFun = pskTestID, pskClientFun(pskTestKey, nil)
+	}
+	return o
+}
+
+const pskTestID = "client1"
+
 var pskTestKey = []byte{0x1a, 0x2b, 0x3c, 0x4d, 0x5e, 0x6f, 0x70, 0x81, 0x92, 0xa3, 0xb4, 0xc5, 0xd6, 0xe7, 0xf8, 0x09}
 
 func TestPSKLoopback(t *testing.T) {
@@ -82,7 +106,7 @@ func TestPSKWrongKeyAndUnknownIdentity(t *testing.T) {
 		{"wrong key", "client1", wrong},
 		{"unknown identity", "nobody", pskTestKey},
 	} {
-		for _, suite := range []string{"PSK-AES128-GCM-SHA256", "ECDHE-PSK-AES128-CBC-SHA256"} {
+		for _, suite := range []string{"PSK-AES128-GCM-SHA256", "ECDHE-PSK-AES128-CBC-SHA256", "DHE-PSK-CHACHA20-POLY1305"} {
 			t.Run(tc.name+"/"+suite, func(t *testing.T) {
 				port, done := startEcho(t, pskServerOpts("", map[string][]byte{"client1": pskTestKey}, suite))
 				failsAtFinished(t, port, done, &Options{Ciphers: []string{suite}, Versions: []Version{TLSv1_2},

@@ -129,7 +129,7 @@ func (c *Client) Start() ([]Action, error) {
 		if s.MaxVersion >= minV && s.MinVersion <= maxV && (!s.KX.PSK() || cfg.ClientPSK != nil) && (!s.KX.SRP() || cfg.SRPUser != "") {
 			ch.CipherSuites = append(ch.CipherSuites, s.ID)
 			hasECDHE = hasECDHE || s.KX.UsesCurves()
-			hasDHE = hasDHE || s.KX.DHE()
+			hasDHE = hasDHE || s.KX.FiniteField()
 		}
 	}
 	if len(ch.CipherSuites) == 0 {
@@ -434,6 +434,10 @@ func (c *Client) handleCertificate(msg []byte) error {
 			return alert.New(alert.UnsupportedCertificate, "SRP_SHA_RSA needs an RSA certificate")
 		}
 		c.startSRP(c.suite)
+	case suites.KXRSAPSK:
+		if err := c.startRSAPSK(leaf); err != nil {
+			return err
+		}
 	case suites.KXECDHEECDSA:
 		switch leaf.PublicKey.(type) {
 		case *ecdsa.PublicKey, ed25519.PublicKey:

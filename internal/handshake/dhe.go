@@ -63,7 +63,7 @@ func (s *Server) chooseFFDHE(ch *wire.ClientHello) (group uint16, ok bool) {
 // suites.
 func (s *Server) offersDHE(ch *wire.ClientHello) bool {
 	for _, su := range s.cfg.Suites {
-		if su.KX.DHE() && su.SupportsVersion(s.version) && containsU16(ch.CipherSuites, su.ID) {
+		if su.KX.FiniteField() && su.SupportsVersion(s.version) && containsU16(ch.CipherSuites, su.ID) {
 			return true
 		}
 	}
@@ -77,7 +77,7 @@ func (s *Server) ephemeralKX(suite *suites.Suite, group uint16) (kx.ServerKeyExc
 	var x kx.ServerKeyExchanger
 	var err error
 	switch {
-	case suite.KX.DHE():
+	case suite.KX.FiniteField():
 		params := s.cfg.DHParams
 		if group != 0 {
 			params = kx.FFDHEGroup(group)

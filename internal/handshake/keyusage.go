@@ -24,7 +24,7 @@ func checkServerKeyUsage(leaf *x509.Certificate, k suites.KeyExchange) error {
 		return nil
 	}
 	need, name := x509.KeyUsageDigitalSignature, "digitalSignature"
-	if k == suites.KXRSA {
+	if k == suites.KXRSA || k == suites.KXRSAPSK {
 		need, name = x509.KeyUsageKeyEncipherment, "keyEncipherment"
 	}
 	if leaf.KeyUsage&need == 0 {

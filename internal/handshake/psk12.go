@@ -1,6 +1,10 @@
 package handshake
 
 import (
+	"crypto"
+	"crypto/rsa"
+	"crypto/x509"
+
 	"github.com/gossl/ssl/internal/alert"
 	"github.com/gossl/ssl/internal/kx"
 	"github.com/gossl/ssl/internal/suites"
@@ -30,15 +34,28 @@ func (s *Server) startPSK(f *flight, suite *suites.Suite, group uint16) error {
 	switch suite.KX {
 	case suites.KXPSK:
 		x = kx.NewPSKServer(cfg.PSKHint, cfg.ServerPSK, cfg.Rand)
-	case suites.KXECDHEPSK:
-		inner, err := kx.NewECDHEServer(group, cfg.Rand)
+	case suites.KXECDHEPSK, suites.KXDHEPSK:
+		// The (EC)DHE part is DHE_RSA's or ECDHE's own, group choice
+		// included (RFC 4279, Section 3; RFC 5489, Section 2).
+		inner, err := s.ephemeralKX(suite, group)
 		if err != nil {
-			return alert.New(alert.InternalError, "ECDHE key generation: "+err.Error())
+			return err
 		}
 		if x, err = kx.NewPSKServerOver(inner, cfg.PSKHint, cfg.ServerPSK, cfg.Rand); err != nil {
 			return err
 		}
 		s.info.Group = group
+	case suites.KXRSAPSK:
+		// RFC 4279, Section 4: the client encrypts a 48-byte premaster
+		// to the certificate's RSA key, as in RSA key transport.
+		dec, ok := s.cert.Key.(crypto.Decrypter)
+		if !ok {
+			return alert.New(alert.InternalError, "RSA key cannot decrypt")
+		}
+		var err error
+		if x, err = kx.NewPSKServerOver(kx.NewRSAServer(dec, s.hello.Version, cfg.Rand), cfg.PSKHint, cfg.ServerPSK, cfg.Rand); err != nil {
+			return err
+		}
 	default:
 		return alert.New(alert.InternalError, "PSK key exchange "+suite.KX.ErlangName()+" not implemented")
 	}
@@ -62,10 +79,23 @@ func (c *Client) startPSK(suite *suites.Suite) bool {
 		c.kx = kx.NewPSKClient(lookup)
 	case suites.KXECDHEPSK:
 		c.kx = kx.NewPSKClientOver(kx.NewECDHEClient(c.cfg.Groups, c.cfg.Rand), true, lookup)
+	case suites.KXDHEPSK:
+		c.kx = kx.NewPSKClientOver(kx.NewDHEClient(c.dhMinBits(), c.cfg.Rand), true, lookup)
 	default:
 		return false
 	}
 	return true
+}
+
+// startRSAPSK makes the client's RSA_PSK exchange with the server
+// certificate's key (RFC 4279, Section 4).
+func (c *Client) startRSAPSK(leaf *x509.Certificate) error {
+	pub, ok := leaf.PublicKey.(*rsa.PublicKey)
+	if !ok {
+		return alert.New(alert.UnsupportedCertificate, "RSA_PSK needs an RSA certificate")
+	}
+	c.kx = kx.NewPSKClientOver(kx.NewRSAClient(pub, c.hello.Version, c.cfg.Rand), false, c.cfg.ClientPSK)
+	return nil
 }
 
 // pskNeedsServerKeyExchange reports whether the server must send a

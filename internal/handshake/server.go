@@ -398,7 +398,7 @@ func (s *Server) chooseSuite(ch *wire.ClientHello) (*suites.Suite, *CertKey, uin
 	group := s.chooseGroup(ch)
 	ffGroup, ffOK := s.chooseFFDHE(ch)
 	groupFor := func(su *suites.Suite) uint16 {
-		if su.KX.DHE() {
+		if su.KX.FiniteField() {
 			return ffGroup
 		}
 		return group
@@ -415,7 +415,7 @@ func (s *Server) chooseSuite(ch *wire.ClientHello) (*suites.Suite, *CertKey, uin
 		if suite.KX.UsesCurves() && (group == 0 || !uncompressed) {
 			return nil, 0, false
 		}
-		if suite.KX.DHE() && !ffOK {
+		if suite.KX.FiniteField() && !ffOK {
 			return nil, 0, false
 		}
 		if suite.KX.Certless() {
@@ -512,7 +512,7 @@ func (s *Server) chooseScheme(ch *wire.ClientHello, ck *CertKey) (uint16, bool) 
 func keyFitsKX(key crypto.Signer, k suites.KeyExchange, version uint16) bool {
 	switch key.Public().(type) {
 	case *rsa.PublicKey:
-		return k == suites.KXRSA || k == suites.KXECDHERSA || k == suites.KXDHERSA || k == suites.KXSRPRSA
+		return k == suites.KXRSA || k == suites.KXECDHERSA || k == suites.KXDHERSA || k == suites.KXSRPRSA || k == suites.KXRSAPSK
 	case *ecdsa.PublicKey:
 		return k == suites.KXECDHEECDSA
 	case ed25519.PublicKey:
