@@ -321,3 +321,62 @@ func TestInteropRSAPSK(t *testing.T) {
 		}
 	})
 }
+
+// TestInteropExternalPSK13: TLS 1.3 external PSKs (psk_dhe_ke) against
+// OpenSSL and GnuTLS in both roles; the gossl server has no certificate.
+func TestInteropExternalPSK13(t *testing.T) {
+	serverFun := extPSKFun(pskTestKey, 0, pskInteropID)
+	client := func(t *testing.T, addr, want string) {
+		s, err := Connect("127.0.0.1", portOf(t, addr), extPSKClient(pskInteropID, extPSKFun(pskTestKey, 0, "")), 10*time.Second)
+		if err != nil {
+			t.Fatalf("Connect: %v", err)
+		}
+		defer s.Close()
+		s.Send([]byte("psk13 ping\n"))
+		got, err := s.Recv(0, 10*time.Second)
+		if err != nil || !strings.Contains(string(got), want) {
+			t.Fatalf("reply %q %v, want %q", got, err, want)
+		}
+		if v := infoValue(t, s, "protocol"); v != "tlsv1.3" {
+			t.Fatalf("protocol %v", v)
+		}
+	}
+	t.Run("openssl-server", func(t *testing.T) {
+		_, addr := testpeers.OpenSSLServer(t, "-nocert", "-psk", pskInteropHex, "-psk_identity", pskInteropID,
+			"-tls1_3", "-ciphersuites", "TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256", "-rev")
+		client(t, addr, "gnip 31ksp")
+	})
+	t.Run("openssl-client", func(t *testing.T) {
+		port, done := startReplyServer(t, extPSKServer(serverFun))
+		c := testpeers.OpenSSLClient(t, fmt.Sprintf("127.0.0.1:%d", port), "-tls1_3", "-psk", pskInteropHex,
+			"-psk_identity", pskInteropID, "-ign_eof")
+		io.WriteString(c.Stdin, "hello\n")
+		c.Stdin.Close()
+		if err := c.Wait(15 * time.Second); err != nil || !strings.Contains(c.Stdout(), "gossl says TLS_") {
+			t.Fatalf("s_client: %v\n%s", err, c.Output())
+		}
+		if err := <-done; err != nil {
+			t.Fatalf("gossl server: %v", err)
+		}
+	})
+	pskFile := filepath.Join(t.TempDir(), "psk.txt")
+	os.WriteFile(pskFile, []byte(pskInteropID+":"+pskInteropHex+"\n"), 0o600)
+	const priority = "NORMAL:-VERS-ALL:+VERS-TLS1.3:+ECDHE-PSK:+DHE-PSK"
+	t.Run("gnutls-server", func(t *testing.T) {
+		_, addr := testpeers.GnuTLSServer(t, "--echo", "--pskpasswd", pskFile, "--priority", priority)
+		client(t, addr, "psk13 ping")
+	})
+	t.Run("gnutls-client", func(t *testing.T) {
+		port, done := startReplyServer(t, extPSKServer(serverFun))
+		c := testpeers.GnuTLSClient(t, fmt.Sprintf("127.0.0.1:%d", port), "--pskusername", pskInteropID,
+			"--pskkey", pskInteropHex, "--priority", priority)
+		io.WriteString(c.Stdin, "hello\n")
+		if err := c.WaitFor("gossl says TLS_", 15*time.Second); err != nil {
+			t.Fatalf("gnutls-cli: %v", err)
+		}
+		c.Stdin.Close()
+		if err := <-done; err != nil {
+			t.Fatalf("gossl server: %v", err)
+		}
+	})
+}

@@ -1,6 +1,7 @@
 package ssl
 
 import (
+	"crypto"
 	"fmt"
 
 	"github.com/gossl/ssl/internal/alert"
@@ -62,22 +63,45 @@ type UserLookupFun struct {
 	UserState any
 }
 
+// ExternalPSK is a PSKKey with the hash a TLS 1.3 external PSK is
+// bound to (RFC 8446, 4.2.11): crypto.SHA256 or crypto.SHA384, which
+// restricts the TLS 1.3 suites it works with. A plain PSKKey is
+// SHA-256's. TLS 1.0–1.2 use only the Key.
+type ExternalPSK struct {
+	Key  []byte
+	Hash crypto.Hash
+}
+
+func (ExternalPSK) lookupResult() {}
+
 // psk asks f for the PSK of identity; nil means none.
 func (f *UserLookupFun) psk(identity string) ([]byte, error) {
+	key, _, err := f.psk13(identity)
+	return key, err
+}
+
+// psk13 is psk with the PSK's hash (SHA-256 unless an ExternalPSK says
+// otherwise).
+func (f *UserLookupFun) psk13(identity string) ([]byte, crypto.Hash, error) {
 	res, err := f.Fun(LookupPSK, identity, f.UserState)
 	if err != nil || res == nil {
-		return nil, nil
+		return nil, 0, nil
 	}
 	switch r := res.(type) {
 	case PSKKey:
-		return r, nil
+		return r, crypto.SHA256, nil
 	case *PSKKey:
 		if r != nil {
-			return *r, nil
+			return *r, crypto.SHA256, nil
 		}
-		return nil, nil
+		return nil, 0, nil
+	case ExternalPSK:
+		if r.Hash != crypto.SHA256 && r.Hash != crypto.SHA384 {
+			return nil, 0, alert.New(alert.InternalError, "user_lookup_fun gave an ExternalPSK whose hash is not SHA-256 or SHA-384")
+		}
+		return r.Key, r.Hash, nil
 	}
-	return nil, alert.New(alert.InternalError, fmt.Sprintf("user_lookup_fun returned %T for a PSK lookup", res))
+	return nil, 0, alert.New(alert.InternalError, fmt.Sprintf("user_lookup_fun returned %T for a PSK lookup", res))
 }
 
 // resolvePSK compiles user_lookup_fun and psk_identity into cfg. A PSK
@@ -101,6 +125,13 @@ func (o *Options) resolvePSK(cfg *handshake.Config, r role) error {
 	if r == roleServer {
 		cfg.PSKHint = []byte(o.PSKIdentity)
 		cfg.ServerPSK = func(identity []byte) ([]byte, error) { return f.psk(string(identity)) }
+		cfg.ServerPSK13 = func(identity []byte) (*handshake.ExternalPSK13, error) {
+			key, hash, err := f.psk13(string(identity))
+			if err != nil || len(key) == 0 {
+				return nil, err
+			}
+			return &handshake.ExternalPSK13{Identity: identity, Key: key, Hash: hash}, nil
+		}
 		return nil
 	}
 	if o.PSKIdentity == "" {
@@ -116,6 +147,14 @@ func (o *Options) resolvePSK(cfg *handshake.Config, r role) error {
 			return nil, nil, alert.New(alert.HandshakeFailure, "user_lookup_fun has no PSK for the server's identity hint")
 		}
 		return identity, key, nil
+	}
+	// TLS 1.3 has no hint: the fun is asked with none ("").
+	cfg.ClientPSK13 = func() (*handshake.ExternalPSK13, error) {
+		key, hash, err := f.psk13("")
+		if err != nil || len(key) == 0 || len(key) > kx.MaxPSKIdentity {
+			return nil, err
+		}
+		return &handshake.ExternalPSK13{Identity: identity, Key: key, Hash: hash}, nil
 	}
 	return nil
 }
@@ -138,7 +177,8 @@ func serverNeedsCert(cfg *handshake.Config) bool {
 		return true
 	}
 	for _, s := range suites.Filter(cfg.Suites, cfg.Versions) {
-		if s.KX.Certless() {
+		// TLS 1.3 suites serve external PSKs without a certificate.
+		if s.KX.Certless() || s.TLS13() {
 			return false
 		}
 	}

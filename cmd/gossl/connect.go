@@ -52,7 +52,8 @@ On TLS 1.2 and older, a line of stdin that is just "R" renegotiates
 "RENEGOTIATING" and then "renegotiated" or the error on stderr.
 
 --psk-identity ID --psk-key HEX connects with a pre-shared key
-(user_lookup_fun); without --ciphers only the PSK suites are offered.
+(user_lookup_fun): an external PSK in TLS 1.3, a PSK suite before; without
+--ciphers only those are offered.
 --srp-identity USER:PASSWORD logs in with SRP (srp_identity); without
 --ciphers only the SRP suites are offered (and the PSK ones, with
 --psk-key).

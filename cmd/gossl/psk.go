@@ -17,7 +17,8 @@ import (
 // --pskpasswd reads) with --psk-identity HINT. Both make the
 // user_lookup_fun of the library; the identity is the psk_identity
 // option's flag. Without --ciphers, the PSK suites are enabled: a client
-// offers only them, a server adds them after its default suites.
+// offers the TLS 1.3 suites (with the key as an external PSK) and the PSK
+// suites of TLS 1.0-1.2, a server adds them after its default suites.
 
 type pskConfig struct {
 	key  string // connect: hex key
@@ -68,7 +69,12 @@ func (c *pskConfig) applyClient(opts *ssl.Options) error {
 		return ssl.PSKKey(key), nil
 	}}
 	if opts.Ciphers == nil {
-		opts.Ciphers = pskSuites()
+		// TLS 1.3 external PSKs first (RFC 8446, 4.2.11), then the TLS
+		// 1.0-1.2 PSK suites.
+		for _, s := range ssl.CipherSuites(ssl.SuitesDefault, ssl.TLSv1_3) {
+			opts.Ciphers = append(opts.Ciphers, s.Name)
+		}
+		opts.Ciphers = append(opts.Ciphers, pskSuites()...)
 	}
 	return nil
 }

@@ -23,11 +23,12 @@ func writePSKFile(t *testing.T) string {
 }
 
 // TestServeConnectPSK: serve --psk-file with a hint, connect
-// --psk-identity/--psk-key; the server has a certificate too, but a PSK
-// client offers only the PSK suites.
+// --psk-identity/--psk-key at TLS 1.2; the server has a certificate too,
+// but a PSK client offers only the PSK suites.
 func TestServeConnectPSK(t *testing.T) {
 	srv := startServe(t, "--once", "--psk-file", writePSKFile(t), "--psk-identity", "hint-1")
-	r := gossl(t, "psk hello\n", "connect", srv.addr, "--psk-identity", "sensor-1", "--psk-key", cliPSKHex, "--wait", "2s")
+	r := gossl(t, "psk hello\n", "connect", srv.addr, "--psk-identity", "sensor-1", "--psk-key", cliPSKHex,
+		"--versions", "tlsv1.2", "--wait", "2s")
 	if r.code != 0 || r.stdout != "psk hello\n" {
 		t.Fatalf("connect: exit %d, stdout %q\nstderr:\n%s", r.code, r.stdout, r.stderr)
 	}
@@ -77,5 +78,23 @@ func TestPSKFlagErrors(t *testing.T) {
 		if r.code != 1 || !strings.Contains(r.stderr, tc.want) {
 			t.Errorf("%v: exit %d, stderr %q; want 1 and %q", tc.args, r.code, r.stderr, tc.want)
 		}
+	}
+}
+
+// TestServeConnectPSK13: the same flags give a TLS 1.3 external PSK
+// handshake when both sides can do TLS 1.3, and against OpenSSL.
+func TestServeConnectPSK13(t *testing.T) {
+	srv := startServe(t, "--once", "--psk-file", writePSKFile(t), "--versions", "tlsv1.3")
+	r := gossl(t, "psk13\n", "connect", srv.addr, "--psk-identity", "sensor-1", "--psk-key", cliPSKHex, "--wait", "2s")
+	if r.code != 0 || r.stdout != "psk13\n" || !strings.Contains(r.stderr, "protocol: tlsv1.3\n") ||
+		strings.Contains(r.stderr, "peer_certificate") {
+		t.Fatalf("connect: exit %d, stdout %q\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	srv.wait(t, 10*time.Second)
+	testpeers.Require(t, "openssl")
+	_, addr := testpeers.OpenSSLServer(t, "-nocert", "-psk", cliPSKHex, "-psk_identity", "sensor-1", "-tls1_3", "-rev")
+	r = gossl(t, "abc\n", "connect", addr, "--psk-identity", "sensor-1", "--psk-key", cliPSKHex, "--wait", "2s")
+	if r.code != 0 || !strings.Contains(r.stdout, "cba") {
+		t.Fatalf("connect: exit %d, stdout %q\nstderr:\n%s", r.code, r.stdout, r.stderr)
 	}
 }

@@ -54,6 +54,7 @@ type Client struct {
 	shares map[uint16]kx.KeyShare
 	v13    *client13
 	ticket *sess.ClientTicket // offered for resumption
+	extPSK bool               // ticket is an external PSK (extpsk13.go)
 
 	ccsSent   bool // the compatibility ChangeCipherSpec went out
 	earlySent bool // 0-RTT data went out after the ClientHello

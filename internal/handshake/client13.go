@@ -100,7 +100,13 @@ func (c *Client) addTLS13(ch *wire.ClientHello) error {
 		}
 		ch.SessionID = id
 	}
-	if cfg.TicketCache != nil {
+	if cfg.ClientPSK13 != nil {
+		// An external PSK is offered instead of a ticket.
+		ch.PSKModes = []uint8{pskModeDHE}
+		if err := c.offerExternalPSK(ch); err != nil {
+			return err
+		}
+	} else if cfg.TicketCache != nil {
 		// RFC 8446, 4.2.9: offering psk_dhe_ke lets the server send
 		// tickets; a ticket in hand is offered too (4.2.11).
 		ch.PSKModes = []uint8{pskModeDHE}
@@ -182,7 +188,7 @@ func (c *Client) sealBinder(ch *wire.ClientHello) ([]byte, error) {
 	}
 	h := suites.ByID(c.ticket.Suite).Hash()
 	truncated := raw[:len(raw)-n]
-	binderKey := prf.NewSchedule13(h, c.ticket.PSK).BinderKey(true)
+	binderKey := prf.NewSchedule13(h, c.ticket.PSK).BinderKey(!c.extPSK)
 	binder := prf.FinishedVerifyData13(h, binderKey, c.transcript.SumWith(h, truncated))
 	if len(binder) != bl {
 		return nil, alert.New(alert.InternalError, "PSK binder of an unexpected length")
@@ -332,7 +338,7 @@ func (h *client13) handleServerHello(sh *wire.ServerHello, msg []byte) ([]Action
 	if sh.PSKSelected {
 		psk = c.ticket.PSK
 		h.resumed = true
-		c.info.Resumed = true
+		c.info.Resumed = !c.extPSK
 		c.info.NegotiatedProtocol = c.ticket.ALPN
 		for _, d := range c.ticket.ServerCerts {
 			if cert, err := pki.ParseCertificate(d); err == nil {

@@ -136,6 +136,11 @@ type Config struct {
 	ServerPSK kx.ServerPSKLookup
 	PSKHint   []byte
 	ClientPSK kx.ClientPSKLookup
+	// TLS 1.3 external PSKs (extpsk13.go): a server looks a client's
+	// identity up with ServerPSK13 (nil: unknown); a client offers the
+	// PSK ClientPSK13 gives.
+	ServerPSK13 func(identity []byte) (*ExternalPSK13, error)
+	ClientPSK13 func() (*ExternalPSK13, error)
 
 	// SRP (RFC 5054). A server with ServerSRP chooses the SRP suites for a
 	// client that names its user in the srp extension, and gets the

@@ -49,6 +49,8 @@ type server13 struct {
 	clientCert *x509.Certificate
 	hello1     *wire.ClientHello
 	psk        *sess.State13 // the resumed session, when a ticket was accepted
+	pskIndex   uint16        // its place among the ClientHello's identities
+	ext        *extPSK13     // an external PSK the client offered (extpsk13.go)
 	ticketSent bool          // a NewSessionTicket went with the server's flight
 	early      bool          // 0-RTT data accepted
 	skipEarly  bool          // 0-RTT data offered but refused: skip it (RFC 8446, 4.2.10)
@@ -98,22 +100,32 @@ func (h *server13) choose(ch *wire.ClientHello) (share []byte, err error) {
 	if len(ch.CompressionMethods) != 1 || ch.CompressionMethods[0] != 0 {
 		return nil, alert.New(alert.IllegalParameter, "TLS 1.3 ClientHello must offer only null compression")
 	}
-	var suite *suites.Suite
-	pick := func(su *suites.Suite) bool { return su.TLS13() && containsU16(ch.CipherSuites, su.ID) }
-	if cfg.HonorCipherOrder {
-		for _, su := range cfg.Suites {
-			if pick(su) {
-				suite = su
-				break
+	// An external PSK the client offers steers the choice to a suite of
+	// its hash (extpsk13.go); without one, any suite in common will do.
+	h.ext = h.findExternalPSK(ch)
+	pick := func(su *suites.Suite) bool {
+		return su.TLS13() && containsU16(ch.CipherSuites, su.ID) && (h.ext == nil || su.Hash() == h.ext.hash)
+	}
+	choose := func() *suites.Suite {
+		if cfg.HonorCipherOrder {
+			for _, su := range cfg.Suites {
+				if pick(su) {
+					return su
+				}
 			}
+			return nil
 		}
-	} else {
 		for _, id := range ch.CipherSuites {
 			if su := suites.ByID(id); su != nil && containsSuite(cfg.Suites, su) && pick(su) {
-				suite = su
-				break
+				return su
 			}
 		}
+		return nil
+	}
+	suite := choose()
+	if suite == nil && h.ext != nil {
+		h.ext = nil
+		suite = choose()
 	}
 	if suite == nil {
 		return nil, alert.New(alert.HandshakeFailure, "no TLS 1.3 cipher suite in common")
@@ -180,7 +192,7 @@ func (h *server13) choose(ch *wire.ClientHello) (share []byte, err error) {
 			break
 		}
 	}
-	if h.cert == nil {
+	if h.cert == nil && h.ext == nil {
 		return nil, alert.New(alert.HandshakeFailure, "no certificate fits the client's signature algorithms")
 	}
 	s.suite = suite
@@ -210,7 +222,7 @@ func (h *server13) handleClientHello(ch *wire.ClientHello, msg []byte) ([]Action
 	s.clientRandom = ch.Random
 	s.info.ClientRandom = ch.Random
 	s.info.ServerName = ch.ServerName
-	if err := h.acceptTicket(ch, msg); err != nil {
+	if err := h.acceptPSK(ch, msg); err != nil {
 		return nil, err
 	}
 	s.record(msg)
@@ -274,7 +286,7 @@ func (h *server13) handleClientHello2(msg []byte) ([]Action, error) {
 	}
 	s.hello = ch
 	h.skipEarly = false
-	if err := h.acceptTicket(ch, msg); err != nil {
+	if err := h.acceptPSK(ch, msg); err != nil {
 		return nil, err
 	}
 	s.record(msg)
@@ -313,6 +325,7 @@ func (h *server13) serverFlight(ch *wire.ClientHello, clientShare []byte) ([]Act
 		SupportedVersion: wire.VersionTLS13,
 		KeyShare:         wire.KeyShare{Group: h.group, Data: serverShare},
 		PSKSelected:      h.psk != nil,
+		PSKIdentity:      h.pskIndex,
 	}
 	chHash := s.transcript.Sum(h.hash)
 	if err := s.sendRecorded(&f, sh); err != nil {
