@@ -135,7 +135,7 @@ func ExampleFormatError() {
 	_, err = ssl.Connect("localhost", 443, &ssl.Options{Versions: []ssl.Version{ssl.DTLSv1_2}}, ssl.Infinity)
 	fmt.Println(ssl.FormatError(err))
 	// Output:
-	// {options, {versions, tlsv9}}: unknown protocol version
+	// ssl: option versions: tlsv9: unknown protocol version
 	// Invalid value for option versions: tlsv9 (unknown protocol version)
 	// Option versions is not supported yet by gossl (value dtlsv1.2)
 }

@@ -32,7 +32,11 @@ func ConnectContext(ctx context.Context, host string, port int, opts *Options, t
 		return nil, err
 	}
 	res.setTicketCacheKey(net.JoinHostPort(host, strconv.Itoa(port)))
+	// Whether the caller's context, not timeout, bounds the wait: its
+	// deadline's passing then also matches context.DeadlineExceeded.
+	dl, ctxBound := ctx.Deadline()
 	if timeout > 0 {
+		ctxBound = ctxBound && dl.Before(time.Now().Add(timeout))
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, timeout)
 		defer cancel()
@@ -44,13 +48,16 @@ func ConnectContext(ctx context.Context, host string, port int, opts *Options, t
 	conn, err := opts.transportModule().Dial(ctx, host, port, local)
 	if err != nil {
 		if isTimeout(err) || errors.Is(err, context.DeadlineExceeded) {
-			return nil, ErrTimeout
+			return nil, timeoutFor(ctxBound)
 		}
 		return nil, err
 	}
 	s := newSocket(conn, roleClient, opts, res)
 	s.ownRes = true
 	if err := s.runHandshake(ctx, time.Time{}); err != nil {
+		if err == errCtxTimeout {
+			err = timeoutFor(ctxBound)
+		}
 		return nil, err
 	}
 	return s, nil
@@ -194,9 +201,11 @@ func (s *Socket) runHandshake(ctx context.Context, deadline time.Time) error {
 func (s *Socket) handshakeLocked(ctx context.Context, deadline time.Time) error {
 	s.in.Lock()
 	defer s.in.Unlock()
+	// ctxBound: the context's deadline, not the timeout's, ends a wait.
+	ctxBound := false
 	if ctx != nil {
 		if dl, ok := ctx.Deadline(); ok && (deadline.IsZero() || dl.Before(deadline)) {
-			deadline = dl
+			deadline, ctxBound = dl, true
 		}
 	}
 	if !deadline.IsZero() {
@@ -235,10 +244,12 @@ func (s *Socket) handshakeLocked(ctx context.Context, deadline time.Time) error 
 			return a
 		}
 		if isTimeout(err) {
-			if ctx != nil && ctx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			if ctx != nil && errors.Is(ctx.Err(), context.Canceled) {
 				return ctx.Err()
 			}
-			return ErrTimeout
+			// The transport's deadline may pass a moment before the
+			// context's timer fires: ctxBound decides, not ctx.Err().
+			return timeoutFor(ctxBound)
 		}
 		s.conn.Close()
 		if errors.Is(err, ErrClosed) {

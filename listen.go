@@ -71,7 +71,7 @@ func (l *ListenSocket) TransportAccept(timeout time.Duration) (*Socket, error) {
 			return nil, ErrTimeout
 		}
 		if errors.Is(err, net.ErrClosed) {
-			return nil, ErrClosed
+			return nil, errListenerClosed
 		}
 		return nil, err
 	}

@@ -471,7 +471,7 @@ func (s *Socket) sendFatal(e *alert.Error) error {
 	s.out.Unlock()
 	s.closeAfterAlert()
 	a := &Alert{Level: "fatal", Description: e.Desc.String(), Code: uint8(e.Desc), Role: s.role.String(),
-		State: s.state(), Reason: e.Reason, Err: e.Err}
+		State: s.state(), Reason: e.Reason, Err: publicCause(e.Err)}
 	s.logAlert(a)
 	return a
 }
@@ -578,7 +578,7 @@ func (s *Socket) Close() error {
 		// buffer it sits in.
 		s.in.pending, s.in.acc, s.in.held = nil, nil, nil
 		if s.in.err == nil {
-			s.in.err = ErrClosed
+			s.in.err = errSocketClosed
 		}
 		s.rd.Release()
 		s.in.Unlock()

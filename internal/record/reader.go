@@ -1,6 +1,7 @@
 package record
 
 import (
+	"errors"
 	"io"
 	"runtime"
 	"sync/atomic"
@@ -46,6 +47,9 @@ type Reader struct {
 	// first protector until a record has opened under it (see
 	// SetProtector).
 	plainAlerts bool
+	// seen is set once a record header has passed checkHeader: a first
+	// one that fails is most likely not TLS at all.
+	seen bool
 }
 
 const (
@@ -267,8 +271,12 @@ func (r *Reader) ReadRecordTo(dst []byte) (typ uint8, data []byte, err error) {
 	vers := uint16(hdr[1])<<8 | uint16(hdr[2])
 	n := int(hdr[3])<<8 | int(hdr[4])
 	if err := r.checkHeader(typ, vers, n); err != nil {
+		if !r.seen {
+			return 0, nil, notTLS(err, r.buf[r.start:r.end])
+		}
 		return 0, nil, err
 	}
+	r.seen = true
 	if err := r.fill(headerLen + n); err != nil {
 		return 0, nil, err
 	}
@@ -413,4 +421,32 @@ func (r *Reader) fill(need int) error {
 		}
 	}
 	return nil
+}
+
+// notTLS rewords the header error of a connection's first record, whose
+// bytes start with head: a peer whose first bytes are not a TLS record
+// header (unknown content type, major version not 3) is not speaking TLS,
+// and saying so is what helps, as crypto/tls does. The alert stays the
+// one the rule gives (unexpected_message, protocol_version).
+func notTLS(err error, head []byte) error {
+	var ae *alert.Error
+	if !errors.As(err, &ae) || (ae.Desc != alert.UnexpectedMessage && ae.Desc != alert.ProtocolVersion) {
+		return err
+	}
+	reason := "first record does not look like a TLS handshake"
+	if looksLikeHTTP(head) {
+		reason += " (the peer speaks plain HTTP: use http://, or https:// on the other side)"
+	}
+	return alert.New(ae.Desc, reason+"; "+ae.Reason)
+}
+
+// looksLikeHTTP reports whether head starts like an HTTP/1 request or
+// response.
+func looksLikeHTTP(head []byte) bool {
+	for _, p := range []string{"GET ", "HEAD ", "POST ", "PUT ", "DELETE ", "OPTIONS ", "PATCH ", "CONNECT ", "HTTP/"} {
+		if len(head) >= len(p) && string(head[:len(p)]) == p {
+			return true
+		}
+	}
+	return false
 }
