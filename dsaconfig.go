@@ -6,13 +6,25 @@ import (
 
 	"github.com/gossl/ssl/internal/handshake"
 	"github.com/gossl/ssl/internal/kx"
+	"github.com/gossl/ssl/internal/suites"
 	"github.com/gossl/ssl/internal/wire"
 )
 
+// dssSuites reports whether list has a suite whose server signs with a
+// DSA key (srp_dss), so that a client offers and accepts DSA signatures.
+func dssSuites(list []*suites.Suite) bool {
+	for _, s := range list {
+		if s.KX.DSS() {
+			return true
+		}
+	}
+	return false
+}
+
 // resolveDSA turns DSA on where the configuration uses it. DSA is legacy
 // and out of the default signature_algs (as in current OTP); when
-// signature_algs is not given and a DSA key is configured, the DSA pairs
-// without SHA-1 ({sha256,dsa}, {sha384,dsa}, {sha512,dsa}, {sha224,dsa})
+// signature_algs is not given and a DSA key or an srp_dss suite is
+// configured, the DSA pairs without SHA-1 ({sha256,dsa}, {sha384,dsa}, {sha512,dsa}, {sha224,dsa})
 // are added at the end of the default list, so the key can sign and a
 // server accepts DSA client certificates. An explicit signature_algs is
 // used as given.
@@ -28,7 +40,7 @@ func (o *Options) resolveDSA(cfg *handshake.Config, r role) error {
 			dsaKeys++
 		}
 	}
-	if o.SignatureAlgs == nil && dsaKeys > 0 {
+	if o.SignatureAlgs == nil && (dsaKeys > 0 || dssSuites(cfg.Suites)) {
 		for _, s := range kx.DSASchemes() {
 			if !slices.Contains(cfg.SignatureSchemes, s) {
 				cfg.SignatureSchemes = append(cfg.SignatureSchemes, s)

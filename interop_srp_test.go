@@ -26,10 +26,13 @@ func srpInteropClient(p *testpeers.PKI, suite, password string) *Options {
 }
 
 // srpConnectEcho connects a gossl SRP client to an echo server at addr
-// and checks the reply and the suite.
-func srpConnectEcho(t *testing.T, p *testpeers.PKI, addr, suite string) {
+// and checks the reply and the suite; sigs, if given, are its
+// signature_algs.
+func srpConnectEcho(t *testing.T, p *testpeers.PKI, addr, suite string, sigs ...string) {
 	t.Helper()
-	s, err := Connect("127.0.0.1", portOf(t, addr), srpInteropClient(p, suite, srpInteropPassword), 20*time.Second)
+	co := srpInteropClient(p, suite, srpInteropPassword)
+	co.SignatureAlgs = sigs
+	s, err := Connect("127.0.0.1", portOf(t, addr), co, 20*time.Second)
 	if err != nil {
 		t.Fatalf("Connect: %v", err)
 	}
@@ -68,25 +71,41 @@ var srpInteropSuites = []struct{ suite, gnutlsKX string }{
 	{"SRP-AES-256-CBC-SHA", "SRP"},
 	{"SRP-RSA-AES-128-CBC-SHA", "SRP-RSA"},
 	{"SRP-RSA-AES-256-CBC-SHA", "SRP-RSA"},
+	{"SRP-DSS-AES-128-CBC-SHA", "SRP-DSS"},
+	{"SRP-DSS-AES-256-CBC-SHA", "SRP-DSS"},
+}
+
+// srpCertFiles are the certificate and key a server of suite needs, or
+// none for srp_anon.
+func srpCertFiles(t *testing.T, p *testpeers.PKI, gnutlsKX string) (string, string) {
+	switch gnutlsKX {
+	case "SRP-RSA":
+		return p.CertFile("rsa"), p.KeyFile("rsa")
+	case "SRP-DSS":
+		return p.DSAFiles(t)
+	}
+	return "", ""
 }
 
 func TestInteropSRPGnuTLS(t *testing.T) {
 	p := testpeers.NewPKI(t)
 	passwd, conf := srptoolFiles(t)
 	for _, tc := range srpInteropSuites {
-		priority := "NORMAL:-VERS-ALL:+VERS-TLS1.2:-KX-ALL:+" + tc.gnutlsKX
+		// GnuTLS leaves DSA signatures out of NORMAL.
+		priority := "NORMAL:-VERS-ALL:+VERS-TLS1.2:-KX-ALL:+" + tc.gnutlsKX + ":+SIGN-DSA-SHA256:+SIGN-DSA-SHA1"
 		t.Run("gnutls-server/"+tc.suite, func(t *testing.T) {
 			args := []string{"--echo", "--srppasswd", passwd, "--srppasswdconf", conf, "--priority", priority}
-			if tc.gnutlsKX == "SRP-RSA" {
-				args = append(args, "--x509certfile", p.CertFile("rsa"), "--x509keyfile", p.KeyFile("rsa"))
+			if cert, key := srpCertFiles(t, p, tc.gnutlsKX); cert != "" {
+				args = append(args, "--x509certfile", cert, "--x509keyfile", key)
 			}
 			_, addr := testpeers.GnuTLSServer(t, args...)
-			srpConnectEcho(t, p, addr, tc.suite)
+			srpConnectEcho(t, p, addr, tc.suite, gnutlsDSASigs(tc.gnutlsKX)...)
 			// A wrong password, in a full handshake (resuming the
 			// session above needs no password, RFC 5054, 2.5.1.3):
 			// GnuTLS's server fails at our Finished.
 			wrong := srpInteropClient(p, tc.suite, "wrong")
 			wrong.ReuseSessions = Bool(false)
+			wrong.SignatureAlgs = gnutlsDSASigs(tc.gnutlsKX)
 			if s, err := Connect("127.0.0.1", portOf(t, addr), wrong, 20*time.Second); err == nil {
 				s.Close()
 				t.Fatal("a wrong password was accepted")
@@ -95,10 +114,12 @@ func TestInteropSRPGnuTLS(t *testing.T) {
 			}
 		})
 		t.Run("gnutls-client/"+tc.suite, func(t *testing.T) {
-			port, done := startReplyServer(t, srpServerOpts(t, p, "srp_2048", tc.suite, srpInteropPassword))
+			so := srpServerOpts(t, p, "srp_2048", tc.suite, srpInteropPassword)
+			so.SignatureAlgs = gnutlsDSASigs(tc.gnutlsKX)
+			port, done := startReplyServer(t, so)
 			c := testpeers.GnuTLSClient(t, fmt.Sprintf("127.0.0.1:%d", port), "--srpusername", "alice",
 				"--srppasswd", srpInteropPassword, "--x509cafile", p.CAFile, "--verify-hostname", "localhost",
-				"--priority", "NORMAL:-KX-ALL:+SRP:+SRP-RSA")
+				"--priority", "NORMAL:-KX-ALL:+SRP:+SRP-RSA:+SRP-DSS:+SIGN-DSA-SHA256:+SIGN-DSA-SHA1")
 			io.WriteString(c.Stdin, "hello from gnutls\n")
 			if err := c.WaitFor("gossl says "+ianaName(tc.suite), 15*time.Second); err != nil {
 				t.Fatalf("gnutls-cli: %v\n%s", err, c.Output())
@@ -109,6 +130,16 @@ func TestInteropSRPGnuTLS(t *testing.T) {
 			}
 		})
 	}
+}
+
+// gnutlsDSASigs are the signature_algs gossl needs with GnuTLS under
+// SRP-DSS: GnuTLS 3.7 signs and verifies DSA in TLS 1.2 only with SHA-1
+// here, which gossl leaves out of its default DSA pairs.
+func gnutlsDSASigs(gnutlsKX string) []string {
+	if gnutlsKX != "SRP-DSS" {
+		return nil
+	}
+	return []string{"dsa_sha1", "dsa_sha256"}
 }
 
 // erlangSRPSuite is the Erlang map of an SRP suite.
@@ -127,22 +158,27 @@ func TestInteropSRPErlang(t *testing.T) {
 	p := testpeers.NewPKI(t)
 	for _, tc := range srpInteropSuites {
 		cert := ""
-		if tc.gnutlsKX == "SRP-RSA" {
-			cert = fmt.Sprintf("{certfile,%q},{keyfile,%q},", p.CertFile("rsa"), p.KeyFile("rsa"))
+		if c, k := srpCertFiles(t, p, tc.gnutlsKX); c != "" {
+			cert = fmt.Sprintf("{certfile,%q},{keyfile,%q},", c, k)
+		}
+		// OTP 25 leaves DSA out of its default signature_algs.
+		sigs := ""
+		if tc.gnutlsKX == "SRP-DSS" {
+			sigs = "{signature_algs,[{sha256,dsa},{sha,dsa}]},"
 		}
 		t.Run("erlang-server/"+tc.suite, func(t *testing.T) {
 			// OTP's fun returns {SRPParams, Salt, DerivedKey}, DerivedKey
 			// = SHA1(Salt | SHA1(User ":" Password)).
-			_, addr := testpeers.ErlangServer(t, fmt.Sprintf(`[{versions,['tlsv1.2']},{ciphers,[%s]},%s
+			_, addr := testpeers.ErlangServer(t, fmt.Sprintf(`[{versions,['tlsv1.2']},{ciphers,[%s]},%s%s
 				{user_lookup_fun,{fun(srp, <<"alice">>, P) -> S = <<"0123456789abcdef">>,
 					{ok, {srp_3072, S, crypto:hash(sha, [S, crypto:hash(sha, [<<"alice:">>, P])])}};
-					(_, _, _) -> error end, <<%q>>}}]`, erlangSRPSuite(tc.suite), cert, srpInteropPassword))
+					(_, _, _) -> error end, <<%q>>}}]`, erlangSRPSuite(tc.suite), cert, sigs, srpInteropPassword))
 			srpConnectEcho(t, p, addr, tc.suite)
 		})
 		t.Run("erlang-client/"+tc.suite, func(t *testing.T) {
 			port, done := startEcho(t, srpServerOpts(t, p, "srp_1536", tc.suite, srpInteropPassword))
 			c := testpeers.ErlangClient(t, fmt.Sprintf("127.0.0.1:%d", port), fmt.Sprintf(`[{versions,['tlsv1.2']},
-				{ciphers,[%s]},{verify,verify_none},{srp_identity,{"alice",%q}}]`, erlangSRPSuite(tc.suite), srpInteropPassword),
+				{ciphers,[%s]},%s{verify,verify_none},{srp_identity,{"alice",%q}}]`, erlangSRPSuite(tc.suite), sigs, srpInteropPassword),
 				"hello srp")
 			if _, got, err := testpeers.ErlangHandshake(c, 30*time.Second); err != nil {
 				t.Fatalf("Erlang client: %v\n%s", err, c.Output())

@@ -25,7 +25,8 @@ func srpUsers(users map[string]SRPVerifier) *UserLookupFun {
 }
 
 // srpServerOpts serves suite to the user alice (password "open sesame",
-// or the one given) in group, with an RSA certificate for srp_rsa.
+// or the one given) in group, with an RSA certificate for srp_rsa and a
+// DSA one for srp_dss.
 func srpServerOpts(t *testing.T, p *testpeers.PKI, group, suite string, password ...string) *Options {
 	t.Helper()
 	pw := "open sesame"
@@ -41,17 +42,21 @@ func srpServerOpts(t *testing.T, p *testpeers.PKI, group, suite string, password
 	if strings.Contains(suite, "RSA") {
 		o.CertFile, o.KeyFile = p.CertFile("rsa"), p.KeyFile("rsa")
 	}
+	if strings.Contains(suite, "DSS") {
+		o.CertFile, o.KeyFile = p.DSAFiles(t)
+	}
 	return o
 }
 
 func TestSRPLoopback(t *testing.T) {
 	p := testpeers.NewPKI(t)
-	for _, suite := range []string{"SRP-AES-128-CBC-SHA", "SRP-AES-256-CBC-SHA", "SRP-RSA-AES-128-CBC-SHA", "SRP-RSA-AES-256-CBC-SHA"} {
+	for _, suite := range []string{"SRP-AES-128-CBC-SHA", "SRP-AES-256-CBC-SHA", "SRP-RSA-AES-128-CBC-SHA", "SRP-RSA-AES-256-CBC-SHA",
+		"SRP-DSS-AES-128-CBC-SHA", "SRP-DSS-AES-256-CBC-SHA"} {
 		for _, v := range []Version{TLSv1_2, TLSv1} {
 			t.Run(suite+"/"+string(v), func(t *testing.T) {
 				port, done := startEcho(t, srpServerOpts(t, p, "srp_2048", suite))
 				co := &Options{Ciphers: []string{suite}, Versions: []Version{v}, SRPIdentity: [2]string{"alice", "open sesame"}}
-				if strings.Contains(suite, "RSA") {
+				if strings.Contains(suite, "RSA") || strings.Contains(suite, "DSS") {
 					co.CACertFile, co.ServerNameIndication = p.CAFile, "localhost"
 				}
 				s, err := Connect("127.0.0.1", port, co, 10*time.Second)

@@ -439,6 +439,11 @@ func (c *Client) handleCertificate(msg []byte) error {
 		if err := c.startRSAPSK(leaf); err != nil {
 			return err
 		}
+	case suites.KXSRPDSS:
+		if _, ok := leaf.PublicKey.(*dsa.PublicKey); !ok {
+			return alert.New(alert.UnsupportedCertificate, "SRP_SHA_DSS needs a DSA certificate")
+		}
+		c.startSRP(c.suite)
 	case suites.KXECDHEECDSA:
 		switch leaf.PublicKey.(type) {
 		case *ecdsa.PublicKey, ed25519.PublicKey:

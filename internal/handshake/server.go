@@ -244,7 +244,7 @@ func (s *Server) handleClientHello(msg []byte) ([]Action, error) {
 		if err := s.startPSK(&f, suite, group); err != nil {
 			return nil, err
 		}
-	case suites.KXSRPAnon, suites.KXSRPRSA:
+	case suites.KXSRPAnon, suites.KXSRPRSA, suites.KXSRPDSS:
 		if err := s.startSRP(&f, cert, scheme); err != nil {
 			return nil, err
 		}
@@ -515,6 +515,8 @@ func keyFitsKX(key crypto.Signer, k suites.KeyExchange, version uint16) bool {
 		return k == suites.KXRSA || k == suites.KXECDHERSA || k == suites.KXDHERSA || k == suites.KXSRPRSA || k == suites.KXRSAPSK
 	case *ecdsa.PublicKey:
 		return k == suites.KXECDHEECDSA
+	case *dsa.PublicKey:
+		return k.DSS()
 	case ed25519.PublicKey:
 		// RFC 8422, 5.10: EdDSA certificates serve ECDHE_ECDSA suites
 		// from TLS 1.2 on.

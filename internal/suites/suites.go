@@ -36,6 +36,8 @@ const (
 	// Erlang's srp_anon and srp_rsa.
 	KXSRPAnon
 	KXSRPRSA
+	// KXSRPDSS is SRP_SHA_DSS (RFC 5054): Erlang's srp_dss.
+	KXSRPDSS
 )
 
 // ErlangName is the atom OTP uses for the key exchange.
@@ -63,6 +65,8 @@ func (k KeyExchange) ErlangName() string {
 		return "srp_anon"
 	case KXSRPRSA:
 		return "srp_rsa"
+	case KXSRPDSS:
+		return "srp_dss"
 	}
 	return "unknown"
 }
@@ -89,11 +93,15 @@ func (k KeyExchange) UsesCurves() bool { return k.ECDHE() || k == KXECDHEPSK }
 // SRP reports whether the key exchange is SRP (RFC 5054), which needs a
 // username and password (srp_identity) or a user database
 // (user_lookup_fun).
-func (k KeyExchange) SRP() bool { return k == KXSRPAnon || k == KXSRPRSA }
+func (k KeyExchange) SRP() bool { return k == KXSRPAnon || k == KXSRPRSA || k == KXSRPDSS }
+
+// DSS reports whether the server signs with a DSA key under k:
+// SRP_SHA_DSS (RFC 5054, 2.7).
+func (k KeyExchange) DSS() bool { return k == KXSRPDSS }
 
 // Signed reports whether the server signs its ServerKeyExchange with the
-// certificate's key: (EC)DHE and SRP_SHA_RSA (RFC 5054, 2.7).
-func (k KeyExchange) Signed() bool { return k.Ephemeral() || k == KXSRPRSA }
+// certificate's key: (EC)DHE, SRP_SHA_RSA and SRP_SHA_DSS (RFC 5054, 2.7).
+func (k KeyExchange) Signed() bool { return k.Ephemeral() || k == KXSRPRSA || k == KXSRPDSS }
 
 // Ephemeral reports whether the key exchange is (EC)DHE and so needs a
 // ServerKeyExchange signed with the certificate's key.
@@ -372,10 +380,12 @@ var table = []*Suite{
 	{0x008d, "TLS_PSK_WITH_AES_256_CBC_SHA", "PSK-AES256-CBC-SHA", KXPSK, CipherAES256CBC, MACSHA1, PRFDefault, v10, v12, false},
 	{0x008c, "TLS_PSK_WITH_AES_128_CBC_SHA", "PSK-AES128-CBC-SHA", KXPSK, CipherAES128CBC, MACSHA1, PRFDefault, v10, v12, false},
 	// SRP (RFC 5054, 2.7): only on request, as in OTP, and only with
-	// srp_identity or a server's user_lookup_fun. The 3DES and
-	// SRP_SHA_DSS suites are not implemented.
+	// srp_identity or a server's user_lookup_fun. The 3DES suites are
+	// not implemented.
 	{0xc021, "TLS_SRP_SHA_RSA_WITH_AES_256_CBC_SHA", "SRP-RSA-AES-256-CBC-SHA", KXSRPRSA, CipherAES256CBC, MACSHA1, PRFDefault, v10, v12, false},
 	{0xc01e, "TLS_SRP_SHA_RSA_WITH_AES_128_CBC_SHA", "SRP-RSA-AES-128-CBC-SHA", KXSRPRSA, CipherAES128CBC, MACSHA1, PRFDefault, v10, v12, false},
+	{0xc022, "TLS_SRP_SHA_DSS_WITH_AES_256_CBC_SHA", "SRP-DSS-AES-256-CBC-SHA", KXSRPDSS, CipherAES256CBC, MACSHA1, PRFDefault, v10, v12, false},
+	{0xc01f, "TLS_SRP_SHA_DSS_WITH_AES_128_CBC_SHA", "SRP-DSS-AES-128-CBC-SHA", KXSRPDSS, CipherAES128CBC, MACSHA1, PRFDefault, v10, v12, false},
 	{0xc020, "TLS_SRP_SHA_WITH_AES_256_CBC_SHA", "SRP-AES-256-CBC-SHA", KXSRPAnon, CipherAES256CBC, MACSHA1, PRFDefault, v10, v12, false},
 	{0xc01d, "TLS_SRP_SHA_WITH_AES_128_CBC_SHA", "SRP-AES-128-CBC-SHA", KXSRPAnon, CipherAES128CBC, MACSHA1, PRFDefault, v10, v12, false},
 }
