@@ -11,7 +11,8 @@ import (
 )
 
 // dssSuites reports whether list has a suite whose server signs with a
-// DSA key (srp_dss), so that a client offers and accepts DSA signatures.
+// DSA key (dhe_dss, srp_dss), so that a client offers and accepts DSA
+// signatures.
 func dssSuites(list []*suites.Suite) bool {
 	for _, s := range list {
 		if s.KX.DSS() {
@@ -23,10 +24,11 @@ func dssSuites(list []*suites.Suite) bool {
 
 // resolveDSA turns DSA on where the configuration uses it. DSA is legacy
 // and out of the default signature_algs (as in current OTP); when
-// signature_algs is not given and a DSA key or an srp_dss suite is
-// configured, the DSA pairs without SHA-1 ({sha256,dsa}, {sha384,dsa}, {sha512,dsa}, {sha224,dsa})
-// are added at the end of the default list, so the key can sign and a
-// server accepts DSA client certificates. An explicit signature_algs is
+// signature_algs is not given and a DSA key or a DSS suite (DHE_DSS,
+// SRP_SHA_DSS: a client must check the server's DSA signature) is
+// configured, the DSA pairs without SHA-1 ({sha256,dsa}, {sha384,dsa},
+// {sha512,dsa}, {sha224,dsa}) are added at the end of the default list,
+// so the key can sign and a server accepts DSA client certificates. An explicit signature_algs is
 // used as given.
 //
 // TLS 1.3 has no DSA scheme (RFC 8446, 4.2.3): a server whose every

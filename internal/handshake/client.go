@@ -430,6 +430,11 @@ func (c *Client) handleCertificate(msg []byte) error {
 			return alert.New(alert.UnsupportedCertificate, "DHE_RSA needs an RSA certificate")
 		}
 		c.kx = kx.NewDHEClient(c.dhMinBits(), c.cfg.Rand)
+	case suites.KXDHEDSS:
+		if _, ok := leaf.PublicKey.(*dsa.PublicKey); !ok {
+			return alert.New(alert.UnsupportedCertificate, "DHE_DSS needs a DSA certificate")
+		}
+		c.kx = kx.NewDHEClient(c.dhMinBits(), c.cfg.Rand)
 	case suites.KXSRPRSA:
 		if _, ok := leaf.PublicKey.(*rsa.PublicKey); !ok {
 			return alert.New(alert.UnsupportedCertificate, "SRP_SHA_RSA needs an RSA certificate")

@@ -1,8 +1,11 @@
 package handshake
 
 import (
+	"crypto/dsa" //nolint:staticcheck // the key type of DSA certificates
 	"crypto/x509"
+	"encoding/asn1"
 	"errors"
+	"math/big"
 	"testing"
 
 	"github.com/gossl/ssl/internal/alert"
@@ -13,15 +16,9 @@ import (
 	"github.com/gossl/ssl/internal/wire"
 )
 
-// TestServerRefusesUnrequestedDSACert: before TLS 1.2 only the
-// certificate types decide which client keys are allowed (RFC 5246,
-// 7.4.6). A server without DSA in its signature_algs does not list
-// dss_sign and refuses a DSA client certificate with
-// unsupported_certificate; the CertificateRequest is rewritten in transit
-// so that the client sends one. With DSA enabled, dss_sign is listed and
-// the same client completes the handshake.
-func TestServerRefusesUnrequestedDSACert(t *testing.T) {
-	p := testpeers.NewPKI(t)
+// dsaCertKey loads the test PKI's DSA certificate and key.
+func dsaCertKey(t *testing.T, p *testpeers.PKI) CertKey {
+	t.Helper()
 	certFile, keyFile := p.DSAFiles(t)
 	chain, err := pki.LoadCertificatesFile(certFile)
 	if err != nil {
@@ -31,12 +28,28 @@ func TestServerRefusesUnrequestedDSACert(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	leaf, _ := x509.ParseCertificate(chain[0])
+	leaf, err := x509.ParseCertificate(chain[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return CertKey{Chain: chain, Leaf: leaf, Key: key}
+}
+
+// TestServerRefusesUnrequestedDSACert: before TLS 1.2 only the
+// certificate types decide which client keys are allowed (RFC 5246,
+// 7.4.6). A server without DSA in its signature_algs does not list
+// dss_sign and refuses a DSA client certificate with
+// unsupported_certificate; the CertificateRequest is rewritten in transit
+// so that the client sends one. With DSA enabled, dss_sign is listed and
+// the same client completes the handshake.
+func TestServerRefusesUnrequestedDSACert(t *testing.T) {
+	p := testpeers.NewPKI(t)
+	dsaCK := dsaCertKey(t, p)
 	v11 := []uint16{wire.VersionTLS11}
 	for _, enabled := range []bool{false, true} {
 		ccfg := testConfig(t, false)
 		ccfg.Versions, ccfg.Suites = v11, suites.Defaults(v11)
-		ccfg.Certs = []CertKey{{Chain: chain, Leaf: leaf, Key: key}}
+		ccfg.Certs = []CertKey{dsaCK}
 		scfg := testConfig(t, true)
 		scfg.Versions, scfg.Suites = v11, suites.Defaults(v11)
 		scfg.Verify, scfg.FailIfNoPeerCert = true, true
@@ -95,4 +108,103 @@ func TestServerRefusesUnrequestedDSACert(t *testing.T) {
 			t.Fatalf("server took an unrequested DSA certificate: %v", refused)
 		}
 	}
+}
+
+// TestDHEDSSBadSignature: a DHE_DSS ServerKeyExchange whose DSA signature
+// has r = 0, s = 0 or s = q is refused with illegal_parameter, one that
+// is not DER with decode_error, and one over changed params with
+// decrypt_error, at TLS 1.2 and 1.0; the untouched message passes. The
+// message is rewritten between the two machines.
+func TestDHEDSSBadSignature(t *testing.T) {
+	p := testpeers.NewPKI(t)
+	dsaCK := dsaCertKey(t, p)
+	q := dsaCK.Key.Public().(*dsa.PublicKey).Q
+	der := func(r, s *big.Int) []byte {
+		b, _ := asn1.Marshal(struct{ R, S *big.Int }{r, s})
+		return b
+	}
+	one := big.NewInt(1)
+	for _, v := range []uint16{wire.VersionTLS12, wire.VersionTLS10} {
+		for _, c := range []struct {
+			name string
+			sig  []byte // nil: keep the signature
+			flip bool   // change a byte of the signed params
+			want alert.Description
+		}{
+			{"good", nil, false, 0},
+			{"r = 0", der(big.NewInt(0), one), false, alert.IllegalParameter},
+			{"s = 0", der(one, big.NewInt(0)), false, alert.IllegalParameter},
+			{"s = q", der(one, q), false, alert.IllegalParameter},
+			{"not DER", []byte{0x30, 0x03, 0x02, 0x01}, false, alert.DecodeError},
+			{"params changed", nil, true, alert.DecryptError},
+		} {
+			name := wire.VersionName(v) + "/" + c.name
+			vs := []uint16{v}
+			dss := []*suites.Suite{suites.ByName("TLS_DHE_DSS_WITH_AES_128_CBC_SHA")}
+			ccfg := testConfig(t, false)
+			ccfg.Versions, ccfg.Suites = vs, dss
+			ccfg.SignatureSchemes = append(ccfg.SignatureSchemes, kx.DSASchemes()...)
+			scfg := testConfig(t, false)
+			scfg.Versions, scfg.Suites = vs, dss
+			scfg.SignatureSchemes = ccfg.SignatureSchemes
+			scfg.Certs = []CertKey{dsaCK}
+			client, server := NewClient(ccfg), NewServer(scfg)
+			acts, err := client.Start()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var cw, sr []*Keys
+			acts = deliver(t, acts, server, &cw, &sr)
+			var got error
+			for _, a := range acts {
+				if a.Kind != SendMessage {
+					continue
+				}
+				msg := a.Data
+				if msg[0] == wire.TypeServerKeyExchange {
+					msg = rewriteDSSSignature(t, msg, v, c.sig, c.flip)
+				}
+				if _, got = client.HandleMessage(msg); got != nil || msg[0] == wire.TypeServerKeyExchange {
+					break
+				}
+			}
+			if c.want == 0 {
+				if got != nil {
+					t.Errorf("%s: %v", name, got)
+				}
+				continue
+			}
+			var ae *alert.Error
+			if !errors.As(got, &ae) || ae.Desc != c.want {
+				t.Errorf("%s: %v, want %v", name, got, c.want)
+			}
+		}
+	}
+}
+
+// rewriteDSSSignature replaces the signature of a DHE ServerKeyExchange
+// (dh_p, dh_g, dh_Ys, then [scheme,] signature) or flips a byte of dh_Ys.
+func rewriteDSSSignature(t *testing.T, msg []byte, v uint16, sig []byte, flip bool) []byte {
+	t.Helper()
+	body := msg[4:]
+	n := 0
+	for range 3 { // dh_p, dh_g, dh_Ys
+		n += 2 + int(body[n])<<8 | int(body[n+1])
+	}
+	params, rest := append([]byte(nil), body[:n]...), body[n:]
+	if flip {
+		params[n-1] ^= 1
+	}
+	if sig != nil {
+		head := rest[:0:0]
+		if v >= wire.VersionTLS12 {
+			head = append(head, rest[:2]...)
+		}
+		rest = append(append(head, byte(len(sig)>>8), byte(len(sig))), sig...)
+	}
+	out, err := (&wire.ServerKeyExchange{Key: append(params, rest...)}).Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

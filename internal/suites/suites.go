@@ -38,6 +38,9 @@ const (
 	KXSRPRSA
 	// KXSRPDSS is SRP_SHA_DSS (RFC 5054): Erlang's srp_dss.
 	KXSRPDSS
+	// KXDHEDSS is finite-field DHE signed with a DSA key (RFC 5246,
+	// 7.4.3): Erlang's dhe_dss.
+	KXDHEDSS
 )
 
 // ErlangName is the atom OTP uses for the key exchange.
@@ -67,6 +70,8 @@ func (k KeyExchange) ErlangName() string {
 		return "srp_rsa"
 	case KXSRPDSS:
 		return "srp_dss"
+	case KXDHEDSS:
+		return "dhe_dss"
 	}
 	return "unknown"
 }
@@ -96,8 +101,8 @@ func (k KeyExchange) UsesCurves() bool { return k.ECDHE() || k == KXECDHEPSK }
 func (k KeyExchange) SRP() bool { return k == KXSRPAnon || k == KXSRPRSA || k == KXSRPDSS }
 
 // DSS reports whether the server signs with a DSA key under k:
-// SRP_SHA_DSS (RFC 5054, 2.7).
-func (k KeyExchange) DSS() bool { return k == KXSRPDSS }
+// DHE_DSS (RFC 5246, 7.4.3) and SRP_SHA_DSS (RFC 5054, 2.7).
+func (k KeyExchange) DSS() bool { return k == KXDHEDSS || k == KXSRPDSS }
 
 // Signed reports whether the server signs its ServerKeyExchange with the
 // certificate's key: (EC)DHE, SRP_SHA_RSA and SRP_SHA_DSS (RFC 5054, 2.7).
@@ -118,7 +123,7 @@ func (k KeyExchange) FiniteField() bool { return k.DHE() || k == KXDHEPSK }
 
 // DHE reports whether the key exchange is finite-field DHE (RFC 5246;
 // RFC 7919).
-func (k KeyExchange) DHE() bool { return k == KXDHERSA }
+func (k KeyExchange) DHE() bool { return k == KXDHERSA || k == KXDHEDSS }
 
 // Cipher names the bulk cipher of a suite.
 type Cipher uint8
@@ -332,6 +337,15 @@ var table = []*Suite{
 	{0x0067, "TLS_DHE_RSA_WITH_AES_128_CBC_SHA256", "DHE-RSA-AES128-SHA256", KXDHERSA, CipherAES128CBC, MACSHA256, PRFSHA256, v12, v12, true},
 	{0x0039, "TLS_DHE_RSA_WITH_AES_256_CBC_SHA", "DHE-RSA-AES256-SHA", KXDHERSA, CipherAES256CBC, MACSHA1, PRFDefault, v10, v12, true},
 	{0x0033, "TLS_DHE_RSA_WITH_AES_128_CBC_SHA", "DHE-RSA-AES128-SHA", KXDHERSA, CipherAES128CBC, MACSHA1, PRFDefault, v10, v12, true},
+	// DHE signed with DSA: legacy, in OTP's "all" list but not its
+	// default one, so only when named in Ciphers. RFC 5246 (CBC, SHA-1
+	// and SHA-256 MACs), RFC 5288 (GCM).
+	{0x00a3, "TLS_DHE_DSS_WITH_AES_256_GCM_SHA384", "DHE-DSS-AES256-GCM-SHA384", KXDHEDSS, CipherAES256GCM, MACAEAD, PRFSHA384, v12, v12, false},
+	{0x00a2, "TLS_DHE_DSS_WITH_AES_128_GCM_SHA256", "DHE-DSS-AES128-GCM-SHA256", KXDHEDSS, CipherAES128GCM, MACAEAD, PRFSHA256, v12, v12, false},
+	{0x006a, "TLS_DHE_DSS_WITH_AES_256_CBC_SHA256", "DHE-DSS-AES256-SHA256", KXDHEDSS, CipherAES256CBC, MACSHA256, PRFSHA256, v12, v12, false},
+	{0x0040, "TLS_DHE_DSS_WITH_AES_128_CBC_SHA256", "DHE-DSS-AES128-SHA256", KXDHEDSS, CipherAES128CBC, MACSHA256, PRFSHA256, v12, v12, false},
+	{0x0038, "TLS_DHE_DSS_WITH_AES_256_CBC_SHA", "DHE-DSS-AES256-SHA", KXDHEDSS, CipherAES256CBC, MACSHA1, PRFDefault, v10, v12, false},
+	{0x0032, "TLS_DHE_DSS_WITH_AES_128_CBC_SHA", "DHE-DSS-AES128-SHA", KXDHEDSS, CipherAES128CBC, MACSHA1, PRFDefault, v10, v12, false},
 	// RSA key exchange: no forward secrecy, so only on request (as in
 	// current OTP, whose default TLS 1.2 list has none).
 	{0x009d, "TLS_RSA_WITH_AES_256_GCM_SHA384", "AES256-GCM-SHA384", KXRSA, CipherAES256GCM, MACAEAD, PRFSHA384, v12, v12, false},
