@@ -93,7 +93,7 @@ func TestPlannedAreNotSupported(t *testing.T) {
 		{"DHE_RSA CCM", func(o *Options) { o.Ciphers = []string{"DHE-RSA-AES128-CCM"} }, true},
 		{"PSK CCM", func(o *Options) { o.Ciphers = []string{"PSK-AES128-CCM"} }, true},
 		{"SRP 3DES", func(o *Options) { o.Ciphers = []string{"SRP-3DES-EDE-CBC-SHA"} }, true},
-		{"anon", func(o *Options) { o.Ciphers = []string{"TLS_ECDH_anon_WITH_AES_128_CBC_SHA"} }, true},
+		{"static ECDH", func(o *Options) { o.Ciphers = []string{"TLS_ECDH_ECDSA_WITH_AES_128_CBC_SHA"} }, true},
 		{"3DES", func(o *Options) { o.Ciphers = []string{"DES-CBC3-SHA"} }, true},
 		{"CCM 1.2", func(o *Options) { o.Ciphers = []string{"TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8"} }, true},
 		{"after a good one", func(o *Options) { o.Ciphers = []string{"ECDHE-ECDSA-AES128-GCM-SHA256:RC4-SHA"} }, true},

@@ -1,11 +1,9 @@
 package ssl
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -17,26 +15,6 @@ import (
 // interop_srp_test.go) and DHE_DSS (a DSA certificate, below).
 func coveredElsewhere(cs CipherSuite) bool {
 	return strings.HasPrefix(cs.KeyExchange, "srp") || cs.KeyExchange == "dhe_dss"
-}
-
-// dheDSSCases lists every DHE_DSS suite with every version it allows.
-func dheDSSCases() []struct {
-	v  Version
-	cs CipherSuite
-} {
-	var out []struct {
-		v  Version
-		cs CipherSuite
-	}
-	for _, v := range []Version{TLSv1_2, TLSv1_1, TLSv1} {
-		for _, cs := range suitesFor(v, "dhe_dss") {
-			out = append(out, struct {
-				v  Version
-				cs CipherSuite
-			}{v, cs})
-		}
-	}
-	return out
 }
 
 // dssServer returns gossl server options with the DSA certificate.
@@ -57,41 +35,18 @@ func TestDHEDSSLoopback(t *testing.T) {
 			t.Errorf("%s in the default list", cs.Name)
 		}
 	}
-	cases := dheDSSCases()
+	cases := suitesAt(SuitesAll, "dhe_dss")
 	if len(cases) != 6+2*2 {
 		t.Fatalf("%d suite/version pairs", len(cases))
 	}
 	for _, c := range cases {
 		t.Run(string(c.v)+"/"+c.cs.Name, func(t *testing.T) {
-			so := dssServer(p, t)
-			so.Ciphers = []string{c.cs.Name}
-			so.Versions = []Version{c.v}
-			port, done := startEcho(t, so)
-			co := clientOpts(p)
-			co.Ciphers = []string{c.cs.Name}
-			co.Versions = []Version{c.v}
-			s, err := Connect("127.0.0.1", port, co, 10*time.Second)
-			if err != nil {
-				t.Fatalf("Connect: %v", err)
-			}
-			msg := bytes.Repeat([]byte("dss"), 5000)
-			if err := s.Send(msg); err != nil {
-				t.Fatal(err)
-			}
-			if got, err := s.Recv(len(msg), 10*time.Second); err != nil || !bytes.Equal(got, msg) {
-				t.Fatalf("echo: %v", err)
-			}
-			info, _ := s.ConnectionInformation("cipher_suite", "signature_algorithm")
-			if info[0].Value != c.cs.Name {
-				t.Fatalf("info %v", info)
-			}
-			if c.v == TLSv1_2 && (len(info) < 2 || info[1].Value != "{sha256,dsa}") {
-				t.Fatalf("TLS 1.2 signature: %v", info)
-			}
-			s.Close()
-			if err := <-done; err != nil {
-				t.Fatalf("server: %v", err)
-			}
+			loopbackSuite(t, c, dssServer(p, t), clientOpts(p), func(s *Socket) {
+				info, _ := s.ConnectionInformation("signature_algorithm")
+				if c.v == TLSv1_2 && (len(info) < 1 || info[0].Value != "{sha256,dsa}") {
+					t.Fatalf("TLS 1.2 signature: %v", info)
+				}
+			})
 		})
 	}
 }
@@ -101,38 +56,8 @@ func TestDHEDSSLoopback(t *testing.T) {
 func TestInteropDHEDSSOpenSSL(t *testing.T) {
 	p := testpeers.NewPKI(t)
 	certFile, keyFile := p.DSAFiles(t)
-	for _, c := range dheDSSCases() {
-		t.Run("openssl-server/"+string(c.v)+"/"+c.cs.Name, func(t *testing.T) {
-			_, addr := testpeers.OpenSSLServer(t, "-cert", certFile, "-key", keyFile, opensslVersionFlag[c.v],
-				"-cipher", c.cs.OpenSSLName+":@SECLEVEL=0", "-www")
-			co := clientOpts(p)
-			co.Ciphers = []string{c.cs.Name}
-			co.Versions = []Version{c.v}
-			if page := wwwPage(t, addr, co); !strings.Contains(page, "Cipher is "+c.cs.OpenSSLName) {
-				t.Fatalf("s_server page lacks the suite:\n%s", page)
-			}
-		})
-		t.Run("openssl-client/"+string(c.v)+"/"+c.cs.Name, func(t *testing.T) {
-			so := dssServer(p, t)
-			so.Ciphers = []string{c.cs.Name}
-			so.Versions = []Version{c.v}
-			port, done := startReplyServer(t, so)
-			cl := testpeers.OpenSSLClient(t, fmt.Sprintf("127.0.0.1:%d", port), opensslVersionFlag[c.v],
-				"-cipher", c.cs.OpenSSLName+":@SECLEVEL=0", "-CAfile", p.CAFile, "-verify_return_error",
-				"-servername", "localhost", "-ign_eof")
-			io.WriteString(cl.Stdin, "hello from openssl\n")
-			cl.Stdin.Close()
-			if err := cl.Wait(15 * time.Second); err != nil {
-				t.Fatalf("s_client: %v\n%s", err, cl.Output())
-			}
-			if !strings.Contains(cl.Stdout(), "gossl says "+c.cs.Name) {
-				t.Fatalf("s_client did not get the reply:\n%s", cl.Output())
-			}
-			if err := <-done; err != nil {
-				t.Fatalf("gossl server: %v", err)
-			}
-		})
-	}
+	interopOpenSSLSuites(t, suitesAt(SuitesAll, "dhe_dss"), func() *Options { return clientOpts(p) }, func() *Options { return dssServer(p, t) },
+		[]string{"-cert", certFile, "-key", keyFile}, []string{"-CAfile", p.CAFile, "-verify_return_error", "-servername", "localhost"})
 }
 
 // TestDHEDSSServerWithoutTLS13: a server whose only certificate is DSA,
@@ -167,39 +92,7 @@ func TestDHEDSSServerWithoutTLS13(t *testing.T) {
 func TestInteropDHEDSSErlang(t *testing.T) {
 	p := testpeers.NewPKI(t)
 	certFile, keyFile := p.DSAFiles(t)
-	list := suitesFor(TLSv1_2, "dhe_dss")
-	sigAlgs := "{signature_algs,[{sha256,dsa},{sha256,rsa},rsa_pss_rsae_sha256]}"
-	var n atomic.Int32
-	t.Run("erlang-server", func(t *testing.T) {
-		srv, addr := testpeers.ErlangServer(t, fmt.Sprintf("[{versions,['tlsv1.2']},{certfile,%q},{keyfile,%q},{ciphers,%s},%s]",
-			certFile, keyFile, erlangSuites(list), sigAlgs))
-		for _, cs := range list {
-			t.Run(cs.Name, func(t *testing.T) {
-				co := clientOpts(p)
-				co.Ciphers = []string{cs.Name}
-				s, err := Connect("127.0.0.1", portOf(t, addr), co, 30*time.Second)
-				if err != nil {
-					t.Fatalf("Connect: %v\n%s", err, srv.Output())
-				}
-				defer s.Close()
-				echo(t, s)
-				n.Add(1)
-			})
-		}
-	})
-	t.Run("erlang-client", func(t *testing.T) {
-		for _, cs := range list {
-			t.Run(cs.Name, func(t *testing.T) {
-				t.Parallel()
-				so := dssServer(p, t)
-				so.Ciphers = []string{cs.Name}
-				port, done := startEcho(t, so)
-				erlangClientSuite(t, p, port, done, cs, ","+sigAlgs)
-				n.Add(1)
-			})
-		}
-	})
-	if int(n.Load()) != 2*len(list) {
-		t.Errorf("%d of %d handshakes", n.Load(), 2*len(list))
-	}
+	sigAlgs := ",{signature_algs,[{sha256,dsa},{sha256,rsa},rsa_pss_rsae_sha256]}"
+	interopErlangSuites(t, p, suitesFor(TLSv1_2, "dhe_dss"), func() *Options { return clientOpts(p) }, func() *Options { return dssServer(p, t) },
+		fmt.Sprintf(",{certfile,%q},{keyfile,%q}%s", certFile, keyFile, sigAlgs), sigAlgs)
 }

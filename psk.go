@@ -173,6 +173,11 @@ func pskOnly(list []*suites.Suite) bool {
 // certificate: unless it can serve a PSK suite that has none (psk,
 // dhe_psk, ecdhe_psk), it does.
 func serverNeedsCert(cfg *handshake.Config) bool {
+	for _, s := range suites.Filter(cfg.Suites, cfg.Versions) {
+		if s.KX.Anon() {
+			return false // DH_anon and ECDH_anon need nothing (anon12.go)
+		}
+	}
 	if cfg.ServerPSK == nil {
 		return true
 	}

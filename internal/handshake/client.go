@@ -232,7 +232,7 @@ func (c *Client) handle12(msg []byte) ([]Action, error) {
 		if c.suite.KX.PSK() {
 			return c.handlePSKServerKeyExchange(msg)
 		}
-		if c.suite.KX.Ephemeral() || c.suite.KX.SRP() {
+		if c.suite.KX.Ephemeral() || c.suite.KX.SRP() || c.suite.KX.Anon() {
 			if msg[0] != wire.TypeServerKeyExchange {
 				return nil, unexpected(msg, c.State())
 			}
@@ -379,7 +379,7 @@ func (c *Client) handleServerHello(msg []byte) ([]Action, error) {
 	c.state = clientWaitCertificate
 	if resumed {
 		c.state = clientWaitCCS
-	} else if suite.KX.Certless() && (c.startPSK(suite) || c.startSRP(suite)) {
+	} else if suite.KX.Certless() && (c.startPSK(suite) || c.startSRP(suite) || c.startAnon(suite)) {
 		c.state = clientWaitKeyExchange
 	}
 	return []Action{{Kind: SetVersion, Version: sh.Version}}, nil
@@ -513,6 +513,10 @@ func (c *Client) handleServerKeyExchange(msg []byte) error {
 }
 
 func (c *Client) handleCertificateRequest(msg []byte) error {
+	if c.suite.KX.Anon() {
+		// RFC 5246, 7.4.4: an anonymous server may not ask.
+		return alert.New(alert.HandshakeFailure, "CertificateRequest from an anonymous server")
+	}
 	cr := &wire.CertificateRequest{HasSignatureAlgorithms: c.version >= wire.VersionTLS12}
 	if !cr.Unmarshal(msg) {
 		return alert.New(alert.DecodeError, "malformed CertificateRequest")

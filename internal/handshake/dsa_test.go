@@ -148,26 +148,12 @@ func TestDHEDSSBadSignature(t *testing.T) {
 			scfg.Versions, scfg.Suites = vs, dss
 			scfg.SignatureSchemes = ccfg.SignatureSchemes
 			scfg.Certs = []CertKey{dsaCK}
-			client, server := NewClient(ccfg), NewServer(scfg)
-			acts, err := client.Start()
-			if err != nil {
-				t.Fatal(err)
-			}
-			var cw, sr []*Keys
-			acts = deliver(t, acts, server, &cw, &sr)
-			var got error
-			for _, a := range acts {
-				if a.Kind != SendMessage {
-					continue
-				}
-				msg := a.Data
+			got := serverFlightToClient(t, ccfg, scfg, func(msg []byte) [][]byte {
 				if msg[0] == wire.TypeServerKeyExchange {
 					msg = rewriteDSSSignature(t, msg, v, c.sig, c.flip)
 				}
-				if _, got = client.HandleMessage(msg); got != nil || msg[0] == wire.TypeServerKeyExchange {
-					break
-				}
-			}
+				return [][]byte{msg}
+			})
 			if c.want == 0 {
 				if got != nil {
 					t.Errorf("%s: %v", name, got)

@@ -248,6 +248,10 @@ func (s *Server) handleClientHello(msg []byte) ([]Action, error) {
 		if err := s.startSRP(&f, cert, scheme); err != nil {
 			return nil, err
 		}
+	case suites.KXDHAnon, suites.KXECDHAnon:
+		if err := s.startAnon(&f, suite, group); err != nil {
+			return nil, err
+		}
 	case suites.KXRSA:
 		dec, ok := cert.Key.(crypto.Decrypter)
 		if !ok {

@@ -41,6 +41,11 @@ const (
 	// KXDHEDSS is finite-field DHE signed with a DSA key (RFC 5246,
 	// 7.4.3): Erlang's dhe_dss.
 	KXDHEDSS
+	// KXDHAnon and KXECDHAnon are unauthenticated (EC)DH: the server
+	// sends no certificate and an unsigned ServerKeyExchange (RFC 5246,
+	// 7.4.3; RFC 8422, 2.3). Erlang's dh_anon and ecdh_anon.
+	KXDHAnon
+	KXECDHAnon
 )
 
 // ErlangName is the atom OTP uses for the key exchange.
@@ -72,6 +77,10 @@ func (k KeyExchange) ErlangName() string {
 		return "srp_dss"
 	case KXDHEDSS:
 		return "dhe_dss"
+	case KXDHAnon:
+		return "dh_anon"
+	case KXECDHAnon:
+		return "ecdh_anon"
 	}
 	return "unknown"
 }
@@ -84,16 +93,20 @@ func (k KeyExchange) PSK() bool {
 
 // Certless reports whether the server sends no Certificate under k: the
 // PSK exchanges other than RSA_PSK (RFC 4279, Sections 2 and 3; RFC 5489,
-// Section 2) and SRP_SHA (RFC 5054, 2.7). OTP lists such suites as
-// anonymous.
+// Section 2), SRP_SHA (RFC 5054, 2.7) and the anonymous exchanges. OTP
+// lists such suites as anonymous.
 func (k KeyExchange) Certless() bool {
-	return k == KXPSK || k == KXECDHEPSK || k == KXDHEPSK || k == KXSRPAnon
+	return k == KXPSK || k == KXECDHEPSK || k == KXDHEPSK || k == KXSRPAnon || k.Anon()
 }
+
+// Anon reports whether k is DH_anon or ECDH_anon: no authentication at
+// all, so usable only when named in ciphers (RFC 5246, Appendix F.1.1.1).
+func (k KeyExchange) Anon() bool { return k == KXDHAnon || k == KXECDHAnon }
 
 // UsesCurves reports whether the key exchange runs over an elliptic-curve
 // group chosen through supported_groups (RFC 8422, 5.1): ECDHE with a
 // signature, or ECDHE_PSK (RFC 5489, 2).
-func (k KeyExchange) UsesCurves() bool { return k.ECDHE() || k == KXECDHEPSK }
+func (k KeyExchange) UsesCurves() bool { return k.ECDHE() || k == KXECDHEPSK || k == KXECDHAnon }
 
 // SRP reports whether the key exchange is SRP (RFC 5054), which needs a
 // username and password (srp_identity) or a user database
@@ -119,7 +132,7 @@ func (k KeyExchange) ECDHE() bool { return k == KXECDHEECDSA || k == KXECDHERSA 
 // FiniteField reports whether the key exchange runs finite-field DH,
 // whose group a client may name in supported_groups (RFC 7919): DHE,
 // signed, or DHE_PSK (RFC 4279, Section 3).
-func (k KeyExchange) FiniteField() bool { return k.DHE() || k == KXDHEPSK }
+func (k KeyExchange) FiniteField() bool { return k.DHE() || k == KXDHEPSK || k == KXDHAnon }
 
 // DHE reports whether the key exchange is finite-field DHE (RFC 5246;
 // RFC 7919).
@@ -346,6 +359,17 @@ var table = []*Suite{
 	{0x0040, "TLS_DHE_DSS_WITH_AES_128_CBC_SHA256", "DHE-DSS-AES128-SHA256", KXDHEDSS, CipherAES128CBC, MACSHA256, PRFSHA256, v12, v12, false},
 	{0x0038, "TLS_DHE_DSS_WITH_AES_256_CBC_SHA", "DHE-DSS-AES256-SHA", KXDHEDSS, CipherAES256CBC, MACSHA1, PRFDefault, v10, v12, false},
 	{0x0032, "TLS_DHE_DSS_WITH_AES_128_CBC_SHA", "DHE-DSS-AES128-SHA", KXDHEDSS, CipherAES128CBC, MACSHA1, PRFDefault, v10, v12, false},
+	// Anonymous (EC)DH: no server authentication, never in a default
+	// list; OTP 25's ssl:cipher_suites(anonymous, 'tlsv1.2') lists these
+	// (RFC 5246, RFC 5288 for GCM, RFC 8422 for ECDH_anon).
+	{0x00a7, "TLS_DH_anon_WITH_AES_256_GCM_SHA384", "ADH-AES256-GCM-SHA384", KXDHAnon, CipherAES256GCM, MACAEAD, PRFSHA384, v12, v12, false},
+	{0x00a6, "TLS_DH_anon_WITH_AES_128_GCM_SHA256", "ADH-AES128-GCM-SHA256", KXDHAnon, CipherAES128GCM, MACAEAD, PRFSHA256, v12, v12, false},
+	{0x006d, "TLS_DH_anon_WITH_AES_256_CBC_SHA256", "ADH-AES256-SHA256", KXDHAnon, CipherAES256CBC, MACSHA256, PRFSHA256, v12, v12, false},
+	{0x006c, "TLS_DH_anon_WITH_AES_128_CBC_SHA256", "ADH-AES128-SHA256", KXDHAnon, CipherAES128CBC, MACSHA256, PRFSHA256, v12, v12, false},
+	{0x003a, "TLS_DH_anon_WITH_AES_256_CBC_SHA", "ADH-AES256-SHA", KXDHAnon, CipherAES256CBC, MACSHA1, PRFDefault, v10, v12, false},
+	{0x0034, "TLS_DH_anon_WITH_AES_128_CBC_SHA", "ADH-AES128-SHA", KXDHAnon, CipherAES128CBC, MACSHA1, PRFDefault, v10, v12, false},
+	{0xc019, "TLS_ECDH_anon_WITH_AES_256_CBC_SHA", "AECDH-AES256-SHA", KXECDHAnon, CipherAES256CBC, MACSHA1, PRFDefault, v10, v12, false},
+	{0xc018, "TLS_ECDH_anon_WITH_AES_128_CBC_SHA", "AECDH-AES128-SHA", KXECDHAnon, CipherAES128CBC, MACSHA1, PRFDefault, v10, v12, false},
 	// RSA key exchange: no forward secrecy, so only on request (as in
 	// current OTP, whose default TLS 1.2 list has none).
 	{0x009d, "TLS_RSA_WITH_AES_256_GCM_SHA384", "AES256-GCM-SHA384", KXRSA, CipherAES256GCM, MACAEAD, PRFSHA384, v12, v12, false},
