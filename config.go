@@ -179,7 +179,7 @@ func (o *Options) compile(r role, host string) (*resolved, error) {
 	if err := o.resolveSRP(cfg, r); err != nil {
 		return nil, err
 	}
-	if cfg.ServerPSK == nil && cfg.ClientPSK == nil && pskOnly(suites.Filter(cfg.Suites, cfg.Versions)) {
+	if cfg.ServerPSK == nil && cfg.ClientPSK == nil && allSuites(suites.Filter(cfg.Suites, cfg.Versions), suites.KeyExchange.PSK) {
 		return nil, badOption("user_lookup_fun", "undefined", "the PSK cipher suites need it")
 	}
 	if r == roleServer && len(cfg.Certs) == 0 && serverNeedsCert(cfg) {

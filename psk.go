@@ -159,10 +159,12 @@ func (o *Options) resolvePSK(cfg *handshake.Config, r role) error {
 	return nil
 }
 
-// pskOnly reports whether every suite in list is a PSK suite.
-func pskOnly(list []*suites.Suite) bool {
+// allSuites reports whether list is not empty and every suite in it has
+// the key-exchange property is (PSK, SRP, ...): options that only such
+// suites can use are then required.
+func allSuites(list []*suites.Suite, is func(suites.KeyExchange) bool) bool {
 	for _, s := range list {
-		if !s.KX.PSK() {
+		if !is(s.KX) {
 			return false
 		}
 	}

@@ -111,18 +111,8 @@ func (o *Options) resolveSRP(cfg *handshake.Config, r role) error {
 			return rec, nil
 		}
 	}
-	if cfg.ServerSRP == nil && cfg.SRPUser == "" && srpOnly(suites.Filter(cfg.Suites, cfg.Versions)) {
+	if cfg.ServerSRP == nil && cfg.SRPUser == "" && allSuites(suites.Filter(cfg.Suites, cfg.Versions), suites.KeyExchange.SRP) {
 		return badOption("ciphers", "srp", "the SRP cipher suites need srp_identity (client) or user_lookup_fun (server)")
 	}
 	return nil
-}
-
-// srpOnly reports whether every suite in list is an SRP suite.
-func srpOnly(list []*suites.Suite) bool {
-	for _, s := range list {
-		if !s.KX.SRP() {
-			return false
-		}
-	}
-	return len(list) > 0
 }
