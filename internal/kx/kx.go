@@ -16,10 +16,7 @@
 // send. They never contain key material.
 package kx
 
-import (
-	"github.com/gossl/ssl/internal/alert"
-	"github.com/gossl/ssl/internal/wire"
-)
+import "github.com/gossl/ssl/internal/alert"
 
 // ServerKeyExchanger runs the server side of one key exchange.
 type ServerKeyExchanger interface {
@@ -50,19 +47,6 @@ type ClientKeyExchanger interface {
 // once.
 type PreparedClientKeyExchanger interface {
 	PrepareClientKeyExchange() (body []byte, agree func() ([]byte, error), err error)
-}
-
-// tlsVersion maps a DTLS version to the TLS version it is derived from
-// (DTLS 1.0 is TLS 1.1, RFC 4347, 1; DTLS 1.2 is TLS 1.2, RFC 6347, 1), so
-// version comparisons need no DTLS special case.
-func tlsVersion(v uint16) uint16 {
-	switch v {
-	case wire.VersionDTLS10:
-		return wire.VersionTLS11
-	case wire.VersionDTLS12:
-		return wire.VersionTLS12
-	}
-	return v
 }
 
 func decodeError(reason string) error { return alert.New(alert.DecodeError, reason) }

@@ -161,7 +161,7 @@ func DefaultSignatureSchemes() []uint16 { return append([]uint16(nil), defaultSc
 // whether its certificate restricts it to PSS (rsa_pss_pss_*), which is the
 // certificate layer's business.
 func SignatureSchemesForKey(pub crypto.PublicKey, version uint16) []uint16 {
-	v := tlsVersion(version)
+	v := wire.TLSVersion(version)
 	if v < wire.VersionTLS12 {
 		return nil
 	}

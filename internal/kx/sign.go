@@ -28,7 +28,7 @@ import (
 // (RFC 4346, 7.4.3) and ECDSA (RFC 8422, 5.10) the SHA-1 of msg.
 func Sign(key crypto.Signer, scheme uint16, version uint16, msg []byte, rand io.Reader) ([]byte, error) {
 	pub := key.Public()
-	if tlsVersion(version) < wire.VersionTLS12 {
+	if wire.TLSVersion(version) < wire.VersionTLS12 {
 		if scheme != 0 {
 			return nil, internalError("signature scheme given before TLS 1.2")
 		}
@@ -73,7 +73,7 @@ func Sign(key crypto.Signer, scheme uint16, version uint16, msg []byte, rand io.
 // Verify does not check that scheme was offered: the handshake must
 // compare it with the signature_algorithms it sent.
 func Verify(pub crypto.PublicKey, scheme uint16, version uint16, msg, sig []byte) error {
-	if tlsVersion(version) < wire.VersionTLS12 {
+	if wire.TLSVersion(version) < wire.VersionTLS12 {
 		if scheme != 0 {
 			return illegalParameter("signature scheme given before TLS 1.2")
 		}
@@ -131,7 +131,7 @@ func schemeFor(pub crypto.PublicKey, scheme, version uint16) (schemeInfo, error)
 	if !ok || info.kind == sigUnsupported {
 		return info, illegalParameter("unsupported signature scheme " + SchemeName(scheme))
 	}
-	tls13 := tlsVersion(version) >= wire.VersionTLS13
+	tls13 := wire.TLSVersion(version) >= wire.VersionTLS13
 	if tls13 && !info.tls13 {
 		return info, illegalParameter(info.name + " is not allowed in TLS 1.3")
 	}

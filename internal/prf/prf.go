@@ -37,7 +37,7 @@ type Func func(secret []byte, label string, seed []byte, out []byte)
 // TLS 1.3 has no PRF (it uses HKDF, RFC 8446, 7.1), so ForVersion returns
 // nil for it and for unknown versions.
 func ForVersion(v uint16, s *suites.Suite) Func {
-	switch tlsVersion(v) {
+	switch wire.TLSVersion(v) {
 	case wire.VersionSSL30:
 		return ssl30
 	case wire.VersionTLS10, wire.VersionTLS11:
@@ -59,7 +59,7 @@ func ForVersion(v uint16, s *suites.Suite) Func {
 // which treats 0 (and crypto.MD5SHA1) as that concatenation. In TLS 1.2 it
 // is the PRF's hash (RFC 5246, 7.4.9); in TLS 1.3 the suite's hash.
 func HashForVersion(v uint16, s *suites.Suite) crypto.Hash {
-	switch tlsVersion(v) {
+	switch wire.TLSVersion(v) {
 	case wire.VersionTLS12, wire.VersionTLS13:
 		if s != nil && s.PRF == suites.PRFSHA384 {
 			return crypto.SHA384
@@ -67,19 +67,6 @@ func HashForVersion(v uint16, s *suites.Suite) crypto.Hash {
 		return crypto.SHA256
 	}
 	return 0
-}
-
-// tlsVersion maps a DTLS version to the TLS version it is derived from
-// (RFC 4347, 1: DTLS 1.0 is TLS 1.1; RFC 6347, 1: DTLS 1.2 is TLS 1.2), so
-// that version comparisons need no DTLS special case.
-func tlsVersion(v uint16) uint16 {
-	switch v {
-	case wire.VersionDTLS10:
-		return wire.VersionTLS11
-	case wire.VersionDTLS12:
-		return wire.VersionTLS12
-	}
-	return v
 }
 
 // pHash is P_hash(secret, seed) of RFC 5246, 5:

@@ -69,3 +69,18 @@ func ToDTLS(msg []byte, seq uint16) []byte {
 	out = AppendDTLSHeader(out, DTLSHeader{Type: typ, Length: uint32(n), MessageSeq: seq, FragmentLength: uint32(n)})
 	return append(out, msg[HeaderLen:]...)
 }
+
+// TLSVersion maps a DTLS version to the TLS version it is derived from
+// (RFC 4347, Section 1: DTLS 1.0 is TLS 1.1; RFC 6347, Section 1: DTLS 1.2
+// is TLS 1.2), so that version comparisons and the choice of PRF, record
+// protection and signature format need no DTLS special case. Any other
+// version is returned as it is.
+func TLSVersion(v uint16) uint16 {
+	switch v {
+	case VersionDTLS10:
+		return VersionTLS11
+	case VersionDTLS12:
+		return VersionTLS12
+	}
+	return v
+}
