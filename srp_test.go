@@ -108,9 +108,12 @@ func TestSRPWrongPasswordAndUnknownUser(t *testing.T) {
 // failsAtFinished connects with co to the server at port, whose result
 // comes on done, and checks that the handshake fails where a wrong key
 // or password makes it fail: the server's check of the client's Finished,
-// with bad_record_mac.
+// with bad_record_mac. co's session reuse is turned off.
 func failsAtFinished(t *testing.T, port int, done <-chan error, co *Options) {
 	t.Helper()
+	// A full handshake: a session this client holds for a server once on
+	// the same port would resume without the key (ports are reused).
+	co.ReuseSessions = Bool(false)
 	s, err := Connect("127.0.0.1", port, co, 10*time.Second)
 	if err == nil {
 		s.Close()

@@ -3,6 +3,7 @@ package ssl
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"time"
 
 	"github.com/gossl/ssl/internal/handshake"
@@ -58,7 +59,9 @@ func (o *Options) resolveTickets(cfg *handshake.Config, r role) error {
 	return nil
 }
 
-// trustKey names the trust anchors and client certificate of o. rootsKey
+// trustKey names the trust anchors and the client's own identity in o
+// (certificate, PSK identity, SRP user and password), so that a client
+// that changes who it is does not resume as who it was. rootsKey
 // names o.CACerts (resolveVerification has hashed them already: a client
 // compiles its options on every Connect, and a long list costs).
 func (o *Options) trustKey(rootsKey [32]byte) string {
@@ -67,6 +70,15 @@ func (o *Options) trustKey(rootsKey [32]byte) string {
 	h.Write(rootsKey[:])
 	for _, c := range o.Cert {
 		h.Write(c)
+	}
+	for _, p := range o.CertsKeys {
+		fmt.Fprintf(h, "|%s|", p.CertFile)
+		for _, c := range p.Cert {
+			h.Write(c)
+		}
+	}
+	for _, s := range []string{o.PSKIdentity, o.SRPIdentity[0], o.SRPIdentity[1]} {
+		fmt.Fprintf(h, "%d:%s", len(s), s)
 	}
 	return hex.EncodeToString(h.Sum(nil)[:8])
 }

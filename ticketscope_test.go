@@ -138,6 +138,19 @@ func scopeClient(t *testing.T, port int, co *Options) (resumed bool, early strin
 	return resumed, early, err
 }
 
+// resumeOnA points f at listener A and connects co twice through it: a
+// full handshake, then a resumption.
+func resumeOnA(t *testing.T, f *forwarder, portA int, resA <-chan scopeResult, co *Options) {
+	t.Helper()
+	f.target.Store(int64(portA))
+	for i, want := range []bool{false, true} {
+		resumed, _, err := scopeClient(t, f.port, co)
+		if r := nextResult(t, resA); err != nil || r.err != nil || resumed != want || r.resumed != want {
+			t.Fatalf("connection %d to A: resumed %v/%v, errors %v / %v", i+1, resumed, r.resumed, err, r.err)
+		}
+	}
+}
+
 // TestTicketScope: a session or ticket that listener A (no client
 // authentication) gave a client is offered to listener B of the same
 // process, through one forwarding address. B must not resume it: with
@@ -185,13 +198,7 @@ func TestTicketScope(t *testing.T) {
 					co.EarlyData = []byte("early")
 				}
 
-				f.target.Store(int64(portA))
-				for i, want := range []bool{false, true} {
-					resumed, _, err := scopeClient(t, f.port, co)
-					if r := nextResult(t, resA); err != nil || r.err != nil || resumed != want || r.resumed != want {
-						t.Fatalf("connection %d to A: resumed %v/%v, errors %v / %v", i+1, resumed, r.resumed, err, r.err)
-					}
-				}
+				resumeOnA(t, f, portA, resA, co)
 
 				f.target.Store(int64(portB))
 				resumed, early, cerr := scopeClient(t, f.port, co)

@@ -104,7 +104,8 @@ func (h *server13) acceptExternalPSK(ch *wire.ClientHello, msg []byte) error {
 	if !hmac.Equal(want, ch.PSKBinders[e.index]) {
 		return alert.New(alert.DecryptError, "PSK binder does not verify")
 	}
-	h.psk = &sess.State13{PSK: e.key, Suite: s.suite.ID}
+	h.psk = &sess.State13{PSK: e.key, Suite: s.suite.ID, Credential: sess.Credential{
+		Identity: append([]byte(nil), ch.PSKIdentities[e.index].Identity...), Digest: externalPSKDigest(e.key, e.hash)}}
 	h.pskIndex = uint16(e.index)
 	s.info.Resumed = false
 	s.info.PeerCertificates = nil

@@ -223,7 +223,7 @@ func (s *Server) findSession12(ch *wire.ClientHello) (*sess.State12, bool, error
 	for _, su := range s.cfg.Suites {
 		ok = ok || su == suite
 	}
-	if !ok || suite == nil || !suite.SupportsVersion(s.version) {
+	if !ok || suite == nil || !suite.SupportsVersion(s.version) || !s.credentialHolds(suite, st.Credential) {
 		return nil, false, nil
 	}
 	if st.EMS && !ch.ExtendedMasterSecret {
@@ -253,6 +253,7 @@ func (s *Server) resume12(ch *wire.ClientHello, msg []byte, st *sess.State12, by
 	s.ems = st.EMS
 	s.master = append([]byte(nil), st.Master...)
 	s.resumedAt = st.Created
+	s.credential = st.Credential
 	s.resumed = true
 	s.info.Resumed = true
 	s.info.PeerCertificates = parseCerts(st.PeerCerts)
@@ -324,7 +325,8 @@ func (s *Server) state12() *sess.State12 {
 		created = s.resumedAt
 	}
 	st := &sess.State12{Version: s.version, Suite: s.suite.ID, Master: s.master, EMS: s.ems,
-		ServerName: s.info.ServerName, Created: created, Lifetime: s.Sessions.lifetime(), ConfigKey: s.cfg.ConfigKey}
+		ServerName: s.info.ServerName, Created: created, Lifetime: s.Sessions.lifetime(), ConfigKey: s.cfg.ConfigKey,
+		Credential: s.sessionCredential()}
 	for _, c := range s.info.PeerCertificates {
 		st.PeerCerts = append(st.PeerCerts, c.Raw)
 	}

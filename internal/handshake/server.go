@@ -7,6 +7,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rsa"
 	"crypto/x509"
+	sess "github.com/gossl/ssl/internal/session"
 	"time"
 
 	"github.com/gossl/ssl/internal/alert"
@@ -50,6 +51,7 @@ type Server struct {
 	resumed    bool // abbreviated handshake (RFC 5246, 7.3)
 	sendTicket bool // NewSessionTicket promised (RFC 5077, 3.2)
 	resumedAt  time.Time
+	credential sess.Credential // the PSK or SRP identity (credential.go)
 
 	// Reneg is set by the driver for a renegotiation (renegotiate.go).
 	Reneg     *Renegotiation

@@ -3,6 +3,7 @@ package handshake
 import (
 	"github.com/gossl/ssl/internal/alert"
 	"github.com/gossl/ssl/internal/kx"
+	sess "github.com/gossl/ssl/internal/session"
 	"github.com/gossl/ssl/internal/suites"
 	"github.com/gossl/ssl/internal/wire"
 )
@@ -81,6 +82,7 @@ func (s *Server) startSRP(f *flight, cert *CertKey, scheme uint16) error {
 		return err
 	}
 	s.kx = x
+	s.credential = sess.Credential{Identity: append([]byte(nil), s.hello.SRPIdentity...), Digest: kx.SRPDigest(user)}
 	params, err := x.ServerParams()
 	if err != nil {
 		return alert.New(alert.InternalError, err.Error())

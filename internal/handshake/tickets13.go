@@ -58,7 +58,7 @@ func (h *server13) acceptTicket(ch *wire.ClientHello, msg []byte) error {
 	if suite == nil || suite.Hash() != h.hash || now.Sub(st.Created) > st.Lifetime || now.Before(st.Created.Add(-maxTicketAgeSkew)) {
 		return nil
 	}
-	if !cfg.mayResume(st.ConfigKey, st.ServerName, ch.ServerName, st.PeerCerts) {
+	if !cfg.mayResume(st.ConfigKey, st.ServerName, ch.ServerName, st.PeerCerts) || !cfg.ticketCredentialHolds(st.Credential) {
 		return nil
 	}
 	truncated := msg[:len(msg)-ch.PSKBindersLen()]
@@ -109,6 +109,11 @@ func (h *server13) sendTicket(f *flight) error {
 		ALPN:         s.info.NegotiatedProtocol,
 		ServerName:   s.hello.ServerName,
 		ConfigKey:    cfg.ConfigKey,
+	}
+	if h.psk != nil {
+		// The external PSK of this handshake, or the one the resumed
+		// ticket carried: a ticket never outlives its credential.
+		st.Credential = h.psk.Credential
 	}
 	for _, c := range s.info.PeerCertificates {
 		st.PeerCerts = append(st.PeerCerts, c.Raw)

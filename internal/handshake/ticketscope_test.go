@@ -70,14 +70,7 @@ func TestTicket13RefusesSession12(t *testing.T) {
 	cc, sc := ticketPair(t)
 	st := &sess.State12{Version: 0x0303, Suite: 0x1301, Master: make([]byte, 48), Created: time.Now(),
 		Lifetime: time.Hour, ConfigKey: sc.ConfigKey}
-	plain, err := st.Marshal()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sealed, err := sc.TicketKeys.Seal(plain)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sealed := sealState(t, sc, st)
 	cc.TicketCache.Put(cc.CacheKey, &sess.ClientTicket{Ticket: sealed, Suite: 0x1301, PSK: make([]byte, 32),
 		Received: time.Now(), Lifetime: time.Hour})
 	c, s, err := pairOrFail(t, cc, sc)
@@ -87,4 +80,18 @@ func TestTicket13RefusesSession12(t *testing.T) {
 	if c.Info().Resumed || s.Info().Resumed {
 		t.Fatal("a TLS 1.2 session resumed as a TLS 1.3 ticket")
 	}
+}
+
+// sealState seals a session state with sc's ticket keys.
+func sealState(t *testing.T, sc *Config, st interface{ Marshal() ([]byte, error) }) []byte {
+	t.Helper()
+	plain, err := st.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sealed, err := sc.TicketKeys.Seal(plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sealed
 }

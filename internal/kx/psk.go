@@ -70,6 +70,19 @@ type pskServer struct {
 	// alwaysSKE: DHE_PSK and ECDHE_PSK always send a
 	// ServerKeyExchange; PSK and RSA_PSK only with a hint.
 	alwaysSKE bool
+	// identity and key: the client's identity and its key, when the
+	// server knows it, once the ClientKeyExchange is read.
+	identity, key []byte
+}
+
+// Credential implements Credentialed. The digest is made here, after
+// the handshake, not while the ClientKeyExchange is read: a known and
+// an unknown identity take the same path there.
+func (s *pskServer) Credential() (identity, digest []byte) {
+	if s.key == nil {
+		return nil, nil
+	}
+	return s.identity, PSKDigest(s.key)
 }
 
 // NewPSKServer starts the server side of plain PSK (RFC 4279, Section 2).
@@ -154,7 +167,9 @@ func (s *pskServer) ProcessClientKeyExchange(body []byte) ([]byte, error) {
 		}
 		key = k
 	}
-	if len(key) == 0 || len(key) > MaxPSKIdentity {
+	if len(key) > 0 && len(key) <= MaxPSKIdentity {
+		s.identity, s.key = append([]byte(nil), identity...), key
+	} else {
 		key = make([]byte, unknownPSKLen)
 		if _, err := io.ReadFull(s.rand, key); err != nil {
 			return nil, internalError("random source failed")

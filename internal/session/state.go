@@ -22,6 +22,9 @@ type State13 struct {
 	// ConfigKey names the server configuration that issued the ticket
 	// (the one SNI chose), which alone may resume it.
 	ConfigKey string
+	// Credential: the external PSK of the handshake that issued the
+	// ticket, if one authenticated the client.
+	Credential Credential
 }
 
 // Every state starts with a label naming its kind and format. Tickets of
@@ -31,7 +34,7 @@ type State13 struct {
 const (
 	labelState12 = 0x12
 	labelState13 = 0x13
-	stateFormat  = 2
+	stateFormat  = 3
 )
 
 func addLabel(b *cryptobyte.Builder, kind uint8) {
@@ -58,6 +61,7 @@ func (s *State13) Marshal() ([]byte, error) {
 	b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes([]byte(s.ServerName)) })
 	addCertList(&b, s.PeerCerts)
 	b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes([]byte(s.ConfigKey)) })
+	addCredential(&b, s.Credential)
 	return b.Bytes()
 }
 
@@ -71,7 +75,8 @@ func (s *State13) Unmarshal(data []byte) bool {
 		!in.ReadUint8LengthPrefixed(&psk) || !in.ReadUint64(&created) || !in.ReadUint32(&s.AgeAdd) ||
 		!in.ReadUint32(&lifetime) || !in.ReadUint32(&s.MaxEarlyData) ||
 		!in.ReadUint8LengthPrefixed(&alpn) || !in.ReadUint16LengthPrefixed(&name) ||
-		!in.ReadUint24LengthPrefixed(&certs) || !in.ReadUint16LengthPrefixed(&key) || !in.Empty() || len(psk) == 0 {
+		!in.ReadUint24LengthPrefixed(&certs) || !in.ReadUint16LengthPrefixed(&key) ||
+		!readCredential(&in, &s.Credential) || !in.Empty() || len(psk) == 0 {
 		return false
 	}
 	s.PSK = append([]byte(nil), psk...)

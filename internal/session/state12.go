@@ -24,6 +24,9 @@ type State12 struct {
 	// a listener never resumes a session another one (with other
 	// certificates or verification settings) established.
 	ConfigKey string
+	// Credential (server side): the PSK or SRP user that authenticated
+	// the client, if one did.
+	Credential Credential
 	// Client side only.
 	SessionID []byte
 	Ticket    []byte
@@ -46,6 +49,7 @@ func (s *State12) Marshal() ([]byte, error) {
 	b.AddUint32(uint32(s.Lifetime / time.Second))
 	addCertList(&b, s.PeerCerts)
 	b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes([]byte(s.ConfigKey)) })
+	addCredential(&b, s.Credential)
 	b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(s.SessionID) })
 	b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(s.Ticket) })
 	return b.Bytes()
@@ -61,7 +65,7 @@ func (s *State12) Unmarshal(data []byte) bool {
 	if !readLabel(&in, labelState12) || !in.ReadUint16(&s.Version) || !in.ReadUint16(&s.Suite) ||
 		!in.ReadUint8LengthPrefixed(&master) || !in.ReadUint8(&ems) || !in.ReadUint16LengthPrefixed(&name) ||
 		!in.ReadUint64(&created) || !in.ReadUint32(&lifetime) || !in.ReadUint24LengthPrefixed(&certs) ||
-		!in.ReadUint16LengthPrefixed(&key) || !in.ReadUint8LengthPrefixed(&id) || !in.ReadUint16LengthPrefixed(&ticket) ||
+		!in.ReadUint16LengthPrefixed(&key) || !readCredential(&in, &s.Credential) || !in.ReadUint8LengthPrefixed(&id) || !in.ReadUint16LengthPrefixed(&ticket) ||
 		!in.Empty() || len(master) != 48 || ems > 1 || len(id) > 32 {
 		return false
 	}
