@@ -3,7 +3,6 @@ package ssl
 import (
 	"crypto/rand"
 	"io"
-	"log"
 	"net"
 	"strings"
 	"time"
@@ -77,8 +76,7 @@ type resolved struct {
 	role            role
 	hs              *handshake.Config
 	beastMitigation string
-	logAlert        bool
-	logger          func(string, ...any)
+	log             logSink
 	sni             string // ServerNameIndication as given
 	keyLog          io.Writer
 	keepSecrets     bool
@@ -185,7 +183,7 @@ func (o *Options) compile(r role, host string) (*resolved, error) {
 	if r == roleServer && len(cfg.Certs) == 0 && serverNeedsCert(cfg) {
 		return nil, badOption("certfile", "undefined", "a server needs a certificate and key (cert/certfile and key/keyfile)")
 	}
-	res := &resolved{role: r, hs: cfg, beastMitigation: o.BeastMitigation, logger: o.Logger, sni: o.ServerNameIndication,
+	res := &resolved{role: r, hs: cfg, beastMitigation: o.BeastMitigation, sni: o.ServerNameIndication,
 		keyLog: o.KeyLogWriter, keepSecrets: o.KeepSecrets, caKey: o.trustKey(rootsKey), keyUpdateAt: o.KeyUpdateAt}
 	if o.KeyUpdateAt < 0 {
 		return nil, badOption("key_update_at", o.KeyUpdateAt, "must be a positive number of bytes")
@@ -198,9 +196,8 @@ func (o *Options) compile(r role, host string) (*resolved, error) {
 			return nil, err
 		}
 	}
-	res.logAlert = o.LogAlert == nil || *o.LogAlert
-	if res.logger == nil {
-		res.logger = log.Printf
+	if res.log, err = o.compileLogging(); err != nil {
+		return nil, err
 	}
 	return res, nil
 }

@@ -154,8 +154,6 @@ func allSuiteNames() []string {
 	return names
 }
 
-var noLog = func(string, ...any) {}
-
 // fuzzVariants is how many configurations each side has; the first
 // input byte picks one, modulo this.
 const fuzzVariants = 4
@@ -168,7 +166,7 @@ const fuzzVariants = 4
 // for a client certificate and prefers secp384r1, which a default client
 // sends no key share for (HelloRetryRequest).
 func fuzzServerOptions(d *fuzzPKIData, variant byte) *Options {
-	o := &Options{Rand: constReader(0x53), Time: func() time.Time { return fuzzNow }, Logger: noLog, ReuseSessions: Bool(false)}
+	o := &Options{Rand: constReader(0x53), Time: func() time.Time { return fuzzNow }, ReuseSessions: Bool(false)}
 	switch variant % fuzzVariants {
 	case 0:
 		o.Cert, o.Key = [][]byte{d.rsaDER}, d.rsaKey
@@ -198,7 +196,7 @@ func fuzzServerOptions(d *fuzzPKIData, variant byte) *Options {
 // client with the defaults that does not verify; 3, a client of TLS 1.3
 // and 1.2 that verifies the server and has a certificate.
 func fuzzClientOptions(d *fuzzPKIData, variant byte) *Options {
-	o := &Options{Rand: constReader(0x43), Time: func() time.Time { return fuzzNow }, Logger: noLog, ReuseSessions: Bool(false)}
+	o := &Options{Rand: constReader(0x43), Time: func() time.Time { return fuzzNow }, ReuseSessions: Bool(false)}
 	switch variant % fuzzVariants {
 	case 0:
 		o.Verify = VerifyNone

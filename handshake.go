@@ -317,6 +317,7 @@ func (s *Socket) handshakeLocked(ctx context.Context, deadline time.Time) error 
 				// The machine keeps slices of messages: hbuf copied
 				// them out of the record buffer and never writes
 				// them again, so they need no copy of their own.
+				s.logHandshake("received", msg)
 				acts, err := machineMessage(m, msg)
 				if err != nil {
 					return fail(err)
@@ -398,6 +399,7 @@ func (s *Socket) apply(acts []handshake.Action) error {
 	for _, a := range acts {
 		switch a.Kind {
 		case handshake.SendMessage:
+			s.logHandshake("sent", a.Data)
 			if err := s.wr.WriteRecord(wire.TypeHandshake, a.Data); err != nil {
 				return err
 			}

@@ -3,6 +3,7 @@ package ssl
 import (
 	"crypto"
 	"io"
+	"log/slog"
 	"net"
 	"time"
 )
@@ -255,10 +256,18 @@ type Options struct {
 	BeastMitigation string
 	// V2HelloCompatible is {v2_hello_compatible, true}. Planned.
 	V2HelloCompatible bool
-	// LogAlert is {log_alert, Bool}: nil means true. Alerts are logged
-	// through Logger (the standard log package when nil), as Erlang's
-	// ssl logs them.
+	// LogAlert is {log_alert, Bool}: nil means true. False turns off the
+	// alert reports whatever LogLevel says (OTP's log_alert false, which
+	// OTP maps to log_level warning). Reports go to Logger only: with
+	// Logger nil the library logs nothing.
 	LogAlert *bool
+	// LogLevel is {log_level, Level} (current OTP): none, all,
+	// emergency, alert, critical, error, warning, notice, info or debug;
+	// "" means notice, OTP's default. Alerts are reported at notice;
+	// debug adds each handshake message's type and length (never its
+	// contents). Levels map onto slog levels as LogLevel(string) says;
+	// Logger's handler filters again by its own level.
+	LogLevel string
 	// HibernateAfter is {hibernate_after, Ms}: after this long without
 	// traffic the socket gives its record buffers back to a shared pool
 	// and drops its ciphers' state (the keys stay), and takes them again
@@ -371,9 +380,12 @@ type Options struct {
 	// Time returns the current time for certificate checks; nil means
 	// time.Now.
 	Time func() time.Time
-	// Logger receives alert reports when LogAlert is on; nil means
-	// log.Printf.
-	Logger func(format string, args ...any)
+	// Logger receives the socket's log records (alerts at LevelNotice,
+	// handshake messages at slog.LevelDebug), filtered by LogLevel and
+	// LogAlert. nil (the default) means the library logs nothing: a Go
+	// library does not write to the process's log unless asked. Records
+	// never hold secrets.
+	Logger *slog.Logger
 }
 
 // Bool returns a pointer to b, for the *bool options.

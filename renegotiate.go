@@ -409,6 +409,7 @@ func (s *Socket) handleRenegMessage(msg []byte) error {
 	} else if s.role == roleClient && msg[0] == wire.TypeHelloRequest && len(msg) == 4 {
 		return nil // RFC 5246, 7.4.1.1: ignored while negotiating
 	}
+	s.logHandshake("received", msg)
 	acts, err := machineMessage(m, msg)
 	if err != nil {
 		return s.renegFail(err)

@@ -3,6 +3,7 @@ package ssl
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"sync"
@@ -434,7 +435,7 @@ func (s *Socket) handleAlert(data []byte) error {
 		return errPeerClosed
 	}
 	if level == alert.Warning && !(s.tls.tls13 && errorWarning13(level, desc)) {
-		s.logf("TLS %s: received warning alert %s", s.role, desc)
+		s.logAlertAs(s.remoteAlert(level, desc), fmt.Sprintf("TLS %s: received warning alert %s", s.role, desc))
 		s.renegWarning(desc)
 		return nil
 	}
@@ -522,18 +523,6 @@ func (s *Socket) sendCloseNotify() error {
 func (s *Socket) remoteAlert(level alert.Level, desc alert.Description) *Alert {
 	return &Alert{Level: level.String(), Description: desc.String(), Code: uint8(desc), Received: true,
 		Role: s.role.String(), State: s.state()}
-}
-
-func (s *Socket) logAlert(a *Alert) {
-	if s.conf().logAlert {
-		s.logf("%s", a.sentence())
-	}
-}
-
-func (s *Socket) logf(format string, args ...any) {
-	if l := s.conf().logger; l != nil {
-		l(format, args...)
-	}
 }
 
 // Close sends close_notify and closes the connection: ssl:close/1. With

@@ -45,12 +45,11 @@ type tlsState struct {
 
 // postConfig is what a socket reads of its options after the handshake.
 type postConfig struct {
-	logAlert         bool
 	keepSecrets      bool
 	verify           bool
 	depth            int
 	maxHandshakeSize int
-	logger           func(string, ...any)
+	log              logSink
 	keyLog           io.Writer
 	versions         []uint16
 	suites           []*suites.Suite
@@ -66,8 +65,8 @@ func (s *Socket) conf() postConfig {
 		return *s.post
 	}
 	r := s.res
-	return postConfig{logAlert: r.logAlert, keepSecrets: r.keepSecrets, verify: r.hs.Verify,
-		depth: r.hs.VerifyOptions.Depth, maxHandshakeSize: r.hs.MaxHandshakeSize, logger: r.logger,
+	return postConfig{log: r.log, keepSecrets: r.keepSecrets, verify: r.hs.Verify,
+		depth: r.hs.VerifyOptions.Depth, maxHandshakeSize: r.hs.MaxHandshakeSize,
 		keyLog: r.keyLog, versions: r.hs.Versions, suites: r.hs.Suites, ticketCache: r.hs.TicketCache,
 		cacheKey: r.hs.CacheKey, now: r.hs.Now}
 }

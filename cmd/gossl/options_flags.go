@@ -2,11 +2,13 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/pem"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"os"
 	"strconv"
@@ -106,6 +108,7 @@ var optionFlags = []optionFlag{
 	{name: "beast_mitigation", arg: "one_n_minus_one|zero_n|disabled", usage: "TLS 1.0 CBC record splitting", set: setString(func(o *ssl.Options) *string { return &o.BeastMitigation })},
 	{name: "v2_hello_compatible", usage: "server: accept SSL 2.0 compatible hellos", isBool: true, set: setBool(func(o *ssl.Options) *bool { return &o.V2HelloCompatible })},
 	{name: "log_alert", usage: "also log each alert on stderr as it is sent or received", isBool: true, negatable: true, set: setBoolPtr(func(o *ssl.Options) **bool { return &o.LogAlert })},
+	{name: "log_level", arg: "LEVEL", usage: "OTP log level on stderr: none, all, emergency, alert, critical, error, warning, notice (alerts), info, debug (handshake messages too)", set: setString(func(o *ssl.Options) *string { return &o.LogLevel })},
 	{name: "hibernate_after", arg: "MS", usage: "release buffers after this many idle milliseconds", set: setMillis(func(o *ssl.Options) *time.Duration { return &o.HibernateAfter })},
 	{name: "release_idle_after", arg: "MS", usage: "release cipher state and buffers after this many idle milliseconds (default 1000; -1 never); not an Erlang option", set: setMillis(func(o *ssl.Options) *time.Duration { return &o.ReleaseIdleAfter })},
 	{name: "keep_secrets", usage: "keep the secrets for connection_information", isBool: true, set: setBool(func(o *ssl.Options) *bool { return &o.KeepSecrets })},
@@ -133,18 +136,40 @@ var optionFlags = []optionFlag{
 	{name: "recbuf", arg: "N", usage: "transport receive buffer size", set: setInt(func(o *ssl.Options) *int { return &o.RecBuf })},
 }
 
-// cliLogAlert sends the library's alert log to stderr. Because serve and
-// connect already print every failure's sentence (which names the alert),
-// log_alert defaults to false here; --log-alert adds the log, which also
-// shows warnings and alerts after the handshake.
+// cliLogAlert turns the library's log on, to stderr (the library alone
+// logs nothing). Because serve and connect already print every failure's
+// sentence (which names the alert), log_alert defaults to false here
+// unless --log-level is given; --log-alert adds the alert log, which also
+// shows warnings and alerts after the handshake, as "log_alert: " lines.
 func cliLogAlert(opts *ssl.Options, stderr *blockWriter) {
-	if opts.LogAlert == nil {
+	if opts.LogAlert == nil && opts.LogLevel == "" {
 		opts.LogAlert = ssl.Bool(false)
 	}
 	if opts.Logger == nil {
-		opts.Logger = func(format string, args ...any) { stderr.line("log_alert: "+format, args...) }
+		opts.Logger = slog.New(&stderrLog{w: stderr})
 	}
 }
+
+// stderrLog is the slog.Handler of serve and connect: one line per
+// record, its message only, "log_alert: " before alerts (ssl.LevelNotice
+// and up) as gossl always printed them, "log: " before the debug records.
+// The library has already filtered by --log-level.
+type stderrLog struct{ w *blockWriter }
+
+func (h *stderrLog) Enabled(context.Context, slog.Level) bool { return true }
+
+func (h *stderrLog) Handle(_ context.Context, r slog.Record) error {
+	prefix := "log: "
+	if r.Level >= ssl.LevelNotice {
+		prefix = "log_alert: "
+	}
+	h.w.line("%s%s", prefix, r.Message)
+	return nil
+}
+
+func (h *stderrLog) WithAttrs([]slog.Attr) slog.Handler { return h }
+
+func (h *stderrLog) WithGroup(string) slog.Handler { return h }
 
 // flagName turns an Erlang option name into its flag name.
 func flagName(erlang string) string { return strings.ReplaceAll(erlang, "_", "-") }
@@ -226,8 +251,8 @@ OpenSSL's ':'), and a later flag replaces an earlier one. Booleans take no
 value (--name=false works too); --no-NAME sets false where the default is
 true. Values go to the library unchanged: an unknown value, or an option
 gossl does not implement yet, fails with the library's sentence (exit 1).
-log_alert defaults to false here: serve and connect print every failure's
-sentence themselves.
+log_alert defaults to false here (unless --log-level is given): serve and
+connect print every failure's sentence themselves.
 
 `)
 	for _, f := range optionFlags {
