@@ -137,6 +137,15 @@ func TestInteropOpenSSLClientCertificates(t *testing.T) {
 // "gossl says <suite>" and closes with close_notify.
 func startReplyServer(t *testing.T, opts *Options) (int, <-chan error) {
 	t.Helper()
+	return startReplyServerWith(t, opts, func(s *Socket) string {
+		info, _ := s.ConnectionInformation("cipher_suite")
+		return fmt.Sprintf("gossl says %v\n", info[0].Value)
+	})
+}
+
+// startReplyServerWith is startReplyServer answering with reply(socket).
+func startReplyServerWith(t *testing.T, opts *Options, reply func(*Socket) string) (int, <-chan error) {
+	t.Helper()
 	ls, err := Listen(0, opts)
 	if err != nil {
 		t.Fatalf("Listen: %v", err)
@@ -160,8 +169,7 @@ func startReplyServer(t *testing.T, opts *Options) (int, <-chan error) {
 			done <- err
 			return
 		}
-		info, _ := s.ConnectionInformation("cipher_suite")
-		done <- s.Send([]byte(fmt.Sprintf("gossl says %v\n", info[0].Value)))
+		done <- s.Send([]byte(reply(s)))
 	}()
 	return ls.Port(), done
 }

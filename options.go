@@ -237,6 +237,16 @@ type Options struct {
 	// PSKIdentity is {psk_identity, Identity}: a client's PSK identity
 	// (needed with UserLookupFun), or a server's psk_identity_hint.
 	PSKIdentity string
+	// PSKKeyExchangeModes (a gossl extension; OTP has no TLS 1.3
+	// external PSKs) are the psk_key_exchange_modes of TLS 1.3 external
+	// PSKs (RFC 8446, 4.2.9): "psk_dhe_ke" (the PSK with (EC)DHE, forward
+	// secret) and "psk_ke" (the PSK alone: no key share is computed, and
+	// whoever learns the PSK can read every connection made with it,
+	// past and future). A client offers the modes listed; a server
+	// accepts them, preferring the first the client offered. nil means
+	// psk_dhe_ke only. Needs UserLookupFun; tickets always use
+	// psk_dhe_ke.
+	PSKKeyExchangeModes []string
 	// SRPIdentity is {srp_identity, {User, Password}}: a client's SRP
 	// username and password (RFC 5054). The SRP suites (srp_anon,
 	// srp_rsa; named in Ciphers) are offered only with it.

@@ -1,6 +1,7 @@
 package ssl
 
 import (
+	"bytes"
 	"crypto"
 	"fmt"
 
@@ -120,8 +121,16 @@ func (o *Options) resolvePSK(cfg *handshake.Config, r role) error {
 		if o.PSKIdentity != "" {
 			return badOption("psk_identity", o.PSKIdentity, "needs user_lookup_fun to find its key")
 		}
+		if o.PSKKeyExchangeModes != nil {
+			return badOption("psk_key_exchange_modes", o.PSKKeyExchangeModes, "needs user_lookup_fun, which gives the external PSKs")
+		}
 		return nil
 	}
+	modes, err := pskModes13(o.PSKKeyExchangeModes)
+	if err != nil {
+		return err
+	}
+	cfg.PSKModes13 = modes
 	if r == roleServer {
 		cfg.PSKHint = []byte(o.PSKIdentity)
 		cfg.ServerPSK = func(identity []byte) ([]byte, error) { return f.psk(string(identity)) }
@@ -157,6 +166,34 @@ func (o *Options) resolvePSK(cfg *handshake.Config, r role) error {
 		return &handshake.ExternalPSK13{Identity: identity, Key: key, Hash: hash}, nil
 	}
 	return nil
+}
+
+// pskModes13 compiles psk_key_exchange_modes: each of psk_ke and
+// psk_dhe_ke at most once, in the order given.
+func pskModes13(names []string) ([]uint8, error) {
+	if names == nil {
+		return nil, nil
+	}
+	var modes []uint8
+	for _, n := range names {
+		var m uint8
+		switch n {
+		case "psk_ke":
+			m = handshake.PSKModePlain
+		case "psk_dhe_ke":
+			m = handshake.PSKModeDHE
+		default:
+			return nil, badOption("psk_key_exchange_modes", names, "modes are psk_ke and psk_dhe_ke")
+		}
+		if bytes.IndexByte(modes, m) >= 0 {
+			return nil, badOption("psk_key_exchange_modes", names, n+" is listed twice")
+		}
+		modes = append(modes, m)
+	}
+	if len(modes) == 0 {
+		return nil, badOption("psk_key_exchange_modes", names, "empty: list psk_ke, psk_dhe_ke or both")
+	}
+	return modes, nil
 }
 
 // allSuites reports whether list is not empty and every suite in it has

@@ -99,6 +99,7 @@ var optionFlags = []optionFlag{
 	{name: "client_preferred_next_protocols", arg: "LIST", usage: "client: NPN protocols in preference order", set: setList(",", func(o *ssl.Options) *[]string { return &o.ClientPreferredNextProtocols })},
 	{name: "sni_hosts", arg: "NAME=CERTFILE[:KEYFILE],...", usage: "server: the certificate for a client asking for NAME by SNI (the keyfile defaults to the certfile); repeatable", set: setSNIHosts},
 	{name: "psk_identity", arg: "ID", usage: "PSK identity", set: setString(func(o *ssl.Options) *string { return &o.PSKIdentity })},
+	{name: "psk_key_exchange_modes", arg: "LIST", usage: "TLS 1.3 external PSK modes: psk_dhe_ke (default; with (EC)DHE) and/or psk_ke (the PSK alone, not forward secret); a client offers them, a server accepts them in its order; not an Erlang option", set: setList(",", func(o *ssl.Options) *[]string { return &o.PSKKeyExchangeModes })},
 	{name: "srp_identity", arg: "USER:PASSWORD", usage: "client: SRP user and password", set: setSRPIdentity},
 
 	// Legacy and limits.

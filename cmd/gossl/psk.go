@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"crypto"
 	"encoding/hex"
 	"flag"
 	"fmt"
@@ -23,14 +24,45 @@ import (
 type pskConfig struct {
 	key  string // connect: hex key
 	file string // serve: identity:hexkey lines
+	hash string // --psk-hash: sha256 or sha384
 }
 
 func (c *pskConfig) defineClient(fs *flag.FlagSet) {
 	fs.StringVar(&c.key, "psk-key", "", "the pre-shared key for --psk-identity, in `HEX` (enables the PSK suites)")
+	c.defineHash(fs)
 }
 
 func (c *pskConfig) defineServer(fs *flag.FlagSet) {
 	fs.StringVar(&c.file, "psk-file", "", "PSK identities and keys, lines identity:hexkey as gnutls-serv --pskpasswd reads (`FILE`; enables the PSK suites; --psk-identity is the hint)")
+	c.defineHash(fs)
+}
+
+// defineHash adds --psk-hash: the hash a TLS 1.3 external PSK is bound
+// to (RFC 8446, 4.2.11), which limits it to the TLS 1.3 suites of that
+// hash. TLS 1.0-1.2 PSK suites ignore it, as the protocol does.
+func (c *pskConfig) defineHash(fs *flag.FlagSet) {
+	fs.StringVar(&c.hash, "psk-hash", "sha256", "TLS 1.3: the `HASH` of the PSKs, sha256 or sha384 (TLS_AES_256_GCM_SHA384 only)")
+}
+
+// result is the lookup result for key: a PSKKey (SHA-256) or an
+// ExternalPSK with --psk-hash.
+func (c *pskConfig) result(key []byte) ssl.LookupResult {
+	if c.hash == "sha384" {
+		return ssl.ExternalPSK{Key: key, Hash: crypto.SHA384}
+	}
+	return ssl.PSKKey(key)
+}
+
+// checkHash refuses a --psk-hash other than sha256 and sha384, and one
+// given without a key.
+func (c *pskConfig) checkHash(haveKey bool) error {
+	switch {
+	case c.hash != "sha256" && c.hash != "sha384":
+		return &ssl.OptionError{Name: "psk_hash", Value: c.hash, Reason: "must be sha256 or sha384"}
+	case c.hash != "sha256" && !haveKey:
+		return &ssl.OptionError{Name: "psk_hash", Value: c.hash, Reason: "needs --psk-key (connect) or --psk-file (serve)"}
+	}
+	return nil
 }
 
 // pskSuites are the names of the PSK suites gossl implements.
@@ -55,8 +87,8 @@ func suitesWhere(keep func(kx string) bool) []string {
 
 // applyClient sets a client's user_lookup_fun from --psk-key.
 func (c *pskConfig) applyClient(opts *ssl.Options) error {
-	if c.key == "" {
-		return nil
+	if err := c.checkHash(c.key != ""); err != nil || c.key == "" {
+		return err
 	}
 	key, err := parsePSKKey(c.key)
 	if err != nil {
@@ -66,7 +98,7 @@ func (c *pskConfig) applyClient(opts *ssl.Options) error {
 		return &ssl.OptionError{Name: "psk_identity", Value: "undefined", Reason: "--psk-key needs --psk-identity"}
 	}
 	opts.UserLookupFun = &ssl.UserLookupFun{Fun: func(ssl.LookupKind, string, any) (ssl.LookupResult, error) {
-		return ssl.PSKKey(key), nil
+		return c.result(key), nil
 	}}
 	if opts.Ciphers == nil {
 		// TLS 1.3 external PSKs first (RFC 8446, 4.2.11), then the TLS
@@ -81,8 +113,8 @@ func (c *pskConfig) applyClient(opts *ssl.Options) error {
 
 // applyServer sets a server's user_lookup_fun from --psk-file.
 func (c *pskConfig) applyServer(opts *ssl.Options) error {
-	if c.file == "" {
-		return nil
+	if err := c.checkHash(c.file != ""); err != nil || c.file == "" {
+		return err
 	}
 	keys, err := readPSKFile(c.file)
 	if err != nil {
@@ -90,7 +122,7 @@ func (c *pskConfig) applyServer(opts *ssl.Options) error {
 	}
 	opts.UserLookupFun = &ssl.UserLookupFun{Fun: func(_ ssl.LookupKind, identity string, _ any) (ssl.LookupResult, error) {
 		if k, ok := keys[identity]; ok {
-			return ssl.PSKKey(k), nil
+			return c.result(k), nil
 		}
 		return nil, fmt.Errorf("unknown PSK identity")
 	}}

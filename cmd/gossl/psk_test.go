@@ -98,3 +98,37 @@ func TestServeConnectPSK13(t *testing.T) {
 		t.Fatalf("connect: exit %d, stdout %q\nstderr:\n%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// TestServeConnectPSK13Modes: --psk-key-exchange-modes psk_ke on both
+// sides gives a TLS 1.3 PSK handshake without (EC)DHE (no
+// selected_group in the information block), and --psk-hash sha384 a
+// SHA-384 PSK, which only TLS_AES_256_GCM_SHA384 can use.
+func TestServeConnectPSK13Modes(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		extra      []string
+		want, deny string
+	}{
+		{"psk_ke", []string{"--psk-key-exchange-modes", "psk_ke"}, "cipher_suite: TLS_AES_", "selected_group"},
+		{"sha384", []string{"--psk-hash", "sha384"}, "cipher_suite: TLS_AES_256_GCM_SHA384\n", "peer_certificate"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := startServe(t, append([]string{"--once", "--psk-file", writePSKFile(t), "--versions", "tlsv1.3"}, tc.extra...)...)
+			r := gossl(t, "modes\n", append([]string{"connect", srv.addr, "--psk-identity", "sensor-1", "--psk-key", cliPSKHex,
+				"--wait", "2s"}, tc.extra...)...)
+			if r.code != 0 || r.stdout != "modes\n" || !strings.Contains(r.stderr, tc.want) || strings.Contains(r.stderr, tc.deny) {
+				t.Fatalf("connect: exit %d, stdout %q\nstderr:\n%s", r.code, r.stdout, r.stderr)
+			}
+			srv.wait(t, 10*time.Second)
+		})
+	}
+	for _, args := range [][]string{
+		{"connect", "127.0.0.1:1", "--psk-identity", "a", "--psk-key", "00", "--psk-hash", "md5"},
+		{"connect", "127.0.0.1:1", "--psk-hash", "sha384"},
+		{"serve", "--psk-hash", "sha1"},
+	} {
+		if r := gossl(t, "", args...); r.code != 1 || !strings.Contains(r.stderr, "psk_hash") {
+			t.Errorf("%v: exit %d, stderr %q; want 1 and psk_hash", args, r.code, r.stderr)
+		}
+	}
+}

@@ -101,8 +101,9 @@ func (c *Client) addTLS13(ch *wire.ClientHello) error {
 		ch.SessionID = id
 	}
 	if cfg.ClientPSK13 != nil {
-		// An external PSK is offered instead of a ticket.
-		ch.PSKModes = []uint8{pskModeDHE}
+		// An external PSK is offered instead of a ticket, with the
+		// configured modes.
+		ch.PSKModes = cfg.pskModes13()
 		if err := c.offerExternalPSK(ch); err != nil {
 			return err
 		}
@@ -117,8 +118,10 @@ func (c *Client) addTLS13(ch *wire.ClientHello) error {
 
 // psk_key_exchange_modes values (RFC 8446, 4.2.9).
 const (
-	pskModePlain uint8 = 0
-	pskModeDHE   uint8 = 1
+	PSKModePlain uint8 = 0 // psk_ke: the PSK alone, no (EC)DHE
+	PSKModeDHE   uint8 = 1 // psk_dhe_ke: the PSK with (EC)DHE
+
+	pskModeDHE = PSKModeDHE
 )
 
 // offerTicket adds the newest usable ticket as a PSK, with a placeholder
@@ -318,16 +321,12 @@ func (h *client13) handleServerHello(sh *wire.ServerHello, msg []byte) ([]Action
 	if err := h.checkSelectedPSK(sh); err != nil {
 		return nil, err
 	}
-	ks := h.shares[sh.KeyShare.Group]
-	if ks == nil {
-		return nil, alert.New(alert.IllegalParameter, "server key share for a group the client did not share")
-	}
-	shared, err := ks.Shared(sh.KeyShare.Data)
+	shared, err := h.sharedSecret(sh)
 	if err != nil {
 		return nil, err
 	}
 	c.serverRandom = sh.Random
-	c.info.Group = ks.Group()
+	c.info.Group = sh.KeyShare.Group
 	c.info.SessionID = nil
 	c.info.ServerName = c.cfg.ServerName
 	c.record(msg)
@@ -369,6 +368,30 @@ func (h *client13) handleServerHello(sh *wire.ServerHello, msg []byte) ([]Action
 		{Kind: LogSecret, Label: "CLIENT_HANDSHAKE_TRAFFIC_SECRET", Data: h.clientHS},
 		{Kind: LogSecret, Label: "SERVER_HANDSHAKE_TRAFFIC_SECRET", Data: h.serverHS},
 	}...), nil
+}
+
+// sharedSecret is the (EC)DHE secret of the ServerHello's key share, or
+// nil for a psk_ke handshake: a ServerHello that selects a PSK without a
+// key share. The mode must be one the ClientHello offered (RFC 8446,
+// 4.2.9): without a PSK, or with a PSK offered for psk_dhe_ke only, the
+// key share is required (missing_extension); a key share with a PSK
+// offered for psk_ke only is illegal_parameter.
+func (h *client13) sharedSecret(sh *wire.ServerHello) ([]byte, error) {
+	modes := h.c.hello.PSKModes
+	if sh.KeyShare.Group == 0 {
+		if !sh.PSKSelected || !containsU8(modes, PSKModePlain) {
+			return nil, alert.New(alert.MissingExtension, "TLS 1.3 ServerHello without key_share")
+		}
+		return nil, nil
+	}
+	if sh.PSKSelected && !containsU8(modes, PSKModeDHE) {
+		return nil, alert.New(alert.IllegalParameter, "server used psk_dhe_ke, which the client did not offer")
+	}
+	ks := h.shares[sh.KeyShare.Group]
+	if ks == nil {
+		return nil, alert.New(alert.IllegalParameter, "server key share for a group the client did not share")
+	}
+	return ks.Shared(sh.KeyShare.Data)
 }
 
 // checkSelectedPSK checks a ServerHello's pre_shared_key against what

@@ -141,6 +141,12 @@ type Config struct {
 	// PSK ClientPSK13 gives.
 	ServerPSK13 func(identity []byte) (*ExternalPSK13, error)
 	ClientPSK13 func() (*ExternalPSK13, error)
+	// PSKModes13 are the psk_key_exchange_modes (RFC 8446, 4.2.9) of
+	// external PSKs: the modes a client offers, or those a server
+	// accepts, in its preference order (PSKModePlain is psk_ke,
+	// PSKModeDHE psk_dhe_ke). nil means psk_dhe_ke only. Tickets always
+	// use psk_dhe_ke.
+	PSKModes13 []uint8
 
 	// SRP (RFC 5054). A server with ServerSRP chooses the SRP suites for a
 	// client that names its user in the srp extension, and gets the

@@ -50,6 +50,7 @@ type server13 struct {
 	hello1     *wire.ClientHello
 	psk        *sess.State13 // the resumed session, when a ticket was accepted
 	pskIndex   uint16        // its place among the ClientHello's identities
+	pskPlain   bool          // the PSK is used with psk_ke: no (EC)DHE
 	ext        *extPSK13     // an external PSK the client offered (extpsk13.go)
 	ticketSent bool          // a NewSessionTicket went with the server's flight
 	early      bool          // 0-RTT data accepted
@@ -130,7 +131,11 @@ func (h *server13) choose(ch *wire.ClientHello) (share []byte, err error) {
 	if suite == nil {
 		return nil, alert.New(alert.HandshakeFailure, "no TLS 1.3 cipher suite in common")
 	}
-	if ch.SupportedGroups == nil || !ch.KeySharesPresent {
+	// A psk_ke handshake needs no group: RFC 8446, 9.2 lets a
+	// ClientHello with pre_shared_key leave out supported_groups and
+	// key_share, both or neither.
+	plainOK := h.ext != nil && h.ext.plain
+	if (ch.SupportedGroups == nil || !ch.KeySharesPresent) && (!plainOK || ch.SupportedGroups != nil || ch.KeySharesPresent) {
 		return nil, alert.New(alert.MissingExtension, "TLS 1.3 ClientHello without supported_groups or key_share")
 	}
 	if ch.SignatureAlgorithms == nil {
@@ -167,7 +172,10 @@ func (h *server13) choose(ch *wire.ClientHello) (share []byte, err error) {
 		}
 	}
 	if len(common) == 0 {
-		return nil, alert.New(alert.HandshakeFailure, "no TLS 1.3 group in common")
+		if !plainOK {
+			return nil, alert.New(alert.HandshakeFailure, "no TLS 1.3 group in common")
+		}
+		common = []uint16{0} // none: only psk_ke can go on (handleClientHello)
 	}
 	h.group = common[0]
 	if !cfg.HonorECCOrder {
@@ -234,10 +242,15 @@ func (h *server13) handleClientHello(ch *wire.ClientHello, msg []byte) ([]Action
 			s.info.EarlyData = "accepted"
 		}
 	}
-	if share == nil {
-		return h.helloRetryRequest(ch)
+	switch {
+	case h.pskPlain:
+		return h.serverFlight(ch, nil) // psk_ke: no key share used
+	case share != nil:
+		return h.serverFlight(ch, share)
+	case h.group == 0:
+		return nil, alert.New(alert.HandshakeFailure, "no TLS 1.3 group in common, and no psk_ke PSK accepted")
 	}
-	return h.serverFlight(ch, share)
+	return h.helloRetryRequest(ch)
 }
 
 // helloRetryRequest asks for a key share for h.group (RFC 8446, 4.1.4).
@@ -301,9 +314,14 @@ func (h *server13) serverFlight(ch *wire.ClientHello, clientShare []byte) ([]Act
 	// Transcript-Hash with the suite's hash (RFC 8446, 4.4.1), so keep
 	// the digest, not the log.
 	s.transcript.DigestOnly(h.hash)
-	serverShare, agree, err := kx.PrepareKeyShare(h.group, clientShare, cfg.Rand)
-	if err != nil {
-		return nil, err
+	group, serverShare, agree := h.group, []byte(nil), func() ([]byte, error) { return nil, nil }
+	if h.pskPlain {
+		group = 0 // psk_ke: no key_share, and a zero (EC)DHE input (RFC 8446, 7.1)
+	} else {
+		var err error
+		if serverShare, agree, err = kx.PrepareKeyShare(group, clientShare, cfg.Rand); err != nil {
+			return nil, err
+		}
 	}
 	// With a certificate to sign for, the agreement overlaps the
 	// signature (agreement.go).
@@ -314,7 +332,7 @@ func (h *server13) serverFlight(ch *wire.ClientHello, clientShare []byte) ([]Act
 		return nil, err
 	}
 	s.serverRandom = random
-	s.info.Group = h.group
+	s.info.Group = group
 	f := make(flight, 0, 16) // a whole flight's actions, without regrowing
 	f.add(Action{Kind: SetVersion, Version: wire.VersionTLS13})
 	sh := &wire.ServerHello{
@@ -323,7 +341,7 @@ func (h *server13) serverFlight(ch *wire.ClientHello, clientShare []byte) ([]Act
 		SessionID:        ch.SessionID,
 		CipherSuite:      s.suite.ID,
 		SupportedVersion: wire.VersionTLS13,
-		KeyShare:         wire.KeyShare{Group: h.group, Data: serverShare},
+		KeyShare:         wire.KeyShare{Group: group, Data: serverShare},
 		PSKSelected:      h.psk != nil,
 		PSKIdentity:      h.pskIndex,
 	}
