@@ -83,3 +83,18 @@ func seal(t testing.TB, w *Sealer, epoch uint16, typ uint8, data []byte) []byte 
 	}
 	return out
 }
+
+// eachRecord opens the records of a datagram one by one and passes each
+// to f before opening the next (a ChangeCipherSpec must take effect
+// before the record after it), failing the test if one is discarded.
+func eachRecord(t testing.TB, r *Opener, dgram []byte, f func(Record)) {
+	t.Helper()
+	for rest := dgram; len(rest) > 0; {
+		rec, next, ok := r.Open(rest)
+		if !ok {
+			t.Fatal("record discarded")
+		}
+		f(rec)
+		rest = next
+	}
+}

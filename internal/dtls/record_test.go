@@ -79,15 +79,7 @@ func TestSeveralRecordsInOneDatagram(t *testing.T) {
 		dgram = append(dgram, seal(t, w, 1, wire.TypeApplicationData, []byte(m))...)
 	}
 	var got []string
-	for rest := dgram; len(rest) > 0; {
-		var rec Record
-		var ok bool
-		rec, rest, ok = r.Open(rest)
-		if !ok {
-			t.Fatal("record discarded")
-		}
-		got = append(got, string(rec.Data))
-	}
+	eachRecord(t, r, dgram, func(rec Record) { got = append(got, string(rec.Data)) })
 	if len(got) != 3 || got[0] != "one" || got[2] != "three" {
 		t.Fatalf("got %q", got)
 	}
