@@ -43,6 +43,7 @@ func serveEach(t *testing.T, so *Options, serve func(*Socket)) int {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ls.Close() })
+	forgetNewPort(ls)
 	go func() {
 		for {
 			s, err := ls.TransportAccept(0)

@@ -19,6 +19,14 @@ func clientOpts(p *testpeers.PKI) *Options {
 	return &Options{CACertFile: p.CAFile, ServerNameIndication: "localhost"}
 }
 
+// forgetNewPort drops what the process's client caches hold for the port
+// a new test listener got: ports are reused within a run, and a client
+// would otherwise resume, with a server of another test, a session made
+// with an earlier one (the server side shares its default store too).
+func forgetNewPort(ls *ListenSocket) {
+	forgetClientSessions(ls.Port())
+}
+
 // startEcho runs a gossl echo server for one connection and returns its
 // port and a channel with the server-side error.
 func startEcho(t *testing.T, opts *Options) (int, <-chan error) {
@@ -28,6 +36,7 @@ func startEcho(t *testing.T, opts *Options) (int, <-chan error) {
 		t.Fatalf("Listen: %v", err)
 	}
 	t.Cleanup(func() { ls.Close() })
+	forgetNewPort(ls)
 	done := make(chan error, 1)
 	go func() {
 		// Generous: an Erlang VM can take many seconds to start on a
