@@ -16,21 +16,32 @@ import (
 func init() {
 	register(&command{
 		name:       "connect",
-		synopsis:   "connect HOST:PORT [--timeout 10s] [--wait 5s] [--key-update] [--reconnect N] [ssl options]",
+		synopsis:   "connect HOST:PORT [--timeout 10] [--wait 1] [--key-update] [--reconnect N] [--showcerts] [ssl options]",
 		summary:    "connect to a TLS server and copy stdin/stdout over it, like s_client",
 		sslOptions: true,
 		help: `
-Connects to HOST:PORT, performs the handshake and prints the connection's
-information block (one "key: value" line per connection_information item,
-then a blank line) on stderr. Then it copies stdin to the connection and
-the connection to stdout:
+Connects to HOST:PORT (or -connect HOST:PORT), performs the handshake and
+prints the connection's information block (one "key: value" line per
+connection_information item, then "verify_result: ..." and a blank line)
+on stderr. verify_result is "ok" when the server's certificate was
+verified, "not verified (verify_none)" when --verify verify_none skipped
+the check, and "no certificate" when the server sent none (PSK, SRP).
+--showcerts (s_client's -showcerts) adds one "chain_I: subject=...;
+issuer=...; not_before=...; not_after=..." line per certificate the
+server sent, its own first. A TLS 1.3 block leaves out the items that do
+not apply to TLS 1.3 (secure_renegotiation, extended_master_secret).
+Then it copies stdin to the connection and the connection to stdout:
 
   - when the peer closes (close_notify, or just the TCP connection), it
     stops and exits 0, even if stdin has more;
   - when stdin ends, it keeps reading the connection until the peer closes
-    or until nothing arrived for --wait (default 5s; each arrival restarts
-    it; 0 stops at once), then sends close_notify and exits 0. TLS 1.2 has
-    no half-close, so stdin's end is not sent to the peer.
+    or until nothing arrived for --wait (default 1 second; each arrival
+    restarts it; 0 stops at once), then sends close_notify and exits 0, as
+    s_client does. TLS 1.2 has no half-close, so stdin's end is not sent
+    to the peer.
+
+Durations (--timeout, --wait) are seconds when a bare number (10, 0.5),
+or a number with its unit (500ms, 2m).
 
 --key-update (TLS 1.3) sends a KeyUpdate right after the handshake that
 asks the server to update its keys too (ssl:update_keys(Socket,
@@ -38,7 +49,7 @@ read_write)), and reports it as "key_update: read_write" at the end of the
 information block; the data then flows under the new keys. On TLS 1.2 and
 older it fails (notsup).
 
---reconnect N (like s_client -reconnect) closes the first connection
+--reconnect N (s_client's -reconnect alone means 5) closes the first connection
 after the handshake and connects N more times, printing
 "reconnect I: session_resumption: true|false" on stderr for each; the last
 connection then copies stdin and stdout. TLS 1.2 and older resume by
@@ -61,7 +72,8 @@ On TLS 1.2 and older, a line of stdin that is just "R" renegotiates
 As an Erlang client does, it verifies the server by default (verify_peer
 with the system's roots; the host is the SNI and the name checked). Use
 --cacertfile FILE to trust a server's certificate (serve --cert-out FILE
-writes an ephemeral one), or --verify verify_none.
+writes an ephemeral one), or --verify verify_none; a refused certificate's
+error says which. SSLKEYLOGFILE in the environment works as --keylogfile.
 
 Exit status: 0 on success; 1 when connecting, the handshake or the
 connection fails, with the error's sentence on stderr; 2 for usage errors.`,
@@ -81,11 +93,13 @@ type connectConfig struct {
 	wait      time.Duration
 	keyUpdate bool
 	reconnect int
+	showCerts bool
 }
 
 func (c *connectConfig) define(fs *flag.FlagSet) {
-	fs.DurationVar(&c.timeout, "timeout", 10*time.Second, "`DURATION` bound on connecting and the handshake (0: none)")
-	fs.DurationVar(&c.wait, "wait", 5*time.Second, "after stdin ends, the `DURATION` to wait for more data from the peer")
+	durationVar(fs, &c.timeout, "timeout", 10*time.Second, "`DURATION` bound on connecting and the handshake (seconds, or with a unit; 0: none)")
+	durationVar(fs, &c.wait, "wait", time.Second, "after stdin ends, exit once the peer sent nothing for this `DURATION`")
+	fs.BoolVar(&c.showCerts, "showcerts", false, "print the server's certificate chain (subject, issuer, validity) after the information block")
 	fs.BoolVar(&c.keyUpdate, "key-update", false, "TLS 1.3: after the handshake, update the keys of both directions once (update_keys read_write)")
 	fs.IntVar(&c.reconnect, "reconnect", 0, "after the first handshake, connect `N` more times, reporting session_resumption")
 	c.psk.defineClient(fs)
@@ -94,14 +108,17 @@ func (c *connectConfig) define(fs *flag.FlagSet) {
 func runConnect(e *env, args []string) int {
 	cmd := commands["connect"]
 	var cfg connectConfig
+	var pos []string // -connect's value, then the positional arguments
 	opts := &ssl.Options{}
 	fs := newFlagSet(cmd.name)
 	cfg.define(fs)
 	bindOptionFlags(fs, opts)
-	pos, err := parseArgs(e, cmd, fs, args)
+	bindAliases(fs, true, func(v string) error { pos = append(pos, v); return nil })
+	rest, err := parseArgs(e, cmd, fs, reconnectArgs(args))
 	if err != nil {
 		return usageExit(err)
 	}
+	pos = append(pos, rest...)
 	if len(pos) != 1 {
 		fmt.Fprintf(e.stderr, "gossl connect: want one HOST:PORT argument\nRun \"gossl help connect\" for usage.\n")
 		return 2
@@ -117,10 +134,13 @@ func runConnect(e *env, args []string) int {
 		return fail(e, cmd.name, err)
 	}
 	applySRPClient(opts, ciphersGiven)
+	if err := keyLogFromEnv(opts); err != nil {
+		return fail(e, cmd.name, err)
+	}
 	cliLogAlert(opts, &blockWriter{w: e.stderr})
 	s, err := ssl.ConnectContext(e.ctx, host, port, opts, cfg.timeout)
 	if err != nil {
-		return fail(e, cmd.name, err)
+		return failOpts(e, cmd.name, err, opts)
 	}
 	for i := 1; i <= cfg.reconnect; i++ {
 		// A TLS 1.3 ticket comes after the handshake; without it the
@@ -128,7 +148,7 @@ func runConnect(e *env, args []string) int {
 		s.WaitSessionTicket(ticketWait)
 		s.Close()
 		if s, err = ssl.ConnectContext(e.ctx, host, port, opts, cfg.timeout); err != nil {
-			return fail(e, cmd.name, fmt.Errorf("reconnect %d: %w", i, err))
+			return failOpts(e, cmd.name, fmt.Errorf("reconnect %d: %w", i, err), opts)
 		}
 		info, _ := s.ConnectionInformation("session_resumption")
 		resumed := false
@@ -141,6 +161,10 @@ func runConnect(e *env, args []string) int {
 	block, err := infoBlock(s)
 	if err != nil {
 		return fail(e, cmd.name, err)
+	}
+	block += verifyResult(s, opts)
+	if cfg.showCerts {
+		block += chainLines(s)
 	}
 	if cfg.keyUpdate {
 		if err := s.UpdateKeys(true); err != nil {

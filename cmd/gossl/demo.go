@@ -86,13 +86,13 @@ func runDemo(e *env, args []string) int {
 	for _, c := range demoCases {
 		block, err := p.handshake(c)
 		if err != nil {
-			fmt.Fprintf(e.stderr, "gossl demo: %s: %s\n", c.title, ssl.FormatError(err))
+			fmt.Fprintf(e.stderr, "gossl demo: %s: %s\n", c.title, sentence(err, nil))
 			return 1
 		}
 		fmt.Fprintf(e.stdout, "== %s\n%s\n", c.title, block)
 	}
 	if err := p.bulk(e.stdout); err != nil {
-		fmt.Fprintf(e.stderr, "gossl demo: bulk transfer: %s\n", ssl.FormatError(err))
+		fmt.Fprintf(e.stderr, "gossl demo: bulk transfer: %s\n", sentence(err, nil))
 		return 1
 	}
 	return 0

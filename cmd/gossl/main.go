@@ -152,6 +152,7 @@ func printCommandHelp(w io.Writer, c *command) {
 	}
 	if c.sslOptions {
 		fmt.Fprintf(w, "\nssl options: every flag of \"gossl help options\" (--verify, --versions,\n--ciphers, --certfile, --keyfile, --cacertfile, ...).\n")
+		printAliases(w, c.name == "connect")
 	}
 }
 
@@ -228,7 +229,11 @@ func usageExit(err error) int {
 
 // fail prints the sentence for err, prefixed with the command, and
 // returns exit status 1.
-func fail(e *env, name string, err error) int {
-	fmt.Fprintf(e.stderr, "gossl %s: %s\n", name, ssl.FormatError(err))
+func fail(e *env, name string, err error) int { return failOpts(e, name, err, nil) }
+
+// failOpts is fail with the options the failure happened under, so that a
+// refused certificate says which flag to use (see sentence).
+func failOpts(e *env, name string, err error, opts *ssl.Options) int {
+	fmt.Fprintf(e.stderr, "gossl %s: %s\n", name, sentence(err, opts))
 	return 1
 }

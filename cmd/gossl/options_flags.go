@@ -251,7 +251,8 @@ same name, "-" for "_". Lists are comma-separated (ciphers also take
 OpenSSL's ':'), and a later flag replaces an earlier one. Booleans take no
 value (--name=false works too); --no-NAME sets false where the default is
 true. Values go to the library unchanged: an unknown value, or an option
-gossl does not implement yet, fails with the library's sentence (exit 1).
+gossl does not implement yet (marked below), fails with the library's
+sentence (exit 1).
 log_alert defaults to false here (unless --log-level is given): serve and
 connect print every failure's sentence themselves.
 
@@ -264,7 +265,7 @@ connect print every failure's sentence themselves.
 		if f.arg != "" {
 			name += " " + f.arg
 		}
-		fmt.Fprintf(w, "  %s\n      %s\n", name, f.usage)
+		fmt.Fprintf(w, "  %s\n      %s%s\n", name, f.usage, plannedNote(&f))
 	}
 }
 
@@ -507,5 +508,14 @@ func setKeyLogFile(o *ssl.Options, name, v string) error {
 		return &ssl.OptionError{Name: name, Value: v, Reason: err.Error()}
 	}
 	o.KeyLogWriter = f
+	return nil
+}
+
+// keyLogFromEnv honours SSLKEYLOGFILE, as browsers and curl do: without
+// --keylogfile, the file it names receives the key log.
+func keyLogFromEnv(o *ssl.Options) error {
+	if path := os.Getenv("SSLKEYLOGFILE"); path != "" && o.KeyLogWriter == nil {
+		return setKeyLogFile(o, "SSLKEYLOGFILE", path)
+	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -24,7 +25,8 @@ func init() {
 		summary:    "run a TLS server that echoes, or answers HTTP like s_server -www",
 		sslOptions: true,
 		help: `
-Listens on HOST:PORT and, once listening, prints "ACCEPT HOST:PORT" on
+Listens on HOST:PORT (--host, --port, or s_server's -accept [HOST:]PORT)
+and, once listening, prints "ACCEPT HOST:PORT" on
 stdout (with --port 0, the port actually bound). Each connection's
 handshake runs in its own goroutine; when it succeeds the connection's
 information block (one "key: value" line per connection_information item)
@@ -60,7 +62,11 @@ then "renegotiated" or the error are printed on stderr for each.
 
 --once serves one connection and exits: 0 if its handshake succeeded, 1
 if not. SIGINT or SIGTERM closes the listener and every connection (with
-close_notify) and exits 0. A listen failure exits 1 with its sentence.`,
+close_notify) and exits 0. A listen failure exits 1 with its sentence.
+
+--handshake-timeout is seconds when a bare number (30), or a number with
+its unit (500ms, 2m). SSLKEYLOGFILE in the environment works as
+--keylogfile.`,
 		flags: func(fs *flag.FlagSet) { new(serveConfig).define(fs) },
 		run:   runServe,
 	})
@@ -87,9 +93,27 @@ func (c *serveConfig) define(fs *flag.FlagSet) {
 	fs.BoolVar(&c.www, "www", false, "answer with an HTTP/1.0 page listing the connection information")
 	fs.StringVar(&c.keyType, "key-type", "ecdsa", "key of the ephemeral certificate: `ecdsa|rsa`")
 	fs.StringVar(&c.certOut, "cert-out", "", "write the ephemeral certificate as PEM to `FILE`")
-	fs.DurationVar(&c.hsTimeout, "handshake-timeout", 30*time.Second, "give up a handshake after this `DURATION` (0: never)")
+	durationVar(fs, &c.hsTimeout, "handshake-timeout", 30*time.Second, "give up a handshake after this `DURATION` (seconds, or with a unit; 0: never)")
 	c.psk.defineServer(fs)
 	c.srp.defineServer(fs)
+}
+
+// accept is s_server's -accept [HOST:]PORT: --port, and --host when a
+// host is given.
+func (c *serveConfig) accept(v string) error {
+	host, port, found := "", v, false
+	if i := strings.LastIndex(v, ":"); i >= 0 {
+		host, port, found = v[:i], v[i+1:], true
+	}
+	n, err := strconv.Atoi(port)
+	if err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("-accept %q: want PORT or HOST:PORT", v)
+	}
+	c.port = n
+	if found {
+		c.host = strings.Trim(host, "[]")
+	}
+	return nil
 }
 
 // server is a running gossl serve.
@@ -112,6 +136,7 @@ func runServe(e *env, args []string) int {
 	fs := newFlagSet(cmd.name)
 	srv.cfg.define(fs)
 	bindOptionFlags(fs, opts)
+	bindAliases(fs, false, srv.cfg.accept)
 	pos, err := parseArgs(e, cmd, fs, args)
 	if err != nil {
 		return usageExit(err)
@@ -150,6 +175,9 @@ func (srv *server) prepare(opts *ssl.Options) error {
 			ip = addrs[0].IP
 		}
 		opts.IP = ip
+	}
+	if err := keyLogFromEnv(opts); err != nil {
+		return err
 	}
 	ciphersGiven := opts.Ciphers != nil
 	if err := srv.cfg.psk.applyServer(opts); err != nil {
@@ -192,7 +220,7 @@ func (srv *server) serve(ls *ssl.ListenSocket) int {
 			if srv.e.ctx.Err() != nil || errors.Is(err, ssl.ErrClosed) {
 				break
 			}
-			srv.errw.line("accept failed: %s", ssl.FormatError(err))
+			srv.errw.line("accept failed: %s", sentence(err, nil))
 			time.Sleep(100 * time.Millisecond)
 			continue
 		}
@@ -268,13 +296,13 @@ func (srv *server) handle(s *ssl.Socket) {
 		srv.failed = true
 		srv.mu.Unlock()
 		if srv.e.ctx.Err() == nil {
-			srv.errw.line("handshake failed: %s", ssl.FormatError(err))
+			srv.errw.line("handshake failed: %s", sentence(err, nil))
 		}
 		return
 	}
 	block, err := infoBlock(s)
 	if err != nil {
-		srv.errw.line("connection_information failed: %s", ssl.FormatError(err))
+		srv.errw.line("connection_information failed: %s", sentence(err, nil))
 		return
 	}
 	srv.out.write(block)
@@ -286,7 +314,7 @@ func (srv *server) handle(s *ssl.Socket) {
 		err = serveEcho(s)
 	}
 	if err != nil && srv.e.ctx.Err() == nil {
-		srv.errw.line("connection failed: %s", ssl.FormatError(err))
+		srv.errw.line("connection failed: %s", sentence(err, nil))
 	}
 }
 
