@@ -105,6 +105,9 @@ func (c *Client) State() string {
 
 // Start builds the ClientHello (RFC 5246, 7.4.1.2).
 func (c *Client) Start() ([]Action, error) {
+	if c.dtlsEnter() {
+		return c.dtlsCall(nil, func([]byte) ([]Action, error) { return c.Start() })
+	}
 	if c.state != clientStart {
 		return nil, alert.New(alert.InternalError, "handshake already started")
 	}
@@ -117,7 +120,8 @@ func (c *Client) Start() ([]Action, error) {
 	c.info.ClientRandom = random
 	maxV := cfg.Versions[0]
 	ch := &wire.ClientHello{
-		Version:                  maxV,
+		Version:                  c.wireVersion(maxV),
+		DTLS:                     cfg.DTLS,
 		Random:                   random,
 		CompressionMethods:       []uint8{0},
 		ServerName:               cfg.ServerName,
@@ -200,6 +204,9 @@ func (c *Client) HandleChangeCipherSpec() ([]Action, error) {
 
 // HandleMessage advances the machine with one handshake message.
 func (c *Client) HandleMessage(msg []byte) ([]Action, error) {
+	if c.dtlsEnter() {
+		return c.dtlsCall(msg, c.handleDTLS)
+	}
 	if c.v13 != nil {
 		return c.v13.handle(msg)
 	}
@@ -294,6 +301,7 @@ func (c *Client) handleServerHello(msg []byte) ([]Action, error) {
 	if !sh.Unmarshal(msg) {
 		return nil, alert.New(alert.DecodeError, "malformed ServerHello")
 	}
+	sh.Version = c.fromWire(sh.Version)
 	cfg := c.cfg
 	if c.tls13Offered() && (sh.SupportedVersion != 0 || sh.IsHelloRetryRequest()) {
 		// RFC 8446, 4.2.1: supported_versions selects TLS 1.3, the only

@@ -57,6 +57,7 @@ type session struct {
 	master       []byte
 	ems          bool
 	info         Info
+	dtls         *dtlsState // DTLS bookkeeping (dtls.go); nil for TLS
 	// keyBlock is the key expansion of master (RFC 5246, 6.3), made once:
 	// a side needs its write keys at its ChangeCipherSpec and its read
 	// keys at the peer's, and the second would otherwise run the PRF
@@ -112,7 +113,13 @@ func (s *session) random() ([]byte, error) {
 }
 
 // record appends a message to the transcript.
-func (s *session) record(msg []byte) { s.transcript.Write(msg) }
+func (s *session) record(msg []byte) {
+	if s.dtls != nil {
+		s.recordDTLS(msg)
+		return
+	}
+	s.transcript.Write(msg)
+}
 
 // digestOnlyWithoutAuth drops the TLS 1.2 transcript log once no
 // CertificateVerify will be made or checked in this handshake (no client

@@ -188,4 +188,9 @@ type Config struct {
 
 	Rand io.Reader
 	Now  func() time.Time
+
+	// DTLS runs the machine over DTLS (dtls.go): Versions then holds the
+	// TLS versions the DTLS ones derive from (TLS 1.2 for DTLS 1.2, TLS
+	// 1.1 for DTLS 1.0), and never TLS 1.3.
+	DTLS bool
 }

@@ -273,7 +273,7 @@ func (s *Server) resume12(ch *wire.ClientHello, msg []byte, st *sess.State12, by
 	var f flight
 	f.add(Action{Kind: SetVersion, Version: s.version})
 	sh := &wire.ServerHello{
-		Version:                  s.version,
+		Version:                  s.wireVersion(s.version),
 		Random:                   random,
 		SessionID:                id,
 		CipherSuite:              s.suite.ID,

@@ -112,6 +112,9 @@ func (s *Server) HandleChangeCipherSpec() ([]Action, error) {
 
 // HandleMessage advances the machine with one handshake message.
 func (s *Server) HandleMessage(msg []byte) ([]Action, error) {
+	if s.dtlsEnter() {
+		return s.dtlsCall(msg, s.HandleMessage)
+	}
 	if s.v13 != nil {
 		return s.v13.handle(msg)
 	}
@@ -146,7 +149,7 @@ func (s *Server) HandleMessage(msg []byte) ([]Action, error) {
 }
 
 func (s *Server) handleClientHello(msg []byte) ([]Action, error) {
-	ch := &wire.ClientHello{}
+	ch := &wire.ClientHello{DTLS: s.dtls != nil}
 	if !ch.Unmarshal(msg) {
 		return nil, alert.New(alert.DecodeError, "malformed ClientHello")
 	}
@@ -219,7 +222,7 @@ func (s *Server) handleClientHello(msg []byte) ([]Action, error) {
 	var f flight
 	f.add(Action{Kind: SetVersion, Version: s.version})
 	sh := &wire.ServerHello{
-		Version:                  s.version,
+		Version:                  s.wireVersion(s.version),
 		Random:                   random,
 		CipherSuite:              suite.ID,
 		ExtendedMasterSecret:     s.ems,
@@ -371,7 +374,7 @@ func (s *Server) chooseALPN(ch *wire.ClientHello) error {
 // chooseVersion picks the highest version both support (RFC 5246,
 // Appendix E.1) and applies RFC 7507's fallback check.
 func (s *Server) chooseVersion(ch *wire.ClientHello) error {
-	clientMax := ch.Version
+	clientMax := s.fromWire(ch.Version)
 	if clientMax > wire.VersionTLS12 {
 		clientMax = wire.VersionTLS12
 	}
