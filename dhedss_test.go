@@ -14,7 +14,14 @@ import (
 // leaf, and so has tests of its own: SRP (a user and password,
 // interop_srp_test.go) and DHE_DSS (a DSA certificate, below).
 func coveredElsewhere(cs CipherSuite) bool {
-	return strings.HasPrefix(cs.KeyExchange, "srp") || cs.KeyExchange == "dhe_dss"
+	return strings.HasPrefix(cs.KeyExchange, "srp") || needsOwnCert(cs)
+}
+
+// needsOwnCert reports whether cs needs a certificate the shared test
+// PKI lacks: DHE_DSS a DSA one (this file), static ECDH an EC key with
+// keyUsage keyAgreement (staticecdh_test.go).
+func needsOwnCert(cs CipherSuite) bool {
+	return cs.KeyExchange == "dhe_dss" || cs.KeyExchange == "ecdh_ecdsa" || cs.KeyExchange == "ecdh_rsa"
 }
 
 // dssServer returns gossl server options with the DSA certificate.

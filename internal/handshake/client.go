@@ -457,6 +457,10 @@ func (c *Client) handleCertificate(msg []byte) error {
 			return alert.New(alert.UnsupportedCertificate, "SRP_SHA_DSS needs a DSA certificate")
 		}
 		c.startSRP(c.suite)
+	case suites.KXECDHECDSA, suites.KXECDHRSA:
+		if err := c.startStaticECDH(leaf); err != nil {
+			return err
+		}
 	case suites.KXECDHEECDSA:
 		switch leaf.PublicKey.(type) {
 		case *ecdsa.PublicKey, ed25519.PublicKey:

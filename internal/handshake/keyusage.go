@@ -13,7 +13,8 @@ var oidKeyUsage = asn1.ObjectIdentifier{2, 5, 29, 15}
 // checkServerKeyUsage refuses a server certificate whose keyUsage
 // extension does not allow the use the key exchange makes of its key
 // (RFC 5280, Section 4.2.1.3): RSA key exchange encrypts the premaster
-// secret to it, keyEncipherment (RFC 5246, Section 7.4.2); ECDHE signs
+// secret to it, keyEncipherment (RFC 5246, Section 7.4.2); static ECDH
+// agrees on it, keyAgreement (RFC 4492, 2.1); ECDHE signs
 // its parameters and TLS 1.3 its CertificateVerify, digitalSignature (RFC
 // 8422, Section 5.3; RFC 8446, Section 4.4.2.2). A certificate without
 // the extension may be used for anything. The check holds whatever the
@@ -24,8 +25,13 @@ func checkServerKeyUsage(leaf *x509.Certificate, k suites.KeyExchange) error {
 		return nil
 	}
 	need, name := x509.KeyUsageDigitalSignature, "digitalSignature"
-	if k == suites.KXRSA || k == suites.KXRSAPSK {
+	switch {
+	case k == suites.KXRSA || k == suites.KXRSAPSK:
 		need, name = x509.KeyUsageKeyEncipherment, "keyEncipherment"
+	case k.StaticECDH():
+		// RFC 4492, 2.1 and RFC 5246, 7.4.2: the key is used for key
+		// agreement.
+		need, name = x509.KeyUsageKeyAgreement, "keyAgreement"
 	}
 	if leaf.KeyUsage&need == 0 {
 		use := k.ErlangName() + " key exchange"

@@ -257,6 +257,10 @@ func (s *Server) handleClientHello(msg []byte) ([]Action, error) {
 		if err := s.startAnon(&f, suite, group); err != nil {
 			return nil, err
 		}
+	case suites.KXECDHECDSA, suites.KXECDHRSA:
+		if err := s.startStaticECDH(); err != nil {
+			return nil, err
+		}
 	case suites.KXRSA:
 		dec, ok := cert.Key.(crypto.Decrypter)
 		if !ok {
@@ -421,7 +425,8 @@ func (s *Server) chooseSuite(ch *wire.ClientHello) (*suites.Suite, *CertKey, uin
 		if suite == nil || !suite.SupportsVersion(s.version) || !s.pskUsable(suite) || !s.srpUsable(suite, ch, &srpMissing) {
 			return nil, 0, false
 		}
-		if suite.KX.UsesCurves() && (group == 0 || !uncompressed) {
+		// Static ECDH's curve is the certificate's (staticECDHFits).
+		if suite.KX.UsesCurves() && (group == 0 && !suite.KX.StaticECDH() || !uncompressed) {
 			return nil, 0, false
 		}
 		if suite.KX.FiniteField() && !ffOK {
@@ -432,6 +437,12 @@ func (s *Server) chooseSuite(ch *wire.ClientHello) (*suites.Suite, *CertKey, uin
 		}
 		for i := range cfg.Certs {
 			ck := &cfg.Certs[i]
+			if suite.KX.StaticECDH() {
+				if staticECDHFits(ck, suite.KX, ch) {
+					return ck, 0, true
+				}
+				continue
+			}
 			if !keyFitsKX(ck.Key, suite.KX, s.version) {
 				continue
 			}

@@ -46,6 +46,12 @@ const (
 	// 7.4.3; RFC 8422, 2.3). Erlang's dh_anon and ecdh_anon.
 	KXDHAnon
 	KXECDHAnon
+	// KXECDHECDSA and KXECDHRSA are static ECDH (RFC 4492, 2.1 and 2.3):
+	// the server's ECDH key is its certificate's, which a CA signed
+	// with ECDSA or with RSA; no ServerKeyExchange. Erlang's ecdh_ecdsa
+	// and ecdh_rsa.
+	KXECDHECDSA
+	KXECDHRSA
 )
 
 // ErlangName is the atom OTP uses for the key exchange.
@@ -81,6 +87,10 @@ func (k KeyExchange) ErlangName() string {
 		return "dh_anon"
 	case KXECDHAnon:
 		return "ecdh_anon"
+	case KXECDHECDSA:
+		return "ecdh_ecdsa"
+	case KXECDHRSA:
+		return "ecdh_rsa"
 	}
 	return "unknown"
 }
@@ -104,9 +114,17 @@ func (k KeyExchange) Certless() bool {
 func (k KeyExchange) Anon() bool { return k == KXDHAnon || k == KXECDHAnon }
 
 // UsesCurves reports whether the key exchange runs over an elliptic-curve
-// group chosen through supported_groups (RFC 8422, 5.1): ECDHE with a
-// signature, or ECDHE_PSK (RFC 5489, 2).
-func (k KeyExchange) UsesCurves() bool { return k.ECDHE() || k == KXECDHEPSK || k == KXECDHAnon }
+// group the client names in supported_groups (RFC 8422, 5.1): ECDHE with
+// a signature, ECDHE_PSK (RFC 5489, 2), ECDH_anon, and static ECDH, whose
+// group is the server certificate's curve (RFC 4492, 2.1).
+func (k KeyExchange) UsesCurves() bool {
+	return k.ECDHE() || k == KXECDHEPSK || k == KXECDHAnon || k.StaticECDH()
+}
+
+// StaticECDH reports whether k is ECDH_ECDSA or ECDH_RSA (RFC 4492, 2.1
+// and 2.3): the premaster secret is ECDH between the client's ephemeral
+// key and the server certificate's key.
+func (k KeyExchange) StaticECDH() bool { return k == KXECDHECDSA || k == KXECDHRSA }
 
 // SRP reports whether the key exchange is SRP (RFC 5054), which needs a
 // username and password (srp_identity) or a user database
@@ -370,6 +388,21 @@ var table = []*Suite{
 	{0x0034, "TLS_DH_anon_WITH_AES_128_CBC_SHA", "ADH-AES128-SHA", KXDHAnon, CipherAES128CBC, MACSHA1, PRFDefault, v10, v12, false},
 	{0xc019, "TLS_ECDH_anon_WITH_AES_256_CBC_SHA", "AECDH-AES256-SHA", KXECDHAnon, CipherAES256CBC, MACSHA1, PRFDefault, v10, v12, false},
 	{0xc018, "TLS_ECDH_anon_WITH_AES_128_CBC_SHA", "AECDH-AES128-SHA", KXECDHAnon, CipherAES128CBC, MACSHA1, PRFDefault, v10, v12, false},
+	// Static ECDH (RFC 4492; RFC 5289 for SHA-2 and GCM): no forward
+	// secrecy, so never in a default list; OTP 25 lists them under
+	// ssl:cipher_suites(all, 'tlsv1.2'), OpenSSL dropped them in 1.1.0.
+	{0xc02e, "TLS_ECDH_ECDSA_WITH_AES_256_GCM_SHA384", "ECDH-ECDSA-AES256-GCM-SHA384", KXECDHECDSA, CipherAES256GCM, MACAEAD, PRFSHA384, v12, v12, false},
+	{0xc032, "TLS_ECDH_RSA_WITH_AES_256_GCM_SHA384", "ECDH-RSA-AES256-GCM-SHA384", KXECDHRSA, CipherAES256GCM, MACAEAD, PRFSHA384, v12, v12, false},
+	{0xc026, "TLS_ECDH_ECDSA_WITH_AES_256_CBC_SHA384", "ECDH-ECDSA-AES256-SHA384", KXECDHECDSA, CipherAES256CBC, MACSHA384, PRFSHA384, v12, v12, false},
+	{0xc02a, "TLS_ECDH_RSA_WITH_AES_256_CBC_SHA384", "ECDH-RSA-AES256-SHA384", KXECDHRSA, CipherAES256CBC, MACSHA384, PRFSHA384, v12, v12, false},
+	{0xc02d, "TLS_ECDH_ECDSA_WITH_AES_128_GCM_SHA256", "ECDH-ECDSA-AES128-GCM-SHA256", KXECDHECDSA, CipherAES128GCM, MACAEAD, PRFSHA256, v12, v12, false},
+	{0xc031, "TLS_ECDH_RSA_WITH_AES_128_GCM_SHA256", "ECDH-RSA-AES128-GCM-SHA256", KXECDHRSA, CipherAES128GCM, MACAEAD, PRFSHA256, v12, v12, false},
+	{0xc025, "TLS_ECDH_ECDSA_WITH_AES_128_CBC_SHA256", "ECDH-ECDSA-AES128-SHA256", KXECDHECDSA, CipherAES128CBC, MACSHA256, PRFSHA256, v12, v12, false},
+	{0xc029, "TLS_ECDH_RSA_WITH_AES_128_CBC_SHA256", "ECDH-RSA-AES128-SHA256", KXECDHRSA, CipherAES128CBC, MACSHA256, PRFSHA256, v12, v12, false},
+	{0xc005, "TLS_ECDH_ECDSA_WITH_AES_256_CBC_SHA", "ECDH-ECDSA-AES256-SHA", KXECDHECDSA, CipherAES256CBC, MACSHA1, PRFDefault, v10, v12, false},
+	{0xc00f, "TLS_ECDH_RSA_WITH_AES_256_CBC_SHA", "ECDH-RSA-AES256-SHA", KXECDHRSA, CipherAES256CBC, MACSHA1, PRFDefault, v10, v12, false},
+	{0xc004, "TLS_ECDH_ECDSA_WITH_AES_128_CBC_SHA", "ECDH-ECDSA-AES128-SHA", KXECDHECDSA, CipherAES128CBC, MACSHA1, PRFDefault, v10, v12, false},
+	{0xc00e, "TLS_ECDH_RSA_WITH_AES_128_CBC_SHA", "ECDH-RSA-AES128-SHA", KXECDHRSA, CipherAES128CBC, MACSHA1, PRFDefault, v10, v12, false},
 	// RSA key exchange: no forward secrecy, so only on request (as in
 	// current OTP, whose default TLS 1.2 list has none).
 	{0x009d, "TLS_RSA_WITH_AES_256_GCM_SHA384", "AES256-GCM-SHA384", KXRSA, CipherAES256GCM, MACAEAD, PRFSHA384, v12, v12, false},
