@@ -212,7 +212,7 @@ func resolveVersions(vs []Version) ([]uint16, error) {
 	var out []uint16
 	for _, v := range vs {
 		if !knownVersions[v] {
-			return nil, badOption("versions", v, "unknown protocol version")
+			return nil, badOption("versions", v, unknownVersion(v))
 		}
 		wv, ok := implementedVersions[v]
 		if !ok {
@@ -223,6 +223,32 @@ func resolveVersions(vs []Version) ([]uint16, error) {
 	// Highest first, without duplicates.
 	sortDescUnique(&out)
 	return out, nil
+}
+
+// versionSpellings are the versions option's values, newest first.
+var versionSpellings = []Version{TLSv1_3, TLSv1_2, TLSv1_1, TLSv1, SSLv3, DTLSv1_2, DTLSv1}
+
+// unknownVersion is the refusal of an unknown version name: it lists the
+// spellings and, for a near miss ("TLSv1.2", "tls1.3", "1.2",
+// tls.VersionTLS12's "0x0303"), the one meant.
+func unknownVersion(v Version) string {
+	names := make([]string, len(versionSpellings))
+	for i, n := range versionSpellings {
+		names[i] = string(n)
+	}
+	reason := "unknown protocol version; the versions are " + strings.Join(names, ", ")
+	key := strings.NewReplacer("v", "", "_", ".", "-", ".", " ", "").Replace(strings.ToLower(string(v)))
+	hex := map[string]Version{"0x0304": TLSv1_3, "0x0303": TLSv1_2, "0x0302": TLSv1_1, "0x0301": TLSv1, "0x0300": SSLv3}
+	for _, n := range versionSpellings {
+		k := strings.ReplaceAll(string(n), "v", "")
+		if key == k || key == strings.TrimPrefix(k, "tls") || key == strings.ReplaceAll(k, ".", "") || key == k+".0" {
+			return reason + " (did you mean " + string(n) + "?)"
+		}
+	}
+	if n, ok := hex[key]; ok {
+		return reason + " (did you mean " + string(n) + "?)"
+	}
+	return reason
 }
 
 func sortDescUnique(p *[]uint16) {

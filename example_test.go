@@ -135,8 +135,8 @@ func ExampleFormatError() {
 	_, err = ssl.Connect("localhost", 443, &ssl.Options{Versions: []ssl.Version{ssl.DTLSv1_2}}, ssl.Infinity)
 	fmt.Println(ssl.FormatError(err))
 	// Output:
-	// ssl: option versions: tlsv9: unknown protocol version
-	// Invalid value for option versions: tlsv9 (unknown protocol version)
+	// ssl: option versions: tlsv9: unknown protocol version; the versions are tlsv1.3, tlsv1.2, tlsv1.1, tlsv1, sslv3, dtlsv1.2, dtlsv1
+	// Invalid value for option versions: tlsv9 (unknown protocol version; the versions are tlsv1.3, tlsv1.2, tlsv1.1, tlsv1, sslv3, dtlsv1.2, dtlsv1)
 	// Option versions is not supported yet by gossl (value dtlsv1.2)
 }
 

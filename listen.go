@@ -1,7 +1,9 @@
 package ssl
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"net"
 	"reflect"
 	"sync/atomic"
@@ -24,16 +26,55 @@ type ListenSocket struct {
 // transport is opts.CbInfo's (TCP by default); accepted sockets inherit
 // the socket options (active, packet, ...).
 func Listen(port int, opts *Options) (*ListenSocket, error) {
+	var ip net.IP
+	if opts != nil {
+		ip = opts.IP
+	}
+	return listenOn(ip, port, opts)
+}
+
+// ListenAddr listens on a "host:port" address, as net.Listen("tcp", addr)
+// and tls.Listen do: ListenAddr("127.0.0.1:0", opts). The host is an IP
+// address, a name (its first address is used) or empty for all
+// interfaces, and the port a number (0 picks one) or a service name. It
+// is Listen with the address in Go's form; opts.IP, if set, must name
+// the same address.
+func ListenAddr(addr string, opts *Options) (*ListenSocket, error) {
+	host, portStr, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, badOption("address", addr, "must be host:port, e.g. 127.0.0.1:0 or :4433")
+	}
+	port, err := net.LookupPort("tcp", portStr)
+	if err != nil {
+		return nil, badOption("address", addr, "unknown port "+portStr)
+	}
+	var ip net.IP
+	if host != "" {
+		if ip = net.ParseIP(host); ip == nil {
+			ips, err := net.DefaultResolver.LookupIP(context.Background(), "ip", host)
+			if err == nil && len(ips) == 0 {
+				err = errors.New("no address")
+			}
+			if err != nil {
+				return nil, fmt.Errorf("ssl: listen on %s: cannot resolve %s: %w", addr, host, err)
+			}
+			ip = ips[0]
+		}
+	}
+	if opts != nil && opts.IP != nil && !opts.IP.Equal(ip) {
+		return nil, badOption("ip", opts.IP, "differs from the address "+addr+" given to ListenAddr")
+	}
+	return listenOn(ip, port, opts)
+}
+
+// listenOn is Listen on ip (nil for all interfaces) and port.
+func listenOn(ip net.IP, port int, opts *Options) (*ListenSocket, error) {
 	res, err := opts.compile(roleServer, "")
 	if err != nil {
 		return nil, err
 	}
 	if _, err := opts.initialSockState(); err != nil {
 		return nil, err
-	}
-	var ip net.IP
-	if opts != nil {
-		ip = opts.IP
 	}
 	ln, err := opts.transportModule().Listen(ip, port)
 	if err != nil {

@@ -336,7 +336,9 @@ type Options struct {
 	IP net.IP
 	// Active is {active, true | false | once | N}: nil or false is
 	// passive (the Go default: Recv and Read), true, "once" (ActiveOnce)
-	// or an int N deliver Messages to the socket's owner channel.
+	// or an int N deliver Messages to the socket's owner channel. The
+	// typed ActiveMode values (ActiveTrue, ActiveOnce, ActiveN(n), ...)
+	// say the same with the compiler's check.
 	Active any
 	// Mode is {mode, binary | list}: "" or "binary" (the Go default)
 	// delivers SSLData.Data as []byte, "list" as SSLData.Text, a string
@@ -344,7 +346,8 @@ type Options struct {
 	Mode string
 	// Packet is {packet, 0 | raw | 1 | 2 | 4 | line}: nil, 0 or "raw"
 	// for none; 1, 2, 4 for a big-endian length header, "line" for
-	// newline-ended packets.
+	// newline-ended packets; or a typed PacketType (Packet4, PacketLine,
+	// ...).
 	Packet any
 	// PacketSize is {packet_size, N}: the longest packet body accepted;
 	// 0 means the header's range for 1 and 2, and 64 MiB for 4 and line.

@@ -3,6 +3,7 @@ package ssl
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -27,8 +28,38 @@ type SockOpt struct {
 	Value any
 }
 
-// ActiveOnce is the value "once" of the active option.
-const ActiveOnce = "once"
+// ActiveMode is a typed value of the active option (Options.Active and
+// SockOpt "active"), for programs that want the compiler to check it:
+// ActiveFalse, ActiveTrue, ActiveOnce or ActiveN(n). The Erlang-shaped
+// values (false, true, "once", an int) keep working; anything else is
+// refused with the list of valid values.
+type ActiveMode string
+
+const (
+	// ActiveFalse is {active, false}: passive, the Go default.
+	ActiveFalse ActiveMode = "false"
+	// ActiveTrue is {active, true}.
+	ActiveTrue ActiveMode = "true"
+	// ActiveOnce is {active, once}.
+	ActiveOnce ActiveMode = "once"
+)
+
+// ActiveN is {active, N}: its type bounds N to -32768..32767, the range
+// Erlang allows, so a constant out of range does not compile.
+func ActiveN(n int16) ActiveMode { return ActiveMode(strconv.Itoa(int(n))) }
+
+// PacketType is a typed value of the packet option (Options.Packet and
+// SockOpt "packet"); the Erlang-shaped values (0, 1, 2, 4, "raw",
+// "line") keep working.
+type PacketType string
+
+const (
+	PacketRaw  PacketType = "raw"  // {packet, raw} (or 0): no framing
+	Packet1    PacketType = "1"    // {packet, 1}: a 1-byte length header
+	Packet2    PacketType = "2"    // {packet, 2}: a 2-byte length header
+	Packet4    PacketType = "4"    // {packet, 4}: a 4-byte length header
+	PacketLine PacketType = "line" // {packet, line}: newline-ended packets
+)
 
 // Default limits for packet framing when packet_size is 0: a header's own
 // range for 1 and 2, and defaultMaxPacket for 4 and line, so that a peer
@@ -90,8 +121,23 @@ func parseActive(v any) (activeKind, int, error) {
 		if x >= -32768 && x <= 32767 {
 			return activeN, x, nil
 		}
+	case ActiveMode:
+		if n, err := strconv.Atoi(string(x)); err == nil && n >= -32768 && n <= 32767 {
+			return activeN, n, nil
+		}
+		return parseActive(string(x))
 	}
-	return 0, 0, badOption("active", v, "must be true, false, once or an integer in -32768..32767")
+	return 0, 0, badOption("active", v, "must be true, false, \"once\" or an int in -32768..32767, or typed: ssl.ActiveFalse, ssl.ActiveTrue, ssl.ActiveOnce, ssl.ActiveN(n)"+goType(v))
+}
+
+// goType names v's Go type in a refusal when it is not the type of a
+// valid value (int64(4) where an int is wanted): ", not a T".
+func goType(v any) string {
+	switch v.(type) {
+	case nil, bool, int, string, ActiveMode, PacketType:
+		return ""
+	}
+	return fmt.Sprintf(", not a %T", v)
 }
 
 func parsePacket(v any) (int, error) {
@@ -103,6 +149,8 @@ func parsePacket(v any) (int, error) {
 		case 0, 1, 2, 4:
 			return x, nil
 		}
+	case PacketType:
+		return parsePacket(string(x))
 	case string:
 		switch x {
 		case "raw", "0":
@@ -115,7 +163,7 @@ func parsePacket(v any) (int, error) {
 			return 0, notSupported("packet", x)
 		}
 	}
-	return 0, badOption("packet", v, "must be 0, raw, 1, 2, 4 or line")
+	return 0, badOption("packet", v, "must be 0, 1, 2, 4 (ints), \"raw\" or \"line\", or typed: ssl.PacketRaw, ssl.Packet1, ssl.Packet2, ssl.Packet4, ssl.PacketLine"+goType(v))
 }
 
 func parseMode(v any) (bool, error) {
