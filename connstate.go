@@ -38,11 +38,12 @@ func (s *Socket) ConnectionState() tls.ConnectionState {
 	}
 	info := s.connInfo()
 	st := tls.ConnectionState{
-		Version:                    info.Version,
-		HandshakeComplete:          true,
-		DidResume:                  info.Resumed,
-		CurveID:                    tls.CurveID(info.Group),
-		NegotiatedProtocol:         info.NegotiatedProtocol,
+		Version:            info.Version,
+		HandshakeComplete:  true,
+		DidResume:          info.Resumed,
+		CurveID:            tls.CurveID(info.Group),
+		NegotiatedProtocol: info.NegotiatedProtocol,
+		//lint:ignore SA1019 crypto/tls still sets it (always true); net/http2 code may read it
 		NegotiatedProtocolIsMutual: true,
 		ServerName:                 info.ServerName,
 	}

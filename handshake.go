@@ -83,7 +83,7 @@ func ConnectConn(conn net.Conn, opts *Options, timeout time.Duration) (*Socket, 
 	res.setTicketCacheKey(conn.RemoteAddr().String())
 	s := newSocket(conn, roleClient, opts, res)
 	s.ownRes = true
-	if err := s.runHandshake(nil, deadlineAfter(timeout)); err != nil {
+	if err := s.runHandshake(context.Background(), deadlineAfter(timeout)); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -115,7 +115,7 @@ func HandshakeConn(conn net.Conn, opts *Options, timeout time.Duration) (*Socket
 // Handshake performs the server-side handshake on a socket from
 // TransportAccept: ssl:handshake/1,2 (ssl_accept in the 20.2 manual).
 func (s *Socket) Handshake(timeout time.Duration) error {
-	return s.runHandshake(nil, deadlineAfter(timeout))
+	return s.runHandshake(context.Background(), deadlineAfter(timeout))
 }
 
 // HandshakeWith adds options to those given to Listen and then performs

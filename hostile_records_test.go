@@ -2,6 +2,7 @@ package ssl
 
 import (
 	"bytes"
+	"context"
 	"crypto"
 	"encoding/hex"
 	"errors"
@@ -194,7 +195,7 @@ func TestTLS13BadRecordAfterDecrypt(t *testing.T) {
 	start := time.Now()
 	// The client is done once its Finished is out: the server's alert
 	// comes to its first read.
-	if err := cs.runHandshake(nil, time.Now().Add(10*time.Second)); err != nil {
+	if err := cs.runHandshake(context.Background(), time.Now().Add(10*time.Second)); err != nil {
 		t.Fatal(err)
 	}
 	defer cs.Close()
@@ -501,7 +502,7 @@ func TestEarlyDataEmptyRecords(t *testing.T) {
 		res.setTicketCacheKey(addr)
 		cs := newSocket(&earlyResealer{Conn: raw, t: t, keys: keys, n: n}, roleClient, &o, res)
 		cs.ownRes = true
-		herr := cs.runHandshake(nil, time.Now().Add(10*time.Second))
+		herr := cs.runHandshake(context.Background(), time.Now().Add(10*time.Second))
 		r := srv.result(t, raw.LocalAddr().String())
 		if n <= maxEmptyRecords {
 			if herr != nil || r.err != nil {

@@ -1,5 +1,7 @@
 package ssl
 
+//lint:file-ignore SA1019 net/http serves and dials HTTP/2 only over *tls.Conn; x/net/http2's ServeConn and Transport, deprecated in favour of net/http's own, are the public way to run HTTP/2 over another net.Conn
+
 import (
 	"bytes"
 	"context"

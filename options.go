@@ -38,8 +38,8 @@ type KeyDER struct {
 
 // Options holds every option of Erlang's ssl:connect/listen/handshake, the
 // ssl options and the socket options (gen_tcp/inet) alike. The zero value
-// is the safe default of current OTP: TLS 1.2 (and 1.3 once it lands), the
-// default suites, and a client that verifies the server.
+// is the safe default of current OTP: TLS 1.3 and 1.2, the default
+// suites, and a client that verifies the server.
 //
 // Each field's comment gives the Erlang option. Options that gossl does not
 // implement yet are listed in the README; setting one makes Connect, Listen
@@ -51,7 +51,8 @@ type Options struct {
 	// Protocol is {protocol, tls | dtls}; "" means "tls".
 	Protocol string
 	// Versions is {versions, [protocol()]}; nil means the defaults
-	// (tlsv1.2). tlsv1 and tlsv1.1 work when listed.
+	// (tlsv1.3 and tlsv1.2, Versions().Supported). tlsv1 and tlsv1.1
+	// work when listed.
 	Versions []Version
 	// Ciphers is {ciphers, ...}: suite names, IANA
 	// ("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256") or OpenSSL

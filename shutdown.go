@@ -27,6 +27,7 @@ func (s *Socket) CloseTimeout(timeout time.Duration) error {
 	}
 	s.setCloseDeadline(dl)
 	s.out.Lock()
+	//lint:ignore SA2001 taking and releasing the write lock waits for a writer in the middle of a record, so close_notify does not land inside it
 	s.out.Unlock()
 	if err := mapQueueError(s.sendCloseNotify()); err != nil {
 		return err // delay_send: the queue was not all written
@@ -147,6 +148,7 @@ func (s *Socket) Shutdown(how string) error {
 	var err error
 	if wr {
 		s.out.Lock()
+		//lint:ignore SA2001 taking and releasing the write lock waits for a writer in the middle of a record, so close_notify does not land inside it
 		s.out.Unlock()
 		err = mapQueueError(s.sendCloseNotify()) // delay_send's queue
 		if cw, ok := underlying(s.conn).(interface{ CloseWrite() error }); ok {

@@ -547,6 +547,7 @@ func (s *Socket) Close() error {
 			// close_notify, or Close reports that it did not.
 			s.setCloseDeadline(time.Now().Add(5 * time.Second))
 			s.out.Lock()
+			//lint:ignore SA2001 taking and releasing the write lock waits for a writer in the middle of a record, so close_notify does not land inside it
 			s.out.Unlock()
 			s.sendCloseNotify()
 			// The queue's error whether close_notify went through it or

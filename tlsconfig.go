@@ -154,6 +154,7 @@ func versionsFromTLS(lo, hi uint16) ([]Version, error) {
 	if hi == 0 {
 		hi = tls.VersionTLS13
 	}
+	//lint:ignore SA1019 SSL 3.0 is a version gossl names (the versions option), mapped from MinVersion/MaxVersion
 	names := map[uint16]Version{tls.VersionSSL30: SSLv3, tls.VersionTLS10: TLSv1, tls.VersionTLS11: TLSv1_1,
 		tls.VersionTLS12: TLSv1_2, tls.VersionTLS13: TLSv1_3}
 	if names[lo] == "" || names[hi] == "" || lo > hi {

@@ -276,7 +276,7 @@ func (ps *peerSet) startLocked(peer, use string) (*peerTarget, error) {
 			return nil, peerNA{"Erlang/OTP's ssl application is not installed"}
 		}
 		if err != nil {
-			return nil, fmt.Errorf("Erlang server did not start: %v", err)
+			return nil, fmt.Errorf("the Erlang server did not start: %v", err)
 		}
 		port := strings.TrimSpace(strings.TrimPrefix(line, "LISTENING "))
 		return &peerTarget{addr: net.JoinHostPort("127.0.0.1", port), ping: []byte("x\n")}, nil

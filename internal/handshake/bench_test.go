@@ -103,18 +103,9 @@ func benchConfigs(b *testing.B, p *benchPKI, v13 bool, group uint16, suite strin
 	return client, server
 }
 
-// benchDeliver gives one side's actions to the other machine. A
-// NewSessionTicket that reaches a finished client is kept in its
-// configuration's cache, as the ssl package's driver does.
-func benchDeliver(b testing.TB, acts []Action, to Machine) []Action {
-	out, err := deliverOrFail(b, acts, to)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return out
-}
-
-// deliverOrFail is benchDeliver that returns the machine's refusal.
+// deliverOrFail gives one side's actions to the other machine and returns
+// the machine's refusal. A NewSessionTicket that reaches a finished client
+// is kept in its configuration's cache, as the ssl package's driver does.
 func deliverOrFail(b testing.TB, acts []Action, to Machine) ([]Action, error) {
 	var out []Action
 	for _, a := range acts {

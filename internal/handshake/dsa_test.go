@@ -1,6 +1,7 @@
 package handshake
 
 import (
+	//lint:ignore SA1019 DSA keys for the DHE_DSS and SRP_SHA_DSS suites (RFC 5246, RFC 5054): legacy, used only when asked for
 	"crypto/dsa" //nolint:staticcheck // the key type of DSA certificates
 	"crypto/x509"
 	"encoding/asn1"

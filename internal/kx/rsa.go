@@ -84,6 +84,7 @@ func (s *rsaServer) ProcessClientKeyExchange(body []byte) ([]byte, error) {
 	// constant time on a padding error instead of failing; other
 	// Decrypters (hardware tokens) may fail or return any length, and
 	// both cases fold into "invalid" below.
+	//lint:ignore SA1019 the RSA key exchange of TLS 1.0-1.2 (RFC 5246, Section 7.4.7.1) is PKCS #1 v1.5 encryption by definition; legacy, used only when its suites are listed
 	plain, err := s.key.Decrypt(s.rand, ciphertext, &rsa.PKCS1v15DecryptOptions{SessionKeyLen: premasterLen})
 	m := make([]byte, premasterLen)
 	valid := 0
@@ -137,6 +138,7 @@ func (c *rsaClient) ClientKeyExchange() ([]byte, []byte, error) {
 	if _, err := io.ReadFull(c.rand, pm[2:]); err != nil {
 		return nil, nil, internalError("random source failed")
 	}
+	//lint:ignore SA1019 the RSA key exchange of TLS 1.0-1.2 (RFC 5246, Section 7.4.7.1) is PKCS #1 v1.5 encryption by definition; legacy, used only when its suites are listed
 	enc, err := rsa.EncryptPKCS1v15(c.rand, c.pub, pm)
 	if err != nil {
 		return nil, nil, internalError("RSA encryption failed")

@@ -78,10 +78,12 @@ func TestRSABleichenbacher(t *testing.T) {
 
 	wrongVersion := make([]byte, 48)
 	wrongVersion[0], wrongVersion[1] = 3, 1 // TLS 1.0 instead of 1.2: rollback
+	//lint:ignore SA1019 the RSA key exchange of TLS 1.0-1.2 (RFC 5246, Section 7.4.7.1) is PKCS #1 v1.5 encryption by definition; legacy, used only when its suites are listed
 	ctWrongVersion, _ := rsa.EncryptPKCS1v15(rand.Reader, &key.PublicKey, wrongVersion)
 
 	shortPM := make([]byte, 47)
 	shortPM[0], shortPM[1] = 3, 3
+	//lint:ignore SA1019 the RSA key exchange of TLS 1.0-1.2 (RFC 5246, Section 7.4.7.1) is PKCS #1 v1.5 encryption by definition; legacy, used only when its suites are listed
 	ctShort, _ := rsa.EncryptPKCS1v15(rand.Reader, &key.PublicKey, shortPM)
 
 	// A ciphertext whose plaintext is not PKCS #1 v1.5 padded: raw RSA

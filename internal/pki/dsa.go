@@ -2,6 +2,7 @@ package pki
 
 import (
 	"crypto"
+	//lint:ignore SA1019 DSA keys for the DHE_DSS and SRP_SHA_DSS suites (RFC 5246, RFC 5054): legacy, used only when asked for
 	"crypto/dsa" //nolint:staticcheck // DSA is deprecated, but peers still present DSA certificates and keys.
 	"crypto/sha1"
 	"crypto/sha256"

@@ -1,6 +1,7 @@
 package pki
 
 import (
+	//lint:ignore SA1019 DSA keys for the DHE_DSS and SRP_SHA_DSS suites (RFC 5246, RFC 5054): legacy, used only when asked for
 	"crypto/dsa" //nolint:staticcheck // the key type VerifyDSA takes
 	"crypto/sha256"
 	"errors"

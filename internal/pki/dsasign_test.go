@@ -3,6 +3,7 @@ package pki
 import (
 	"bytes"
 	"crypto"
+	//lint:ignore SA1019 DSA keys for the DHE_DSS and SRP_SHA_DSS suites (RFC 5246, RFC 5054): legacy, used only when asked for
 	"crypto/dsa" //nolint:staticcheck // an independent verifier for the tests
 	"crypto/rand"
 	"encoding/asn1"

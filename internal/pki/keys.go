@@ -43,11 +43,13 @@ func ParsePrivateKeyPEM(data []byte, password string) (crypto.Signer, error) {
 			der := b.Bytes
 			// Legacy OpenSSL encryption (RFC 1423): deprecated, but still
 			// found in the wild, and Erlang reads it.
+			//lint:ignore SA1019 Erlang's password option reads RFC 1423 encrypted PEM keys, which OTP users have; decryption only
 			if x509.IsEncryptedPEMBlock(b) {
 				if password == "" {
 					return nil, ErrPasswordRequired
 				}
 				var err error
+				//lint:ignore SA1019 Erlang's password option reads RFC 1423 encrypted PEM keys, which OTP users have; decryption only
 				der, err = x509.DecryptPEMBlock(b, []byte(password))
 				if err != nil {
 					if errors.Is(err, x509.IncorrectPasswordError) {

@@ -130,6 +130,7 @@ func TestParsePrivateKeyPEMFormats(t *testing.T) {
 			if trad != nil {
 				forms["traditional"] = pemOf(tradType, trad, nil)
 				forms["traditional labelled PRIVATE KEY"] = pemOf(pemPrivateKey, trad, nil)
+				//lint:ignore SA1019 Erlang's password option reads RFC 1423 encrypted PEM keys, which OTP users have; decryption only
 				blk, err := x509.EncryptPEMBlock(rand.Reader, tradType, trad, []byte("secret"), x509.PEMCipherAES256)
 				if err != nil {
 					t.Fatal(err)

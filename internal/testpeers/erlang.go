@@ -128,7 +128,7 @@ func ErlangHandshake(p *Proc, timeout time.Duration) (protocol, suite string, er
 func parseErlangHandshake(line string) (protocol, suite string, err error) {
 	rest := strings.TrimPrefix(line, "HANDSHAKE ")
 	if reason, ok := strings.CutPrefix(rest, "error "); ok {
-		return "", "", fmt.Errorf("Erlang handshake error: %s", reason)
+		return "", "", fmt.Errorf("erlang handshake error: %s", reason)
 	}
 	f := strings.Fields(strings.TrimPrefix(rest, "ok "))
 	if !strings.HasPrefix(rest, "ok ") || len(f) < 2 {
