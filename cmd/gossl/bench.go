@@ -90,7 +90,17 @@ Rows:
       once, each one after another, so the rate is bounded by the CPU both ends use
       per handshake rather than by the round trips of one connection.
       tls12-srp-2048: SRP_SHA (srp_anon, RFC 5054) with the srp_2048
-      group, gossl only (crypto/tls has no SRP).
+      group, gossl only (crypto/tls has no SRP). tls12-psk and
+      tls12-ecdhe-psk-x25519: PSK-AES128-GCM-SHA256 and
+      ECDHE-PSK-AES128-GCM-SHA256 (RFC 4279, RFC 5489) with a 16-byte
+      key, gossl only (crypto/tls has no PSK); also with 4 clients.
+  server-cpu/KIND   the server's CPU time (user and system, all its
+      threads, from /proc) per full handshake, in microseconds (lower is
+      better): the same echo server as the handshake rows, but in a child
+      process of this binary, gossl's client in this one (not verifying
+      the child's certificate), slices as above. KIND is tls12-psk,
+      tls12-ecdhe-psk-x25519 (gossl only) or
+      tls12-ecdhe-ecdsa-p256-x25519 (gossl's and crypto/tls's servers).
   resumed/KIND      the same with resumption; the row fails unless every
       measured connection resumed (the first, unmeasured, connection
       makes the session). tls13-ticket: TLS 1.3 tickets. tls12-ticket:
@@ -126,6 +136,11 @@ gossl/crypto-tls and the figures show the peer's speed:
   handshake/tls13-ecdsa-p256-x25519/PEER-server  full handshakes per
       second, in slices as above, each with a two-byte echo ("x\n"); the
       peer sends no tickets.
+  handshake/tls12-psk/openssl-server and server-cpu/tls12-psk/openssl-server
+      plain PSK (PSK-AES128-GCM-SHA256, TLS 1.2, no certificate) against
+      a second s_server: handshakes per second of gossl's client and
+      s_server's CPU time per handshake (as server-cpu/ above); crypto/tls
+      has no PSK.
 PEER is openssl or erlang. A peer that is not installed gives n/a rows
 with a note. The peers are stopped (their process groups killed) before
 bench exits.
@@ -208,6 +223,9 @@ type benchGroup struct {
 }
 
 func runBench(e *env, args []string) int {
+	if spec := os.Getenv(serverChildEnv); spec != "" {
+		return runServerChild(e, spec)
+	}
 	cfg := &benchConfig{}
 	c := commands["bench"]
 	fs := newFlagSet("bench")

@@ -44,9 +44,14 @@ func (b *bench) gosslOpts(p profile, server bool) *ssl.Options {
 	if p.srpGroup != "" {
 		srpBenchUser(o, p.srpGroup, server)
 	}
+	if p.psk {
+		pskBenchKeys(o, server)
+	}
 	if server {
 		l := b.certs[p.key]
 		o.Cert, o.Key = l.chain, l.key
+	} else if p.noVerify {
+		o.Verify = ssl.VerifyNone
 	} else {
 		o.Verify = ssl.VerifyPeer
 		o.CACerts = b.ca

@@ -31,6 +31,7 @@ import (
 type peerTarget struct {
 	addr string
 	ping []byte
+	pid  int // the server's process
 }
 
 // peerProfile is what every peer server is set up for.
@@ -80,6 +81,9 @@ func (b *bench) peerGroups() []benchGroup {
 			bulk.setup, hs.setup = nil, nil
 		}
 		gs = append(gs, bulk, hs)
+		if pk.name == "openssl" {
+			gs = append(gs, b.pskPeerGroups(na))
+		}
 	}
 	return gs
 }
@@ -237,13 +241,20 @@ func (ps *peerSet) startLocked(peer, use string) (*peerTarget, error) {
 	}
 	cert, key := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
 	switch peer {
+	case "gossl-child":
+		return ps.startServerChild(use, dir)
 	case "openssl":
 		// One connection at a time, as s_server serves. -quiet prints
 		// nothing but what is received (and implies -ign_eof); -rev
 		// echoes each line reversed ("x\n" comes back as it went).
 		args := []string{"s_server", "-quiet", "-cert", cert, "-key", key,
 			"-tls1_3", "-ciphersuites", "TLS_AES_128_GCM_SHA256", "-groups", "X25519", "-num_tickets", "0"}
-		if use == "handshake" {
+		if use == "psk" {
+			// Plain PSK at TLS 1.2, no certificate (bench_psk.go).
+			args = []string{"s_server", "-quiet", "-nocert", "-psk", benchPSKHex, "-tls1_2",
+				"-cipher", hsPSK12.suite, "-no_ticket"}
+		}
+		if use == "handshake" || use == "psk" {
 			args = append(args, "-rev")
 		}
 		for attempt := 1; ; attempt++ {
@@ -258,7 +269,7 @@ func (ps *peerSet) startLocked(peer, use string) (*peerTarget, error) {
 			}
 			ps.procs = append(ps.procs, p)
 			if err = p.waitTCP(addr, ps.startMax); err == nil {
-				return &peerTarget{addr: addr, ping: []byte("x\n")}, nil
+				return &peerTarget{addr: addr, ping: []byte("x\n"), pid: p.cmd.Process.Pid}, nil
 			}
 			p.stop()
 			if !strings.Contains(p.output(), "in use") || attempt == 3 {
@@ -333,10 +344,15 @@ func (w peerOut) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
-func startPeerProc(name string, args []string, dir string) (*peerProc, error) {
+// startPeerProc starts name with args in dir, env added to the
+// environment.
+func startPeerProc(name string, args []string, dir string, env ...string) (*peerProc, error) {
 	p := &peerProc{name: name + " " + strings.Join(args, " "), done: make(chan struct{}), changed: make(chan struct{})}
 	cmd := exec.Command(name, args...)
 	cmd.Dir = dir
+	if len(env) > 0 {
+		cmd.Env = append(os.Environ(), env...)
+	}
 	// s_server writes what it receives to stdout: with a bulk row, a
 	// lot. The Erlang server prints one line.
 	if name == "openssl" {

@@ -32,6 +32,11 @@ type profile struct {
 	// srpGroup, for an SRP suite, is the group of the user gossl's
 	// server knows (crypto/tls has no SRP).
 	srpGroup string
+	// psk: both sides have the bench's pre-shared key (bench_psk.go).
+	psk bool
+	// noVerify: gossl's client does not verify the server (a server in
+	// a child process has a certificate of its own).
+	noVerify bool
 }
 
 var (
@@ -147,6 +152,7 @@ func (b *bench) groups() []benchGroup {
 		}
 		gs = append(gs, g)
 	}
+	gs = append(gs, b.pskGroups()...)
 	for _, hib := range []bool{false, true} {
 		hib := hib
 		kind := "memory"

@@ -85,7 +85,7 @@ func TestBenchList(t *testing.T) {
 		kind, _, _ := strings.Cut(n, "/")
 		kinds[kind]++
 	}
-	want := map[string]int{"bulk": 32, "handshake": 9, "resumed": 3, "memory": 3, "memory-hibernated": 2, "allocs": 4}
+	want := map[string]int{"bulk": 32, "handshake": 12, "server-cpu": 3, "resumed": 3, "memory": 3, "memory-hibernated": 2, "allocs": 4}
 	for k, n := range want {
 		if kinds[k] != n {
 			t.Errorf("%d %s/ rows, want %d", kinds[k], k, n)
@@ -95,7 +95,8 @@ func TestBenchList(t *testing.T) {
 		t.Errorf("row kinds %v, want %v", kinds, want)
 	}
 	for _, n := range []string{rowSeal, rowPercent, rowSend, rowSendPercent, "bulk/plain-tcp/16k/loopback", "bulk/plain-tcp/1k/loopback", "resumed/tls12-session-id", "resumed/tls12-ticket", "resumed/tls13-ticket-ecdsa-x25519",
-		"handshake/tls12-ecdhe-ecdsa-p256-x25519", "handshake/tls12-rsa-kx-rsa2048", "handshake/tls12-srp-2048", "handshake/tls12-dhe-rsa2048-ffdhe2048", "handshake/4-clients/tls13-ecdsa-p256-x25519"} {
+		"handshake/tls12-ecdhe-ecdsa-p256-x25519", "handshake/tls12-rsa-kx-rsa2048", "handshake/tls12-srp-2048", "handshake/tls12-dhe-rsa2048-ffdhe2048", "handshake/4-clients/tls13-ecdsa-p256-x25519",
+		"handshake/tls12-psk", "handshake/tls12-ecdhe-psk-x25519", "server-cpu/tls12-psk", "server-cpu/tls12-ecdhe-ecdsa-p256-x25519"} {
 		if !slices.Contains(names, n) {
 			t.Errorf("no row %s", n)
 		}
@@ -104,6 +105,7 @@ func TestBenchList(t *testing.T) {
 	got := strings.Fields(r.stdout)
 	wantPeers := []string{
 		"bulk/tls13-aes128gcm/16k/loopback/openssl-server", "handshake/tls13-ecdsa-p256-x25519/openssl-server",
+		"handshake/tls12-psk/openssl-server", "server-cpu/tls12-psk/openssl-server",
 		"bulk/tls13-aes128gcm/16k/loopback/erlang-server", "handshake/tls13-ecdsa-p256-x25519/erlang-server",
 	}
 	if !slices.Equal(got, wantPeers) {
@@ -121,7 +123,7 @@ func TestBenchQuickJSON(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs for several seconds")
 	}
-	only := "bulk/tls13-aes128gcm/16k/pipe,bulk/raw-,bulk/tls13-chacha20/1k/pipe,handshake/tls12,resumed/,memory,allocs/tls13-aes128gcm/1k/"
+	only := "bulk/tls13-aes128gcm/16k/pipe,bulk/raw-,bulk/tls13-chacha20/1k/pipe,handshake/tls12,resumed/,memory,allocs/tls13-aes128gcm/1k/,server-cpu/"
 	r := gossl(t, "", "bench", "--quick", "--json", "--only", only)
 	if r.code != 0 {
 		t.Fatalf("exit %d\nstderr:\n%s\nstdout:\n%s", r.code, r.stderr, r.stdout)
@@ -136,6 +138,11 @@ func TestBenchQuickJSON(t *testing.T) {
 	measured(t, rows, "resumed/tls12-session-id", true)
 	measured(t, rows, "handshake/tls12-srp-2048", true)
 	measured(t, rows, "handshake/tls12-dhe-rsa2048-ffdhe2048", true)
+	measured(t, rows, "handshake/tls12-psk", true)
+	measured(t, rows, "handshake/tls12-ecdhe-psk-x25519", true)
+	measured(t, rows, "server-cpu/tls12-psk", true)
+	measured(t, rows, "server-cpu/tls12-ecdhe-psk-x25519", true)
+	measured(t, rows, "server-cpu/tls12-ecdhe-ecdsa-p256-x25519", false)
 	measured(t, rows, "bulk/tls13-chacha20/1k/pipe", false)
 	if row := rows[rowPercent]; row != nil {
 		if p, ok := row["gossl"].(float64); ok && (p <= 0 || p > 1000) {
@@ -180,7 +187,13 @@ func TestBenchPeers(t *testing.T) {
 	}
 	rows := benchRows(t, out.String())
 	for _, pk := range benchPeers {
-		for _, n := range []string{"bulk/tls13-aes128gcm/16k/loopback/" + pk.name + "-server", "handshake/tls13-ecdsa-p256-x25519/" + pk.name + "-server"} {
+		names := []string{"bulk/tls13-aes128gcm/16k/loopback/" + pk.name + "-server", "handshake/tls13-ecdsa-p256-x25519/" + pk.name + "-server"}
+		if pk.name == "openssl" && installed["openssl"] {
+			// gossl's client only: crypto/tls has no PSK.
+			measured(t, rows, "handshake/tls12-psk/openssl-server", true)
+			measured(t, rows, "server-cpu/tls12-psk/openssl-server", true)
+		}
+		for _, n := range names {
 			if installed[pk.name] {
 				measured(t, rows, n, false)
 				continue
@@ -194,7 +207,7 @@ func TestBenchPeers(t *testing.T) {
 }
 
 // peerOnly selects the --peers rows.
-const peerOnly = "bulk/tls13-aes128gcm/16k/loopback/openssl,bulk/tls13-aes128gcm/16k/loopback/erlang,handshake/tls13-ecdsa-p256-x25519/"
+const peerOnly = "bulk/tls13-aes128gcm/16k/loopback/openssl,bulk/tls13-aes128gcm/16k/loopback/erlang,handshake/tls13-ecdsa-p256-x25519/,handshake/tls12-psk/,server-cpu/tls12-psk/"
 
 // TestBenchResumptionChecks: a handshake row fails when a connection
 // resumes in a full-handshake row, or does not in a resumed row. The
