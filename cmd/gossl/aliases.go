@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 )
 
 // sAlias is one openssl s_client/s_server spelling that serve or connect
@@ -95,7 +94,16 @@ func printAliases(w io.Writer, client bool) {
 		}
 		parts = append(parts, p)
 	}
-	fmt.Fprintf(w, "\nopenssl spellings, also accepted: %s.\n", strings.Join(parts, ", "))
+	// These are gossl's own flags, which Go's flag package also takes
+	// with one dash.
+	if client {
+		parts = append(parts, "-showcerts", "-reconnect (alone: 5 reconnections)")
+	}
+	parts = append(parts, "-keylogfile FILE")
+	fmt.Fprintf(w, "\nopenssl spellings, also accepted:\n")
+	for _, p := range parts {
+		fmt.Fprintf(w, "  %s\n", p)
+	}
 }
 
 // reconnectArgs rewrites s_client's bare -reconnect (five reconnections)

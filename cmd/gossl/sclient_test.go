@@ -77,6 +77,11 @@ func TestOpenSSLSpellings(t *testing.T) {
 	if b, err := os.ReadFile(keylog); err != nil || !strings.Contains(string(b), "CLIENT_RANDOM ") {
 		t.Errorf("-keylogfile: %v %q", err, b)
 	}
+	// The help lists them.
+	if h := gossl(t, "", "help", "connect"); !strings.Contains(h.stdout, "  -CAfile FILE (--cacertfile)\n") ||
+		!strings.Contains(h.stdout, "  -reconnect (alone: 5 reconnections)\n") {
+		t.Errorf("help connect lists no openssl spellings:\n%s", h.stdout)
+	}
 	// --reconnect N keeps its meaning.
 	r = gossl(t, "", "connect", srv.addr, "-CAfile", p.CAFile, "--reconnect", "1", "--wait", "0")
 	if r.code != 0 || !strings.Contains(r.stderr, "reconnect 1: ") || strings.Contains(r.stderr, "reconnect 2: ") {
