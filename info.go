@@ -20,7 +20,7 @@ type InfoItem struct {
 // returned when asked for by name, as in OTP.
 var defaultInfoItems = []string{
 	"protocol", "cipher_suite", "selected_cipher_suite", "selected_group", "signature_algorithm",
-	"sni_hostname", "negotiated_protocol", "session_id", "session_resumption", "secure_renegotiation",
+	"sni_hostname", "srp_username", "negotiated_protocol", "session_id", "session_resumption", "secure_renegotiation",
 	"extended_master_secret", "verify", "peer_certificate",
 }
 
@@ -28,7 +28,7 @@ var defaultInfoItems = []string{
 // ssl:connection_information/1,2. Items are Erlang's names: protocol,
 // cipher_suite (IANA name), selected_cipher_suite (Erlang's map form),
 // selected_group (also available as ecc), signature_algorithm,
-// sni_hostname, session_id (hex), session_resumption,
+// sni_hostname, srp_username (SRP suites), session_id (hex), session_resumption,
 // secure_renegotiation, extended_master_secret, peer_certificate (the
 // subject), client_random, server_random, master_secret (hex), and the
 // option names verify, versions, ciphers, depth. Undefined items are left
@@ -62,6 +62,12 @@ func (s *Socket) ConnectionInformation(items ...string) ([]InfoItem, error) {
 		case "sni_hostname":
 			if info.ServerName != "" {
 				add(it, info.ServerName)
+			}
+		case "srp_username":
+			// OTP's item: the user of an SRP suite (RFC 5054), on
+			// both sides.
+			if info.SRPUsername != "" {
+				add(it, info.SRPUsername)
 			}
 		case "session_id":
 			if len(info.SessionID) > 0 {

@@ -43,8 +43,12 @@ func infoBytes(in *handshake.Info) [nInfoBytes]*[]byte {
 }
 
 // compactInfo returns in (certificates aside) as an info13, or nil if a
-// byte field is too long for it (none is, in TLS 1.3).
+// byte field is too long for it (none is, in TLS 1.3) or it has an SRP
+// user (TLS 1.3 has no SRP: info13 has no room for one).
 func compactInfo(in *handshake.Info) *info13 {
+	if in.SRPUsername != "" {
+		return nil
+	}
 	fields := infoBytes(in)
 	n := 0
 	for _, f := range fields {

@@ -180,3 +180,78 @@ func TestSRPOptions(t *testing.T) {
 		t.Fatal("NewSRPVerifier accepted srp_512")
 	}
 }
+
+// TestSRPUsernameInfo: connection_information's srp_username (OTP's
+// item) is the SRP user on both sides, after a full handshake and after
+// a resumption, and absent from a connection without SRP.
+func TestSRPUsernameInfo(t *testing.T) {
+	p := testpeers.NewPKI(t)
+	const suite = "SRP-AES-128-CBC-SHA"
+	ls, err := Listen(0, srpServerOpts(t, p, "srp_2048", suite))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ls.Close()
+	serverUser := make(chan any, 2)
+	go func() {
+		for range 2 {
+			s, err := ls.TransportAccept(10 * time.Second)
+			if err != nil {
+				serverUser <- err
+				return
+			}
+			if err := s.Handshake(10 * time.Second); err != nil {
+				serverUser <- err
+				s.Close()
+				return
+			}
+			items, _ := s.ConnectionInformation("srp_username")
+			if len(items) == 1 {
+				serverUser <- items[0].Value
+			} else {
+				serverUser <- items
+			}
+			s.Recv(0, 5*time.Second) // until the client closes
+			s.Close()
+		}
+	}()
+	co := &Options{Ciphers: []string{suite}, Versions: []Version{TLSv1_2}, SRPIdentity: [2]string{"alice", "open sesame"}}
+	for i, resumed := range []bool{false, true} {
+		s, err := Connect("127.0.0.1", ls.Port(), co, 10*time.Second)
+		if err != nil {
+			t.Fatalf("Connect %d: %v", i, err)
+		}
+		if v := infoValue(t, s, "session_resumption"); v != resumed {
+			t.Errorf("connection %d: session_resumption %v", i, v)
+		}
+		if v := infoValue(t, s, "srp_username"); v != "alice" {
+			t.Errorf("connection %d: client's srp_username %v", i, v)
+		}
+		if items, _ := s.ConnectionInformation(); !hasInfoItem(items, "srp_username") {
+			t.Errorf("connection %d: srp_username not among the default items", i)
+		}
+		if v := <-serverUser; v != "alice" {
+			t.Errorf("connection %d: server's srp_username %v", i, v)
+		}
+		s.Close()
+	}
+	port, done := startEcho(t, serverOpts(p, "ecdsa"))
+	s, err := Connect("127.0.0.1", port, clientOpts(p), 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if items, _ := s.ConnectionInformation("srp_username"); len(items) != 0 {
+		t.Errorf("srp_username %v without SRP", items)
+	}
+	s.Close()
+	<-done
+}
+
+func hasInfoItem(items []InfoItem, key string) bool {
+	for _, it := range items {
+		if it.Key == key {
+			return true
+		}
+	}
+	return false
+}

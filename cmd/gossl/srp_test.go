@@ -29,11 +29,13 @@ func TestServeConnectSRP(t *testing.T) {
 	if r.code != 0 || r.stdout != "srp hello\n" {
 		t.Fatalf("connect: exit %d, stdout %q\nstderr:\n%s", r.code, r.stdout, r.stderr)
 	}
-	if !strings.Contains(r.stderr, "cipher_suite: TLS_SRP_SHA_RSA_WITH_") {
+	if !strings.Contains(r.stderr, "cipher_suite: TLS_SRP_SHA_RSA_WITH_") || !strings.Contains(r.stderr, "srp_username: alice\n") {
 		t.Errorf("connect's information block:\n%s", r.stderr)
 	}
 	if code := srv.wait(t, 10*time.Second); code != 0 {
 		t.Errorf("serve --once: exit %d\nstderr:\n%s", code, srv.stderr.String())
+	} else if out := srv.stdout.String(); !strings.Contains(out, "srp_username: alice\n") {
+		t.Errorf("serve's information block:\n%s", out)
 	}
 
 	srv = startServe(t, "--once", "--srp-file", writeSRPFile(t))

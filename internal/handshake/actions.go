@@ -71,6 +71,9 @@ type Info struct {
 	Resumed              bool
 	// NegotiatedProtocol is the ALPN protocol, "" when none.
 	NegotiatedProtocol string
+	// SRPUsername is the SRP user of an SRP suite (RFC 5054): the
+	// client's own, or the one the server looked up; "" otherwise.
+	SRPUsername string
 	// EarlyData is "accepted" or "rejected" when 0-RTT data was sent
 	// (client) or offered (server), "" otherwise.
 	EarlyData string

@@ -56,6 +56,7 @@ type session struct {
 	serverRandom []byte
 	master       []byte
 	ems          bool
+	srpUser      string // the SRP user when the suite is SRP (srp12.go)
 	info         Info
 	dtls         *dtlsState // DTLS bookkeeping (dtls.go); nil for TLS
 	// keyBlock is the key expansion of master (RFC 5246, 6.3), made once:
@@ -212,6 +213,10 @@ func (s *session) fillInfo() {
 	s.info.ServerRandom = s.serverRandom
 	s.info.MasterSecret = s.master
 	s.info.ExtendedMasterSecret = s.ems
+	s.info.SRPUsername = ""
+	if s.suite != nil && s.suite.KX.SRP() {
+		s.info.SRPUsername = s.srpUser
+	}
 }
 
 func messageName(t uint8) string {

@@ -114,6 +114,7 @@ func (c *Client) resumeServerHello(sh *wire.ServerHello) (bool, error) {
 	}
 	c.master = append([]byte(nil), st.Master...)
 	c.resumed = true
+	c.srpUser = c.cfg.SRPUser // fillInfo keeps it for SRP suites only
 	c.info.Resumed = true
 	c.info.PeerCertificates = parseCerts(st.PeerCerts)
 	return true, nil
@@ -254,6 +255,7 @@ func (s *Server) resume12(ch *wire.ClientHello, msg []byte, st *sess.State12, by
 	s.master = append([]byte(nil), st.Master...)
 	s.resumedAt = st.Created
 	s.credential = st.Credential
+	s.srpUser = string(st.Credential.Identity) // fillInfo keeps it for SRP suites only
 	s.resumed = true
 	s.info.Resumed = true
 	s.info.PeerCertificates = parseCerts(st.PeerCerts)

@@ -34,6 +34,7 @@ func (c *Client) startSRP(suite *suites.Suite) bool {
 		return false
 	}
 	c.kx = kx.NewSRPClient(c.cfg.SRPUser, c.cfg.SRPPassword, c.cfg.Rand)
+	c.srpUser = c.cfg.SRPUser
 	return true
 }
 
@@ -83,6 +84,7 @@ func (s *Server) startSRP(f *flight, cert *CertKey, scheme uint16) error {
 	}
 	s.kx = x
 	s.credential = sess.Credential{Identity: append([]byte(nil), s.hello.SRPIdentity...), Digest: kx.SRPDigest(user)}
+	s.srpUser = string(s.hello.SRPIdentity)
 	params, err := x.ServerParams()
 	if err != nil {
 		return alert.New(alert.InternalError, err.Error())
