@@ -96,6 +96,10 @@ type VersionsInfo struct {
 	// Available are all versions gossl implements and the versions option
 	// can enable, highest first.
 	Available []Version
+	// SupportedDTLS and AvailableDTLS are the same for {protocol, dtls}
+	// (OTP's supported_dtls and available_dtls).
+	SupportedDTLS []Version
+	AvailableDTLS []Version
 }
 
 // Versions returns version information: ssl:versions/0. Both lists come
@@ -112,9 +116,11 @@ func Versions() VersionsInfo {
 		avail[i] = versionName(v)
 	}
 	return VersionsInfo{
-		AppVsn:    AppVersion,
-		Supported: append([]Version(nil), defaultVersions...),
-		Available: avail,
+		AppVsn:        AppVersion,
+		Supported:     append([]Version(nil), defaultVersions...),
+		Available:     avail,
+		SupportedDTLS: append([]Version(nil), defaultDTLSVersions...),
+		AvailableDTLS: []Version{DTLSv1_2, DTLSv1},
 	}
 }
 

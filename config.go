@@ -61,10 +61,7 @@ func (o *Options) checkPlanned() error {
 			return notSupported(p.name, p.val)
 		}
 	}
-	if o.Protocol != "" && o.Protocol != "tls" {
-		if o.Protocol == "dtls" {
-			return notSupported("protocol", o.Protocol)
-		}
+	if o.Protocol != "" && o.Protocol != "tls" && o.Protocol != "dtls" {
 		return badOption("protocol", o.Protocol, "must be tls or dtls")
 	}
 	return nil
@@ -115,11 +112,25 @@ func (o *Options) compile(r role, host string) (*resolved, error) {
 		return nil, badOption("max_handshake_size", o.MaxHandshakeSize, "must be a 24-bit unsigned integer")
 	}
 	var err error
-	if cfg.Versions, err = resolveVersions(o.Versions); err != nil {
+	if o.isDTLS() {
+		if err := o.checkDTLSSocketOptions(); err != nil {
+			return nil, err
+		}
+		cfg.DTLS = true
+		cfg.Versions, err = resolveDTLSVersions(o.Versions)
+	} else if err = checkTLSVersions(o.Versions); err == nil {
+		cfg.Versions, err = resolveVersions(o.Versions)
+	}
+	if err != nil {
 		return nil, err
 	}
 	if cfg.Suites, err = resolveCiphers(o.Ciphers, cfg.Versions); err != nil {
 		return nil, err
+	}
+	if cfg.DTLS {
+		if cfg.Suites, err = dtlsSuites(cfg.Suites); err != nil {
+			return nil, err
+		}
 	}
 	if cfg.Groups, err = resolveGroups(o.Eccs); err != nil {
 		return nil, err

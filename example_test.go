@@ -132,12 +132,12 @@ func ExampleFormatError() {
 	fmt.Println(ssl.FormatError(err))
 
 	// An option gossl does not implement yet is refused, never ignored.
-	_, err = ssl.Connect("localhost", 443, &ssl.Options{Versions: []ssl.Version{ssl.DTLSv1_2}}, ssl.Infinity)
+	_, err = ssl.Connect("localhost", 443, &ssl.Options{Protocol: "dtls", DelaySend: true}, ssl.Infinity)
 	fmt.Println(ssl.FormatError(err))
 	// Output:
 	// ssl: option versions: tlsv9: unknown protocol version; the versions are tlsv1.3, tlsv1.2, tlsv1.1, tlsv1, sslv3, dtlsv1.2, dtlsv1
 	// Invalid value for option versions: tlsv9 (unknown protocol version; the versions are tlsv1.3, tlsv1.2, tlsv1.1, tlsv1, sslv3, dtlsv1.2, dtlsv1)
-	// Option versions is not supported yet by gossl (value dtlsv1.2)
+	// Option delay_send is not supported yet by gossl (value true)
 }
 
 func ExampleListen() {

@@ -45,7 +45,12 @@ func ConnectContext(ctx context.Context, host string, port int, opts *Options, t
 	if opts != nil {
 		local = opts.IP
 	}
-	conn, err := opts.transportModule().Dial(ctx, host, port, local)
+	var conn net.Conn
+	if opts.isDTLS() {
+		conn, err = dialDTLS(host, port, local, opts, res)
+	} else {
+		conn, err = opts.transportModule().Dial(ctx, host, port, local)
+	}
 	if err != nil {
 		if isTimeout(err) || errors.Is(err, context.DeadlineExceeded) {
 			return nil, timeoutFor(ctxBound)
@@ -207,6 +212,9 @@ func (s *Socket) handshakeLocked(ctx context.Context, deadline time.Time) error 
 		if dl, ok := ctx.Deadline(); ok && (deadline.IsZero() || dl.Before(deadline)) {
 			deadline, ctxBound = dl, true
 		}
+	}
+	if s.dtls() != nil {
+		return s.dtlsHandshake(ctx, deadline, ctxBound)
 	}
 	if !deadline.IsZero() {
 		s.conn.SetDeadline(deadline)

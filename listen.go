@@ -76,7 +76,15 @@ func listenOn(ip net.IP, port int, opts *Options) (*ListenSocket, error) {
 	if _, err := opts.initialSockState(); err != nil {
 		return nil, err
 	}
-	ln, err := opts.transportModule().Listen(ip, port)
+	var ln net.Listener
+	if opts.isDTLS() {
+		var dl *dtlsListener
+		if dl, err = listenDTLS(ip, port, opts.DTLSMTU, opts.DTLSRetransmitTimeout, res.hs.MaxHandshakeSize); err == nil {
+			ln = dl
+		}
+	} else {
+		ln, err = opts.transportModule().Listen(ip, port)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -160,8 +168,11 @@ func (l *ListenSocket) Sockname() (net.Addr, error) { return l.ln.Addr(), nil }
 
 // Port returns the port listened on.
 func (l *ListenSocket) Port() int {
-	if ta, ok := l.ln.Addr().(*net.TCPAddr); ok {
-		return ta.Port
+	switch a := l.ln.Addr().(type) {
+	case *net.TCPAddr:
+		return a.Port
+	case *net.UDPAddr:
+		return a.Port
 	}
 	return 0
 }

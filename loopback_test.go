@@ -46,27 +46,30 @@ func startEcho(t *testing.T, opts *Options) (int, <-chan error) {
 			done <- err
 			return
 		}
-		defer s.Close()
-		if err := s.Handshake(10 * time.Second); err != nil {
-			done <- err
-			return
-		}
-		for {
-			b, err := s.Recv(0, 10*time.Second)
-			if err != nil {
-				if err == ErrClosed {
-					err = nil
-				}
-				done <- err
-				return
-			}
-			if err := s.Send(b); err != nil {
-				done <- err
-				return
-			}
-		}
+		done <- echoSocket(s, 10*time.Second)
 	}()
 	return ls.Port(), done
+}
+
+// echoSocket handshakes s and sends back what it receives until the peer
+// closes (nil then) or something fails; it closes s.
+func echoSocket(s *Socket, timeout time.Duration) error {
+	defer s.Close()
+	if err := s.Handshake(timeout); err != nil {
+		return err
+	}
+	for {
+		b, err := s.Recv(0, timeout)
+		if err != nil {
+			if err == ErrClosed {
+				err = nil
+			}
+			return err
+		}
+		if err := s.Send(b); err != nil {
+			return err
+		}
+	}
 }
 
 func TestLoopbackEveryDefaultSuite(t *testing.T) {

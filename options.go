@@ -48,8 +48,18 @@ type KeyDER struct {
 type Options struct {
 	// ---- Protocol, versions, algorithms ----
 
-	// Protocol is {protocol, tls | dtls}; "" means "tls".
+	// Protocol is {protocol, tls | dtls}; "" means "tls". With "dtls",
+	// Connect and Listen use UDP and Versions takes dtlsv1.2 (the
+	// default) and dtlsv1.
 	Protocol string
+	// DTLSMTU is the largest datagram a DTLS socket sends: records and
+	// handshake fragments are cut to fit (RFC 6347, Section 4.1.1). 0
+	// means DefaultDTLSMTU (1400). gossl's own option; OTP has none.
+	DTLSMTU int
+	// DTLSRetransmitTimeout is the first period of the DTLS handshake's
+	// retransmission timer, which doubles at each expiry up to 60 s (RFC
+	// 6347, Section 4.2.4.1). 0 means 1 s. gossl's own option.
+	DTLSRetransmitTimeout time.Duration
 	// Versions is {versions, [protocol()]}; nil means the defaults
 	// (tlsv1.3 and tlsv1.2, Versions().Supported). tlsv1 and tlsv1.1
 	// work when listed.

@@ -127,6 +127,9 @@ func newSocket(conn net.Conn, r role, opts *Options, res *resolved) *Socket {
 // Send writes data to the socket: ssl:send/2. With packet 1, 2 or 4 the
 // length header is added.
 func (s *Socket) Send(data []byte) error {
+	if s.dtls() != nil {
+		return s.dtlsSend(data)
+	}
 	s.act.lock()
 	st := s.act.st
 	s.act.unlock()
@@ -139,7 +142,15 @@ func (s *Socket) Send(data []byte) error {
 }
 
 // Write implements net.Conn.
-func (s *Socket) Write(p []byte) (int, error) { return s.write(p) }
+func (s *Socket) Write(p []byte) (int, error) {
+	if s.dtls() != nil {
+		if err := s.dtlsSend(p); err != nil {
+			return 0, err
+		}
+		return len(p), nil
+	}
+	return s.write(p)
+}
 
 func (s *Socket) write(p []byte) (int, error) {
 	if err := s.ensureHandshake(); err != nil {
@@ -193,6 +204,9 @@ func (s *Socket) Recv(length int, timeout time.Duration) ([]byte, error) {
 	if length < 0 {
 		return nil, badOption("length", length, "must be non-negative")
 	}
+	if s.dtls() != nil {
+		return s.dtlsRecv(length, timeout)
+	}
 	if err := s.ensureHandshake(); err != nil {
 		return nil, err
 	}
@@ -230,6 +244,9 @@ func (s *Socket) Recv(length int, timeout time.Duration) ([]byte, error) {
 // packet's length header included) and fails with ErrEinval in active
 // mode.
 func (s *Socket) Read(p []byte) (int, error) {
+	if s.dtls() != nil {
+		return s.dtlsRead(p)
+	}
 	if err := s.ensureHandshake(); err != nil {
 		return 0, err
 	}
@@ -471,6 +488,11 @@ func (s *Socket) sendFatal(e *alert.Error) error {
 	}
 	s.out.Unlock()
 	s.closeAfterAlert()
+	return s.localAlert(e)
+}
+
+// localAlert is the error for a fatal alert we sent, logged.
+func (s *Socket) localAlert(e *alert.Error) *Alert {
 	a := &Alert{Level: "fatal", Description: e.Desc.String(), Code: uint8(e.Desc), Role: s.role.String(),
 		State: s.state(), Reason: e.Reason, Err: publicCause(e.Err)}
 	s.logAlert(a)
@@ -530,6 +552,9 @@ func (s *Socket) remoteAlert(level alert.Level, desc alert.Description) *Alert {
 // until the queue is written, and returns ErrTimeout or ErrClosed if it
 // could not all be: the last chance to learn that queued data was lost.
 func (s *Socket) Close() error {
+	if s.dtls() != nil {
+		return s.dtlsClose()
+	}
 	if s.closed.Swap(true) {
 		return nil
 	}

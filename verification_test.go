@@ -166,14 +166,15 @@ func TestOptionErrors(t *testing.T) {
 		notSupported bool
 	}{
 		{&Options{Versions: []Version{"tlsv9"}}, "versions", false},
-		{&Options{Versions: []Version{DTLSv1_2}}, "versions", true},
+		{&Options{Versions: []Version{DTLSv1_2}}, "versions", false}, // needs {protocol, dtls}
 		{&Options{Ciphers: []string{"NOPE"}}, "ciphers", false},
 		{&Options{Eccs: []string{"curve9"}}, "eccs", false},
 		{&Options{Verify: "sometimes"}, "verify", false},
 		{&Options{Depth: Int(-1)}, "depth", false},
 		{&Options{NextProtocolsAdvertised: []string{"h2"}}, "next_protocols_advertised", true},
 		{&Options{ALPNAdvertisedProtocols: []string{""}}, "alpn_advertised_protocols", false},
-		{&Options{Protocol: "dtls"}, "protocol", true},
+		{&Options{Protocol: "udp"}, "protocol", false},
+		{&Options{Protocol: "dtls", DelaySend: true}, "delay_send", true},
 		{&Options{CertFile: "/nonexistent.pem"}, "certfile", false},
 	}
 	for _, c := range cases {

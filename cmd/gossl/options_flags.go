@@ -55,6 +55,8 @@ type optionFlag struct {
 var optionFlags = []optionFlag{
 	// Protocol, versions, algorithms.
 	{name: "protocol", arg: "tls|dtls", usage: "transport protocol", set: setString(func(o *ssl.Options) *string { return &o.Protocol })},
+	{name: "dtls_mtu", arg: "N", usage: "DTLS: largest datagram sent (default 1400)", set: setInt(func(o *ssl.Options) *int { return &o.DTLSMTU })},
+	{name: "dtls_retransmit_timeout", arg: "MS", usage: "DTLS: first handshake retransmission timeout (default 1000, doubling to 60 s)", set: setMillis(func(o *ssl.Options) *time.Duration { return &o.DTLSRetransmitTimeout })},
 	{name: "versions", arg: "LIST", usage: "protocol versions, e.g. tlsv1.2,tlsv1.1,tlsv1", set: setList(",", func(o *ssl.Options) *[]ssl.Version { return &o.Versions })},
 	{name: "ciphers", arg: "LIST", usage: "cipher suites in preference order, IANA or OpenSSL names, ',' or ':' separated", set: setList(",:", func(o *ssl.Options) *[]string { return &o.Ciphers })},
 	{name: "eccs", arg: "LIST", usage: "ECDHE groups in preference order, e.g. x25519,secp256r1", set: setList(",", func(o *ssl.Options) *[]string { return &o.Eccs })},

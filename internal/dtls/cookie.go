@@ -117,6 +117,16 @@ type Screening struct {
 	// MessageSeq is that ClientHello's message_seq: the server's
 	// messages continue from it (RFC 6347, Section 4.2.2).
 	MessageSeq uint16
+	// RecordSeq is the sequence number of the record that carried it.
+	// The server's epoch-0 records must continue from there
+	// (Sealer.SkipTo): its HelloVerifyRequest reused the sequence number
+	// of the first ClientHello (RFC 6347, Section 4.2.1), and a
+	// ServerHello numbered below it would look replayed to the client.
+	RecordSeq uint64
+	// Random is the ClientHello's random (both when accepted and
+	// answered): a listener tells a client's retransmission from a new
+	// association with it (RFC 6347, Section 4.2.8).
+	Random []byte
 	// Reply, when not nil, is the HelloVerifyRequest datagram to send
 	// back; it is never longer than the datagram it answers.
 	Reply []byte
@@ -151,7 +161,7 @@ func (j *CookieJar) Screen(now time.Time, addr string, datagram []byte) Screenin
 	if len(cookie) == CookieLen && (cookie[0] == gen || cookie[0] == gen-1) {
 		mac(want[:], secret[cookie[0]&1], cookie[0], addr, head, tail)
 		if hmac.Equal(want[:], cookie) {
-			return Screening{Accept: true, MessageSeq: hh.MessageSeq}
+			return Screening{Accept: true, MessageSeq: hh.MessageSeq, RecordSeq: rh.Seq, Random: head[2:34]}
 		}
 	}
 	mac(want[:], secret[gen&1], gen, addr, head, tail)
@@ -160,7 +170,7 @@ func (j *CookieJar) Screen(now time.Time, addr string, datagram []byte) Screenin
 		// No amplification: never answer with more than was sent.
 		return Screening{}
 	}
-	return Screening{Reply: reply}
+	return Screening{Reply: reply, Random: head[2:34]}
 }
 
 // helloVerifyRequest builds the whole HelloVerifyRequest datagram. RFC

@@ -184,6 +184,16 @@ func (s *Sealer) NextEpoch(p record.Protector) error { return s.next(p) }
 // can need them (the handshake is over and its last flight acknowledged).
 func (s *Sealer) DropPrevious() { s.dropPrevious() }
 
+// SkipTo makes the current epoch's next record use sequence number seq
+// unless it is past it already. A stateless server starts its epoch 0 at
+// the sequence number of the ClientHello that carried the cookie (RFC
+// 6347, Section 4.2.1; see Screening.RecordSeq).
+func (s *Sealer) SkipTo(seq uint64) {
+	if seq > s.cur.next && seq <= MaxSeq {
+		s.cur.next = seq
+	}
+}
+
 // Overhead is the most a record of epoch adds to its payload: header,
 // explicit nonce or IV, tag or MAC and padding. It is -1 for an epoch the
 // Sealer has no keys for.

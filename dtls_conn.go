@@ -1,0 +1,290 @@
+package ssl
+
+import (
+	"errors"
+	"net"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/gossl/ssl/internal/alert"
+	"github.com/gossl/ssl/internal/dtls"
+	"github.com/gossl/ssl/internal/handshake"
+	"github.com/gossl/ssl/internal/wire"
+)
+
+// DefaultDTLSMTU is the datagram size DTLS records and handshake
+// fragments are cut to when DTLSMTU is not set: below the 1500-byte
+// Ethernet MTU with room for IPv6 and UDP headers and a tunnel or two.
+const DefaultDTLSMTU = 1400
+
+// dtlsConn is one DTLS association (RFC 6347): the record layer, the
+// handshake's reassembly, flights and retransmission timer, and the
+// datagram I/O. A client owns a connected UDP socket; a server's
+// associations share the listener's socket and get their datagrams from
+// it (dtls_listen.go).
+//
+// It is a net.Conn only so that a Socket and a listener can hold it;
+// Read and Write, which a byte stream would use, refuse: a DTLS Socket
+// sends and receives through the methods below.
+type dtlsConn struct {
+	pc    net.PacketConn
+	peer  net.Addr
+	owned bool        // a client's own socket: closed with the association
+	queue chan []byte // a server association's datagrams; nil for a client
+	ln    *dtlsListener
+	mtu   int
+	// clientRandom is a server association's ClientHello random.
+	clientRandom []byte
+
+	closeOnce sync.Once
+	closed    chan struct{}
+
+	// Read side, under rmu: the Opener, the handshake's reassembly and
+	// the read deadline.
+	rmu      sync.Mutex
+	r        dtls.Opener
+	ra       *dtls.Reassembler
+	rbuf     []byte // a client's receive buffer
+	deadline time.Time
+	// Write side, under wmu: the Sealer and the last flight, which the
+	// read side resends when the peer retransmits.
+	wmu       sync.Mutex
+	w         dtls.Sealer
+	flight    dtls.Flight
+	newFlight bool
+	lastSent  time.Time // when the flight was last (re)sent
+	timer     *dtls.Timer
+	resent    bool // the flight went out again on the timer
+	sendBuf   []byte
+
+	// Under rmu: what the data path has received and not yet returned.
+	early   [][]byte // application data that overtook the handshake's end
+	rest    []byte   // the records of a datagram not yet opened
+	unread  []byte   // what a Read left of a record
+	readErr error    // sticky: close_notify, a fatal alert, the end of I/O
+}
+
+// peerAnswered stops the retransmission timer: the peer's next flight is
+// arriving. Its period resets only if our flight needed no
+// retransmission (RFC 6347, Section 4.2.4.1).
+func (c *dtlsConn) peerAnswered() {
+	c.wmu.Lock()
+	c.timer.Stop(c.resent)
+	c.wmu.Unlock()
+}
+
+func newDTLSConn(pc net.PacketConn, peer net.Addr, mtu int, rto time.Duration, maxHS int) *dtlsConn {
+	if mtu <= 0 {
+		mtu = DefaultDTLSMTU
+	}
+	c := &dtlsConn{pc: pc, peer: peer, mtu: mtu, closed: make(chan struct{}), newFlight: true,
+		ra: dtls.NewReassembler(0, maxHS), timer: dtls.NewTimer(rto), sendBuf: make([]byte, 0, mtu)}
+	// Until the ServerHello fixes the version, records say DTLS 1.0
+	// (RFC 6347, Section 4.1).
+	c.w.SetVersion(wire.VersionDTLS10)
+	return c
+}
+
+// dtls returns a DTLS socket's association, nil for TLS. A DTLS socket is
+// one whose transport is a dtlsConn (kept there rather than in a field of
+// its own, so that TLS sockets do not grow).
+func (s *Socket) dtls() *dtlsConn {
+	c, _ := s.conn.(*dtlsConn)
+	return c
+}
+
+var errDTLSStream = errors.New("ssl: a DTLS association is not a byte stream")
+
+func (c *dtlsConn) Read([]byte) (int, error)  { return 0, errDTLSStream }
+func (c *dtlsConn) Write([]byte) (int, error) { return 0, errDTLSStream }
+func (c *dtlsConn) LocalAddr() net.Addr       { return c.pc.LocalAddr() }
+func (c *dtlsConn) RemoteAddr() net.Addr      { return c.peer }
+
+func (c *dtlsConn) SetDeadline(t time.Time) error { return c.SetReadDeadline(t) }
+
+func (c *dtlsConn) SetReadDeadline(t time.Time) error {
+	// Not under rmu: a reader waiting holds it. The next wait reads it.
+	c.wmu.Lock()
+	c.deadline = t
+	c.wmu.Unlock()
+	return nil
+}
+
+func (c *dtlsConn) SetWriteDeadline(time.Time) error { return nil }
+
+func (c *dtlsConn) readDeadline() time.Time {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	return c.deadline
+}
+
+// Close ends the association's I/O (without an alert: Socket.Close
+// sends close_notify first).
+func (c *dtlsConn) Close() error {
+	c.closeOnce.Do(func() {
+		close(c.closed)
+		if c.owned {
+			c.pc.Close()
+		}
+		if c.ln != nil {
+			c.ln.forget(c)
+		}
+	})
+	return nil
+}
+
+// writeDatagram sends one datagram to the peer.
+func (c *dtlsConn) writeDatagram(d []byte) error {
+	select {
+	case <-c.closed:
+		return ErrClosed
+	default:
+	}
+	var err error
+	if c.owned {
+		_, err = c.pc.(net.Conn).Write(d)
+	} else {
+		_, err = c.pc.WriteTo(d, c.peer)
+	}
+	return err
+}
+
+// readDatagram waits for the next datagram from the peer until deadline
+// (zero: no limit). A deadline that passes is os.ErrDeadlineExceeded.
+func (c *dtlsConn) readDatagram(deadline time.Time) ([]byte, error) {
+	if c.queue == nil {
+		c.pc.SetReadDeadline(deadline)
+		for {
+			n, from, err := c.pc.ReadFrom(c.rbuf)
+			if err != nil {
+				select {
+				case <-c.closed:
+					return nil, ErrClosed
+				default:
+				}
+				return nil, err
+			}
+			if sameAddr(from, c.peer) {
+				return c.rbuf[:n], nil
+			}
+		}
+	}
+	var expire <-chan time.Time
+	if !deadline.IsZero() {
+		t := time.NewTimer(time.Until(deadline))
+		defer t.Stop()
+		expire = t.C
+	}
+	select {
+	case d := <-c.queue:
+		return d, nil
+	case <-c.closed:
+		return nil, ErrClosed
+	case <-expire:
+		return nil, os.ErrDeadlineExceeded
+	}
+}
+
+func sameAddr(a, b net.Addr) bool {
+	ua, ok1 := a.(*net.UDPAddr)
+	ub, ok2 := b.(*net.UDPAddr)
+	if ok1 && ok2 {
+		return ua.Port == ub.Port && ua.IP.Equal(ub.IP)
+	}
+	return a.String() == b.String()
+}
+
+// sendFlightLocked seals the last flight again and sends it; the caller
+// holds wmu. A datagram the network refuses is like one it lost.
+func (c *dtlsConn) sendFlightLocked(now time.Time) error {
+	ds, err := c.flight.Datagrams(&c.w, c.mtu)
+	if err != nil {
+		return err
+	}
+	for _, d := range ds {
+		if err := c.writeDatagram(d); errors.Is(err, ErrClosed) {
+			return err
+		}
+	}
+	c.lastSent = now
+	return nil
+}
+
+// resendOnPeerRetransmit resends the last flight because the peer
+// retransmitted its own (RFC 6347, Section 4.2.4), at most once per
+// initial timer period so that a peer replaying old datagrams cannot
+// make us send without bound.
+func (c *dtlsConn) resendOnPeerRetransmit() error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	now := time.Now()
+	if c.flight.Len() == 0 || now.Sub(c.lastSent) < dtls.DefaultRetransmitTimeout/4 {
+		return nil
+	}
+	return c.sendFlightLocked(now)
+}
+
+// applyDTLS performs a DTLS handshake machine's actions.
+func (c *dtlsConn) apply(acts []handshake.Action) error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	for _, a := range acts {
+		if (a.Kind == handshake.SendMessage || a.Kind == handshake.SendChangeCipherSpec) && c.newFlight {
+			// Our next flight starts: the peer's answer arrived.
+			c.flight.Reset()
+			c.newFlight = false
+		}
+		switch a.Kind {
+		case handshake.SendMessage:
+			c.flight.AddHandshake(c.w.Epoch(), a.Data)
+		case handshake.SendChangeCipherSpec:
+			c.flight.AddChangeCipherSpec(c.w.Epoch())
+		case handshake.SetWriteKeys, handshake.SetReadKeys:
+			k := a.Keys
+			p, err := dtls.NewProtector(k.Suite, handshake.DTLSVersion(k.Version), k.Key, k.MACKey, k.IV)
+			if err != nil {
+				return alert.New(alert.InternalError, err.Error())
+			}
+			if a.Kind == handshake.SetWriteKeys {
+				err = c.w.NextEpoch(p)
+			} else {
+				err = c.r.NextEpoch(p)
+			}
+			if err != nil {
+				return alert.New(alert.InternalError, err.Error())
+			}
+		case handshake.SetVersion:
+			v := handshake.DTLSVersion(a.Version)
+			c.w.SetVersion(v)
+			c.r.SetVersion(v)
+		case handshake.Flush:
+			now := time.Now()
+			if err := c.sendFlightLocked(now); err != nil {
+				return err
+			}
+			c.timer.Start(now)
+			c.newFlight, c.resent = true, false
+		}
+	}
+	return nil
+}
+
+// sealAndSend sends one record of type typ in the current epoch.
+func (c *dtlsConn) sealAndSend(typ uint8, data []byte) error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	rec, err := c.w.Seal(c.sendBuf[:0], c.w.Epoch(), typ, data)
+	if err != nil {
+		return err
+	}
+	return c.writeDatagram(rec)
+}
+
+// maxRecordData is the most application data one record carries at the
+// association's MTU.
+func (c *dtlsConn) maxRecordData() int {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	return c.w.MaxPlaintext(c.w.Epoch(), c.mtu)
+}

@@ -1,0 +1,205 @@
+package ssl
+
+import (
+	"net"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/gossl/ssl/internal/dtls"
+)
+
+// dtlsQueueLen is how many datagrams wait for an association's reader;
+// more are dropped, as a congested network would drop them.
+const dtlsQueueLen = 64
+
+// dtlsBacklog is how many associations wait for TransportAccept; a
+// client whose cookie-checked ClientHello finds the queue full
+// retransmits it later.
+const dtlsBacklog = 32
+
+// dtlsListener serves DTLS on one UDP socket (RFC 6347, Section 4.2.1;
+// see docs/ARCHITECTURE.md, "One UDP socket, many peers"). One goroutine
+// reads every datagram and hands it to the association of its source
+// address. A datagram from an address without one goes through the
+// stateless cookie check: only a ClientHello with a valid cookie creates
+// an association, so nothing is kept for a peer that has not proved it
+// receives at its address. It is the net.Listener of a DTLS ListenSocket.
+type dtlsListener struct {
+	pc     *net.UDPConn
+	jar    *dtls.CookieJar
+	mtu    int
+	rto    time.Duration
+	maxHS  int
+	accept chan *dtlsConn
+
+	mu       sync.Mutex
+	assoc    map[string]*dtlsConn
+	closing  bool // Close was called: the socket closes with the last association
+	deadline time.Time
+	closed   chan struct{}
+}
+
+func listenDTLS(ip net.IP, port int, mtu int, rto time.Duration, maxHS int) (*dtlsListener, error) {
+	pc, err := net.ListenUDP("udp", &net.UDPAddr{IP: ip, Port: port})
+	if err != nil {
+		return nil, err
+	}
+	l := &dtlsListener{pc: pc, jar: dtls.NewCookieJar(0), mtu: mtu, rto: rto, maxHS: maxHS,
+		accept: make(chan *dtlsConn, dtlsBacklog), assoc: map[string]*dtlsConn{}, closed: make(chan struct{})}
+	go l.readLoop()
+	return l, nil
+}
+
+func (l *dtlsListener) readLoop() {
+	buf := make([]byte, 1<<16)
+	for {
+		n, from, err := l.pc.ReadFromUDP(buf)
+		if err != nil {
+			if l.isClosing() {
+				return
+			}
+			if ne, ok := err.(net.Error); ok && ne.Timeout() {
+				continue
+			}
+			// The socket is gone (closed under us): nothing more comes.
+			return
+		}
+		l.dispatch(from, buf[:n])
+	}
+}
+
+// dispatch hands a datagram to its association, or screens it.
+func (l *dtlsListener) dispatch(from *net.UDPAddr, d []byte) {
+	key := from.String()
+	l.mu.Lock()
+	c := l.assoc[key]
+	l.mu.Unlock()
+	if c != nil {
+		// RFC 6347, Section 4.2.8: a ClientHello with a valid cookie and
+		// a new random from a known address is a new association (the
+		// client restarted); the old one ends.
+		if sc := l.jar.Screen(time.Now(), key, d); !sc.Accept || string(sc.Random) == string(c.clientRandom) {
+			c.deliver(d)
+			return
+		}
+		c.Close()
+	}
+	sc := l.jar.Screen(time.Now(), key, d)
+	if sc.Reply != nil {
+		l.pc.WriteToUDP(sc.Reply, from)
+	}
+	if !sc.Accept {
+		return
+	}
+	c = newDTLSConn(l.pc, from, l.mtu, l.rto, l.maxHS)
+	c.ln, c.queue = l, make(chan []byte, dtlsQueueLen)
+	c.ra = dtls.NewReassembler(sc.MessageSeq, l.maxHS)
+	c.w.SkipTo(sc.RecordSeq)
+	c.clientRandom = sc.Random
+	c.deliver(d)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closing {
+		return
+	}
+	select {
+	case l.accept <- c:
+		l.assoc[key] = c
+	default:
+		// Backlog full: keep no state; the client will retransmit.
+	}
+}
+
+// deliver queues a datagram for the association, or drops it when the
+// queue is full.
+func (c *dtlsConn) deliver(d []byte) {
+	select {
+	case c.queue <- append([]byte(nil), d...):
+	default:
+	}
+}
+
+// forget removes a closed association.
+func (l *dtlsListener) forget(c *dtlsConn) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if key := c.peer.String(); l.assoc[key] == c {
+		delete(l.assoc, key)
+	}
+	l.closeIfDoneLocked()
+}
+
+func (l *dtlsListener) isClosing() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.closing
+}
+
+// closeIfDoneLocked closes the UDP socket once the listener is closed and
+// its last association is gone: the associations send through it.
+func (l *dtlsListener) closeIfDoneLocked() {
+	if l.closing && len(l.assoc) == 0 {
+		l.pc.Close()
+	}
+}
+
+// Accept implements net.Listener: the next association whose ClientHello
+// carried a valid cookie.
+func (l *dtlsListener) Accept() (net.Conn, error) {
+	l.mu.Lock()
+	dl := l.deadline
+	l.mu.Unlock()
+	var expire <-chan time.Time
+	if !dl.IsZero() {
+		t := time.NewTimer(time.Until(dl))
+		defer t.Stop()
+		expire = t.C
+	}
+	select {
+	case c := <-l.accept:
+		return c, nil
+	case <-l.closed:
+		return nil, net.ErrClosed
+	case <-expire:
+		return nil, os.ErrDeadlineExceeded
+	}
+}
+
+// SetDeadline bounds the next Accept (TransportAccept's timeout).
+func (l *dtlsListener) SetDeadline(t time.Time) error {
+	l.mu.Lock()
+	l.deadline = t
+	l.mu.Unlock()
+	return nil
+}
+
+// Close stops accepting. Associations already accepted keep working; the
+// UDP socket closes with the last of them. Those still waiting for
+// TransportAccept are dropped.
+func (l *dtlsListener) Close() error {
+	l.mu.Lock()
+	if l.closing {
+		l.mu.Unlock()
+		return nil
+	}
+	l.closing = true
+	close(l.closed)
+	l.mu.Unlock()
+	for {
+		select {
+		case c := <-l.accept:
+			c.Close()
+			continue
+		default:
+		}
+		break
+	}
+	l.mu.Lock()
+	l.closeIfDoneLocked()
+	l.mu.Unlock()
+	return nil
+}
+
+// Addr implements net.Listener.
+func (l *dtlsListener) Addr() net.Addr { return l.pc.LocalAddr() }

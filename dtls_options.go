@@ -1,0 +1,119 @@
+package ssl
+
+import (
+	"net"
+	"strconv"
+
+	"github.com/gossl/ssl/internal/suites"
+	"github.com/gossl/ssl/internal/wire"
+)
+
+// isDTLS reports whether o asks for DTLS ({protocol, dtls}).
+func (o *Options) isDTLS() bool { return o != nil && o.Protocol == "dtls" }
+
+// defaultDTLSVersions is {versions, ...} for DTLS when not given: DTLS
+// 1.2 only, as in OTP.
+var defaultDTLSVersions = []Version{DTLSv1_2}
+
+// resolveDTLSVersions turns DTLS versions into the TLS versions the
+// handshake machines run inside (DTLS 1.2 is TLS 1.2, DTLS 1.0 is TLS
+// 1.1: handshake.Config.DTLS), highest first.
+func resolveDTLSVersions(vs []Version) ([]uint16, error) {
+	if vs == nil {
+		vs = defaultDTLSVersions
+	}
+	if len(vs) == 0 {
+		return nil, badOption("versions", "[]", "no version given")
+	}
+	var out []uint16
+	for _, v := range vs {
+		switch v {
+		case DTLSv1_2:
+			out = append(out, wire.VersionTLS12)
+		case DTLSv1:
+			out = append(out, wire.VersionTLS11)
+		default:
+			if knownVersions[v] {
+				return nil, badOption("versions", v, "not a DTLS version: {protocol, dtls} takes dtlsv1.2 and dtlsv1")
+			}
+			return nil, badOption("versions", v, "unknown protocol version")
+		}
+	}
+	sortDescUnique(&out)
+	return out, nil
+}
+
+// checkTLSVersions refuses DTLS versions without {protocol, dtls}.
+func checkTLSVersions(vs []Version) error {
+	for _, v := range vs {
+		if v == DTLSv1 || v == DTLSv1_2 {
+			return badOption("versions", v, "a DTLS version needs {protocol, dtls}")
+		}
+	}
+	return nil
+}
+
+// dtlsSuites leaves out the suites DTLS cannot use: stream ciphers,
+// whose key stream a lost datagram would desynchronise (RFC 6347,
+// Section 4.1.2.2).
+func dtlsSuites(list []*suites.Suite) ([]*suites.Suite, error) {
+	var out []*suites.Suite
+	for _, s := range list {
+		if info := s.Cipher.Info(); info.AEAD || info.BlockSize > 0 {
+			out = append(out, s)
+		}
+	}
+	if len(out) == 0 {
+		return nil, badOption("ciphers", "", "no cipher suite usable with DTLS (stream ciphers are not)")
+	}
+	return out, nil
+}
+
+// checkDTLSSocketOptions refuses the socket options a DTLS socket does
+// not implement yet: it is passive, binary and unframed (one record per
+// Recv), and writes at once.
+func (o *Options) checkDTLSSocketOptions() error {
+	if o.DTLSMTU < 0 || o.DTLSMTU > 65507 {
+		return badOption("dtls_mtu", o.DTLSMTU, "must be 0 (the default) up to 65507")
+	}
+	if o.DTLSRetransmitTimeout < 0 {
+		return badOption("dtls_retransmit_timeout", o.DTLSRetransmitTimeout, "must be a non-negative duration")
+	}
+	st, err := o.initialSockState()
+	if err != nil {
+		return err
+	}
+	switch {
+	case st.active != activeFalse:
+		return notSupported("active", o.Active)
+	case st.packet != packetRaw:
+		return notSupported("packet", o.Packet)
+	case st.list:
+		return notSupported("mode", o.Mode)
+	case st.header != 0:
+		return notSupported("header", o.Header)
+	case st.delaySend:
+		return notSupported("delay_send", true)
+	}
+	if o.CbInfo != nil {
+		return notSupported("cb_info", "with {protocol, dtls}")
+	}
+	return nil
+}
+
+// dialDTLS opens a client association to host:port over a connected UDP
+// socket (RFC 6347 runs over any datagram transport; UDP is the one
+// Connect uses).
+func dialDTLS(host string, port int, local net.IP, o *Options, res *resolved) (net.Conn, error) {
+	d := net.Dialer{}
+	if local != nil {
+		d.LocalAddr = &net.UDPAddr{IP: local}
+	}
+	conn, err := d.Dial("udp", net.JoinHostPort(host, strconv.Itoa(port)))
+	if err != nil {
+		return nil, err
+	}
+	c := newDTLSConn(conn.(net.PacketConn), conn.RemoteAddr(), o.DTLSMTU, o.DTLSRetransmitTimeout, res.hs.MaxHandshakeSize)
+	c.owned = true
+	return c, nil
+}
