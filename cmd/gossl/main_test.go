@@ -228,7 +228,7 @@ func TestDemo(t *testing.T) {
 		!strings.Contains(first, "\nnegotiated_protocol: h2\n") {
 		t.Errorf("demo's first block is not TLS 1.3 with X25519MLKEM768 and ALPN:\n%s", first)
 	}
-	for _, v := range []string{"tlsv1.3", "tlsv1.2", "tlsv1.1", "tlsv1"} {
+	for _, v := range []string{"tlsv1.3", "tlsv1.2", "tlsv1.1", "tlsv1", "dtlsv1.2"} {
 		if !strings.Contains(r.stdout, "\nprotocol: "+v+"\n") {
 			t.Errorf("demo printed no protocol: %s line:\n%s", v, r.stdout)
 		}

@@ -35,6 +35,38 @@ func TestServeConnectEcho(t *testing.T) {
 	}
 }
 
+// TestServeConnectDTLS runs serve and connect with --protocol dtls, DTLS
+// 1.0 chosen by the client and a small MTU on both sides, and echoes a
+// line; both information blocks name the DTLS version.
+func TestServeConnectDTLS(t *testing.T) {
+	cert := filepath.Join(t.TempDir(), "cert.pem")
+	srv := startServe(t, "--once", "--cert-out", cert, "--protocol", "dtls", "--versions", "dtlsv1.2,dtlsv1", "--dtls-mtu", "400")
+	r := gossl(t, "hello dtls\n", "connect", srv.addr, "--cacertfile", cert, "--protocol", "dtls",
+		"--versions", "dtlsv1", "--dtls-mtu", "400", "--wait", "2s")
+	if r.code != 0 || r.stdout != "hello dtls\n" {
+		t.Fatalf("connect: exit %d, stdout %q\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	for _, want := range []string{"protocol: dtlsv1\n", "verify: verify_peer\n", "peer_certificate: CN=localhost"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("connect's information block lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	if code := srv.wait(t, 10*time.Second); code != 0 {
+		t.Errorf("serve --once: exit %d\nstderr:\n%s", code, srv.stderr.String())
+	}
+	if !strings.Contains(srv.stdout.String(), "\nprotocol: dtlsv1\n") {
+		t.Errorf("serve's block does not name dtlsv1:\n%s", srv.stdout.String())
+	}
+
+	// --www answers over DTLS as over TLS.
+	www := startServe(t, "--once", "--www", "--protocol", "dtls")
+	r = gossl(t, "GET / HTTP/1.0\r\n\r\n", "connect", www.addr, "--verify", "verify_none", "--protocol", "dtls", "--wait", "2s")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "HTTP/1.0 200 OK") || !strings.Contains(r.stdout, "protocol: dtlsv1.2\n") {
+		t.Fatalf("connect to --www: exit %d, stdout %q\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	www.wait(t, 10*time.Second)
+}
+
 // TestServeConnectOptions passes ssl options on both sides: an RSA
 // certificate, TLS 1.1 and a CBC suite by its OpenSSL name.
 func TestServeConnectOptions(t *testing.T) {
