@@ -143,3 +143,51 @@ func TestDTLSHostileDatagramsDiscarded(t *testing.T) {
 		t.Fatalf("server: %v", err)
 	}
 }
+
+// TestDTLSIdleAssociationExpires: a server association whose peer goes
+// silent is dropped after the idle timeout (UDP has no FIN): the server's
+// Recv ends with ErrClosed and the listener forgets the address.
+func TestDTLSIdleAssociationExpires(t *testing.T) {
+	defer func(d time.Duration) { dtlsIdleTimeout = d }(dtlsIdleTimeout)
+	dtlsIdleTimeout = 300 * time.Millisecond
+	p := testpeers.NewPKI(t)
+	ls, err := Listen(0, dtlsServerOpts(p, "ecdsa", 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ls.Close()
+	res := make(chan error, 1)
+	go func() {
+		s, err := ls.TransportAccept(10 * time.Second)
+		if err == nil {
+			if err = s.Handshake(10 * time.Second); err == nil {
+				_, err = s.Recv(0, 20*time.Second)
+			}
+		}
+		res <- err
+	}()
+	c, err := Connect("127.0.0.1", ls.Port(), dtlsClientOpts(p, 0), 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	start := time.Now()
+	select {
+	case err := <-res:
+		if err != ErrClosed {
+			t.Fatalf("server Recv: %v, want ErrClosed", err)
+		}
+		if d := time.Since(start); d > 5*time.Second {
+			t.Fatalf("expired after %v", d)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the silent association did not expire")
+	}
+	dl := ls.ln.(*dtlsListener)
+	dl.mu.Lock()
+	n := len(dl.assoc)
+	dl.mu.Unlock()
+	if n != 0 {
+		t.Fatalf("%d associations left", n)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"net"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gossl/ssl/internal/alert"
@@ -36,6 +37,9 @@ type dtlsConn struct {
 	mtu   int
 	// clientRandom is a server association's ClientHello random.
 	clientRandom []byte
+	// lastSeen is when a server association last got a datagram (Unix
+	// nanoseconds), for the listener's idle sweep.
+	lastSeen atomic.Int64
 
 	closeOnce sync.Once
 	closed    chan struct{}

@@ -18,6 +18,12 @@ const dtlsQueueLen = 64
 // retransmits it later.
 const dtlsBacklog = 32
 
+// dtlsIdleTimeout is how long a server association may go without a
+// datagram from its peer before it is dropped: UDP has no FIN, and a
+// peer that vanished must not hold its association for good. A variable
+// so that tests can shorten it.
+var dtlsIdleTimeout = 5 * time.Minute
+
 // dtlsListener serves DTLS on one UDP socket (RFC 6347, Section 4.2.1;
 // see docs/ARCHITECTURE.md, "One UDP socket, many peers"). One goroutine
 // reads every datagram and hands it to the association of its source
@@ -38,6 +44,8 @@ type dtlsListener struct {
 	closing  bool // Close was called: the socket closes with the last association
 	deadline time.Time
 	closed   chan struct{}
+	idle     time.Duration
+	gone     chan struct{} // closed with the UDP socket: the sweeper stops
 }
 
 func listenDTLS(ip net.IP, port int, mtu int, rto time.Duration, maxHS int) (*dtlsListener, error) {
@@ -46,9 +54,36 @@ func listenDTLS(ip net.IP, port int, mtu int, rto time.Duration, maxHS int) (*dt
 		return nil, err
 	}
 	l := &dtlsListener{pc: pc, jar: dtls.NewCookieJar(0), mtu: mtu, rto: rto, maxHS: maxHS,
-		accept: make(chan *dtlsConn, dtlsBacklog), assoc: map[string]*dtlsConn{}, closed: make(chan struct{})}
+		accept: make(chan *dtlsConn, dtlsBacklog), assoc: map[string]*dtlsConn{}, closed: make(chan struct{}),
+		idle: dtlsIdleTimeout, gone: make(chan struct{})}
 	go l.readLoop()
+	go l.sweep()
 	return l, nil
+}
+
+// sweep closes the associations idle for longer than l.idle, checking a
+// few times per period, until the UDP socket is closed.
+func (l *dtlsListener) sweep() {
+	t := time.NewTicker(max(l.idle/4, 10*time.Millisecond))
+	defer t.Stop()
+	for {
+		select {
+		case <-l.gone:
+			return
+		case now := <-t.C:
+			var expired []*dtlsConn
+			l.mu.Lock()
+			for _, c := range l.assoc {
+				if now.Sub(time.Unix(0, c.lastSeen.Load())) > l.idle {
+					expired = append(expired, c)
+				}
+			}
+			l.mu.Unlock()
+			for _, c := range expired {
+				c.Close()
+			}
+		}
+	}
 }
 
 func (l *dtlsListener) readLoop() {
@@ -114,6 +149,7 @@ func (l *dtlsListener) dispatch(from *net.UDPAddr, d []byte) {
 // deliver queues a datagram for the association, or drops it when the
 // queue is full.
 func (c *dtlsConn) deliver(d []byte) {
+	c.lastSeen.Store(time.Now().UnixNano())
 	select {
 	case c.queue <- append([]byte(nil), d...):
 	default:
@@ -141,6 +177,11 @@ func (l *dtlsListener) isClosing() bool {
 func (l *dtlsListener) closeIfDoneLocked() {
 	if l.closing && len(l.assoc) == 0 {
 		l.pc.Close()
+		select {
+		case <-l.gone:
+		default:
+			close(l.gone)
+		}
 	}
 }
 
@@ -156,13 +197,20 @@ func (l *dtlsListener) Accept() (net.Conn, error) {
 		defer t.Stop()
 		expire = t.C
 	}
-	select {
-	case c := <-l.accept:
-		return c, nil
-	case <-l.closed:
-		return nil, net.ErrClosed
-	case <-expire:
-		return nil, os.ErrDeadlineExceeded
+	for {
+		select {
+		case c := <-l.accept:
+			select {
+			case <-c.closed:
+				continue // expired while it waited
+			default:
+			}
+			return c, nil
+		case <-l.closed:
+			return nil, net.ErrClosed
+		case <-expire:
+			return nil, os.ErrDeadlineExceeded
+		}
 	}
 }
 
