@@ -124,7 +124,16 @@ func (o *Options) compile(r role, host string) (*resolved, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Suites, err = resolveCiphers(o.Ciphers, cfg.Versions); err != nil {
+	ciphers := o.Ciphers
+	if o.CipherSuites != nil {
+		if o.Ciphers != nil {
+			return nil, badOption("ciphers", o.Ciphers, "give the suites as Ciphers (names) or as CipherSuites (typed values), not both")
+		}
+		if ciphers, err = resolveCipherSuites(o.CipherSuites); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.Suites, err = resolveCiphers(ciphers, cfg.Versions); err != nil {
 		return nil, err
 	}
 	if cfg.DTLS {

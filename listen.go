@@ -194,5 +194,12 @@ func mergeOptions(base, extra *Options) *Options {
 			ov.Field(i).Set(f)
 		}
 	}
+	// Ciphers and CipherSuites are two forms of one option: the one
+	// given last replaces the other.
+	if extra.Ciphers != nil {
+		out.CipherSuites = nil
+	} else if extra.CipherSuites != nil {
+		out.Ciphers = nil
+	}
 	return out
 }

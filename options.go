@@ -69,6 +69,12 @@ type Options struct {
 	// ("ECDHE-RSA-AES128-GCM-SHA256"), in preference order. nil means
 	// the default suites; RSA key exchange is only used when listed.
 	Ciphers []string
+	// CipherSuites is {ciphers, ...} in Erlang's other forms, as typed
+	// values: the map form (a CipherSuite with KeyExchange, Cipher, MAC
+	// and PRF set, as CipherSuites returns them) or the tuple form
+	// (SuiteTuple); a CipherSuite may also name its suite by ID or Name.
+	// It is exclusive with Ciphers.
+	CipherSuites []CipherSuite
 	// Eccs is {eccs, [named_curve()]}: the groups for ECDHE, in
 	// preference order (x25519, secp256r1, secp384r1, secp521r1).
 	Eccs []string

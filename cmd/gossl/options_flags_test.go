@@ -27,6 +27,7 @@ var noFlagFields = map[string]bool{
 	"ReuseSession": true, "SNIFun": true, "UserLookupFun": true,
 	"CbInfo": true, "Rand": true, "Time": true, "Logger": true,
 	"ReuseSessionID": true, "ReuseSessionData": true, "SessionStore": true,
+	"CipherSuites": true, // typed values; --ciphers takes the names
 }
 
 // sampleValue is a value each flag accepts.
