@@ -100,7 +100,9 @@ func (s *Socket) Renegotiate() error {
 		}
 	} else {
 		r.mu.Unlock()
-		if err := s.startReneg(); err != nil {
+		// A HelloRequest the reader took in meanwhile may have started
+		// one first, which then ends on done too.
+		if err := s.startReneg(); err != nil && err != errRenegotiating {
 			s.endReneg(err)
 			return err
 		}
@@ -191,6 +193,17 @@ func (s *Socket) readForRenegLocked(done chan struct{}, deadline time.Time) erro
 		if len(s.in.acc) >= renegBufferLimit {
 			return ErrRenegotiationPending
 		}
+		if h := s.in.held; h != nil {
+			// A record a Read left for the next call (fillToLocked)
+			// comes before anything read now: it may be the
+			// renegotiation's ServerHello.
+			s.in.held = nil
+			if err := s.handleRecord(h.typ, h.data); err != nil {
+				s.in.err = err
+				return err
+			}
+			continue
+		}
 		typ, data, err := s.rd.ReadRecord()
 		if err != nil {
 			if isTimeout(err) {
@@ -257,12 +270,21 @@ func (s *Socket) renegInfo() *handshake.Renegotiation {
 	return r
 }
 
-// startReneg starts a client renegotiation: a new ClientHello.
+// startReneg starts a client renegotiation: a new ClientHello. Both the
+// application (Renegotiate) and the reader (a HelloRequest) start one,
+// so the check that none is running and the claim are one step under
+// r.mu; the second caller gets errRenegotiating and sends nothing (two
+// ClientHellos would leave the server's answer to the first with the
+// second machine).
 func (s *Socket) startReneg() error {
 	c := handshake.NewClient(s.renegConfig())
 	c.Reneg = s.renegInfo()
 	r := s.reneg
 	r.mu.Lock()
+	if r.machine != nil {
+		r.mu.Unlock()
+		return errRenegotiating
+	}
 	r.machine, r.stateName = c, c.State
 	if r.done == nil {
 		r.done = make(chan struct{})
@@ -382,7 +404,10 @@ func (s *Socket) handleRenegMessage(msg []byte) error {
 				s.sendWarning(alert.NoRenegotiation)
 				return nil
 			}
-			return s.startReneg()
+			if err := s.startReneg(); err != errRenegotiating {
+				return err
+			}
+			return nil // RFC 5246, 7.4.1.1: ignored while negotiating
 		case s.role == roleServer && msg[0] == wire.TypeClientHello:
 			r.mu.Lock()
 			allowed := requested || s.clientRenegAllowed()
@@ -419,6 +444,11 @@ func (s *Socket) handleRenegMessage(msg []byte) error {
 	}
 	if m.Done() {
 		s.finishReneg(m)
+		// A completed renegotiation is progress, as data is: its
+		// records do not count toward maxIdleRecords (which is for
+		// records that do nothing). Each one costs the peer a full
+		// handshake, and client_renegotiation bounds a client's.
+		s.idleRecords = 0
 	}
 	return nil
 }
