@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gossl/ssl/internal/alert"
+	"github.com/gossl/ssl/internal/dtls"
 	"github.com/gossl/ssl/internal/handshake"
 	"github.com/gossl/ssl/internal/wire"
 )
@@ -64,7 +65,10 @@ func (s *Socket) dtlsHandshake(ctx context.Context, deadline time.Time, ctxBound
 	c.rmu.Lock()
 	defer c.rmu.Unlock()
 	if c.queue == nil {
-		c.rbuf = make([]byte, 1<<16)
+		// The largest record, with its header: a datagram is rarely
+		// bigger, and one that is loses its tail (records never span
+		// datagrams, so only whole records are lost).
+		c.rbuf = make([]byte, dtls.HeaderLen+wire.MaxCiphertext)
 	}
 	for !m.Done() {
 		wait := deadline
@@ -81,6 +85,11 @@ func (s *Socket) dtlsHandshake(ctx context.Context, deadline time.Time, ctxBound
 			if cw := time.Now().Add(time.Second); wait.IsZero() || cw.Before(wait) {
 				wait = cw
 			}
+		}
+		// About to wait for the peer: work ahead meanwhile (the next
+		// key share, the Finished to expect), as the TLS driver does.
+		if err := machinePrepare(m); err != nil {
+			return fail(err)
 		}
 		d, err := c.readDatagram(wait)
 		if err != nil {

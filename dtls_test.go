@@ -127,3 +127,50 @@ func TestDTLSOptions(t *testing.T) {
 		}
 	}
 }
+
+// TestDTLSExportKeyMaterials: export_key_materials (RFC 5705) on a DTLS
+// association gives both ends the same keying material, different for
+// different labels.
+func TestDTLSExportKeyMaterials(t *testing.T) {
+	p := testpeers.NewPKI(t)
+	ls, err := Listen(0, dtlsServerOpts(p, "ecdsa", 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ls.Close()
+	labels, contexts, lengths := []string{"EXPERIMENTAL a", "EXPERIMENTAL b"}, [][]byte{nil, []byte("ctx")}, []int{32, 16}
+	type result struct {
+		keys [][]byte
+		err  error
+	}
+	srv := make(chan result, 1)
+	go func() {
+		s, err := ls.TransportAccept(10 * time.Second)
+		if err == nil {
+			defer s.Close()
+			if err = s.Handshake(10 * time.Second); err == nil {
+				k, err := s.ExportKeyMaterials(labels, contexts, lengths)
+				srv <- result{k, err}
+				s.Recv(0, 10*time.Second) // until the client closes
+				return
+			}
+		}
+		srv <- result{nil, err}
+	}()
+	c, err := Connect("127.0.0.1", ls.Port(), dtlsClientOpts(p, 0), 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	ck, err := c.ExportKeyMaterials(labels, contexts, lengths)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := <-srv
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	if len(ck) != 2 || len(ck[0]) != 32 || len(ck[1]) != 16 || !bytes.Equal(ck[0], r.keys[0]) || !bytes.Equal(ck[1], r.keys[1]) || bytes.Equal(ck[0][:16], ck[1]) {
+		t.Fatalf("client %x, server %x", ck, r.keys)
+	}
+}

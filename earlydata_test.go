@@ -36,7 +36,7 @@ func startEarlyServer(t *testing.T, so *Options) int {
 // serveEach runs a gossl listener until the test ends, giving each
 // accepted socket (before its handshake) to serve on a goroutine of
 // its own, and closing it after; it returns the port.
-func serveEach(t *testing.T, so *Options, serve func(*Socket)) int {
+func serveEach(t testing.TB, so *Options, serve func(*Socket)) int {
 	t.Helper()
 	ls, err := Listen(0, so)
 	if err != nil {
