@@ -42,7 +42,7 @@ type KeyDER struct {
 // suites, and a client that verifies the server.
 //
 // Each field's comment gives the Erlang option. Options that gossl does not
-// implement yet are listed in the README; setting one makes Connect, Listen
+// implement yet are listed in docs/FEATURES.md and docs/ERLANG.md; setting one makes Connect, Listen
 // and Handshake fail with an *OptionError whose NotSupported is true,
 // instead of silently ignoring it.
 type Options struct {
@@ -298,7 +298,7 @@ type Options struct {
 	// HibernateAfter is {hibernate_after, Ms}: after this long without
 	// traffic the socket gives its record buffers back to a shared pool
 	// and drops its ciphers' state (the keys stay), and takes them again
-	// on the next record (see the README for the memory saved). It is
+	// on the next record (docs/SOCKETS.md has the memory saved). It is
 	// counted in ticks of 25 ms when under a second, of a quarter of a
 	// second otherwise. 0 means never. With ReleaseIdleAfter, the
 	// earlier of the two applies.
@@ -380,7 +380,7 @@ type Options struct {
 	// system call, while the caller goes on (more throughput for many
 	// small or back-to-back writes, at the cost of a little latency). A
 	// write error is then returned by a later Send, Write or Close, and
-	// a Send waits while 256 KiB are queued. See the README.
+	// a Send waits while 256 KiB are queued. See docs/SOCKETS.md.
 	DelaySend bool
 	// ExitOnClose is {exit_on_close, Bool}; nil means true, as in
 	// Erlang: the peer's close_notify closes the socket (it is answered

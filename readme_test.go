@@ -2,22 +2,93 @@ package ssl
 
 import (
 	"os"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"unicode"
 )
 
-// readme returns README.md with every run of white space made one space,
-// so that a sentence matches however it is wrapped.
-func readme(t *testing.T) string {
+// docPages are the user documentation: the README and the pages of docs/
+// that hold the Erlang mapping, the feature list, the socket model and
+// the performance report.
+func docPages(t *testing.T) []string {
 	t.Helper()
-	b, err := os.ReadFile("README.md")
+	pages, err := filepath.Glob("docs/*.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return strings.Join(strings.Fields(string(b)), " ")
+	return append([]string{"README.md"}, pages...)
+}
+
+// readme returns the user documentation (docPages) with every run of
+// white space made one space, so that a sentence matches however it is
+// wrapped and on whichever page it is.
+func readme(t *testing.T) string {
+	t.Helper()
+	var all []string
+	for _, p := range docPages(t) {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, strings.Fields(string(b))...)
+	}
+	return strings.Join(all, " ")
+}
+
+// TestDocLinks: every relative link of the user documentation reaches a
+// file, and its #anchor a heading of that file (GitHub's anchors: lower
+// case, punctuation dropped, spaces as dashes).
+func TestDocLinks(t *testing.T) {
+	link := regexp.MustCompile(`\]\(([^)\s]+)\)`)
+	heading := regexp.MustCompile(`(?m)^#{1,6} (.+)$`)
+	anchors := func(path string) map[string]bool {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil
+		}
+		out := map[string]bool{}
+		for _, m := range heading.FindAllStringSubmatch(string(b), -1) {
+			a := strings.Map(func(r rune) rune {
+				switch {
+				case r == ' ':
+					return '-'
+				case r == '-' || r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r):
+					return unicode.ToLower(r)
+				}
+				return -1
+			}, strings.TrimSpace(m[1]))
+			out[a] = true
+		}
+		return out
+	}
+	for _, page := range append(docPages(t), "docs/ARCHITECTURE.md") {
+		b, err := os.ReadFile(page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range link.FindAllStringSubmatch(string(b), -1) {
+			target := m[1]
+			if strings.Contains(target, "://") || strings.HasPrefix(target, "mailto:") {
+				continue
+			}
+			file, anchor, _ := strings.Cut(target, "#")
+			path := page
+			if file != "" {
+				path = filepath.Join(filepath.Dir(page), file)
+			}
+			if _, err := os.Stat(path); err != nil {
+				t.Errorf("%s: link %s: no file %s", page, target, path)
+				continue
+			}
+			if anchor != "" && !anchors(path)[anchor] {
+				t.Errorf("%s: link %s: %s has no heading #%s", page, target, path, anchor)
+			}
+		}
+	}
 }
 
 // readmeMatch returns the submatches of re in the README, or fails.
