@@ -146,8 +146,8 @@ func (c *dtlsConn) writeDatagram(d []byte) error {
 	default:
 	}
 	var err error
-	if c.owned {
-		_, err = c.pc.(net.Conn).Write(d)
+	if wc, ok := c.pc.(net.Conn); ok && c.owned {
+		_, err = wc.Write(d) // a connected transport of our own
 	} else {
 		_, err = c.pc.WriteTo(d, c.peer)
 	}
@@ -191,6 +191,9 @@ func (c *dtlsConn) readDatagram(deadline time.Time) ([]byte, error) {
 }
 
 func sameAddr(a, b net.Addr) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
 	ua, ok1 := a.(*net.UDPAddr)
 	ub, ok2 := b.(*net.UDPAddr)
 	if ok1 && ok2 {

@@ -113,7 +113,32 @@ func dialDTLS(host string, port int, local net.IP, o *Options, res *resolved) (n
 	if err != nil {
 		return nil, err
 	}
-	c := newDTLSConn(conn.(net.PacketConn), conn.RemoteAddr(), o.DTLSMTU, o.DTLSRetransmitTimeout, res.hs.MaxHandshakeSize)
-	c.owned = true
-	return c, nil
+	return dtlsOver(conn, o, res), nil
 }
+
+// dtlsOver makes a DTLS association over a connected datagram transport
+// of the caller's (ConnectConn, HandshakeConn: cb_info's custom
+// transports). A net.Conn that is not a net.PacketConn is taken to keep
+// message boundaries, each Write one datagram and each Read one whole
+// datagram (a connected UDP socket, a pipe read with room enough). No
+// cookie exchange: the transport is the caller's, and so is the peer.
+func dtlsOver(conn net.Conn, o *Options, res *resolved) *dtlsConn {
+	pc, ok := conn.(net.PacketConn)
+	if !ok {
+		pc = datagramConn{conn}
+	}
+	c := newDTLSConn(pc, conn.RemoteAddr(), o.DTLSMTU, o.DTLSRetransmitTimeout, res.hs.MaxHandshakeSize)
+	c.owned = true
+	return c
+}
+
+// datagramConn is a message-preserving net.Conn seen as a
+// net.PacketConn whose only peer is the connection's.
+type datagramConn struct{ net.Conn }
+
+func (d datagramConn) ReadFrom(p []byte) (int, net.Addr, error) {
+	n, err := d.Read(p)
+	return n, d.RemoteAddr(), err
+}
+
+func (d datagramConn) WriteTo(p []byte, _ net.Addr) (int, error) { return d.Write(p) }

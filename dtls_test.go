@@ -3,6 +3,7 @@ package ssl
 import (
 	"bytes"
 	"errors"
+	"net"
 	"testing"
 	"time"
 
@@ -172,5 +173,39 @@ func TestDTLSExportKeyMaterials(t *testing.T) {
 	}
 	if len(ck) != 2 || len(ck[0]) != 32 || len(ck[1]) != 16 || !bytes.Equal(ck[0], r.keys[0]) || !bytes.Equal(ck[1], r.keys[1]) || bytes.Equal(ck[0][:16], ck[1]) {
 		t.Fatalf("client %x, server %x", ck, r.keys)
+	}
+}
+
+// TestDTLSConnectConnOverPipe: ConnectConn and HandshakeConn with
+// {protocol, dtls} over a transport of the caller's (here net.Pipe, which
+// keeps message boundaries): the handshake, with verification, and data.
+func TestDTLSConnectConnOverPipe(t *testing.T) {
+	p := testpeers.NewPKI(t)
+	c1, c2 := net.Pipe()
+	srv := make(chan error, 1)
+	go func() {
+		s, err := HandshakeConn(c2, dtlsServerOpts(p, "ecdsa", 0), 10*time.Second)
+		if err != nil {
+			srv <- err
+			return
+		}
+		srv <- echoSocket(s, 10*time.Second)
+	}()
+	s, err := ConnectConn(c1, dtlsClientOpts(p, 0), 10*time.Second)
+	if err != nil {
+		t.Fatalf("ConnectConn: %v", err)
+	}
+	if info, _ := s.ConnectionInformation("protocol"); len(info) != 1 || info[0].Value != "dtlsv1.2" {
+		t.Fatalf("protocol %v", info)
+	}
+	if err := s.Send([]byte("over a pipe")); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := s.Recv(0, 10*time.Second); err != nil || string(b) != "over a pipe" {
+		t.Fatalf("echo: %q %v", b, err)
+	}
+	s.Close()
+	if err := <-srv; err != nil {
+		t.Fatalf("server: %v", err)
 	}
 }

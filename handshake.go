@@ -77,13 +77,19 @@ func ConnectContext(ctx context.Context, host string, port int, opts *Options, t
 func ConnectConn(conn net.Conn, opts *Options, timeout time.Duration) (*Socket, error) {
 	host := ""
 	if opts == nil || opts.ServerNameIndication == "" {
-		if ta, ok := conn.RemoteAddr().(*net.TCPAddr); ok {
+		switch ta := conn.RemoteAddr().(type) {
+		case *net.TCPAddr:
+			host = ta.IP.String()
+		case *net.UDPAddr:
 			host = ta.IP.String()
 		}
 	}
 	res, err := opts.compile(roleClient, host)
 	if err != nil {
 		return nil, err
+	}
+	if opts.isDTLS() {
+		conn = dtlsOver(conn, opts, res)
 	}
 	res.setTicketCacheKey(conn.RemoteAddr().String())
 	s := newSocket(conn, roleClient, opts, res)
@@ -108,6 +114,9 @@ func HandshakeConn(conn net.Conn, opts *Options, timeout time.Duration) (*Socket
 	res, err := opts.compile(roleServer, "")
 	if err != nil {
 		return nil, err
+	}
+	if opts.isDTLS() {
+		conn = dtlsOver(conn, opts, res)
 	}
 	s := newSocket(conn, roleServer, opts, res)
 	s.ownRes = true
