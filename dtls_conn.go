@@ -40,6 +40,9 @@ type dtlsConn struct {
 	// lastSeen is when a server association last got a datagram (Unix
 	// nanoseconds), for the listener's idle sweep.
 	lastSeen atomic.Int64
+	// rstat and wstat are the socket's getstat counters: datagrams and
+	// their bytes, as ssl:getstat reports the UDP socket's.
+	rstat, wstat *counters
 
 	closeOnce sync.Once
 	closed    chan struct{}
@@ -151,6 +154,9 @@ func (c *dtlsConn) writeDatagram(d []byte) error {
 	} else {
 		_, err = c.pc.WriteTo(d, c.peer)
 	}
+	if err == nil && c.wstat != nil {
+		c.wstat.add(len(d))
+	}
 	return err
 }
 
@@ -170,6 +176,7 @@ func (c *dtlsConn) readDatagram(deadline time.Time) ([]byte, error) {
 				return nil, err
 			}
 			if sameAddr(from, c.peer) {
+				c.countRead(n)
 				return c.rbuf[:n], nil
 			}
 		}
@@ -182,11 +189,18 @@ func (c *dtlsConn) readDatagram(deadline time.Time) ([]byte, error) {
 	}
 	select {
 	case d := <-c.queue:
+		c.countRead(len(d))
 		return d, nil
 	case <-c.closed:
 		return nil, ErrClosed
 	case <-expire:
 		return nil, os.ErrDeadlineExceeded
+	}
+}
+
+func (c *dtlsConn) countRead(n int) {
+	if c.rstat != nil {
+		c.rstat.add(n)
 	}
 }
 

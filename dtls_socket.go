@@ -23,6 +23,7 @@ const maxEarlyRecords = 16
 // whenever it is sooner than the handshake's own.
 func (s *Socket) dtlsHandshake(ctx context.Context, deadline time.Time, ctxBound bool) error {
 	c := s.dtls()
+	c.rstat, c.wstat = &s.stats.src.c, &s.stats.dst.c
 	var m handshake.Machine
 	if s.role == roleClient {
 		cl := handshake.NewClient(s.res.hs)

@@ -97,6 +97,12 @@ func TestDTLSLoopback(t *testing.T) {
 			if _, err := s.Recv(5, time.Second); err == nil {
 				t.Fatal("Recv with a length accepted on DTLS")
 			}
+			// getstat counts datagrams, as for the UDP socket: at least
+			// the records just exchanged, the handshake's flights too.
+			st, err := s.Getstat("recv_cnt", "send_cnt", "recv_oct", "send_max")
+			if err != nil || len(st) != 4 || st[0].Value < 8 || st[1].Value < 8 || st[2].Value < 1000 || st[3].Value > 300 {
+				t.Fatalf("getstat %v %v", st, err)
+			}
 			s.Close()
 			select {
 			case err := <-done:
