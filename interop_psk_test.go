@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gossl/ssl/internal/suites"
 	"github.com/gossl/ssl/internal/testpeers"
 )
 
@@ -62,7 +63,10 @@ func pskConnectEcho(t *testing.T, addr, suite, want string) {
 
 var pskInteropSuites = []string{"PSK-AES128-GCM-SHA256", "PSK-AES256-CBC-SHA", "PSK-CHACHA20-POLY1305",
 	"ECDHE-PSK-CHACHA20-POLY1305", "ECDHE-PSK-AES128-CBC-SHA256", "DHE-PSK-AES128-GCM-SHA256", "DHE-PSK-CHACHA20-POLY1305",
-	"DHE-PSK-AES256-CBC-SHA"}
+	"DHE-PSK-AES256-CBC-SHA",
+	// AES-CCM in TLS 1.2 (RFC 6655).
+	"PSK-AES128-CCM", "PSK-AES256-CCM", "PSK-AES128-CCM8", "PSK-AES256-CCM8",
+	"DHE-PSK-AES128-CCM", "DHE-PSK-AES256-CCM", "DHE-PSK-AES128-CCM8", "DHE-PSK-AES256-CCM8"}
 
 func TestInteropPSKOpenSSL(t *testing.T) {
 	for _, suite := range pskInteropSuites {
@@ -174,7 +178,10 @@ func TestInteropPSKErlang(t *testing.T) {
 	key := "<<" + strings.Trim(strings.ReplaceAll(fmt.Sprint(pskTestKey), " ", ","), "[]") + ">>"
 	// OTP 25 has no ChaCha20-Poly1305 PSK suites.
 	for _, suite := range []string{"PSK-AES128-GCM-SHA256", "PSK-AES256-CBC-SHA384", "ECDHE-PSK-AES128-GCM-SHA256",
-		"ECDHE-PSK-AES128-CBC-SHA256", "DHE-PSK-AES128-GCM-SHA256", "DHE-PSK-AES256-CBC-SHA384"} {
+		"ECDHE-PSK-AES128-CBC-SHA256", "DHE-PSK-AES128-GCM-SHA256", "DHE-PSK-AES256-CBC-SHA384",
+		// AES-CCM (RFC 6655; RFC 8442 for ECDHE_PSK, which OpenSSL lacks).
+		"PSK-AES256-CCM", "PSK-AES128-CCM8", "DHE-PSK-AES128-CCM", "DHE-PSK-AES256-CCM8",
+		"ECDHE-PSK-AES128-CCM-SHA256", "ECDHE-PSK-AES128-CCM8-SHA256"} {
 		t.Run("erlang-server/"+suite, func(t *testing.T) {
 			// Erlang's server looks the identity up with its fun.
 			_, addr := testpeers.ErlangServer(t, fmt.Sprintf(`[{versions,['tlsv1.2']},{ciphers,[%s]},
@@ -215,10 +222,8 @@ func ianaName(name string) string {
 }
 
 func suiteByName(name string) string {
-	for _, cs := range CipherSuites(SuitesAnonymous, TLSv1_2) {
-		if cs.Name == name {
-			return cs.Name
-		}
+	if s := suites.ByName(name); s != nil && s.KX.Certless() {
+		return s.Name
 	}
 	return ""
 }

@@ -8,9 +8,10 @@ import (
 )
 
 // aeadProtector is record protection with an AEAD (RFC 5246, Section
-// 6.2.3.3). The two suites families differ only in how the per-record
-// nonce is formed, which explicit is true for GCM and false for
-// ChaCha20-Poly1305.
+// 6.2.3.3). The suite families differ only in how the per-record nonce
+// is formed, which explicit is true for GCM and CCM (RFC 6655, Section
+// 3: the same salt ‖ nonce_explicit as GCM) and false for
+// ChaCha20-Poly1305, and in the AEAD and its tag (8 bytes for CCM_8).
 //
 // Like the TLS 1.3 protector, it keeps its key and builds the AEAD for the
 // first record (release drops it again).
@@ -20,6 +21,7 @@ type aeadProtector struct {
 	// record; RFC 7905, Section 2 sends none.
 	explicit bool
 	keyLen   uint8
+	ccmTag   uint8 // CCM's tag length; 0: not CCM
 	key      [32]byte
 	// fixed is the key-block IV: the 4-byte GCM salt or the 12-byte
 	// ChaCha20-Poly1305 IV.
@@ -35,6 +37,17 @@ func newGCM(key, salt []byte) (*aeadProtector, error) {
 	p := &aeadProtector{explicit: true, keyLen: uint8(len(key))}
 	copy(p.key[:], key)
 	copy(p.fixed[:], salt)
+	return p, nil
+}
+
+// newCCM12 is AES-CCM in TLS 1.2 (RFC 6655, Section 3): GCM's record
+// format, with a tagLen-byte tag (16, or 8 for CCM_8).
+func newCCM12(key, salt []byte, tagLen int) (*aeadProtector, error) {
+	p, err := newGCM(key, salt)
+	if err != nil {
+		return nil, err
+	}
+	p.ccmTag = uint8(tagLen)
 	return p, nil
 }
 
@@ -55,9 +68,14 @@ func (p *aeadProtector) cipher() cipher.AEAD {
 	}
 	key := p.key[:p.keyLen]
 	if p.explicit {
-		// The key was checked by newGCM: neither call can fail.
+		// The key was checked by newGCM: neither call can fail, nor can
+		// newCCM with a 12-byte nonce and a tag of 8 or 16.
 		block, _ := aes.NewCipher(key)
-		p.aead, _ = cipher.NewGCM(block)
+		if p.ccmTag != 0 {
+			p.aead, _ = newCCM(block, 12, int(p.ccmTag))
+		} else {
+			p.aead, _ = cipher.NewGCM(block)
+		}
 	} else {
 		p.aead, _ = newChaCha20Poly1305(key)
 	}
@@ -70,9 +88,15 @@ func (p *aeadProtector) release() { p.aead = nil }
 // released reports whether the AEAD is dropped.
 func (p *aeadProtector) released() bool { return p.aead == nil }
 
-// aeadTagLen is the tag of both AEADs of TLS 1.2 (GCM and
-// ChaCha20-Poly1305).
+// aeadTagLen is the tag of GCM, ChaCha20-Poly1305 and CCM; CCM_8's is 8.
 const aeadTagLen = 16
+
+func (p *aeadProtector) tagLen() int {
+	if p.ccmTag != 0 {
+		return int(p.ccmTag)
+	}
+	return aeadTagLen
+}
 
 func (p *aeadProtector) ExplicitNonceLen() int {
 	if p.explicit {
@@ -81,7 +105,7 @@ func (p *aeadProtector) ExplicitNonceLen() int {
 	return 0
 }
 
-func (p *aeadProtector) Overhead() int { return p.ExplicitNonceLen() + aeadTagLen }
+func (p *aeadProtector) Overhead() int { return p.ExplicitNonceLen() + p.tagLen() }
 
 // setNonce forms the per-record nonce. GCM (RFC 5288, Section 3) is
 // salt ‖ nonce_explicit, and the explicit part is the sequence number: it
@@ -108,7 +132,7 @@ func (p *aeadProtector) Seal(frag []byte, seq uint64, typ uint8, vers uint16) ([
 // frag: frag holds room for the explicit nonce and the plaintext.
 func (p *aeadProtector) sealFrom(frag, plain []byte, seq uint64, typ uint8, vers uint16) ([]byte, error) {
 	en := p.ExplicitNonceLen()
-	if len(frag) != en+len(plain) || cap(frag)-len(frag) < aeadTagLen {
+	if len(frag) != en+len(plain) || cap(frag)-len(frag) < p.tagLen() {
 		return nil, errShortBuffer
 	}
 	p.setNonce(seq)
@@ -128,7 +152,8 @@ func (p *aeadProtector) Open(frag []byte, seq uint64, typ uint8, vers uint16) ([
 // overlap frag), in place otherwise.
 func (p *aeadProtector) openTo(dst, frag []byte, seq uint64, typ uint8, vers uint16) ([]byte, error) {
 	en := p.ExplicitNonceLen()
-	if len(frag) < en+aeadTagLen {
+	tagLen := p.tagLen()
+	if len(frag) < en+tagLen {
 		return nil, ErrBadRecordMAC
 	}
 	if p.explicit {
@@ -140,7 +165,7 @@ func (p *aeadProtector) openTo(dst, frag []byte, seq uint64, typ uint8, vers uin
 		p.setNonce(seq)
 	}
 	ct := frag[en:]
-	n := len(ct) - aeadTagLen
+	n := len(ct) - tagLen
 	if dst == nil || len(dst) < n {
 		dst = ct
 	}

@@ -9,9 +9,10 @@ import (
 )
 
 // ccm is AES-CCM, Counter with CBC-MAC (RFC 3610; NIST SP 800-38C), as a
-// cipher.AEAD. Go's standard library has no CCM; TLS 1.3 uses it with a
-// 12-byte nonce (so L = 3 length bytes) and a 16- or 8-byte tag (RFC
-// 8446, Appendix B.4; RFC 6655, Section 3). The nonce and tag sizes are
+// cipher.AEAD. Go's standard library has no CCM; TLS 1.3 and TLS 1.2
+// use it with a 12-byte nonce (so L = 3 length bytes) and a 16- or
+// 8-byte tag (RFC 8446, Appendix B.4; RFC 6655, Section 3, where the
+// nonce is the 4-byte salt and the 8-byte explicit nonce, as for GCM). The nonce and tag sizes are
 // parameters so that the RFC 3610 and SP 800-38C vectors, which use other
 // sizes, can check the same code.
 //

@@ -1,7 +1,8 @@
 // Package record is the TLS record layer: framing (RFC 5246, Section 6.2;
 // RFC 8446, Section 5.1), record protection with AEAD and CBC+HMAC ciphers
 // for TLS 1.0–1.2 (RFC 5246, Section 6.2.3; RFC 4346; RFC 2246) and with
-// the AEADs of TLS 1.3 (RFC 8446, Section 5.2–5.5; AES-CCM in ccm.go),
+// the AEADs of TLS 1.3 (RFC 8446, Section 5.2–5.5; AES-CCM, in ccm.go,
+// serves both, with TLS 1.2's GCM record format, RFC 6655),
 // sequence numbers, and the pieces DTLS will need (RFC 6347: a 64-bit
 // sequence input that carries the epoch, and the anti-replay window in
 // replay.go).

@@ -90,6 +90,11 @@ func NewProtector(s *suites.Suite, v uint16, key, macKey, iv []byte) (Protector,
 			return nil, errors.New("record: ChaCha20-Poly1305 needs a 12-byte IV")
 		}
 		return newChaCha(key, iv)
+	case suites.CipherAES128CCM, suites.CipherAES256CCM, suites.CipherAES128CCM8, suites.CipherAES256CCM8:
+		if len(iv) != info.FixedIVLen {
+			return nil, errors.New("record: CCM needs a 4-byte implicit nonce")
+		}
+		return newCCM12(key, iv, info.TagLen)
 	case suites.CipherAES128CBC, suites.CipherAES256CBC:
 		if s.MAC.Size() == 0 || len(macKey) != s.MAC.Size() {
 			return nil, errors.New("record: wrong MAC key length for " + s.MAC.ErlangName())

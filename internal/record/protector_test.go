@@ -199,3 +199,39 @@ func TestGCMMatchesRFC5288(t *testing.T) {
 		}
 	}
 }
+
+// TestCCMMatchesRFC6655: a TLS 1.2 AES-CCM record (RFC 6655, Section 3)
+// is GCM's format: 8 bytes of explicit nonce after the 4-byte salt, the
+// 13-byte additional data, and a 16-byte tag, or 8 for CCM_8, which the
+// record's length and Overhead show.
+func TestCCMMatchesRFC6655(t *testing.T) {
+	for _, c := range []suites.Cipher{suites.CipherAES128CCM, suites.CipherAES256CCM, suites.CipherAES128CCM8, suites.CipherAES256CCM8} {
+		s := suiteByCipher(c, suites.MACAEAD)
+		if s == nil || s.TLS13() {
+			t.Fatalf("no TLS 1.2 suite for cipher %d", c)
+		}
+		tag := c.Info().TagLen
+		p, _ := protectorPair(t, s, wire.VersionTLS12)
+		if p.Overhead() != 8+tag {
+			t.Fatalf("%s: overhead %d", s.Name, p.Overhead())
+		}
+		frag := make([]byte, 8+5, 8+5+p.Overhead())
+		copy(frag[8:], "hello")
+		out, err := p.Seal(frag, 42, wire.TypeApplicationData, wire.VersionTLS12)
+		if err != nil || len(out) != 8+5+tag {
+			t.Fatalf("%s: %d bytes, %v", s.Name, len(out), err)
+		}
+		key, _, salt := keyBlock(s, 1)
+		block, _ := aes.NewCipher(key)
+		a, err := newCCM(block, 12, tag)
+		if err != nil {
+			t.Fatal(err)
+		}
+		nonce := append(bytes.Clone(salt), out[:8]...)
+		ad := []byte{0, 0, 0, 0, 0, 0, 0, 42, wire.TypeApplicationData, 3, 3, 0, 5}
+		pt, err := a.Open(nil, nonce, out[8:], ad)
+		if err != nil || string(pt) != "hello" {
+			t.Fatalf("%s: %v", s.Name, err)
+		}
+	}
+}

@@ -169,6 +169,10 @@ const (
 	// 8-byte tag (RFC 3610; RFC 8446, Appendix B.4).
 	CipherAES128CCM
 	CipherAES128CCM8
+	// CipherAES256CCM and CipherAES256CCM8 exist only in TLS 1.2 (RFC
+	// 6655, RFC 7251).
+	CipherAES256CCM
+	CipherAES256CCM8
 )
 
 // CipherInfo gives the sizes the record layer and key expansion need.
@@ -177,9 +181,9 @@ type CipherInfo struct {
 	KeyLen     int
 	// FixedIVLen is the client_write_IV length from the TLS 1.2 key
 	// block: the implicit nonce part of an AEAD (RFC 5288, 3: 4 bytes
-	// for GCM; RFC 7905: 12 bytes for ChaCha20-Poly1305) or the CBC IV
-	// of TLS 1.0. CCM is only implemented for TLS 1.3, where the IV is
-	// 12 bytes; see IVLen13.
+	// for GCM; RFC 6655, 3: 4 bytes for CCM; RFC 7905: 12 bytes for
+	// ChaCha20-Poly1305) or the CBC IV of TLS 1.0. TLS 1.3 derives a
+	// 12-byte IV for every AEAD instead; see IVLen13.
 	FixedIVLen int
 	// BlockSize is the CBC block size, 0 for AEADs.
 	BlockSize int
@@ -201,8 +205,10 @@ var cipherInfo = map[Cipher]CipherInfo{
 	CipherAES128GCM:        {ErlangName: "aes_128_gcm", KeyLen: 16, FixedIVLen: 4, AEAD: true, TagLen: 16},
 	CipherAES256GCM:        {ErlangName: "aes_256_gcm", KeyLen: 32, FixedIVLen: 4, AEAD: true, TagLen: 16},
 	CipherChaCha20Poly1305: {ErlangName: "chacha20_poly1305", KeyLen: 32, FixedIVLen: 12, AEAD: true, TagLen: 16},
-	CipherAES128CCM:        {ErlangName: "aes_128_ccm", KeyLen: 16, FixedIVLen: 12, AEAD: true, TagLen: 16},
-	CipherAES128CCM8:       {ErlangName: "aes_128_ccm_8", KeyLen: 16, FixedIVLen: 12, AEAD: true, TagLen: 8},
+	CipherAES128CCM:        {ErlangName: "aes_128_ccm", KeyLen: 16, FixedIVLen: 4, AEAD: true, TagLen: 16},
+	CipherAES128CCM8:       {ErlangName: "aes_128_ccm_8", KeyLen: 16, FixedIVLen: 4, AEAD: true, TagLen: 8},
+	CipherAES256CCM:        {ErlangName: "aes_256_ccm", KeyLen: 32, FixedIVLen: 4, AEAD: true, TagLen: 16},
+	CipherAES256CCM8:       {ErlangName: "aes_256_ccm_8", KeyLen: 32, FixedIVLen: 4, AEAD: true, TagLen: 8},
 }
 
 // Info returns the sizes of c.
@@ -371,6 +377,14 @@ var table = []*Suite{
 	{0x0067, "TLS_DHE_RSA_WITH_AES_128_CBC_SHA256", "DHE-RSA-AES128-SHA256", KXDHERSA, CipherAES128CBC, MACSHA256, PRFDefault, v12, v12, true},
 	{0x0039, "TLS_DHE_RSA_WITH_AES_256_CBC_SHA", "DHE-RSA-AES256-SHA", KXDHERSA, CipherAES256CBC, MACSHA1, PRFDefault, v10, v12, true},
 	{0x0033, "TLS_DHE_RSA_WITH_AES_128_CBC_SHA", "DHE-RSA-AES128-SHA", KXDHERSA, CipherAES128CBC, MACSHA1, PRFDefault, v10, v12, true},
+	// AES-CCM in TLS 1.2 with ECDHE_ECDSA (RFC 7251): after the GCM
+	// and ChaCha20 suites, only on request (CCM_8's 64-bit tag is meant
+	// for constrained devices, RFC 6655, Section 5). OTP 25 lists them
+	// with default_prf.
+	{0xc0ad, "TLS_ECDHE_ECDSA_WITH_AES_256_CCM", "ECDHE-ECDSA-AES256-CCM", KXECDHEECDSA, CipherAES256CCM, MACAEAD, PRFDefault, v12, v12, false},
+	{0xc0ac, "TLS_ECDHE_ECDSA_WITH_AES_128_CCM", "ECDHE-ECDSA-AES128-CCM", KXECDHEECDSA, CipherAES128CCM, MACAEAD, PRFDefault, v12, v12, false},
+	{0xc0af, "TLS_ECDHE_ECDSA_WITH_AES_256_CCM_8", "ECDHE-ECDSA-AES256-CCM8", KXECDHEECDSA, CipherAES256CCM8, MACAEAD, PRFDefault, v12, v12, false},
+	{0xc0ae, "TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8", "ECDHE-ECDSA-AES128-CCM8", KXECDHEECDSA, CipherAES128CCM8, MACAEAD, PRFDefault, v12, v12, false},
 	// DHE signed with DSA: legacy, in OTP's "all" list but not its
 	// default one, so only when named in Ciphers. RFC 5246 (CBC, SHA-1
 	// and SHA-256 MACs), RFC 5288 (GCM).
@@ -444,6 +458,19 @@ var table = []*Suite{
 	{0x00b2, "TLS_DHE_PSK_WITH_AES_128_CBC_SHA256", "DHE-PSK-AES128-CBC-SHA256", KXDHEPSK, CipherAES128CBC, MACSHA256, PRFSHA256, v12, v12, false},
 	{0x0091, "TLS_DHE_PSK_WITH_AES_256_CBC_SHA", "DHE-PSK-AES256-CBC-SHA", KXDHEPSK, CipherAES256CBC, MACSHA1, PRFDefault, v10, v12, false},
 	{0x0090, "TLS_DHE_PSK_WITH_AES_128_CBC_SHA", "DHE-PSK-AES128-CBC-SHA", KXDHEPSK, CipherAES128CBC, MACSHA1, PRFDefault, v10, v12, false},
+	// AES-CCM PSK suites: PSK and DHE_PSK (RFC 6655), ECDHE_PSK (RFC
+	// 8442, which OpenSSL does not implement; the OpenSSL spelling is
+	// its grammar's).
+	{0xc0a5, "TLS_PSK_WITH_AES_256_CCM", "PSK-AES256-CCM", KXPSK, CipherAES256CCM, MACAEAD, PRFDefault, v12, v12, false},
+	{0xc0a4, "TLS_PSK_WITH_AES_128_CCM", "PSK-AES128-CCM", KXPSK, CipherAES128CCM, MACAEAD, PRFDefault, v12, v12, false},
+	{0xc0a9, "TLS_PSK_WITH_AES_256_CCM_8", "PSK-AES256-CCM8", KXPSK, CipherAES256CCM8, MACAEAD, PRFDefault, v12, v12, false},
+	{0xc0a8, "TLS_PSK_WITH_AES_128_CCM_8", "PSK-AES128-CCM8", KXPSK, CipherAES128CCM8, MACAEAD, PRFDefault, v12, v12, false},
+	{0xc0a7, "TLS_DHE_PSK_WITH_AES_256_CCM", "DHE-PSK-AES256-CCM", KXDHEPSK, CipherAES256CCM, MACAEAD, PRFDefault, v12, v12, false},
+	{0xc0a6, "TLS_DHE_PSK_WITH_AES_128_CCM", "DHE-PSK-AES128-CCM", KXDHEPSK, CipherAES128CCM, MACAEAD, PRFDefault, v12, v12, false},
+	{0xc0ab, "TLS_PSK_DHE_WITH_AES_256_CCM_8", "DHE-PSK-AES256-CCM8", KXDHEPSK, CipherAES256CCM8, MACAEAD, PRFDefault, v12, v12, false},
+	{0xc0aa, "TLS_PSK_DHE_WITH_AES_128_CCM_8", "DHE-PSK-AES128-CCM8", KXDHEPSK, CipherAES128CCM8, MACAEAD, PRFDefault, v12, v12, false},
+	{0xd005, "TLS_ECDHE_PSK_WITH_AES_128_CCM_SHA256", "ECDHE-PSK-AES128-CCM-SHA256", KXECDHEPSK, CipherAES128CCM, MACAEAD, PRFSHA256, v12, v12, false},
+	{0xd003, "TLS_ECDHE_PSK_WITH_AES_128_CCM_8_SHA256", "ECDHE-PSK-AES128-CCM8-SHA256", KXECDHEPSK, CipherAES128CCM8, MACAEAD, PRFSHA256, v12, v12, false},
 	// Plain PSK (RFC 4279; RFC 5487 for GCM and CBC with SHA-2; RFC
 	// 7905 for ChaCha20-Poly1305).
 	{0x00a9, "TLS_PSK_WITH_AES_256_GCM_SHA384", "PSK-AES256-GCM-SHA384", KXPSK, CipherAES256GCM, MACAEAD, PRFSHA384, v12, v12, false},
@@ -477,12 +504,23 @@ func ByID(id uint16) *Suite { return byID[id] }
 
 // ByName finds a suite by its IANA or OpenSSL name.
 func ByName(name string) *Suite {
+	if alias, ok := nameAliases[name]; ok {
+		name = alias
+	}
 	for _, s := range table {
 		if s.Name == name || s.OpenSSLName == name {
 			return s
 		}
 	}
 	return nil
+}
+
+// nameAliases are other spellings of IANA names: the registry (and RFC
+// 6655) calls the DHE_PSK CCM_8 suites TLS_PSK_DHE_WITH_..., which OTP
+// prints as TLS_DHE_PSK_WITH_....
+var nameAliases = map[string]string{
+	"TLS_DHE_PSK_WITH_AES_128_CCM_8": "TLS_PSK_DHE_WITH_AES_128_CCM_8",
+	"TLS_DHE_PSK_WITH_AES_256_CCM_8": "TLS_PSK_DHE_WITH_AES_256_CCM_8",
 }
 
 // All returns every implemented suite in preference order. The slice is
