@@ -5,8 +5,8 @@
 // (*Socket).ConnectionInformation), and FormatError words any error as
 // Erlang's ssl:format_error/1 does.
 //
-// It covers what crypto/tls leaves out: TLS-PSK, SRP, finite-field DHE,
-// static ECDH, server-side renegotiation, CRL checks, per-certificate
+// It covers what crypto/tls leaves out: DTLS 1.2 and 1.0, TLS-PSK, SRP,
+// finite-field DHE, static ECDH, server-side renegotiation, CRL checks, per-certificate
 // verification callbacks (VerifyFun), partial chains and the legacy
 // versions and suites, each only when asked for; the defaults are current
 // OTP's (TLS 1.3 and 1.2, AEAD suites, a client that verifies the
