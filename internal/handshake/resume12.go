@@ -100,8 +100,13 @@ func (c *Client) offerSession12(ch *wire.ClientHello) error {
 // nor the extended master secret (RFC 7627, 5.3).
 func (c *Client) resumeServerHello(sh *wire.ServerHello) (bool, error) {
 	st := c.offered12
-	if st == nil || len(sh.SessionID) == 0 || !bytes.Equal(sh.SessionID, c.hello.SessionID) {
+	if len(sh.SessionID) == 0 || !bytes.Equal(sh.SessionID, c.hello.SessionID) {
 		return false, nil
+	}
+	if st == nil {
+		// The ID was TLS 1.3's random legacy_session_id (RFC 8446,
+		// D.4), not a session: echoing it resumes nothing we offered.
+		return false, alert.New(alert.IllegalParameter, "server echoed a session ID that offers no session")
 	}
 	if sh.Version != st.Version {
 		return false, alert.New(alert.IllegalParameter, "resumed session with another version")

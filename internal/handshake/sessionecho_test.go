@@ -1,0 +1,38 @@
+package handshake
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/gossl/ssl/internal/alert"
+	"github.com/gossl/ssl/internal/wire"
+)
+
+// A TLS 1.3 client sends a random legacy_session_id (RFC 8446, D.4) that
+// names no session. A TLS 1.2 server that echoes it claims to resume a
+// session the client never offered (RFC 5246, 7.4.1.3): the client must
+// abort with illegal_parameter, not go on with a full handshake under a
+// session ID it did not choose. Found by BoringSSL's
+// EchoTLS13CompatibilitySessionID and TLS12-NoTicket-NoOffer tests.
+func TestClientRefusesEchoOfUnofferedSessionID(t *testing.T) {
+	c := NewClient(testConfig13(t, false))
+	if _, err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if len(c.hello.SessionID) == 0 {
+		t.Fatal("no compatibility session ID sent")
+	}
+	var suite uint16
+	for _, s := range c.cfg.Suites {
+		if s.ID>>8 == 0xc0 { // an ECDHE suite of TLS 1.2
+			suite = s.ID
+			break
+		}
+	}
+	sh := marshalTest(t, &wire.ServerHello{
+		Version: wire.VersionTLS12, Random: bytes.Repeat([]byte{7}, 32), SessionID: c.hello.SessionID,
+		CipherSuite: suite, ExtendedMasterSecret: true, SecureRenegotiationValid: true,
+	})
+	_, err := c.HandleMessage(sh)
+	wantAlert(t, err, alert.IllegalParameter)
+}
