@@ -70,17 +70,11 @@ func isPSKSuite(s ssl.CipherSuite) bool { return strings.Contains(s.Name, "PSK")
 func cipherList(c *config) ([]string, error) {
 	all := gosslSuites()
 	var ids []uint16
-	addDefault := func() {
-		for _, id := range boringSuites {
-			ids = append(ids, id)
-		}
-	}
+	addDefault := func() { ids = append(ids, boringSuites...) }
 	if c.cipher == "" {
 		addDefault()
 	} else {
-		for _, id := range boringSuites[len(boringSuites)-3:] {
-			ids = append(ids, id)
-		}
+		ids = append(ids, boringSuites[len(boringSuites)-3:]...) // TLS 1.3
 		for _, tok := range strings.Split(c.cipher, ":") {
 			switch {
 			case tok == "ALL":
