@@ -210,8 +210,8 @@ func (c *Client) enterTLS13(sh *wire.ServerHello, msg []byte) ([]Action, error) 
 	if !containsU16(c.offered, sh.CipherSuite) || suite == nil || !suite.TLS13() {
 		return nil, alert.New(alert.IllegalParameter, "server chose a TLS 1.3 cipher suite that was not offered")
 	}
-	if sh.CompressionMethod != 0 {
-		return nil, alert.New(alert.IllegalParameter, "non-null compression in a TLS 1.3 ServerHello")
+	if err := checkLegacyFields13(sh); err != nil {
+		return nil, err
 	}
 	// RFC 8446, 4.1.3: the session id is echoed.
 	if !bytes.Equal(sh.SessionID, c.hello.SessionID) {
@@ -225,6 +225,20 @@ func (c *Client) enterTLS13(sh *wire.ServerHello, msg []byte) ([]Action, error) 
 		return c13.handleHelloRetryRequest(sh, msg)
 	}
 	return c13.handleServerHello(sh, msg)
+}
+
+// checkLegacyFields13 checks the fields a TLS 1.3 ServerHello or
+// HelloRetryRequest keeps from TLS 1.2 (RFC 8446, 4.1.3): legacy_version
+// is 0x0303 (the version is in supported_versions) and the compression
+// method null.
+func checkLegacyFields13(sh *wire.ServerHello) error {
+	if sh.Version != wire.VersionTLS12 {
+		return alert.New(alert.IllegalParameter, "TLS 1.3 ServerHello with a legacy_version other than 0x0303")
+	}
+	if sh.CompressionMethod != 0 {
+		return alert.New(alert.IllegalParameter, "non-null compression in a TLS 1.3 ServerHello")
+	}
+	return nil
 }
 
 func (h *client13) State() string { return client13StateNames[h.state] }
@@ -435,6 +449,9 @@ func (h *client13) handle(msg []byte) ([]Action, error) {
 		if !sh.Unmarshal(msg) {
 			return nil, alert.New(alert.DecodeError, "malformed ServerHello")
 		}
+		if err := checkLegacyFields13(&sh); err != nil {
+			return nil, err
+		}
 		// RFC 8446, 4.1.4: the suite must not change after an HRR.
 		if sh.CipherSuite != c.suite.ID || sh.SupportedVersion != wire.VersionTLS13 || !bytes.Equal(sh.SessionID, c.hello.SessionID) {
 			return nil, alert.New(alert.IllegalParameter, "ServerHello differs from the HelloRetryRequest")
@@ -450,6 +467,11 @@ func (h *client13) handle(msg []byte) ([]Action, error) {
 			cr := &wire.CertificateRequest{TLS13: true}
 			if !cr.Unmarshal(msg) {
 				return nil, alert.New(alert.DecodeError, "malformed CertificateRequest")
+			}
+			// RFC 8446, 4.3.2: the context is empty in the handshake;
+			// only post-handshake authentication uses it.
+			if len(cr.Context) != 0 {
+				return nil, alert.New(alert.IllegalParameter, "CertificateRequest with a request context in the handshake")
 			}
 			h.certReq = cr
 			c.record(msg)
@@ -543,6 +565,9 @@ func (h *client13) handleCertificate(msg []byte) error {
 	}
 	if len(cm.Context) != 0 {
 		return alert.New(alert.IllegalParameter, "server Certificate with a request context")
+	}
+	if err := checkEntryExtensions13(&cm); err != nil {
+		return err
 	}
 	if len(cm.Entries) == 0 {
 		return alert.New(alert.DecodeError, "server sent no certificate")

@@ -607,6 +607,9 @@ func (h *server13) handleCertificate(msg []byte) error {
 	if len(cm.Context) != 0 {
 		return alert.New(alert.IllegalParameter, "client Certificate with a wrong request context")
 	}
+	if err := checkEntryExtensions13(&cm); err != nil {
+		return err
+	}
 	s.record(msg)
 	if len(cm.Entries) == 0 {
 		if s.cfg.FailIfNoPeerCert {
