@@ -521,7 +521,7 @@ func TestBadInputAfterHandshakeTLS13(t *testing.T) {
 			}
 			echo(t, s, fmt.Sprintf("after key update %d", i))
 		}
-		for i := 0; i < maxIdleRecords-1; i++ {
+		for i := 0; i < maxKeyUpdates; i++ {
 			if err := s.UpdateKeys(false); err != nil {
 				t.Fatal(err)
 			}
@@ -530,8 +530,8 @@ func TestBadInputAfterHandshakeTLS13(t *testing.T) {
 	})
 
 	t.Run("key_update_flood", func(t *testing.T) {
-		// Records without application data in a row are bounded
-		// (maxIdleRecords): a peer sending KeyUpdate after KeyUpdate
+		// KeyUpdates without application data in a row are bounded
+		// (maxKeyUpdates): a peer sending KeyUpdate after KeyUpdate
 		// cannot keep the server busy; it ends the connection with
 		// unexpected_message.
 		s := connect(t)
@@ -541,12 +541,12 @@ func TestBadInputAfterHandshakeTLS13(t *testing.T) {
 				break // the server has closed
 			}
 		}
-		if sent <= maxIdleRecords {
+		if sent <= maxKeyUpdates {
 			t.Fatalf("only %d KeyUpdates could be sent", sent)
 		}
 		err := srv.result(t, s.LocalAddr().String())
 		a := wantSentAlert(t, err, "unexpected_message")
-		if !strings.Contains(a.Reason, "without data") {
+		if !strings.Contains(a.Reason, "too many KeyUpdates") {
 			t.Errorf("reason %q", a.Reason)
 		}
 		_, cerr := s.Recv(0, 5*time.Second)

@@ -156,7 +156,14 @@ func TestPostHandshakeMessageFlood(t *testing.T) {
 // p's and returns both ends, closed at the end of the test.
 func pair12(t *testing.T, p *testpeers.PKI, co *Options) (client, server *Socket) {
 	t.Helper()
-	ls, err := Listen(0, opts12(serverOpts(p, "ecdsa")))
+	return pairWith(t, co, opts12(serverOpts(p, "ecdsa")))
+}
+
+// pairWith connects a gossl client with co to a gossl server with so and
+// returns both ends, closed at the end of the test.
+func pairWith(t *testing.T, co, so *Options) (client, server *Socket) {
+	t.Helper()
+	ls, err := Listen(0, so)
 	if err != nil {
 		t.Fatal(err)
 	}

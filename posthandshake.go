@@ -19,7 +19,7 @@ import (
 // (renegotiate.go); anything else is unexpected.
 func (s *Socket) handlePostHandshake(data []byte) error {
 	s.in.hbuf.Write(data)
-	for n := 0; ; n++ {
+	for {
 		msg, ok, err := s.in.hbuf.Next(s.conf().maxHandshakeSize)
 		if err != nil {
 			return s.sendFatal(alert.New(alert.HandshakeFailure, "handshake message larger than max_handshake_size"))
@@ -31,14 +31,13 @@ func (s *Socket) handlePostHandshake(data []byte) error {
 			}
 			return nil
 		}
-		if n > 0 {
-			// One record can carry thousands of small messages
-			// (HelloRequests a renegotiating client ignores or answers
-			// with a warning each, NewSessionTickets): each after the
-			// first counts as a record without data too.
-			if err := s.countIdle(); err != nil {
-				return err
-			}
+		// Each message counts as a record without data: one record
+		// can carry thousands of small messages (HelloRequests a
+		// renegotiating client ignores or answers with a warning each,
+		// NewSessionTickets), and one message can come in many records
+		// (countRecord does not count those).
+		if err := s.countIdle(); err != nil {
+			return err
 		}
 		if s.tls.tls13 {
 			if err := s.handlePostHandshake13(msg); err != nil {
@@ -70,8 +69,10 @@ func (s *Socket) handlePostHandshake13(msg []byte) error {
 			}
 			return s.sendFatal(alert.New(alert.DecodeError, "malformed KeyUpdate"))
 		}
-		// A KeyUpdate flood is bounded by maxIdleRecords: records
-		// without application data in a row end the connection.
+		// A KeyUpdate flood is bounded (maxKeyUpdates).
+		if err := s.countKeyUpdate(); err != nil {
+			return err
+		}
 		// RFC 8446, 5.1: the key changes at a record boundary.
 		if s.in.hbuf.Len() != 0 {
 			return s.sendFatal(alert.New(alert.UnexpectedMessage, "handshake data after a KeyUpdate in the same record"))

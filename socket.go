@@ -362,7 +362,7 @@ func (s *Socket) fillToLocked(dst []byte, buffered bool) (int, error) {
 				s.in.err = err
 				return 0, err
 			}
-			s.idleRecords = 0
+			s.gotData()
 			return len(data), nil
 		}
 		if buffered && typ != wire.TypeApplicationData {
@@ -415,11 +415,11 @@ func (s *Socket) handleRecord(typ uint8, data []byte) error {
 		}
 	}
 	if typ == wire.TypeApplicationData && len(data) > 0 {
-		s.idleRecords = 0
+		s.gotData()
 		s.in.pending = data
 		return nil
 	}
-	if err := s.countIdle(); err != nil {
+	if err := s.countRecord(typ, data); err != nil {
 		return err
 	}
 	switch typ {

@@ -36,8 +36,9 @@ type tlsState struct {
 	sentSinceUpdate int64
 	keyUpdateAt     int // the key_update_at option
 	tls13           bool
-	gotTicket       atomic.Bool // a TLS 1.3 client has had a NewSessionTicket (set under in)
 	idleFine        bool        // counted by the fine sweep (a short hibernate_after)
+	limits          postLimits  // records without data after the handshake (postlimits.go; under in)
+	gotTicket       atomic.Bool // a TLS 1.3 client has had a NewSessionTicket (set under in)
 	// idleNeed is how many idle ticks release the socket (idle.go), 0
 	// for never; set before the handshake ends, then only read.
 	idleNeed uint32
