@@ -84,9 +84,8 @@ func (s *Socket) handlePostHandshake13(msg []byte) error {
 		}
 		s.rd.SetProtector(p)
 		if ku.UpdateRequested {
-			// Answer with our own update (RFC 8446, 4.6.3); a write
-			// failure shows on the next Send.
-			s.updateWriteKeys(false)
+			// A write failure shows on the next Send.
+			s.answerKeyUpdate()
 		}
 		return nil
 	}
@@ -148,6 +147,7 @@ func (s *Socket) updateWriteKeysLocked(requestPeer bool) error {
 		return s.out.err
 	}
 	s.tls.sentSinceUpdate = 0
+	s.tls.keyUpdated = true
 	msg, _ := (&wire.KeyUpdate{UpdateRequested: requestPeer}).Marshal()
 	if err := s.wr.WriteRecord(wire.TypeHandshake, msg); err != nil {
 		return s.failWrite(err)
@@ -162,6 +162,19 @@ func (s *Socket) updateWriteKeysLocked(requestPeer bool) error {
 	}
 	s.wr.SetProtector(p)
 	return nil
+}
+
+// answerKeyUpdate answers a peer's update_requested with our own
+// KeyUpdate (RFC 8446, 4.6.3), unless we have sent nothing since our
+// last one: requests that come while we are silent get a single answer,
+// as the RFC says.
+func (s *Socket) answerKeyUpdate() {
+	s.out.Lock()
+	defer s.out.Unlock()
+	if s.tls.keyUpdated && s.tls.sentSinceUpdate == 0 {
+		return
+	}
+	s.updateWriteKeysLocked(false)
 }
 
 // UpdateKeys sends a TLS 1.3 KeyUpdate: ssl:update_keys/2. With

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gossl/ssl/internal/prf"
 	"github.com/gossl/ssl/internal/testpeers"
 	"github.com/gossl/ssl/internal/wire"
 )
@@ -131,4 +132,55 @@ func TestPostHandshakeKeyUpdateLimit(t *testing.T) {
 	wantOK(t, c)
 	send(maxKeyUpdates + 1)
 	wantLimit(t, c, "too many KeyUpdates")
+}
+
+// RFC 8446, 4.6.3: a KeyUpdate with update_requested is answered with
+// our own before our next application data, which "causes an
+// implementation which receives multiple KeyUpdates while it is silent
+// to respond with a single update". The client answered each of them.
+// BoringSSL's KeyUpdate-Requested.
+func TestKeyUpdateRequestsWhileSilentGetOneAnswer(t *testing.T) {
+	c, srv := pairAt(t, TLSv1_3)
+	c.out.Lock()
+	before := bytes.Clone(c.tls.writeSecret)
+	c.out.Unlock()
+	for i := 0; i < 5; i++ {
+		if err := srv.UpdateKeys(true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := srv.Send([]byte("ok")); err != nil {
+		t.Fatal(err)
+	}
+	wantOK(t, c)
+	c.out.Lock()
+	after := bytes.Clone(c.tls.writeSecret)
+	c.out.Unlock()
+	n := 0
+	for s := before; !bytes.Equal(s, after) && n < 10; n++ {
+		s = prf.NextTrafficSecret(c.tls.hash, s)
+	}
+	if n != 1 {
+		t.Fatalf("the client updated its keys %d times, want 1", n)
+	}
+	// The answer is owed again once we have sent data.
+	if err := c.Send([]byte("ok")); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := srv.Recv(0, 5*time.Second); err != nil || string(got) != "ok" {
+		t.Fatalf("server Recv: %q, %v", got, err)
+	}
+	if err := srv.UpdateKeys(true); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Send([]byte("ok")); err != nil {
+		t.Fatal(err)
+	}
+	wantOK(t, c)
+	c.out.Lock()
+	again := bytes.Equal(c.tls.writeSecret, after)
+	c.out.Unlock()
+	if again {
+		t.Fatal("a request after our data got no answer")
+	}
 }

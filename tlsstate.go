@@ -38,6 +38,7 @@ type tlsState struct {
 	tls13           bool
 	idleFine        bool        // counted by the fine sweep (a short hibernate_after)
 	limits          postLimits  // records without data after the handshake (postlimits.go; under in)
+	keyUpdated      bool        // we have sent a KeyUpdate (under out; with sentSinceUpdate 0: nothing since)
 	gotTicket       atomic.Bool // a TLS 1.3 client has had a NewSessionTicket (set under in)
 	// idleNeed is how many idle ticks release the socket (idle.go), 0
 	// for never; set before the handshake ends, then only read.
