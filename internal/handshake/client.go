@@ -2,6 +2,7 @@ package handshake
 
 import (
 	"bytes"
+	"slices"
 	//lint:ignore SA1019 DSA keys for the DHE_DSS and SRP_SHA_DSS suites (RFC 5246, RFC 5054): legacy, used only when asked for
 	"crypto/dsa" //nolint:staticcheck // the key type of DSA certificates
 	"crypto/ecdsa"
@@ -350,6 +351,10 @@ func (c *Client) handleServerHello(msg []byte) ([]Action, error) {
 	if sh.SessionTicketExt && !c.hello.SessionTicketExt {
 		return nil, alert.New(alert.UnsupportedExtension, "session_ticket acknowledged but not sent")
 	}
+	// Some servers echo supported_groups, which the client sent and
+	// which means nothing in a TLS 1.2 ServerHello (RFC 8422, 5.2): it
+	// is ignored rather than refused.
+	sh.Unknown = slices.DeleteFunc(sh.Unknown, func(e wire.Extension) bool { return e.Type == wire.ExtSupportedGroups })
 	if len(sh.Unknown) > 0 || sh.NextProtoNeg ||
 		sh.StatusRequest || sh.EncryptThenMAC || sh.KeyShare.Group != 0 || sh.PSKSelected || sh.TLS13Cookie != nil {
 		return nil, alert.New(alert.UnsupportedExtension, "ServerHello carries an extension that was not offered")

@@ -36,3 +36,36 @@ func TestClientRefusesEchoOfUnofferedSessionID(t *testing.T) {
 	_, err := c.HandleMessage(sh)
 	wantAlert(t, err, alert.IllegalParameter)
 }
+
+// Some TLS 1.2 servers echo supported_groups in their ServerHello. The
+// client sent it (RFC 5246, 7.4.1.4 forbids only answers to extensions
+// not sent), and it has no ServerHello meaning in TLS 1.2 (RFC 8422,
+// 5.2): it is ignored, as BoringSSL does, rather than refused with
+// unsupported_extension. BoringSSL's SupportedCurves-ServerHello-TLS12.
+func TestClientIgnoresSupportedGroupsInServerHello12(t *testing.T) {
+	c := NewClient(testConfig(t, false))
+	if _, err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	suite := c.cfg.Suites[0].ID
+	sh := marshalTest(t, &wire.ServerHello{
+		Version: wire.VersionTLS12, Random: bytes.Repeat([]byte{7}, 32),
+		CipherSuite: suite, ExtendedMasterSecret: true, SecureRenegotiationValid: true,
+		Unknown: []wire.Extension{{Type: wire.ExtSupportedGroups, Data: []byte{0, 2, 0, 29}}},
+	})
+	if _, err := c.HandleMessage(sh); err != nil {
+		t.Fatalf("ServerHello with supported_groups refused: %v", err)
+	}
+	// An extension the client did not send is still refused.
+	c = NewClient(testConfig(t, false))
+	if _, err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sh = marshalTest(t, &wire.ServerHello{
+		Version: wire.VersionTLS12, Random: bytes.Repeat([]byte{7}, 32),
+		CipherSuite: suite, ExtendedMasterSecret: true, SecureRenegotiationValid: true,
+		Unknown: []wire.Extension{{Type: 0x7f, Data: nil}},
+	})
+	_, err := c.HandleMessage(sh)
+	wantAlert(t, err, alert.UnsupportedExtension)
+}
