@@ -2,6 +2,7 @@ package handshake
 
 import (
 	"crypto"
+	"slices"
 	//lint:ignore SA1019 DSA keys for the DHE_DSS and SRP_SHA_DSS suites (RFC 5246, RFC 5054): legacy, used only when asked for
 	"crypto/dsa" //nolint:staticcheck // the key type of DSA certificates
 	"crypto/ecdsa"
@@ -178,6 +179,9 @@ func (s *Server) handleClientHello(msg []byte) ([]Action, error) {
 	}
 	if !hasNull {
 		return nil, alert.New(alert.IllegalParameter, "client does not offer the null compression method")
+	}
+	if err := checkPointFormats(ch); err != nil {
+		return nil, err
 	}
 	renegInfo, secure, err := s.checkClientRenegotiationInfo(ch)
 	if err != nil {
@@ -643,4 +647,23 @@ func (s *Server) handleFinished(msg []byte) ([]Action, error) {
 	s.transcript.Reset()
 	s.storeSession12()
 	return f, nil
+}
+
+// checkPointFormats applies RFC 8422, 5.1.2: "If the client sends the
+// extension and the extension does not contain the uncompressed point
+// format, and the client has used the Supported Groups extension to
+// indicate support for any of the curves defined in this specification,
+// then the server MUST abort the handshake and return an
+// illegal_parameter alert."
+func checkPointFormats(ch *wire.ClientHello) error {
+	if ch.ECPointFormats == nil || slices.Contains(ch.ECPointFormats, 0) {
+		return nil
+	}
+	for _, g := range ch.SupportedGroups {
+		switch g {
+		case wire.GroupSecp256r1, wire.GroupSecp384r1, wire.GroupSecp521r1, wire.GroupX25519, wire.GroupX448:
+			return alert.New(alert.IllegalParameter, "ec_point_formats without the uncompressed format")
+		}
+	}
+	return nil
 }

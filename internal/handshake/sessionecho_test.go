@@ -2,9 +2,16 @@ package handshake
 
 import (
 	"bytes"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"math/big"
 	"testing"
+	"time"
 
 	"github.com/gossl/ssl/internal/alert"
+	"github.com/gossl/ssl/internal/suites"
 	"github.com/gossl/ssl/internal/wire"
 )
 
@@ -68,4 +75,37 @@ func TestClientIgnoresSupportedGroupsInServerHello12(t *testing.T) {
 	})
 	_, err := c.HandleMessage(sh)
 	wantAlert(t, err, alert.UnsupportedExtension)
+}
+
+// RFC 8422, 5.1.2: "If the client sends the extension and the extension
+// does not contain the uncompressed point format, and the client has
+// used the Supported Groups extension to indicate support for any of the
+// curves defined in this specification, then the server MUST abort the
+// handshake and return an illegal_parameter alert." The server went on
+// with a suite without ECC. BoringSSL's
+// PointFormat-Server-MissingUncompressed.
+func TestServerRefusesPointFormatsWithoutUncompressed(t *testing.T) {
+	client := NewClient(testConfig(t, false))
+	if _, err := client.Start(); err != nil {
+		t.Fatal(err)
+	}
+	ch := *client.hello
+	ch.ECPointFormats, ch.Raw = []uint8{1}, nil       // ansiX962_compressed_prime only
+	ch.CipherSuites = append(ch.CipherSuites, 0x009c) // and an RSA suite to fall back on
+	cfg := testConfig(t, false)
+	cfg.Suites = append(cfg.Suites, suites.ByID(0x009c))
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "rsa"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf, _ := x509.ParseCertificate(der)
+	cfg.Certs = []CertKey{{Chain: [][]byte{der}, Leaf: leaf, Key: key}}
+	_, err = NewServer(cfg).HandleMessage(marshalTest(t, &ch))
+	wantAlert(t, err, alert.IllegalParameter)
 }
