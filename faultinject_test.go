@@ -130,7 +130,7 @@ type faultOutcome struct {
 const faultMessage = "fault injection"
 
 // faultTimeout bounds each side's handshake and each read.
-const faultTimeout = 2 * time.Second
+const faultTimeout = 3 * time.Second
 
 // runFaulty runs one connection over TCP on 127.0.0.1 with wrap applied
 // to the client's and the server's transport, sends a message and reads
@@ -185,8 +185,8 @@ func runFaulty(t *testing.T, fc faultCase, wrapClient, wrapServer func(*faultCon
 	}
 	select {
 	case <-serverDone:
-	case <-time.After(3 * faultTimeout):
-		t.Fatalf("%s: the server side is still running %v after the client finished", fc.name, 3*faultTimeout)
+	case <-time.After(4 * faultTimeout):
+		t.Fatalf("%s: the server side is still running %v after the client finished", fc.name, 4*faultTimeout)
 	}
 	out.took = time.Since(start)
 	out.c2s, out.s2c = cf.log.Bytes(), sf.log.Bytes()
@@ -344,7 +344,7 @@ func flipSweep(t *testing.T, fc faultCase, dir string, stream []byte) {
 		if hitCloseNotify(out.streamOf(dir), pos) {
 			continue
 		}
-		if out.took > 3*faultTimeout {
+		if out.took > 4*faultTimeout {
 			t.Fatalf("flip at %d (%s): took %v", pos, role, out.took)
 		}
 		if out.took > faultTimeout {

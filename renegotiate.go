@@ -145,6 +145,11 @@ func (s *Socket) awaitReneg(done chan struct{}) error {
 			s.endReneg(ErrTimeout)
 			return ErrTimeout
 		}
+		if s.closed.Load() {
+			// Closed meanwhile: whoever holds in may not let go soon.
+			s.endReneg(ErrClosed)
+			return ErrClosed
+		}
 		if !s.in.TryLock() {
 			select {
 			case <-done:

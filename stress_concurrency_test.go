@@ -243,8 +243,9 @@ func TestStressCloseWhileBusy(t *testing.T) {
 			go func() { wg.Wait(); close(done) }()
 			select {
 			case <-done:
-			case <-time.After(15 * time.Second):
-				t.Fatalf("%s round %d: calls still blocked %v after Close", v, round, time.Since(start))
+			case <-time.After(25 * time.Second):
+				buf := make([]byte, 1<<20)
+				t.Fatalf("%s round %d: calls still blocked %v after Close:\n%s", v, round, time.Since(start), buf[:runtime.Stack(buf, true)])
 			}
 		}
 	}
