@@ -294,8 +294,12 @@ func (s *Socket) startReneg() error {
 	if r.done == nil {
 		r.done = make(chan struct{})
 	}
-	r.mu.Unlock()
+	// Start runs before the reader can see the machine: the reader takes
+	// r.machine under r.mu, and a record it reads meanwhile (a late
+	// answer to an earlier renegotiation) must not reach a machine
+	// still being started.
 	acts, err := machineStep(c.Start)
+	r.mu.Unlock()
 	if err != nil {
 		return s.renegFail(err)
 	}
