@@ -162,6 +162,9 @@ func (o *Options) compile(r role, host string) (*resolved, error) {
 	if err := o.resolveALPN(cfg, r); err != nil {
 		return nil, err
 	}
+	if err := o.resolveRecordLimits(cfg, r); err != nil {
+		return nil, err
+	}
 	if err := o.resolveTickets(cfg, r); err != nil {
 		return nil, err
 	}

@@ -400,9 +400,12 @@ func (s *Socket) handshakeLocked(ctx context.Context, deadline time.Time) error 
 func newProtector(k *handshake.Keys) (record.Protector, error) {
 	var p record.Protector
 	var err error
-	if k.Version == wire.VersionTLS13 {
+	switch {
+	case k.Version == wire.VersionTLS13:
 		p, err = record.NewTLS13Protector(k.Suite, k.Key, k.IV)
-	} else {
+	case k.EncryptThenMAC:
+		p, err = record.NewEncryptThenMACProtector(k.Suite, k.Version, k.Key, k.MACKey, k.IV)
+	default:
 		p, err = record.NewProtector(k.Suite, k.Version, k.Key, k.MACKey, k.IV)
 	}
 	if err != nil {
@@ -451,6 +454,9 @@ func (s *Socket) apply(acts []handshake.Action) error {
 		case handshake.SetVersion:
 			s.wr.SetVersion(a.Version)
 			s.rd.SetVersion(a.Version)
+		case handshake.SetRecordLimits:
+			s.wr.SetMaxFragment(a.Limits.Send)
+			s.rd.SetMaxPlaintext(a.Limits.Recv)
 		case handshake.Flush:
 			if err := s.wr.Flush(); err != nil {
 				return err

@@ -240,6 +240,18 @@ type Options struct {
 	// Planned.
 	NextProtocolsAdvertised      []string
 	ClientPreferredNextProtocols []string
+	// MaxFragmentLength is a client's {max_fragment_length, 512 | 1024 |
+	// 2048 | 4096} (RFC 6066, Section 4; OTP 22+): records of at most
+	// that many bytes of plaintext, both ways, if the server agrees. 0
+	// asks nothing (OTP's undefined). A server always agrees.
+	MaxFragmentLength int
+	// RecordSizeLimit (a gossl extension) is the record_size_limit of RFC
+	// 8449: the largest record plaintext this side accepts, 64 to 16385
+	// (16384 before TLS 1.3). A client sends it when set; a server
+	// answers a client's record_size_limit with it, or with the
+	// protocol's largest when 0. Each side then keeps to the other's
+	// limit; a longer record is record_overflow.
+	RecordSizeLimit int
 	// SNIHosts and SNIFun are the server's per-name options: when a
 	// client's SNI names a host, its options are merged over these
 	// (certificates, verification, ciphers, ...). They are exclusive.

@@ -266,7 +266,7 @@ func (s *Socket) renegInfo() *handshake.Renegotiation {
 	info := s.connInfo()
 	r := &handshake.Renegotiation{Secure: info.SecureRenegotiation,
 		ClientVerifyData: info.ClientVerifyData, ServerVerifyData: info.ServerVerifyData,
-		ExtendedMasterSecret: info.ExtendedMasterSecret}
+		ExtendedMasterSecret: info.ExtendedMasterSecret, EncryptThenMAC: info.EncryptThenMAC}
 	if s.role == roleClient {
 		if certs := s.peerCertDER(); len(certs) > 0 {
 			r.ServerCert = certs[0]

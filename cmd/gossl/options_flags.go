@@ -106,6 +106,8 @@ var optionFlags = []optionFlag{
 
 	// Legacy and limits.
 	{name: "fallback", usage: "client: send TLS_FALLBACK_SCSV (RFC 7507)", isBool: true, set: setBool(func(o *ssl.Options) *bool { return &o.Fallback })},
+	{name: "max_fragment_length", arg: "N", usage: "client: ask for records of at most N bytes (512, 1024, 2048, 4096; RFC 6066)", set: setInt(func(o *ssl.Options) *int { return &o.MaxFragmentLength })},
+	{name: "record_size_limit", arg: "N", usage: "largest record accepted, 64 to 16385 (RFC 8449); not an Erlang option", set: setInt(func(o *ssl.Options) *int { return &o.RecordSizeLimit })},
 	{name: "max_handshake_size", arg: "N", usage: "largest handshake message accepted, in bytes", set: setInt(func(o *ssl.Options) *int { return &o.MaxHandshakeSize })},
 	{name: "padding_check", usage: "TLS 1.0: check the whole CBC padding (default true)", isBool: true, negatable: true, set: setBoolPtr(func(o *ssl.Options) **bool { return &o.PaddingCheck })},
 	{name: "beast_mitigation", arg: "one_n_minus_one|zero_n|disabled", usage: "TLS 1.0 CBC record splitting", set: setString(func(o *ssl.Options) *string { return &o.BeastMitigation })},

@@ -30,6 +30,9 @@ const (
 	// "CLIENT_HANDSHAKE_TRAFFIC_SECRET") with Data; the driver writes it
 	// only when key logging is on.
 	LogSecret
+	// SetRecordLimits: a max_fragment_length or record_size_limit was
+	// negotiated; cap the records sent and received at Limits (limits.go).
+	SetRecordLimits
 )
 
 // Keys are the record-protection keys for one direction.
@@ -39,6 +42,8 @@ type Keys struct {
 	Key     []byte
 	MACKey  []byte
 	IV      []byte
+	// EncryptThenMAC is RFC 7366's record format for a CBC suite.
+	EncryptThenMAC bool
 }
 
 // Action is one step the driver performs, in order.
@@ -48,6 +53,7 @@ type Action struct {
 	Keys    *Keys
 	Version uint16
 	Label   string
+	Limits  *RecordLimits
 }
 
 // Info describes an established connection (ssl:connection_information).
@@ -65,10 +71,12 @@ type Info struct {
 	ServerRandom         []byte
 	MasterSecret         []byte
 	ExtendedMasterSecret bool
-	SecureRenegotiation  bool
-	ClientVerifyData     []byte
-	ServerVerifyData     []byte
-	Resumed              bool
+	// EncryptThenMAC: the CBC records use RFC 7366's format.
+	EncryptThenMAC      bool
+	SecureRenegotiation bool
+	ClientVerifyData    []byte
+	ServerVerifyData    []byte
+	Resumed             bool
 	// NegotiatedProtocol is the ALPN protocol, "" when none.
 	NegotiatedProtocol string
 	// SRPUsername is the SRP user of an SRP suite (RFC 5054): the

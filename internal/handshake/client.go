@@ -137,6 +137,9 @@ func (c *Client) Start() ([]Action, error) {
 			ch.CipherSuites = append(ch.CipherSuites, s.ID)
 			hasECDHE = hasECDHE || s.KX.UsesCurves()
 			hasDHE = hasDHE || s.KX.FiniteField()
+			// RFC 7366, Section 2: offered whenever a CBC suite is, as
+			// OpenSSL does by default.
+			ch.EncryptThenMAC = ch.EncryptThenMAC || s.Cipher.CBC()
 		}
 	}
 	if len(ch.CipherSuites) == 0 {
@@ -169,6 +172,7 @@ func (c *Client) Start() ([]Action, error) {
 	if err := c.offerSession12(ch); err != nil {
 		return nil, err
 	}
+	cfg.offerLimits(ch, maxV)
 	c.hello = ch
 	c.state = clientWaitServerHello
 	raw, err := c.sealBinder(ch)
@@ -355,8 +359,11 @@ func (c *Client) handleServerHello(msg []byte) ([]Action, error) {
 	// which means nothing in a TLS 1.2 ServerHello (RFC 8422, 5.2): it
 	// is ignored rather than refused.
 	sh.Unknown = slices.DeleteFunc(sh.Unknown, func(e wire.Extension) bool { return e.Type == wire.ExtSupportedGroups })
+	if err := c.checkEncryptThenMAC(&sh, suite); err != nil {
+		return nil, err
+	}
 	if len(sh.Unknown) > 0 || sh.NextProtoNeg ||
-		sh.StatusRequest || sh.EncryptThenMAC || sh.KeyShare.Group != 0 || sh.PSKSelected || sh.TLS13Cookie != nil {
+		sh.StatusRequest || sh.KeyShare.Group != 0 || sh.PSKSelected || sh.TLS13Cookie != nil {
 		return nil, alert.New(alert.UnsupportedExtension, "ServerHello carries an extension that was not offered")
 	}
 	if sh.ServerNameAck && cfg.ServerName == "" {
@@ -377,10 +384,15 @@ func (c *Client) handleServerHello(msg []byte) ([]Action, error) {
 	if err := c.Reneg.checkExtendedMasterSecret(sh.ExtendedMasterSecret); err != nil {
 		return nil, err
 	}
+	lim, err := acceptLimits(c.hello.Limits, sh.Limits, sh.Version)
+	if err != nil {
+		return nil, err
+	}
 	c.version = sh.Version
 	c.suite = suite
 	c.serverRandom = sh.Random
 	c.ems = sh.ExtendedMasterSecret
+	c.etm = sh.EncryptThenMAC
 	c.prf = prf.ForVersion(c.version, suite)
 	c.info.SessionID = sh.SessionID
 	c.info.ServerName = cfg.ServerName
@@ -396,7 +408,23 @@ func (c *Client) handleServerHello(msg []byte) ([]Action, error) {
 	} else if suite.KX.Certless() && (c.startPSK(suite) || c.startSRP(suite) || c.startAnon(suite)) {
 		c.state = clientWaitKeyExchange
 	}
-	return []Action{{Kind: SetVersion, Version: sh.Version}}, nil
+	f := flight{{Kind: SetVersion, Version: sh.Version}}
+	limitsAction(&f, lim)
+	return f, nil
+}
+
+// checkEncryptThenMAC checks a ServerHello's encrypt_then_mac: only if
+// offered, and only with a CBC suite (RFC 7366, Section 3: a server
+// MUST NOT send it with a stream or AEAD suite); a renegotiation may
+// not drop it.
+func (c *Client) checkEncryptThenMAC(sh *wire.ServerHello, suite *suites.Suite) error {
+	if sh.EncryptThenMAC && !c.hello.EncryptThenMAC {
+		return alert.New(alert.UnsupportedExtension, "encrypt_then_mac acknowledged but not sent")
+	}
+	if sh.EncryptThenMAC && !suite.Cipher.CBC() {
+		return alert.New(alert.IllegalParameter, "encrypt_then_mac with a suite that is not CBC (RFC 7366, 3)")
+	}
+	return c.Reneg.checkEncryptThenMAC(sh.EncryptThenMAC)
 }
 
 func (c *Client) handleCertificate(msg []byte) error {

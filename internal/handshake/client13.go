@@ -249,6 +249,7 @@ func (h *client13) State() string { return client13StateNames[h.state] }
 func checkServerHelloExtensions(sh *wire.ServerHello, hrr bool) error {
 	if len(sh.Unknown) > 0 || sh.ALPNProtocol != "" || sh.NextProtoNeg || sh.SessionTicketExt || sh.StatusRequest ||
 		sh.EncryptThenMAC || sh.ExtendedMasterSecret || sh.SecureRenegotiationValid || sh.ServerNameAck || sh.ECPointFormats != nil ||
+		sh.Limits != (wire.RecordLimits{}) ||
 		(!hrr && sh.TLS13Cookie != nil) || (hrr && sh.PSKSelected) {
 		return alert.New(alert.UnsupportedExtension, "extension not allowed in a TLS 1.3 ServerHello")
 	}
@@ -499,34 +500,41 @@ func (h *client13) handle(msg []byte) ([]Action, error) {
 }
 
 func (h *client13) handleEncryptedExtensions(msg []byte) ([]Action, error) {
-	if err := h.readEncryptedExtensions(msg); err != nil {
+	lim, err := h.readEncryptedExtensions(msg)
+	if err != nil {
 		return nil, err
 	}
+	var f flight
+	limitsAction(&f, lim)
 	if !h.hsKeysOut && h.c.info.EarlyData != "accepted" {
 		// 0-RTT was rejected: our records now use the handshake keys.
 		h.hsKeysOut = true
-		return []Action{{Kind: SetWriteKeys, Keys: trafficKeys(h.c.suite, h.hash, h.clientHS)}}, nil
+		f.add(Action{Kind: SetWriteKeys, Keys: trafficKeys(h.c.suite, h.hash, h.clientHS)})
 	}
-	return nil, nil
+	return f, nil
 }
 
-func (h *client13) readEncryptedExtensions(msg []byte) error {
+func (h *client13) readEncryptedExtensions(msg []byte) (*RecordLimits, error) {
 	c := h.c
 	var ee wire.EncryptedExtensions
 	if !ee.Unmarshal(msg) {
-		return alert.New(alert.DecodeError, "malformed EncryptedExtensions")
+		return nil, alert.New(alert.DecodeError, "malformed EncryptedExtensions")
+	}
+	lim, err := acceptLimits(c.hello.Limits, ee.Limits, wire.VersionTLS13)
+	if err != nil {
+		return nil, err
 	}
 	if len(ee.Unknown) > 0 || ee.EarlyData && (!c.earlySent || !h.resumed || h.hrr) {
-		return alert.New(alert.UnsupportedExtension, "EncryptedExtensions carries an extension that was not offered")
+		return nil, alert.New(alert.UnsupportedExtension, "EncryptedExtensions carries an extension that was not offered")
 	}
 	if ee.EarlyData {
 		c.info.EarlyData = "accepted"
 	}
 	if ee.ServerNameAck && c.cfg.ServerName == "" {
-		return alert.New(alert.UnsupportedExtension, "server_name acknowledged but not sent")
+		return nil, alert.New(alert.UnsupportedExtension, "server_name acknowledged but not sent")
 	}
 	if err := c.checkALPN(ee.ALPNProtocol); err != nil {
-		return err
+		return nil, err
 	}
 	c.record(msg)
 	h.state = c13WaitCertOrRequest
@@ -534,7 +542,7 @@ func (h *client13) readEncryptedExtensions(msg []byte) error {
 		// A PSK handshake has no certificates (RFC 8446, 2.2).
 		h.state = c13WaitFinished
 	}
-	return nil
+	return lim, nil
 }
 
 // checkALPN accepts the server's protocol only if it was offered (RFC

@@ -57,6 +57,7 @@ type session struct {
 	master       []byte
 	ems          bool
 	srpUser      string // the SRP user when the suite is SRP (srp12.go)
+	etm          bool // encrypt_then_mac negotiated (RFC 7366)
 	info         Info
 	dtls         *dtlsState // DTLS bookkeeping (dtls.go); nil for TLS
 	// keyBlock is the key expansion of master (RFC 5246, 6.3), made once:
@@ -163,8 +164,8 @@ func (s *session) keys() (client, server *Keys) {
 	info := s.suite.Cipher.Info()
 	ivLen := info.FixedIVLen
 	kb := prf.Keys(s.prf, s.master, s.clientRandom, s.serverRandom, s.suite.MAC.Size(), info.KeyLen, ivLen)
-	client = &Keys{Suite: s.suite, Version: s.version, Key: kb.ClientKey, MACKey: kb.ClientMAC, IV: kb.ClientIV}
-	server = &Keys{Suite: s.suite, Version: s.version, Key: kb.ServerKey, MACKey: kb.ServerMAC, IV: kb.ServerIV}
+	client = &Keys{Suite: s.suite, Version: s.version, Key: kb.ClientKey, MACKey: kb.ClientMAC, IV: kb.ClientIV, EncryptThenMAC: s.etm}
+	server = &Keys{Suite: s.suite, Version: s.version, Key: kb.ServerKey, MACKey: kb.ServerMAC, IV: kb.ServerIV, EncryptThenMAC: s.etm}
 	s.keyBlock.master, s.keyBlock.client, s.keyBlock.server = s.master, client, server
 	return client, server
 }
@@ -217,6 +218,7 @@ func (s *session) fillInfo() {
 	if s.suite != nil && s.suite.KX.SRP() {
 		s.info.SRPUsername = s.srpUser
 	}
+	s.info.EncryptThenMAC = s.etm
 }
 
 func messageName(t uint8) string {

@@ -180,6 +180,14 @@ type Config struct {
 	// check ("" = no check).
 	VerifyHostname string
 
+	// MaxFragmentLength is a client's max_fragment_length in bytes (512,
+	// 1024, 2048 or 4096; 0: none asked). RecordSizeLimit is the
+	// record_size_limit this side states: a client sends it (0: none), a
+	// server answers a client's with it (0: the protocol's largest). See
+	// limits.go.
+	MaxFragmentLength int
+	RecordSizeLimit   int
+
 	HonorCipherOrder  bool
 	HonorECCOrder     bool
 	Fallback          bool

@@ -16,6 +16,13 @@ import (
 // would wait for it). tamper, if set, may change a message on its way.
 func exchangePrepared(t *testing.T, client *Client, server *Server, tamper func(to Machine, msg []byte) []byte) error {
 	t.Helper()
+	return exchangeObserved(t, client, server, tamper, nil)
+}
+
+// exchangeObserved is exchangePrepared that also shows observe every
+// action a machine gives, with the machine it is addressed to.
+func exchangeObserved(t *testing.T, client *Client, server *Server, tamper func(to Machine, msg []byte) []byte, observe func(to Machine, a Action)) error {
+	t.Helper()
 	acts, err := client.Start()
 	if err != nil {
 		t.Fatal(err)
@@ -25,6 +32,9 @@ func exchangePrepared(t *testing.T, client *Client, server *Server, tamper func(
 		to.Prepare()
 		var out []Action
 		for _, a := range acts {
+			if observe != nil {
+				observe(to, a)
+			}
 			var more []Action
 			switch a.Kind {
 			case SendMessage:

@@ -26,6 +26,9 @@ type Renegotiation struct {
 	// ExtendedMasterSecret says the connection used RFC 7627; a
 	// renegotiation that drops it is refused (below).
 	ExtendedMasterSecret bool
+	// EncryptThenMAC says the connection used RFC 7366; a renegotiation
+	// that drops it is refused (checkEncryptThenMAC).
+	EncryptThenMAC bool
 	// ServerCert is the server's leaf certificate (DER) of the connection,
 	// for a client: a renegotiation must not change it (below).
 	ServerCert []byte
@@ -51,6 +54,19 @@ func (r *Renegotiation) allowed(cfg *Config) error {
 func (r *Renegotiation) checkExtendedMasterSecret(ems bool) error {
 	if r != nil && r.ExtendedMasterSecret && !ems {
 		return alert.New(alert.HandshakeFailure, "renegotiation without extended_master_secret on a connection that used it (RFC 7627)")
+	}
+	return nil
+}
+
+// checkEncryptThenMAC refuses a renegotiation that goes from
+// encrypt-then-MAC back to MAC-then-encrypt: RFC 7366, Section 3.1 has
+// the server answer handshake_failure, and a client refuses the same
+// downgrade from the server, since the old record format is the one the
+// padding-oracle attacks need. etm is what the new hello negotiates (a
+// server: what the client offers and the chosen suite allows).
+func (r *Renegotiation) checkEncryptThenMAC(etm bool) error {
+	if r != nil && r.EncryptThenMAC && !etm {
+		return alert.New(alert.HandshakeFailure, "renegotiation from encrypt-then-MAC back to MAC-then-encrypt (RFC 7366, 3.1)")
 	}
 	return nil
 }

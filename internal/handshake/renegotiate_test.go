@@ -28,6 +28,14 @@ func exchange(t *testing.T, client *Client, server *Server, tamper func(msg []by
 
 // dropEMS takes extended_master_secret out of the hello of type typ.
 func dropEMS(t *testing.T, typ uint8) func([]byte) []byte {
+	return editHello(t, typ, func(ch *wire.ClientHello) { ch.ExtendedMasterSecret = false },
+		func(sh *wire.ServerHello) { sh.ExtendedMasterSecret = false })
+}
+
+// editHello returns a tamper function for exchange that rewrites the
+// ClientHello (editCH) or the ServerHello (editSH) when msg is of type
+// typ, and passes every other message through.
+func editHello(t *testing.T, typ uint8, editCH func(*wire.ClientHello), editSH func(*wire.ServerHello)) func([]byte) []byte {
 	return func(msg []byte) []byte {
 		if msg[0] != typ {
 			return msg
@@ -40,14 +48,14 @@ func dropEMS(t *testing.T, typ uint8) func([]byte) []byte {
 			if !ch.Unmarshal(msg) {
 				t.Fatal("unparsable ClientHello")
 			}
-			ch.ExtendedMasterSecret = false
+			editCH(&ch)
 			out, err = ch.Marshal()
 		default:
 			var sh wire.ServerHello
 			if !sh.Unmarshal(msg) {
 				t.Fatal("unparsable ServerHello")
 			}
-			sh.ExtendedMasterSecret = false
+			editSH(&sh)
 			out, err = sh.Marshal()
 		}
 		if err != nil {

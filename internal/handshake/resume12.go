@@ -257,6 +257,13 @@ func (s *Server) resume12(ch *wire.ClientHello, msg []byte, st *sess.State12, by
 	s.suite = suites.ByID(st.Suite)
 	s.prf = prf.ForVersion(s.version, s.suite)
 	s.ems = st.EMS
+	if err := s.negotiateEncryptThenMAC(ch); err != nil {
+		return nil, err
+	}
+	limReply, lim, err := s.cfg.answerLimits(ch.Limits, s.version)
+	if err != nil {
+		return nil, err
+	}
 	s.master = append([]byte(nil), st.Master...)
 	s.resumedAt = st.Created
 	s.credential = st.Credential
@@ -285,15 +292,18 @@ func (s *Server) resume12(ch *wire.ClientHello, msg []byte, st *sess.State12, by
 		SessionID:                id,
 		CipherSuite:              s.suite.ID,
 		ExtendedMasterSecret:     s.ems,
+		EncryptThenMAC:           s.etm,
 		SecureRenegotiationValid: s.info.SecureRenegotiation,
 		SecureRenegotiation:      s.renegInfo,
 		ALPNProtocol:             s.info.NegotiatedProtocol,
 		ServerNameAck:            s.sniUsed,
 		SessionTicketExt:         s.sendTicket,
+		Limits:                   limReply,
 	}
 	if err := s.sendRecorded(&f, sh); err != nil {
 		return nil, err
 	}
+	limitsAction(&f, lim)
 	if err := s.issueTicket12(&f); err != nil {
 		return nil, err
 	}

@@ -208,6 +208,13 @@ func (s *Server) handleClientHello(msg []byte) ([]Action, error) {
 	s.suite, s.cert = suite, cert
 	s.prf = prf.ForVersion(s.version, suite)
 	s.ems = ch.ExtendedMasterSecret
+	if err := s.negotiateEncryptThenMAC(ch); err != nil {
+		return nil, err
+	}
+	limReply, lim, err := cfg.answerLimits(ch.Limits, s.version)
+	if err != nil {
+		return nil, err
+	}
 	if err := s.chooseALPN(ch); err != nil {
 		return nil, err
 	}
@@ -231,12 +238,14 @@ func (s *Server) handleClientHello(msg []byte) ([]Action, error) {
 		Random:                   random,
 		CipherSuite:              suite.ID,
 		ExtendedMasterSecret:     s.ems,
+		EncryptThenMAC:           s.etm,
 		SecureRenegotiationValid: secure,
 		SecureRenegotiation:      renegInfo,
 		ALPNProtocol:             s.info.NegotiatedProtocol,
 		ServerNameAck:            s.sniUsed,
 		SessionID:                id,
 		SessionTicketExt:         s.sendTicket,
+		Limits:                   limReply,
 	}
 	if suite.KX.UsesCurves() && ch.ECPointFormats != nil {
 		sh.ECPointFormats = []uint8{0}
@@ -244,6 +253,9 @@ func (s *Server) handleClientHello(msg []byte) ([]Action, error) {
 	if err := s.sendRecorded(&f, sh); err != nil {
 		return nil, err
 	}
+	// RFC 6066, Section 4: the limit applies from the next message on,
+	// the server's Certificate included.
+	limitsAction(&f, lim)
 	if cert != nil {
 		if err := s.sendCertificate(&f, cert, false); err != nil {
 			return nil, err
@@ -666,4 +678,12 @@ func checkPointFormats(ch *wire.ClientHello) error {
 		}
 	}
 	return nil
+}
+
+// negotiateEncryptThenMAC accepts a client's encrypt_then_mac when the
+// chosen suite is CBC (RFC 7366, Section 3: never with a stream or AEAD
+// suite), and refuses a renegotiation that would drop it (Section 3.1).
+func (s *Server) negotiateEncryptThenMAC(ch *wire.ClientHello) error {
+	s.etm = ch.EncryptThenMAC && s.suite.Cipher.CBC()
+	return s.Reneg.checkEncryptThenMAC(s.etm)
 }

@@ -310,6 +310,10 @@ func (h *server13) handleClientHello2(msg []byte) ([]Action, error) {
 func (h *server13) serverFlight(ch *wire.ClientHello, clientShare []byte) ([]Action, error) {
 	s := h.s
 	cfg := s.cfg
+	limReply, lim, err := cfg.answerLimits(ch.Limits, wire.VersionTLS13)
+	if err != nil {
+		return nil, err
+	}
 	// The last ClientHello is in: from here on every transcript use is
 	// Transcript-Hash with the suite's hash (RFC 8446, 4.4.1), so keep
 	// the digest, not the log.
@@ -372,7 +376,9 @@ func (h *server13) serverFlight(ch *wire.ClientHello, clientShare []byte) ([]Act
 	f.add(Action{Kind: LogSecret, Label: "CLIENT_HANDSHAKE_TRAFFIC_SECRET"})
 	f.add(Action{Kind: LogSecret, Label: "SERVER_HANDSHAKE_TRAFFIC_SECRET"})
 
-	ee := &wire.EncryptedExtensions{ALPNProtocol: s.info.NegotiatedProtocol, ServerNameAck: s.sniUsed, EarlyData: h.early}
+	// Every record after the ServerHello is protected, and limited.
+	limitsAction(&f, lim)
+	ee := &wire.EncryptedExtensions{ALPNProtocol: s.info.NegotiatedProtocol, ServerNameAck: s.sniUsed, EarlyData: h.early, Limits: limReply}
 	if err := s.sendRecorded(&f, ee); err != nil {
 		return nil, err
 	}

@@ -26,6 +26,10 @@ type cbcProtector struct {
 	// sent. A CBC mode keeps exactly that state between CryptBlocks
 	// calls, so chaining is simply never calling SetIV.
 	chained bool
+	// etm is encrypt-then-MAC (RFC 7366): the MAC covers the IV and
+	// the ciphertext and follows them, so a record is authenticated
+	// before any of it is decrypted (etm.go).
+	etm bool
 	// Constant-time MAC (Lucky 13, see openCBC): the hash block size as
 	// a shift, and the length of its length field.
 	blockShift uint
@@ -85,6 +89,9 @@ func (p *cbcProtector) ExplicitNonceLen() int {
 func (p *cbcProtector) Overhead() int { return p.ExplicitNonceLen() + p.macSize + aes.BlockSize }
 
 func (p *cbcProtector) Seal(frag []byte, seq uint64, typ uint8, vers uint16) ([]byte, error) {
+	if p.etm {
+		return p.sealEtM(frag, seq, typ, vers)
+	}
 	en := p.ExplicitNonceLen()
 	n := len(frag) - en
 	padLen := aes.BlockSize - (n+p.macSize)%aes.BlockSize // padding + length byte
@@ -103,24 +110,31 @@ func (p *cbcProtector) Seal(frag []byte, seq uint64, typ uint8, vers uint16) ([]
 	p.mac.Write(frag[en : en+n])
 	p.mac.Sum(frag[en+n : en+n])
 
+	if err := p.padEncrypt(frag, en, frag[en+n+p.macSize:]); err != nil {
+		return nil, err
+	}
+	return frag, nil
+}
+
+// padEncrypt fills pad, the end of frag, with the padding, then encrypts
+// frag after its en bytes of explicit IV, which it fills first.
+func (p *cbcProtector) padEncrypt(frag []byte, en int, pad []byte) error {
 	// Every padding byte, the length byte included, holds the padding
 	// length (RFC 5246, Section 6.2.3.2).
-	pad := frag[en+n+p.macSize:]
 	for i := range pad {
-		pad[i] = byte(padLen - 1)
+		pad[i] = byte(len(pad) - 1)
 	}
-
 	if !p.chained {
 		// RFC 4346, Section 6.2.3.2: a random IV per record, sent in the
 		// clear. It must be unpredictable to whoever chooses plaintext,
 		// which is the flaw BEAST exploits in TLS 1.0's chained IV.
 		if _, err := rand.Read(frag[:en]); err != nil {
-			return nil, err
+			return err
 		}
 		p.enc.(ivSetter).SetIV(frag[:en])
 	}
 	p.enc.CryptBlocks(frag[en:], frag[en:])
-	return frag, nil
+	return nil
 }
 
 // Open decrypts and verifies a GenericBlockCipher fragment in place.
@@ -135,6 +149,9 @@ func (p *cbcProtector) Seal(frag []byte, seq uint64, typ uint8, vers uint16) ([]
 // the padding length, the MAC is read from the record without
 // secret-dependent addresses, and every failure is the same error.
 func (p *cbcProtector) Open(frag []byte, seq uint64, typ uint8, vers uint16) ([]byte, error) {
+	if p.etm {
+		return p.openEtM(frag, seq, typ, vers)
+	}
 	en := p.ExplicitNonceLen()
 	// These depend only on the public length, so they may branch.
 	if len(frag) < en {

@@ -35,12 +35,18 @@ func keyBlock(s *suites.Suite, seed byte) (key, macKey, iv []byte) {
 // one to open (they keep separate CBC chain state, as the two ends do).
 func protectorPair(t testing.TB, s *suites.Suite, v uint16) (seal, open Protector) {
 	t.Helper()
+	return pairOf(t, s, v, NewProtector)
+}
+
+// pairOf is protectorPair with the constructor newP.
+func pairOf(t testing.TB, s *suites.Suite, v uint16, newP func(*suites.Suite, uint16, []byte, []byte, []byte) (Protector, error)) (seal, open Protector) {
+	t.Helper()
 	key, macKey, iv := keyBlock(s, 1)
-	seal, err := NewProtector(s, v, key, macKey, iv)
+	seal, err := newP(s, v, key, macKey, iv)
 	if err != nil {
 		t.Fatal(err)
 	}
-	open, err = NewProtector(s, v, key, macKey, iv)
+	open, err = newP(s, v, key, macKey, iv)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -64,6 +64,21 @@ const maxSeq = math.MaxUint64
 // GCM salt, the 12-byte ChaCha20-Poly1305 IV, or the CBC IV that only TLS
 // 1.0 uses, as the first link of its IV chain).
 func NewProtector(s *suites.Suite, v uint16, key, macKey, iv []byte) (Protector, error) {
+	return newProtector(s, v, key, macKey, iv, false)
+}
+
+// NewEncryptThenMACProtector is NewProtector for a connection that
+// negotiated encrypt_then_mac (RFC 7366). The extension changes only
+// CBC suites; for any other it is an error, since RFC 7366, Section 3
+// forbids a server to accept it with a stream or AEAD suite.
+func NewEncryptThenMACProtector(s *suites.Suite, v uint16, key, macKey, iv []byte) (Protector, error) {
+	if s == nil || !s.Cipher.CBC() {
+		return nil, errors.New("record: encrypt-then-MAC applies only to CBC suites")
+	}
+	return newProtector(s, v, key, macKey, iv, true)
+}
+
+func newProtector(s *suites.Suite, v uint16, key, macKey, iv []byte, etm bool) (Protector, error) {
 	if s == nil {
 		return nil, errors.New("record: nil cipher suite")
 	}
@@ -105,7 +120,12 @@ func NewProtector(s *suites.Suite, v uint16, key, macKey, iv []byte) (Protector,
 		if chained && len(iv) != info.BlockSize {
 			return nil, errors.New("record: TLS 1.0 CBC needs the key block IV")
 		}
-		return newCBC(key, s.MAC.New(), macKey, iv, chained)
+		p, err := newCBC(key, s.MAC.New(), macKey, iv, chained)
+		if err != nil {
+			return nil, err
+		}
+		p.etm = etm
+		return p, nil
 	}
 	return nil, errors.New("record: unsupported cipher " + info.ErlangName)
 }

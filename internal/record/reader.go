@@ -43,6 +43,9 @@ type Reader struct {
 	// cipher), or parkReleasing while another goroutine does.
 	park    atomic.Int32
 	version uint16
+	// maxPlain is the largest content a protected record may carry
+	// (SetMaxPlaintext); 0 means 2^14.
+	maxPlain uint16
 	// plainAlerts lets a plaintext alert through under TLS 1.3 from the
 	// first protector until a record has opened under it (see
 	// SetProtector).
@@ -103,6 +106,34 @@ func NewReader(r io.Reader) *Reader { return &Reader{src: r} }
 // byte 1, which is returned as it is for the caller to drop. See the
 // package documentation for the order of calls.
 func (r *Reader) SetVersion(v uint16) { r.version = v }
+
+// SetMaxPlaintext sets the largest content a protected record may
+// carry, as a negotiated max_fragment_length (RFC 6066, Section 4) or
+// our record_size_limit (RFC 8449, Section 4; under TLS 1.3 the content
+// type byte is not counted, so pass the limit minus one) require: a
+// longer one is record_overflow. Values outside 1..2^14 mean 2^14.
+// Plaintext records are not checked: RFC 8449 exempts them, and the
+// hellos that carry them are bounded by the handshake limits.
+func (r *Reader) SetMaxPlaintext(n int) {
+	if n <= 0 || n > wire.MaxPlaintext {
+		n = 0
+	}
+	r.maxPlain = uint16(n)
+}
+
+// MaxPlaintext returns the limit SetMaxPlaintext set (2^14 by default).
+func (r *Reader) MaxPlaintext() int { return r.plainLimit() }
+
+// plainLimit is the largest content a protected record may carry.
+func (r *Reader) plainLimit() int {
+	if r.maxPlain == 0 {
+		return wire.MaxPlaintext
+	}
+	return int(r.maxPlain)
+}
+
+// errOverLimit is a protected record longer than the negotiated limit.
+var errOverLimit = alert.New(alert.RecordOverflow, "record longer than the negotiated max_fragment_length or record_size_limit")
 
 // Version returns the version set by SetVersion: wire.VersionTLS13 once
 // the TLS 1.3 rules apply.
@@ -304,6 +335,9 @@ func (r *Reader) ReadRecordTo(dst []byte) (typ uint8, data []byte, err error) {
 		// than 2^14 bytes is an overflow even if the ciphertext was not.
 		if len(data) > wire.MaxPlaintext {
 			return 0, nil, alert.New(alert.RecordOverflow, "decrypted record too long")
+		}
+		if len(data) > r.plainLimit() {
+			return 0, nil, errOverLimit
 		}
 	}
 	r.seq++

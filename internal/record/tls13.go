@@ -340,6 +340,9 @@ func (r *Reader) open13(typ uint8, vers uint16, frag, dst []byte) (uint8, []byte
 	if err != nil {
 		return 0, nil, err
 	}
+	if len(data) > r.plainLimit() {
+		return 0, nil, errOverLimit
+	}
 	// Section 5.4: zero-length handshake or alert content is
 	// unexpected_message; empty application data is allowed.
 	if len(data) == 0 && typ != wire.TypeApplicationData {

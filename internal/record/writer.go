@@ -96,6 +96,10 @@ func (w *Writer) SetMaxFragment(n int) {
 	w.maxFrag = n
 }
 
+// MaxFragment returns the plaintext cap SetMaxFragment set (2^14 by
+// default).
+func (w *Writer) MaxFragment() int { return w.maxFrag }
+
 var errEmptyRecord = errors.New("record: empty handshake, alert or change_cipher_spec record")
 
 // WriteRecord seals data as one or more records of type typ, each at most

@@ -214,6 +214,10 @@ var cipherInfo = map[Cipher]CipherInfo{
 // Info returns the sizes of c.
 func (c Cipher) Info() CipherInfo { return cipherInfo[c] }
 
+// CBC reports whether c is a block cipher in CBC mode, the only kind
+// encrypt_then_mac changes (RFC 7366, Section 3).
+func (c Cipher) CBC() bool { return c.Info().BlockSize > 0 }
+
 // MAC names the record MAC of a suite; MACAEAD for AEAD suites.
 type MAC uint8
 

@@ -124,6 +124,7 @@ func (m *ClientHello) marshalExtensions(b *cryptobyte.Builder) {
 			})
 		})
 	}
+	m.Limits.add(&w)
 	if m.NextProtoNeg {
 		w.addEmpty(ExtNextProtoNeg)
 	}
@@ -239,6 +240,9 @@ func (m *ClientHello) Unmarshal(b []byte) bool {
 }
 
 func (m *ClientHello) unmarshalExtension(e rawExt) bool {
+	if handled, ok := m.Limits.parse(e); handled {
+		return ok
+	}
 	data := e.data
 	switch e.typ {
 	case ExtServerName:

@@ -69,6 +69,7 @@ const (
 // Extension types (IANA "TLS ExtensionType Values").
 const (
 	ExtServerName              uint16 = 0
+	ExtMaxFragmentLength       uint16 = 1
 	ExtStatusRequest           uint16 = 5
 	ExtSupportedGroups         uint16 = 10
 	ExtECPointFormats          uint16 = 11
@@ -78,6 +79,7 @@ const (
 	ExtSCT                     uint16 = 18
 	ExtEncryptThenMAC          uint16 = 22
 	ExtExtendedMasterSecret    uint16 = 23
+	ExtRecordSizeLimit         uint16 = 28
 	ExtSessionTicket           uint16 = 35
 	ExtPreSharedKey            uint16 = 41
 	ExtEarlyData               uint16 = 42

@@ -21,6 +21,7 @@ func (m *EncryptedExtensions) Marshal() ([]byte, error) {
 		if m.EarlyData {
 			w.addEmpty(ExtEarlyData)
 		}
+		m.Limits.add(&w)
 		w.addUnknown(m.Unknown)
 		w.writeTo(b, false)
 	})
@@ -28,7 +29,8 @@ func (m *EncryptedExtensions) Marshal() ([]byte, error) {
 
 // Unmarshal parses EncryptedExtensions, header included: an extensions
 // block and nothing else (RFC 8446, Section 4.3.1). Extensions other than
-// server_name, supported_groups, ALPN and early_data are kept in Unknown;
+// server_name, supported_groups, ALPN, early_data, max_fragment_length
+// and record_size_limit are kept in Unknown;
 // the engine refuses those it did not offer. Byte slices in m alias b.
 func (m *EncryptedExtensions) Unmarshal(b []byte) bool {
 	*m = EncryptedExtensions{}
@@ -41,7 +43,13 @@ func (m *EncryptedExtensions) Unmarshal(b []byte) bool {
 		return false
 	}
 	for _, e := range exts {
-		var ok bool
+		handled, ok := m.Limits.parse(e)
+		if handled {
+			if !ok {
+				return false
+			}
+			continue
+		}
 		switch e.typ {
 		case ExtServerName:
 			m.ServerNameAck, ok = true, parseEmptyExt(e.data)

@@ -69,7 +69,7 @@ type ClientHello struct {
 	SignatureAlgorithmsCert  []uint16
 	ALPNProtocols            []string // RFC 7301
 	ExtendedMasterSecret     bool     // RFC 7627
-	EncryptThenMAC           bool     // RFC 7366 (parsed, not used yet)
+	EncryptThenMAC           bool     // RFC 7366
 	SecureRenegotiation      []byte   // renegotiation_info body (RFC 5746)
 	SecureRenegotiationValid bool     // renegotiation_info extension present
 	SessionTicketExt         bool     // session_ticket extension present (RFC 5077)
@@ -84,6 +84,7 @@ type ClientHello struct {
 	TLS13Cookie              []byte // cookie extension (RFC 8446, 4.2.2)
 	SRPIdentity              []byte // RFC 5054, 2.8.1
 	CertificateAuthorities   [][]byte
+	Limits                   RecordLimits // max_fragment_length, record_size_limit
 	PSKIdentities            []PSKIdentity
 	PSKBinders               [][]byte
 	Unknown                  []Extension
@@ -118,6 +119,7 @@ type ServerHello struct {
 	TLS13Cookie              []byte
 	PSKIdentity              uint16
 	PSKSelected              bool
+	Limits                   RecordLimits // TLS 1.2: max_fragment_length, record_size_limit
 	Unknown                  []Extension
 
 	Raw []byte
@@ -208,6 +210,7 @@ type EncryptedExtensions struct {
 	ServerNameAck   bool
 	EarlyData       bool
 	SupportedGroups []uint16
+	Limits          RecordLimits
 	Unknown         []Extension
 	Raw             []byte
 }

@@ -317,3 +317,44 @@ func TestMarshalRefusesInvalid(t *testing.T) {
 		}
 	}
 }
+
+// TestRecordLimitsParsing: max_fragment_length is one byte and
+// record_size_limit two, in every message that carries them; any other
+// length is malformed. Values out of range parse (the handshake answers
+// them with illegal_parameter).
+func TestRecordLimitsParsing(t *testing.T) {
+	var ch ClientHello
+	if p := clientParts(ext(ExtMaxFragmentLength, 9), ext(ExtRecordSizeLimit, 0, 10)); !ch.Unmarshal(p.bytes()) ||
+		ch.Limits != (RecordLimits{MaxFragmentLength: 9, HasMaxFragmentLength: true, RecordSizeLimit: 10, HasRecordSizeLimit: true}) {
+		t.Fatalf("out-of-range values not kept: %+v", ch.Limits)
+	}
+	var sh ServerHello
+	if p := serverParts(ext(ExtMaxFragmentLength, 2)); !sh.Unmarshal(p.bytes()) || sh.Limits.MaxFragmentLength != 2 {
+		t.Fatal("ServerHello max_fragment_length not parsed")
+	}
+	for name, e := range map[string][]byte{
+		"mfl empty":     ext(ExtMaxFragmentLength),
+		"mfl two bytes": ext(ExtMaxFragmentLength, 1, 1),
+		"rsl one byte":  ext(ExtRecordSizeLimit, 64),
+		"rsl 3 bytes":   ext(ExtRecordSizeLimit, 0, 64, 0),
+	} {
+		if ch.Unmarshal(clientParts(e).bytes()) {
+			t.Errorf("ClientHello with %s accepted", name)
+		}
+		if sh.Unmarshal(serverParts(e).bytes()) {
+			t.Errorf("ServerHello with %s accepted", name)
+		}
+		var b cryptobyte.Builder
+		b.AddUint8(TypeEncryptedExtensions)
+		b.AddUint24LengthPrefixed(func(b *cryptobyte.Builder) {
+			b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(e) })
+		})
+		var ee EncryptedExtensions
+		if ee.Unmarshal(b.BytesOrPanic()) {
+			t.Errorf("EncryptedExtensions with %s accepted", name)
+		}
+	}
+	if MaxFragmentBytes(1) != 512 || MaxFragmentBytes(4) != 4096 || MaxFragmentBytes(0) != 0 || MaxFragmentBytes(5) != 0 {
+		t.Fatal("MaxFragmentBytes")
+	}
+}

@@ -104,6 +104,7 @@ func (m *ServerHello) marshalExtensions(b *cryptobyte.Builder) {
 	} else if m.KeyShare.Group != 0 {
 		w.add(ExtKeyShare, func(b *cryptobyte.Builder) { addKeyShare(b, m.KeyShare) })
 	}
+	m.Limits.add(&w)
 	if m.NextProtoNeg {
 		w.add(ExtNextProtoNeg, func(b *cryptobyte.Builder) {
 			for _, p := range m.NextProtos {
@@ -161,6 +162,9 @@ func (m *ServerHello) Unmarshal(b []byte) bool {
 }
 
 func (m *ServerHello) unmarshalExtension(e rawExt, hrr bool) bool {
+	if handled, ok := m.Limits.parse(e); handled {
+		return ok
+	}
 	data := e.data
 	switch e.typ {
 	case ExtServerName:
