@@ -24,3 +24,13 @@ func (o *Options) resolveRecordLimits(cfg *handshake.Config, r role) error {
 	cfg.MaxFragmentLength, cfg.RecordSizeLimit = o.MaxFragmentLength, o.RecordSizeLimit
 	return nil
 }
+
+// resolveCertificateAuthorities applies certificate_authorities: off by
+// default on a client, on by default on a server, as in OTP.
+func (o *Options) resolveCertificateAuthorities(cfg *handshake.Config, r role) {
+	if r == roleClient {
+		cfg.SendCertificateAuthorities = o.CertificateAuthorities != nil && *o.CertificateAuthorities
+	} else {
+		cfg.OmitCertificateAuthorities = o.CertificateAuthorities != nil && !*o.CertificateAuthorities
+	}
+}

@@ -85,19 +85,10 @@ func TestInteropEncryptThenMACOpenSSL(t *testing.T) {
 				})
 				args := append([]string{opensslVersionFlag[v], "-cipher", "ECDHE-RSA-AES128-SHA:@SECLEVEL=0",
 					"-CAfile", p.CAFile, "-verify_return_error", "-servername", "localhost", "-ign_eof", "-trace"}, extra...)
-				c := testpeers.OpenSSLClient(t, fmt.Sprintf("127.0.0.1:%d", port), args...)
-				io.WriteString(c.Stdin, "hello over etm\n")
-				c.Stdin.Close()
-				if err := c.Wait(15 * time.Second); err != nil {
-					t.Fatalf("s_client: %v\n%s", err, c.Output())
-				}
-				if err := <-done; err != nil {
-					t.Fatalf("gossl server: %v", err)
-				}
+				out := sClientAgainst(t, port, done, "hello over etm\n", args...)
 				if got := <-used; got != etm {
 					t.Fatalf("gossl server: encrypt-then-MAC %v, want %v", got, etm)
 				}
-				out := c.Output()
 				if !strings.Contains(out, "gossl echoes hello over etm") {
 					t.Fatalf("s_client did not get the echo:\n%s", out)
 				}
@@ -107,4 +98,21 @@ func TestInteropEncryptThenMACOpenSSL(t *testing.T) {
 			})
 		}
 	}
+}
+
+// sClientAgainst runs openssl s_client against a gossl server on port
+// (started with acceptOne, whose result is done), sends input and closes
+// its stdin, and returns s_client's output once both sides are done.
+func sClientAgainst(t *testing.T, port int, done <-chan error, input string, args ...string) string {
+	t.Helper()
+	c := testpeers.OpenSSLClient(t, fmt.Sprintf("127.0.0.1:%d", port), args...)
+	io.WriteString(c.Stdin, input)
+	c.Stdin.Close()
+	if err := c.Wait(15 * time.Second); err != nil {
+		t.Fatalf("s_client: %v\n%s", err, c.Output())
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("gossl server: %v", err)
+	}
+	return c.Output()
 }

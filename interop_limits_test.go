@@ -105,17 +105,8 @@ func TestInteropMaxFragmentLengthOpenSSL(t *testing.T) {
 			so := serverOpts(p, "ecdsa")
 			so.Versions = []Version{v}
 			port, done := acceptOne(t, so, echoLine(t, 1024-tls13, 1024, ""))
-			c := testpeers.OpenSSLClient(t, fmt.Sprintf("127.0.0.1:%d", port), flag, "-maxfraglen", "1024",
+			out := sClientAgainst(t, port, done, longLine, flag, "-maxfraglen", "1024",
 				"-CAfile", p.CAFile, "-verify_return_error", "-servername", "localhost", "-ign_eof", "-trace")
-			io.WriteString(c.Stdin, longLine)
-			c.Stdin.Close()
-			if err := c.Wait(15 * time.Second); err != nil {
-				t.Fatalf("s_client: %v\n%s", err, c.Output())
-			}
-			if err := <-done; err != nil {
-				t.Fatalf("gossl server: %v", err)
-			}
-			out := c.Output()
 			if !strings.Contains(out, longLine) {
 				t.Fatalf("s_client did not get the echo:\n%s", out)
 			}

@@ -252,6 +252,13 @@ type Options struct {
 	// protocol's largest when 0. Each side then keeps to the other's
 	// limit; a longer record is record_overflow.
 	RecordSizeLimit int
+	// CertificateAuthorities is OTP's {certificate_authorities, Bool}
+	// (RFC 8446, 4.2.4). A client with true names the subjects of its
+	// cacerts in a TLS 1.3 ClientHello, by which a server with several
+	// certificates (CertsKeys) chooses one; nil means false. A server
+	// names them in its CertificateRequest (every version) unless false;
+	// nil means true.
+	CertificateAuthorities *bool
 	// SNIHosts and SNIFun are the server's per-name options: when a
 	// client's SNI names a host, its options are merged over these
 	// (certificates, verification, ciphers, ...). They are exclusive.

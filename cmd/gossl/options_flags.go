@@ -106,6 +106,7 @@ var optionFlags = []optionFlag{
 
 	// Legacy and limits.
 	{name: "fallback", usage: "client: send TLS_FALLBACK_SCSV (RFC 7507)", isBool: true, set: setBool(func(o *ssl.Options) *bool { return &o.Fallback })},
+	{name: "certificate_authorities", usage: "client: name the trusted CAs in a TLS 1.3 ClientHello (default false); server: name them in CertificateRequest (default true)", isBool: true, negatable: true, set: setBoolPtr(func(o *ssl.Options) **bool { return &o.CertificateAuthorities })},
 	{name: "max_fragment_length", arg: "N", usage: "client: ask for records of at most N bytes (512, 1024, 2048, 4096; RFC 6066)", set: setInt(func(o *ssl.Options) *int { return &o.MaxFragmentLength })},
 	{name: "record_size_limit", arg: "N", usage: "largest record accepted, 64 to 16385 (RFC 8449); not an Erlang option", set: setInt(func(o *ssl.Options) *int { return &o.RecordSizeLimit })},
 	{name: "max_handshake_size", arg: "N", usage: "largest handshake message accepted, in bytes", set: setInt(func(o *ssl.Options) *int { return &o.MaxHandshakeSize })},

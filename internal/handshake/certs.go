@@ -154,3 +154,12 @@ func (cfg *Config) clientCertTypes() []uint8 {
 	}
 	return []uint8{wire.CertTypeRSASign, wire.CertTypeECDSASign}
 }
+
+// authoritiesToSend are the CA names a server's CertificateRequest
+// carries: none with OTP's {certificate_authorities, false}.
+func (cfg *Config) authoritiesToSend() [][]byte {
+	if cfg.OmitCertificateAuthorities {
+		return nil
+	}
+	return cfg.CertificateAuthorities
+}

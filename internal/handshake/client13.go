@@ -83,6 +83,10 @@ func (c *Client) addTLS13(ch *wire.ClientHello) error {
 		ch.ECPointFormats = []uint8{0}
 	}
 	ch.SignatureAlgorithms = cfg.SignatureSchemes
+	if cfg.SendCertificateAuthorities {
+		// RFC 8446, 4.2.4: the CAs we trust, for the server's choice.
+		ch.CertificateAuthorities = cfg.CertificateAuthorities
+	}
 	c.shares = map[uint16]kx.KeyShare{}
 	ch.KeySharesPresent = true
 	for _, g := range cfg.KeyShareGroups {

@@ -166,8 +166,14 @@ type Config struct {
 	// VerifyOptions are the path-validation settings (roots, depth,
 	// purpose); Hostname is filled per connection by the client.
 	VerifyOptions pki.VerifyOptions
-	// CAs are the DER subjects sent in a CertificateRequest.
-	CertificateAuthorities [][]byte
+	// CertificateAuthorities are the DER subjects of the trust anchors. A
+	// server names them in its CertificateRequest unless
+	// OmitCertificateAuthorities; a client with SendCertificateAuthorities
+	// names them in a TLS 1.3 ClientHello's certificate_authorities (RFC
+	// 8446, 4.2.4), by which a server chooses its certificate.
+	CertificateAuthorities     [][]byte
+	OmitCertificateAuthorities bool
+	SendCertificateAuthorities bool
 	// NewVerifyFun, when set, gives each validation its own event handler
 	// (Erlang's verify_fun with its user state, and CRL checks); nil means
 	// the default verify_peer behaviour. A client with verify_none but a

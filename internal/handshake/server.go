@@ -303,7 +303,7 @@ func (s *Server) handleClientHello(msg []byte) ([]Action, error) {
 		cr := &wire.CertificateRequest{
 			HasSignatureAlgorithms: s.version >= wire.VersionTLS12,
 			CertificateTypes:       cfg.clientCertTypes(),
-			CertificateAuthorities: cfg.CertificateAuthorities,
+			CertificateAuthorities: cfg.authoritiesToSend(),
 		}
 		if cr.HasSignatureAlgorithms {
 			cr.SignatureAlgorithms = cfg.SignatureSchemes
