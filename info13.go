@@ -24,13 +24,14 @@ type info13 struct {
 	sigScheme uint16
 	nonNil    uint16 // bit i: byte field i was not nil
 	lens      [nInfoBytes]uint8
-	flags     uint8 // infoResumed, infoEMS, infoSecureReneg
+	flags     uint8 // infoResumed, infoEMS, infoSecureReneg, infoEtM
 }
 
 const (
 	infoResumed = 1 << iota
 	infoEMS
 	infoSecureReneg
+	infoEtM
 )
 
 const nInfoBytes = 10
@@ -68,6 +69,9 @@ func compactInfo(in *handshake.Info) *info13 {
 	if in.SecureRenegotiation {
 		c.flags |= infoSecureReneg
 	}
+	if in.EncryptThenMAC {
+		c.flags |= infoEtM
+	}
 	c.blob = make([]byte, 0, n)
 	for i, f := range fields {
 		if *f != nil {
@@ -86,7 +90,7 @@ func (c *info13) expand() *handshake.Info {
 	out := &handshake.Info{Version: c.version, Suite: c.suite, Group: c.group, SignatureScheme: c.sigScheme,
 		ServerName: c.strs[0], NegotiatedProtocol: c.strs[1], EarlyData: c.strs[2], Hash: c.hash,
 		Resumed: c.flags&infoResumed != 0, ExtendedMasterSecret: c.flags&infoEMS != 0,
-		SecureRenegotiation: c.flags&infoSecureReneg != 0}
+		SecureRenegotiation: c.flags&infoSecureReneg != 0, EncryptThenMAC: c.flags&infoEtM != 0}
 	off := 0
 	for i, f := range infoBytes(out) {
 		l := int(c.lens[i])
