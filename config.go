@@ -51,10 +51,6 @@ func (o *Options) checkPlanned() error {
 		val  any
 	}{
 		{"signature_algs_cert", o.SignatureAlgsCert != nil, o.SignatureAlgsCert},
-		{"next_protocols_advertised", o.NextProtocolsAdvertised != nil, o.NextProtocolsAdvertised},
-		{"client_preferred_next_protocols", o.ClientPreferredNextProtocols != nil, o.ClientPreferredNextProtocols},
-		{"padding_check", o.PaddingCheck != nil && !*o.PaddingCheck, false},
-		{"v2_hello_compatible", o.V2HelloCompatible, true},
 	}
 	for _, p := range planned {
 		if p.set {
@@ -163,6 +159,12 @@ func (o *Options) compile(r role, host string) (*resolved, error) {
 		return nil, err
 	}
 	if err := o.resolveRecordLimits(cfg, r); err != nil {
+		return nil, err
+	}
+	if err := o.resolveNPN(cfg, r); err != nil {
+		return nil, err
+	}
+	if err := o.resolveLegacyRecords(cfg, r); err != nil {
 		return nil, err
 	}
 	if err := o.resolveTickets(cfg, r); err != nil {

@@ -34,3 +34,14 @@ func (o *Options) resolveCertificateAuthorities(cfg *handshake.Config, r role) {
 		cfg.OmitCertificateAuthorities = o.CertificateAuthorities != nil && !*o.CertificateAuthorities
 	}
 }
+
+// resolveLegacyRecords applies padding_check (TLS 1.0 only, either role)
+// and v2_hello_compatible (a server option), both off unless asked for.
+func (o *Options) resolveLegacyRecords(cfg *handshake.Config, r role) error {
+	cfg.NoPaddingCheck = o.PaddingCheck != nil && !*o.PaddingCheck
+	if o.V2HelloCompatible && r == roleClient {
+		return badOption("v2_hello_compatible", true, "is a server option")
+	}
+	cfg.V2HelloCompatible = o.V2HelloCompatible
+	return nil
+}

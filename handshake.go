@@ -1,6 +1,7 @@
 package ssl
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net"
@@ -249,6 +250,9 @@ func (s *Socket) handshakeLocked(ctx context.Context, deadline time.Time) error 
 		sv.Sessions = s.sessions12()
 		s.state = sv.State
 		m = sv
+		// v2_hello_compatible: the first record may be an SSL 2.0
+		// ClientHello (RFC 5246, Appendix E.2).
+		s.rd.SetV2Hello(s.res.hs.V2HelloCompatible)
 	}
 	s.tls.machine = m
 	fail := func(err error) error {
@@ -343,6 +347,19 @@ func (s *Socket) handshakeLocked(ctx context.Context, deadline time.Time) error 
 					return fail(err)
 				}
 			}
+		case record.TypeV2ClientHello:
+			// Only a server's reader returns it, and only first. The
+			// machine keeps the message: copy it out of the record
+			// buffer.
+			sv := m.(*handshake.Server)
+			raw := bytes.Clone(data)
+			acts, err := machineStep(func() ([]handshake.Action, error) { return sv.HandleV2ClientHello(raw) })
+			if err != nil {
+				return fail(err)
+			}
+			if err := s.apply(acts); err != nil {
+				return fail(err)
+			}
 		case wire.TypeChangeCipherSpec:
 			if ae := s.checkCCS(data); ae != nil {
 				return fail(ae)
@@ -403,10 +420,9 @@ func newProtector(k *handshake.Keys) (record.Protector, error) {
 	switch {
 	case k.Version == wire.VersionTLS13:
 		p, err = record.NewTLS13Protector(k.Suite, k.Key, k.IV)
-	case k.EncryptThenMAC:
-		p, err = record.NewEncryptThenMACProtector(k.Suite, k.Version, k.Key, k.MACKey, k.IV)
 	default:
-		p, err = record.NewProtector(k.Suite, k.Version, k.Key, k.MACKey, k.IV)
+		p, err = record.NewProtectorWith(k.Suite, k.Version, k.Key, k.MACKey, k.IV,
+			record.Options{EncryptThenMAC: k.EncryptThenMAC, NoPaddingCheck: k.NoPaddingCheck})
 	}
 	if err != nil {
 		return nil, alert.New(alert.InternalError, "record protection: "+err.Error())

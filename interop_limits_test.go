@@ -179,11 +179,7 @@ func TestInteropRecordSizeLimitGnuTLS(t *testing.T) {
 // without TLS 1.3). Anything else is an option error naming the option.
 func TestRecordLimitOptions(t *testing.T) {
 	p := testpeers.NewPKI(t)
-	for _, tc := range []struct {
-		role role
-		o    Options
-		opt  string
-	}{
+	checkOptionErrors(t, p, []optionCase{
 		{roleClient, Options{MaxFragmentLength: 511}, "max_fragment_length"},
 		{roleClient, Options{MaxFragmentLength: 8192}, "max_fragment_length"},
 		{roleClient, Options{MaxFragmentLength: -1}, "max_fragment_length"},
@@ -192,7 +188,26 @@ func TestRecordLimitOptions(t *testing.T) {
 		{roleClient, Options{RecordSizeLimit: -5}, "record_size_limit"},
 		{roleServer, Options{RecordSizeLimit: 16386}, "record_size_limit"},
 		{roleClient, Options{RecordSizeLimit: 16385, Versions: []Version{TLSv1_2}}, "record_size_limit"},
-	} {
+	})
+	for _, o := range []Options{{MaxFragmentLength: 4096}, {RecordSizeLimit: 64}, {RecordSizeLimit: 16385}, {RecordSizeLimit: 16384, Versions: []Version{TLSv1_2}}} {
+		if _, err := o.compile(roleClient, "localhost"); err != nil {
+			t.Errorf("%+v: %v", o, err)
+		}
+	}
+}
+
+// optionCase is options that compile for role must refuse, naming opt.
+type optionCase struct {
+	role role
+	o    Options
+	opt  string
+}
+
+// checkOptionErrors compiles each case (a server gets the PKI's ECDSA
+// certificate) and checks the *OptionError names the option.
+func checkOptionErrors(t *testing.T, p *testpeers.PKI, cases []optionCase) {
+	t.Helper()
+	for _, tc := range cases {
 		o := tc.o
 		if tc.role == roleServer {
 			o.CertFile, o.KeyFile = p.CertFile("ecdsa"), p.KeyFile("ecdsa")
@@ -201,11 +216,6 @@ func TestRecordLimitOptions(t *testing.T) {
 		var oe *OptionError
 		if !errors.As(err, &oe) || oe.Name != tc.opt {
 			t.Errorf("%+v as %s: %v, want an error on %s", tc.o, tc.role, err, tc.opt)
-		}
-	}
-	for _, o := range []Options{{MaxFragmentLength: 4096}, {RecordSizeLimit: 64}, {RecordSizeLimit: 16385}, {RecordSizeLimit: 16384, Versions: []Version{TLSv1_2}}} {
-		if _, err := o.compile(roleClient, "localhost"); err != nil {
-			t.Errorf("%+v: %v", o, err)
 		}
 	}
 }

@@ -236,10 +236,17 @@ type Options struct {
 	// handshake with no_application_protocol.
 	ALPNAdvertisedProtocols []string
 	ALPNPreferredProtocols  []string
-	// NextProtocolsAdvertised and ClientPreferredNextProtocols are NPN.
-	// Planned.
-	NextProtocolsAdvertised      []string
-	ClientPreferredNextProtocols []string
+	// NextProtocolsAdvertised is a server's {next_protocols_advertised,
+	// Protocols}: Next Protocol Negotiation (NPN, TLS 1.0–1.2), the
+	// protocols offered to a client that asks; the client may choose
+	// another. NegotiatedProtocol reports the client's choice. ALPN, when
+	// it agrees on a protocol, wins and NPN is not answered.
+	NextProtocolsAdvertised []string
+	// ClientPreferredNextProtocols is a client's
+	// {client_preferred_next_protocols, {Precedence, ClientPrefs}} or
+	// {..., Default}: offer NPN and choose with it (see
+	// NextProtocolPreference).
+	ClientPreferredNextProtocols *NextProtocolPreference
 	// MaxFragmentLength is a client's {max_fragment_length, 512 | 1024 |
 	// 2048 | 4096} (RFC 6066, Section 4; OTP 22+): records of at most
 	// that many bytes of plaintext, both ways, if the server agrees. 0
@@ -295,12 +302,18 @@ type Options struct {
 	Fallback bool
 	// MaxHandshakeSize is {max_handshake_size, N}; 0 means 256 KiB.
 	MaxHandshakeSize int
-	// PaddingCheck is {padding_check, false} for TLS 1.0. Planned.
+	// PaddingCheck is {padding_check, Bool}; nil means true. False
+	// affects TLS 1.0 CBC records only: their padding bytes are not
+	// checked, only the padding length is used, to read what old SSL 3.0
+	// era stacks wrote. It makes TLS 1.0 open to POODLE-style attacks.
 	PaddingCheck *bool
 	// BeastMitigation is {beast_mitigation, one_n_minus_one | zero_n |
 	// disabled}; "" means one_n_minus_one.
 	BeastMitigation string
-	// V2HelloCompatible is {v2_hello_compatible, true}. Planned.
+	// V2HelloCompatible is a server's {v2_hello_compatible, true}: it
+	// accepts an SSL 2.0-format ClientHello that offers TLS (RFC 5246,
+	// Appendix E.2), as the first record of a connection, and goes on in
+	// TLS 1.0–1.2 without extensions. Default false.
 	V2HelloCompatible bool
 	// LogAlert is {log_alert, Bool}: nil means true. False turns off the
 	// alert reports whatever LogLevel says (OTP's log_alert false, which

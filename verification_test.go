@@ -171,7 +171,7 @@ func TestOptionErrors(t *testing.T) {
 		{&Options{Eccs: []string{"curve9"}}, "eccs", false},
 		{&Options{Verify: "sometimes"}, "verify", false},
 		{&Options{Depth: Int(-1)}, "depth", false},
-		{&Options{NextProtocolsAdvertised: []string{"h2"}}, "next_protocols_advertised", true},
+		{&Options{NextProtocolsAdvertised: []string{"h2"}}, "next_protocols_advertised", false},
 		{&Options{ALPNAdvertisedProtocols: []string{""}}, "alpn_advertised_protocols", false},
 		{&Options{Protocol: "udp"}, "protocol", false},
 		{&Options{Protocol: "dtls", DelaySend: true}, "delay_send", true},

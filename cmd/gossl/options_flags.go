@@ -98,7 +98,7 @@ var optionFlags = []optionFlag{
 	{name: "alpn_advertised_protocols", arg: "LIST", usage: "client: ALPN protocols offered, e.g. h2,http/1.1", set: setList(",", func(o *ssl.Options) *[]string { return &o.ALPNAdvertisedProtocols })},
 	{name: "alpn_preferred_protocols", arg: "LIST", usage: "server: ALPN protocols in preference order (no_application_protocol when none is offered)", set: setList(",", func(o *ssl.Options) *[]string { return &o.ALPNPreferredProtocols })},
 	{name: "next_protocols_advertised", arg: "LIST", usage: "server: NPN protocols offered", set: setList(",", func(o *ssl.Options) *[]string { return &o.NextProtocolsAdvertised })},
-	{name: "client_preferred_next_protocols", arg: "LIST", usage: "client: NPN protocols in preference order", set: setList(",", func(o *ssl.Options) *[]string { return &o.ClientPreferredNextProtocols })},
+	{name: "client_preferred_next_protocols", arg: "client|server:LIST[:DEFAULT]", usage: "client: NPN, e.g. server:h2,http/1.1 ({Precedence, ClientPrefs}) or client:h2:http/1.1 ({..., Default})", set: setNextProtocols},
 	{name: "sni_hosts", arg: "NAME=CERTFILE[:KEYFILE],...", usage: "server: the certificate for a client asking for NAME by SNI (the keyfile defaults to the certfile); repeatable", set: setSNIHosts},
 	{name: "psk_identity", arg: "ID", usage: "PSK identity", set: setString(func(o *ssl.Options) *string { return &o.PSKIdentity })},
 	{name: "psk_key_exchange_modes", arg: "LIST", usage: "TLS 1.3 external PSK modes: psk_dhe_ke (default; with (EC)DHE) and/or psk_ke (the PSK alone, not forward secret); a client offers them, a server accepts them in its order; not an Erlang option", set: setList(",", func(o *ssl.Options) *[]string { return &o.PSKKeyExchangeModes })},
@@ -522,5 +522,23 @@ func keyLogFromEnv(o *ssl.Options) error {
 	if path := os.Getenv("SSLKEYLOGFILE"); path != "" && o.KeyLogWriter == nil {
 		return setKeyLogFile(o, "SSLKEYLOGFILE", path)
 	}
+	return nil
+}
+
+// setNextProtocols parses client_preferred_next_protocols as
+// PRECEDENCE:LIST or PRECEDENCE:LIST:DEFAULT, OTP's {Precedence,
+// ClientPrefs} and {Precedence, ClientPrefs, Default}. The precedence and
+// the names are checked by the library.
+func setNextProtocols(o *ssl.Options, name, v string) error {
+	parts := strings.Split(v, ":")
+	if len(parts) < 2 || len(parts) > 3 {
+		return &ssl.OptionError{Name: name, Value: v, Reason: "must be client|server:LIST or client|server:LIST:DEFAULT"}
+	}
+	pref := &ssl.NextProtocolPreference{Precedence: ssl.NPNPrecedence(parts[0])}
+	setList(",", func(*ssl.Options) *[]string { return &pref.ClientPrefs })(o, name, parts[1])
+	if len(parts) == 3 {
+		pref.Default = parts[2]
+	}
+	o.ClientPreferredNextProtocols = pref
 	return nil
 }

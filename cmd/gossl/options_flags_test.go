@@ -43,6 +43,8 @@ func sampleValue(f optionFlag) string {
 		return "user:secret"
 	case f.name == "sni_hosts":
 		return "a.example=a.pem:a.key"
+	case f.name == "client_preferred_next_protocols":
+		return "client:a,b"
 	}
 	return "a,b"
 }

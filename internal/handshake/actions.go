@@ -44,6 +44,8 @@ type Keys struct {
 	IV      []byte
 	// EncryptThenMAC is RFC 7366's record format for a CBC suite.
 	EncryptThenMAC bool
+	// NoPaddingCheck is padding_check false (Config.NoPaddingCheck).
+	NoPaddingCheck bool
 }
 
 // Action is one step the driver performs, in order.

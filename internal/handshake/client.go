@@ -42,6 +42,7 @@ type Client struct {
 
 	hello   *wire.ClientHello
 	offered []uint16 // suite ids offered
+	npn     bool     // the server answered next_protocol_negotiation (npn.go)
 	kx      kx.ClientKeyExchanger
 	// cke is the ClientKeyExchange's agreement, started while the
 	// ServerKeyExchange signature is checked (agreement.go), and ckeBody
@@ -173,6 +174,7 @@ func (c *Client) Start() ([]Action, error) {
 		return nil, err
 	}
 	cfg.offerLimits(ch, maxV)
+	c.offerNPN(ch)
 	c.hello = ch
 	c.state = clientWaitServerHello
 	raw, err := c.sealBinder(ch)
@@ -285,6 +287,9 @@ func (c *Client) handle12(msg []byte) ([]Action, error) {
 			client, _ := c.keys()
 			f.add(Action{Kind: SendChangeCipherSpec})
 			f.add(Action{Kind: SetWriteKeys, Keys: client})
+			if err := c.sendNextProtocol(&f); err != nil {
+				return nil, err
+			}
 			cvd := c.finished(true)
 			c.info.ClientVerifyData = cvd
 			if err := f.send(&wire.Finished{VerifyData: cvd}); err != nil {
@@ -362,7 +367,10 @@ func (c *Client) handleServerHello(msg []byte) ([]Action, error) {
 	if err := c.checkEncryptThenMAC(&sh, suite); err != nil {
 		return nil, err
 	}
-	if len(sh.Unknown) > 0 || sh.NextProtoNeg ||
+	if err := c.acceptNPN(&sh); err != nil {
+		return nil, err
+	}
+	if len(sh.Unknown) > 0 ||
 		sh.StatusRequest || sh.KeyShare.Group != 0 || sh.PSKSelected || sh.TLS13Cookie != nil {
 		return nil, alert.New(alert.UnsupportedExtension, "ServerHello carries an extension that was not offered")
 	}
@@ -630,6 +638,9 @@ func (c *Client) handleServerHelloDone(msg []byte) ([]Action, error) {
 	client, _ := c.keys()
 	f.add(Action{Kind: SendChangeCipherSpec})
 	f.add(Action{Kind: SetWriteKeys, Keys: client})
+	if err := c.sendNextProtocol(&f); err != nil {
+		return nil, err
+	}
 	vd := c.finished(true)
 	c.info.ClientVerifyData = vd
 	if err := f.send(&wire.Finished{VerifyData: vd}); err != nil {

@@ -164,8 +164,10 @@ func (s *session) keys() (client, server *Keys) {
 	info := s.suite.Cipher.Info()
 	ivLen := info.FixedIVLen
 	kb := prf.Keys(s.prf, s.master, s.clientRandom, s.serverRandom, s.suite.MAC.Size(), info.KeyLen, ivLen)
-	client = &Keys{Suite: s.suite, Version: s.version, Key: kb.ClientKey, MACKey: kb.ClientMAC, IV: kb.ClientIV, EncryptThenMAC: s.etm}
-	server = &Keys{Suite: s.suite, Version: s.version, Key: kb.ServerKey, MACKey: kb.ServerMAC, IV: kb.ServerIV, EncryptThenMAC: s.etm}
+	client = &Keys{Suite: s.suite, Version: s.version, Key: kb.ClientKey, MACKey: kb.ClientMAC, IV: kb.ClientIV,
+		EncryptThenMAC: s.etm, NoPaddingCheck: s.cfg.NoPaddingCheck}
+	server = &Keys{Suite: s.suite, Version: s.version, Key: kb.ServerKey, MACKey: kb.ServerMAC, IV: kb.ServerIV,
+		EncryptThenMAC: s.etm, NoPaddingCheck: s.cfg.NoPaddingCheck}
 	s.keyBlock.master, s.keyBlock.client, s.keyBlock.server = s.master, client, server
 	return client, server
 }

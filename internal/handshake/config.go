@@ -95,6 +95,11 @@ type Config struct {
 	// ALPNPreferred a server's alpn_preferred_protocols (RFC 7301).
 	ALPNProtocols []string
 	ALPNPreferred []string
+	// NextProtocols (server: next_protocols_advertised; nil means NPN
+	// off) and NPN (client: client_preferred_next_protocols; nil means
+	// off) are Next Protocol Negotiation (npn.go).
+	NextProtocols []string
+	NPN           *NPNPreference
 	// ForServerName gives a server the configuration for the SNI name a
 	// client sent (sni_hosts / sni_fun); nil or a nil result keeps this one.
 	ForServerName func(name string) (*Config, error)
@@ -193,6 +198,13 @@ type Config struct {
 	// limits.go.
 	MaxFragmentLength int
 	RecordSizeLimit   int
+
+	// NoPaddingCheck is {padding_check, false}: TLS 1.0 CBC records are
+	// read without checking their padding bytes (record.Options).
+	NoPaddingCheck bool
+	// V2HelloCompatible lets a server take an SSL 2.0-format ClientHello
+	// (v2_hello_compatible; HandleV2ClientHello).
+	V2HelloCompatible bool
 
 	HonorCipherOrder  bool
 	HonorECCOrder     bool

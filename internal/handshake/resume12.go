@@ -300,6 +300,7 @@ func (s *Server) resume12(ch *wire.ClientHello, msg []byte, st *sess.State12, by
 		SessionTicketExt:         s.sendTicket,
 		Limits:                   limReply,
 	}
+	s.answerNPN(ch, sh)
 	if err := s.sendRecorded(&f, sh); err != nil {
 		return nil, err
 	}

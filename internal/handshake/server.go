@@ -58,6 +58,8 @@ type Server struct {
 	// Reneg is set by the driver for a renegotiation (renegotiate.go).
 	Reneg     *Renegotiation
 	renegInfo []byte // the ServerHello's renegotiation_info
+	npn       bool   // next_protocol_negotiation answered (npn.go)
+	gotNPN    bool   // and the client's NextProtocol received
 }
 
 // NewServer returns a server machine for cfg.
@@ -142,7 +144,10 @@ func (s *Server) HandleMessage(msg []byte) ([]Action, error) {
 		}
 		return nil, s.handleCertificateVerify(msg)
 	case serverWaitFinished:
-		if msg[0] != wire.TypeFinished {
+		if msg[0] == wire.TypeNextProtocol {
+			return nil, s.handleNextProtocol(msg)
+		}
+		if msg[0] != wire.TypeFinished || s.npn && !s.gotNPN {
 			return nil, unexpected(msg, s.State())
 		}
 		return s.handleFinished(msg)
@@ -155,6 +160,27 @@ func (s *Server) handleClientHello(msg []byte) ([]Action, error) {
 	if !ch.Unmarshal(msg) {
 		return nil, alert.New(alert.DecodeError, "malformed ClientHello")
 	}
+	return s.handleHello(ch, msg)
+}
+
+// HandleV2ClientHello takes an SSL 2.0-format ClientHello (RFC 5246,
+// Appendix E.2), the message from msg_type on, as the first message of a
+// server with V2HelloCompatible. It goes on as a ClientHello without
+// extensions; raw is what the Finished hashes cover.
+func (s *Server) HandleV2ClientHello(raw []byte) ([]Action, error) {
+	if s.state != serverWaitClientHello || s.Reneg != nil || !s.cfg.V2HelloCompatible {
+		return nil, alert.New(alert.UnexpectedMessage, "SSL 2.0 ClientHello where none is allowed")
+	}
+	ch, ok := wire.ParseV2ClientHello(raw)
+	if !ok {
+		return nil, alert.New(alert.DecodeError, "malformed SSL 2.0 ClientHello")
+	}
+	return s.handleHello(ch, raw)
+}
+
+// handleHello answers a ClientHello; msg is its bytes as the transcript
+// takes them.
+func (s *Server) handleHello(ch *wire.ClientHello, msg []byte) ([]Action, error) {
 	s.hello = ch
 	// SNI (RFC 6066, 3) may select other certificates and options.
 	if s.cfg.ForServerName != nil && ch.ServerName != "" {
@@ -247,6 +273,7 @@ func (s *Server) handleClientHello(msg []byte) ([]Action, error) {
 		SessionTicketExt:         s.sendTicket,
 		Limits:                   limReply,
 	}
+	s.answerNPN(ch, sh)
 	if suite.KX.UsesCurves() && ch.ECPointFormats != nil {
 		sh.ECPointFormats = []uint8{0}
 	}

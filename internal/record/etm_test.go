@@ -199,3 +199,61 @@ func TestMaxPlaintextLimit(t *testing.T) {
 		wantAlert(t, err, alert.RecordOverflow)
 	}
 }
+
+// tls10Record builds a TLS 1.0 GenericBlockCipher fragment (no explicit
+// IV: the chain starts at the key block IV) with padLen bytes of pad
+// (not necessarily the padding length, as SSL 3.0 era stacks could write
+// them) and then the length byte lenByte.
+func tls10Record(s *suites.Suite, data []byte, padLen int, pad, lenByte byte) []byte {
+	key, macKey, iv := keyBlock(s, 1)
+	var ad [13]byte
+	additionalData(&ad, 0, wire.TypeApplicationData, wire.VersionTLS10, len(data))
+	m := hmac.New(s.MAC.New(), macKey)
+	m.Write(ad[:])
+	m.Write(data)
+	p := append(bytes.Clone(data), m.Sum(nil)...)
+	for i := 0; i < padLen; i++ {
+		p = append(p, pad)
+	}
+	p = append(p, lenByte)
+	block, _ := aes.NewCipher(key)
+	cipher.NewCBCEncrypter(block, iv).CryptBlocks(p, p)
+	return p
+}
+
+// TestNoPaddingCheck: {padding_check, false} reads a TLS 1.0 record whose
+// padding bytes are not the padding length, which the default refuses
+// (bad_record_mac); it changes nothing at TLS 1.1+, and a padding length
+// that leaves no room for the MAC is still refused.
+func TestNoPaddingCheck(t *testing.T) {
+	s := suiteByCipher(suites.CipherAES128CBC, suites.MACSHA1)
+	data := payload(30) // 30 + 20 + 1 + 13 = 64
+	frag := tls10Record(s, data, 13, 0xaa, 13)
+	open := func(v uint16, opts Options, frag []byte) ([]byte, error) {
+		key, macKey, iv := keyBlock(s, 1)
+		p, err := NewProtectorWith(s, v, key, macKey, iv, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p.Open(bytes.Clone(frag), 0, wire.TypeApplicationData, v)
+	}
+	if _, err := open(wire.VersionTLS10, Options{}, frag); err != ErrBadRecordMAC {
+		t.Fatalf("default: %v, want bad_record_mac", err)
+	}
+	got, err := open(wire.VersionTLS10, Options{NoPaddingCheck: true}, frag)
+	if err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("padding_check false: %x, %v", got, err)
+	}
+	if _, err := open(wire.VersionTLS10, Options{NoPaddingCheck: true}, tls10Record(s, data, 13, 13, 13)); err != nil {
+		t.Fatalf("padding_check false, regular padding: %v", err)
+	}
+	if _, err := open(wire.VersionTLS10, Options{NoPaddingCheck: true}, tls10Record(s, payload(2), 9, 0, 20)); err != ErrBadRecordMAC {
+		t.Fatalf("padding over the MAC: %v", err)
+	}
+	bad12 := cbcRecord(s, 7, data, 13, func(p []byte, macAt int) { p[len(p)-3] ^= 0xff })
+	key, macKey, iv := keyBlock(s, 1)
+	p12, _ := NewProtectorWith(s, wire.VersionTLS12, key, macKey, iv, Options{NoPaddingCheck: true})
+	if _, err := p12.Open(bad12, 7, wire.TypeApplicationData, wire.VersionTLS12); err != ErrBadRecordMAC {
+		t.Fatalf("TLS 1.2 with padding_check false: %v, want bad_record_mac", err)
+	}
+}

@@ -64,7 +64,29 @@ const maxSeq = math.MaxUint64
 // GCM salt, the 12-byte ChaCha20-Poly1305 IV, or the CBC IV that only TLS
 // 1.0 uses, as the first link of its IV chain).
 func NewProtector(s *suites.Suite, v uint16, key, macKey, iv []byte) (Protector, error) {
-	return newProtector(s, v, key, macKey, iv, false)
+	return NewProtectorWith(s, v, key, macKey, iv, Options{})
+}
+
+// Options are the negotiated or configured variations of TLS 1.0–1.2
+// record protection.
+type Options struct {
+	// EncryptThenMAC is RFC 7366's record format (CBC suites only).
+	EncryptThenMAC bool
+	// NoPaddingCheck is OTP's {padding_check, false}: a TLS 1.0 CBC
+	// record's padding bytes are not compared with the padding length,
+	// only the length is used, as the SSL 3.0 stacks that wrote other
+	// bytes there need. Ignored at other versions. It weakens TLS 1.0
+	// against POODLE-style padding attacks, which is why it is off
+	// unless asked for.
+	NoPaddingCheck bool
+}
+
+// NewProtectorWith is NewProtector with opts.
+func NewProtectorWith(s *suites.Suite, v uint16, key, macKey, iv []byte, opts Options) (Protector, error) {
+	if opts.EncryptThenMAC && (s == nil || !s.Cipher.CBC()) {
+		return nil, errors.New("record: encrypt-then-MAC applies only to CBC suites")
+	}
+	return newProtector(s, v, key, macKey, iv, opts)
 }
 
 // NewEncryptThenMACProtector is NewProtector for a connection that
@@ -72,13 +94,10 @@ func NewProtector(s *suites.Suite, v uint16, key, macKey, iv []byte) (Protector,
 // CBC suites; for any other it is an error, since RFC 7366, Section 3
 // forbids a server to accept it with a stream or AEAD suite.
 func NewEncryptThenMACProtector(s *suites.Suite, v uint16, key, macKey, iv []byte) (Protector, error) {
-	if s == nil || !s.Cipher.CBC() {
-		return nil, errors.New("record: encrypt-then-MAC applies only to CBC suites")
-	}
-	return newProtector(s, v, key, macKey, iv, true)
+	return NewProtectorWith(s, v, key, macKey, iv, Options{EncryptThenMAC: true})
 }
 
-func newProtector(s *suites.Suite, v uint16, key, macKey, iv []byte, etm bool) (Protector, error) {
+func newProtector(s *suites.Suite, v uint16, key, macKey, iv []byte, opts Options) (Protector, error) {
 	if s == nil {
 		return nil, errors.New("record: nil cipher suite")
 	}
@@ -124,7 +143,8 @@ func newProtector(s *suites.Suite, v uint16, key, macKey, iv []byte, etm bool) (
 		if err != nil {
 			return nil, err
 		}
-		p.etm = etm
+		p.etm = opts.EncryptThenMAC
+		p.noPaddingCheck = opts.NoPaddingCheck && chained
 		return p, nil
 	}
 	return nil, errors.New("record: unsupported cipher " + info.ErlangName)

@@ -53,6 +53,9 @@ type Reader struct {
 	// seen is set once a record header has passed checkHeader: a first
 	// one that fails is most likely not TLS at all.
 	seen bool
+	// v2Hello lets the first record be an SSL 2.0-format ClientHello
+	// (SetV2Hello, v2hello.go).
+	v2Hello bool
 }
 
 const (
@@ -298,6 +301,9 @@ func (r *Reader) ReadRecordTo(dst []byte) (typ uint8, data []byte, err error) {
 		return 0, nil, err
 	}
 	hdr := r.buf[r.start : r.start+headerLen]
+	if r.v2Hello && !r.seen && hdr[0]&0x80 != 0 {
+		return r.readV2Hello()
+	}
 	typ = hdr[0]
 	vers := uint16(hdr[1])<<8 | uint16(hdr[2])
 	n := int(hdr[3])<<8 | int(hdr[4])

@@ -7,7 +7,7 @@
 %%   escript peer.escript server OptsTerm
 %%       ssl:listen on 127.0.0.1, port chosen by the system, and print
 %%       "LISTENING Port". Accept connections in a loop (a port probe uses
-%%       up nothing); for each, print "HANDSHAKE ok Protocol Suite" or
+%%       up nothing); for each, print "HANDSHAKE ok Protocol Suite" (then "NEGOTIATED P|none", the ALPN/NPN protocol) or
 %%       "HANDSHAKE error Reason", echo data until the peer closes, then
 %%       print "CLOSED Bytes" (or "CLOSED error Reason Bytes").
 %%
@@ -181,9 +181,16 @@ handshake_line(S) ->
         {ok, Info} ->
             Protocol = proplists:get_value(protocol, Info),
             Suite = proplists:get_value(selected_cipher_suite, Info),
-            io_lib:format("HANDSHAKE ok ~s ~s", [Protocol, ssl:suite_to_str(Suite)]);
+            io_lib:format("HANDSHAKE ok ~s ~s~n~s", [Protocol, ssl:suite_to_str(Suite), negotiated_line(S)]);
         {error, Reason} ->
             io_lib:format("HANDSHAKE ok unknown unknown ~0p", [Reason])
+    end.
+
+%% The ALPN or NPN protocol: "NEGOTIATED Name" or "NEGOTIATED none".
+negotiated_line(S) ->
+    case ssl:negotiated_protocol(S) of
+        {ok, P} -> io_lib:format("NEGOTIATED ~s", [P]);
+        {error, _} -> "NEGOTIATED none"
     end.
 
 out(Line) ->
