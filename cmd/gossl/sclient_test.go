@@ -176,13 +176,13 @@ func TestHelpMarksPlanned(t *testing.T) {
 			marked[name] = lines[i][strings.LastIndex(lines[i], "["):]
 		}
 	}
-	for name, want := range map[string]string{"--signature-algs-cert": "[not implemented yet]",
-		"--v2-hello-compatible": "[not implemented yet]", "--[no-]padding-check": "[false: not implemented yet]"} {
+	for name, want := range map[string]string{"--signature-algs-cert": "[not implemented yet]"} {
 		if marked[name] != want {
 			t.Errorf("%s marked %q, want %q", name, marked[name], want)
 		}
 	}
-	for _, name := range []string{"--ciphers", "--versions", "--[no-]reuse-sessions", "--verify"} {
+	for _, name := range []string{"--ciphers", "--versions", "--[no-]reuse-sessions", "--verify",
+		"--v2-hello-compatible", "--[no-]padding-check", "--client-preferred-next-protocols", "--max-fragment-length"} {
 		if m, ok := marked[name]; ok {
 			t.Errorf("%s is implemented but marked %q", name, m)
 		}
