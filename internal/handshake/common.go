@@ -57,7 +57,7 @@ type session struct {
 	master       []byte
 	ems          bool
 	srpUser      string // the SRP user when the suite is SRP (srp12.go)
-	etm          bool // encrypt_then_mac negotiated (RFC 7366)
+	etm          bool   // encrypt_then_mac negotiated (RFC 7366)
 	info         Info
 	dtls         *dtlsState // DTLS bookkeeping (dtls.go); nil for TLS
 	// keyBlock is the key expansion of master (RFC 5246, 6.3), made once:
