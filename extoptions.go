@@ -6,6 +6,14 @@ import "github.com/gossl/ssl/internal/handshake"
 // (RFC 6066, Section 4; RFC 8449, Section 4) into the handshake
 // configuration.
 func (o *Options) resolveRecordLimits(cfg *handshake.Config, r role) error {
+	// The DTLS record layer does not apply the limits yet: refused rather
+	// than negotiated and ignored.
+	if o.Protocol == "dtls" && o.MaxFragmentLength != 0 {
+		return notSupported("max_fragment_length", "with {protocol, dtls}")
+	}
+	if o.Protocol == "dtls" && o.RecordSizeLimit != 0 {
+		return notSupported("record_size_limit", "with {protocol, dtls}")
+	}
 	if o.MaxFragmentLength != 0 {
 		if r == roleServer {
 			return badOption("max_fragment_length", o.MaxFragmentLength, "is a client option; a server always accepts a client's")
@@ -41,6 +49,9 @@ func (o *Options) resolveLegacyRecords(cfg *handshake.Config, r role) error {
 	cfg.NoPaddingCheck = o.PaddingCheck != nil && !*o.PaddingCheck
 	if o.V2HelloCompatible && r == roleClient {
 		return badOption("v2_hello_compatible", true, "is a server option")
+	}
+	if o.V2HelloCompatible && o.Protocol == "dtls" {
+		return badOption("v2_hello_compatible", true, "an SSL 2.0 hello is never a DTLS one")
 	}
 	cfg.V2HelloCompatible = o.V2HelloCompatible
 	return nil
