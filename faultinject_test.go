@@ -360,7 +360,9 @@ func flipSweep(t *testing.T, fc faultCase, dir string, stream []byte) {
 			continue
 		}
 		var ca, sa *Alert
-		if !errors.As(out.clientErr, &ca) && !errors.As(out.serverErr, &sa) && out.took <= faultTimeout {
+		timedOut := isTimeout(out.clientErr) || isTimeout(out.serverErr) ||
+			errors.Is(out.clientErr, ErrTimeout) || errors.Is(out.serverErr, ErrTimeout)
+		if !errors.As(out.clientErr, &ca) && !errors.As(out.serverErr, &sa) && out.took <= faultTimeout && !timedOut {
 			t.Errorf("flip at %d (%s): no alert on either side: client %v, server %v", pos, role, out.clientErr, out.serverErr)
 		}
 	}
