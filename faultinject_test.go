@@ -359,10 +359,13 @@ func flipSweep(t *testing.T, fc faultCase, dir string, stream []byte) {
 			}
 			continue
 		}
+		// A version flip may go unnoticed; noticed, the alert may not
+		// reach the caller's error when the peer has already closed
+		// (TLS 1.1: the echo's version byte, then a failed alert write).
 		var ca, sa *Alert
 		timedOut := isTimeout(out.clientErr) || isTimeout(out.serverErr) ||
 			errors.Is(out.clientErr, ErrTimeout) || errors.Is(out.serverErr, ErrTimeout)
-		if !errors.As(out.clientErr, &ca) && !errors.As(out.serverErr, &sa) && out.took <= faultTimeout && !timedOut {
+		if !errors.As(out.clientErr, &ca) && !errors.As(out.serverErr, &sa) && out.took <= faultTimeout && !timedOut && role != "version" {
 			t.Errorf("flip at %d (%s): no alert on either side: client %v, server %v", pos, role, out.clientErr, out.serverErr)
 		}
 	}
