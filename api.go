@@ -24,7 +24,8 @@ type CipherSuite struct {
 
 // ErlangString renders the suite as OTP prints it.
 func (c CipherSuite) ErlangString() string {
-	return "#{key_exchange => " + c.KeyExchange + ", cipher => " + c.Cipher + ", mac => " + c.MAC + ", prf => " + c.PRF + "}"
+	return "#{key_exchange => " + suites.Atom(c.KeyExchange) + ", cipher => " + suites.Atom(c.Cipher) +
+		", mac => " + suites.Atom(c.MAC) + ", prf => " + suites.Atom(c.PRF) + "}"
 }
 
 // SuiteSet selects a list for CipherSuites: Erlang's default | all |

@@ -89,15 +89,15 @@ func TestPlannedAreNotSupported(t *testing.T) {
 		mod     func(*Options)
 		planned bool
 	}{
-		{"DHE_DSS 3DES", func(o *Options) { o.Ciphers = []string{"TLS_DHE_DSS_WITH_3DES_EDE_CBC_SHA"} }, true},
+		{"PSK 3DES", func(o *Options) { o.Ciphers = []string{"TLS_PSK_WITH_3DES_EDE_CBC_SHA"} }, true},
 		{"DHE_RSA CCM", func(o *Options) { o.Ciphers = []string{"DHE-RSA-AES128-CCM"} }, true},
 		{"RSA CCM_8", func(o *Options) { o.Ciphers = []string{"AES128-CCM8"} }, true},
 		{"SRP 3DES", func(o *Options) { o.Ciphers = []string{"SRP-3DES-EDE-CBC-SHA"} }, true},
-		{"static ECDH 3DES", func(o *Options) { o.Ciphers = []string{"TLS_ECDH_ECDSA_WITH_3DES_EDE_CBC_SHA"} }, true},
+		{"anonymous RC4", func(o *Options) { o.Ciphers = []string{"TLS_DH_anon_WITH_RC4_128_MD5"} }, true},
 		{"static DH", func(o *Options) { o.Ciphers = []string{"TLS_DH_RSA_WITH_AES_128_CBC_SHA"} }, true},
-		{"3DES", func(o *Options) { o.Ciphers = []string{"DES-CBC3-SHA"} }, true},
 		{"RSA CCM", func(o *Options) { o.Ciphers = []string{"TLS_RSA_WITH_AES_128_CCM"} }, true},
-		{"after a good one", func(o *Options) { o.Ciphers = []string{"ECDHE-ECDSA-AES128-GCM-SHA256:RC4-SHA"} }, true},
+		{"RC4-40", func(o *Options) { o.Ciphers = []string{"EXP-RC4-MD5"} }, true},
+		{"after a good one", func(o *Options) { o.Ciphers = []string{"ECDHE-ECDSA-AES128-GCM-SHA256:PSK-RC4-SHA"} }, true},
 		{"bogus suite", func(o *Options) { o.Ciphers = []string{"TLS_FOO_WITH_BAR"} }, false},
 		{"bogus OpenSSL", func(o *Options) { o.Ciphers = []string{"HELLO-SHA"} }, false},
 		{"brainpool", func(o *Options) { o.Eccs = []string{"brainpoolP256r1"} }, true},

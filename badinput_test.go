@@ -291,7 +291,7 @@ func TestBadInputServer(t *testing.T) {
 		{
 			// RFC 5246, 7.4.1.3: no suite in common is handshake_failure.
 			// AES128-SHA (RSA key exchange) is implemented but not
-			// enabled by default; 0x0005 (RC4-SHA) is not implemented.
+			// enabled by default, nor is 0x0005 (RC4-SHA, legacy).
 			name: "no_common_suite",
 			srv:  srv12,
 			data: hsRecord(goodClientHello(t, func(ch *wire.ClientHello) { ch.CipherSuites = []uint16{0x002f, 0x0005} })),

@@ -38,8 +38,8 @@ func interopCases() []struct {
 	}
 	for _, v := range []Version{TLSv1_2, TLSv1_1, TLSv1} {
 		for _, cs := range CipherSuites(SuitesAll, v) {
-			if needsSecret(cs) {
-				continue // crypto/tls has no PSK or SRP
+			if needsSecret(cs) || legacyCipher(cs) {
+				continue // crypto/tls has no PSK or SRP, and no legacy cipher enabled
 			}
 			out = append(out, struct {
 				suite   CipherSuite

@@ -134,7 +134,8 @@ func (c *Client) Start() ([]Action, error) {
 	minV := cfg.Versions[len(cfg.Versions)-1]
 	hasECDHE, hasDHE := false, false
 	for _, s := range cfg.Suites {
-		if s.MaxVersion >= minV && s.MinVersion <= maxV && (!s.KX.PSK() || cfg.ClientPSK != nil) && (!s.KX.SRP() || cfg.SRPUser != "") {
+		if s.MaxVersion >= minV && s.MinVersion <= maxV && (!s.KX.PSK() || cfg.ClientPSK != nil) && (!s.KX.SRP() || cfg.SRPUser != "") &&
+			!(cfg.DTLS && s.Cipher.Stream()) {
 			ch.CipherSuites = append(ch.CipherSuites, s.ID)
 			hasECDHE = hasECDHE || s.KX.UsesCurves()
 			hasDHE = hasDHE || s.KX.FiniteField()

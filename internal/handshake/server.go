@@ -469,6 +469,9 @@ func (s *Server) chooseSuite(ch *wire.ClientHello) (*suites.Suite, *CertKey, uin
 		if suite == nil || !suite.SupportsVersion(s.version) || !s.pskUsable(suite) || !s.srpUsable(suite, ch, &srpMissing) {
 			return nil, 0, false
 		}
+		if s.cfg.DTLS && suite.Cipher.Stream() {
+			return nil, 0, false // RFC 6347, 4.1.2.2: no stream ciphers in DTLS
+		}
 		// Static ECDH's curve is the certificate's (staticECDHFits).
 		if suite.KX.UsesCurves() && (group == 0 && !suite.KX.StaticECDH() || !uncompressed) {
 			return nil, 0, false

@@ -1,7 +1,6 @@
 package record
 
 import (
-	"crypto/aes"
 	"crypto/cipher"
 	"crypto/hmac"
 	"crypto/rand"
@@ -30,6 +29,8 @@ type cbcProtector struct {
 	// the ciphertext and follows them, so a record is authenticated
 	// before any of it is decrypted (etm.go).
 	etm bool
+	// bs is the cipher's block size: 16 for AES, 8 for DES and 3DES.
+	bs int
 	// noPaddingCheck is padding_check false, TLS 1.0 only: the padding
 	// bytes are not checked, only the length byte is used.
 	noPaddingCheck bool
@@ -45,21 +46,19 @@ type cbcProtector struct {
 }
 
 // newCBC takes the MAC's hash constructor rather than the suite so that
-// tests can count the hash's compression-function calls.
-func newCBC(key []byte, newHash func() hash.Hash, macKey, iv []byte, chained bool) (*cbcProtector, error) {
-	block, err := aes.NewCipher(key)
-	if err != nil {
-		return nil, err
-	}
+// tests can count the hash's compression-function calls. block is AES,
+// or DES / 3DES for the legacy suites (8-byte blocks).
+func newCBC(block cipher.Block, newHash func() hash.Hash, macKey, iv []byte, chained bool) (*cbcProtector, error) {
 	if iv == nil || !chained {
 		// TLS 1.1+ sets a fresh IV on every record; this one is unused.
-		iv = make([]byte, aes.BlockSize)
+		iv = make([]byte, block.BlockSize())
 	}
 	p := &cbcProtector{
 		enc:     cipher.NewCBCEncrypter(block, iv),
 		dec:     cipher.NewCBCDecrypter(block, iv),
 		mac:     hmac.New(newHash, macKey),
 		chained: chained,
+		bs:      block.BlockSize(),
 	}
 	p.macSize = p.mac.Size()
 	if !chained {
@@ -84,12 +83,12 @@ func (p *cbcProtector) ExplicitNonceLen() int {
 	if p.chained {
 		return 0
 	}
-	return aes.BlockSize
+	return p.bs
 }
 
 // Overhead: explicit IV, MAC, and at most one block of padding (Seal pads
 // minimally; the padding-length byte is part of that block).
-func (p *cbcProtector) Overhead() int { return p.ExplicitNonceLen() + p.macSize + aes.BlockSize }
+func (p *cbcProtector) Overhead() int { return p.ExplicitNonceLen() + p.macSize + p.bs }
 
 func (p *cbcProtector) Seal(frag []byte, seq uint64, typ uint8, vers uint16) ([]byte, error) {
 	if p.etm {
@@ -97,7 +96,7 @@ func (p *cbcProtector) Seal(frag []byte, seq uint64, typ uint8, vers uint16) ([]
 	}
 	en := p.ExplicitNonceLen()
 	n := len(frag) - en
-	padLen := aes.BlockSize - (n+p.macSize)%aes.BlockSize // padding + length byte
+	padLen := p.bs - (n+p.macSize)%p.bs // padding + length byte
 	total := en + n + p.macSize + padLen
 	if cap(frag) < total {
 		return nil, errShortBuffer
@@ -161,7 +160,7 @@ func (p *cbcProtector) Open(frag []byte, seq uint64, typ uint8, vers uint16) ([]
 		return nil, ErrBadRecordMAC
 	}
 	ct := frag[en:]
-	if len(ct) == 0 || len(ct)%aes.BlockSize != 0 || len(ct) < p.macSize+1 {
+	if len(ct) == 0 || len(ct)%p.bs != 0 || len(ct) < p.macSize+1 {
 		return nil, ErrBadRecordMAC
 	}
 	if !p.chained {

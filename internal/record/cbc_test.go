@@ -180,7 +180,8 @@ func TestLucky13ConstantCompressions(t *testing.T) {
 		for _, ctLen := range []int{64, 128, 320, 1024} {
 			var calls int
 			key, macKey, _ := keyBlock(h.s, 1)
-			p, err := newCBC(key, func() hash.Hash { return &countingHash{Hash: h.new(), lenField: h.lenField, calls: &calls} }, macKey, nil, false)
+			block, _ := aes.NewCipher(key)
+			p, err := newCBC(block, func() hash.Hash { return &countingHash{Hash: h.new(), lenField: h.lenField, calls: &calls} }, macKey, nil, false)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,9 +1,6 @@
 package record
 
-import (
-	"crypto/aes"
-	"crypto/subtle"
-)
+import "crypto/subtle"
 
 // Encrypt-then-MAC for CBC suites (RFC 7366), negotiated with the
 // encrypt_then_mac extension. The record is
@@ -23,7 +20,7 @@ import (
 func (p *cbcProtector) sealEtM(frag []byte, seq uint64, typ uint8, vers uint16) ([]byte, error) {
 	en := p.ExplicitNonceLen()
 	n := len(frag) - en
-	padLen := aes.BlockSize - n%aes.BlockSize // padding + length byte
+	padLen := p.bs - n%p.bs // padding + length byte
 	encEnd := en + n + padLen
 	if cap(frag) < encEnd+p.macSize {
 		return nil, errShortBuffer
@@ -48,7 +45,7 @@ func (p *cbcProtector) openEtM(frag []byte, seq uint64, typ uint8, vers uint16) 
 	en := p.ExplicitNonceLen()
 	encEnd := len(frag) - p.macSize
 	// Public lengths only: at least one block of ciphertext, whole blocks.
-	if encEnd < en+aes.BlockSize || (encEnd-en)%aes.BlockSize != 0 {
+	if encEnd < en+p.bs || (encEnd-en)%p.bs != 0 {
 		return nil, ErrBadRecordMAC
 	}
 	additionalData(&p.ad, seq, typ, vers, encEnd)

@@ -1,6 +1,9 @@
 package record
 
 import (
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/des"
 	"errors"
 	"math"
 
@@ -129,9 +132,18 @@ func newProtector(s *suites.Suite, v uint16, key, macKey, iv []byte, opts Option
 			return nil, errors.New("record: CCM needs a 4-byte implicit nonce")
 		}
 		return newCCM12(key, iv, info.TagLen)
-	case suites.CipherAES128CBC, suites.CipherAES256CBC:
+	case suites.CipherRC4128:
 		if s.MAC.Size() == 0 || len(macKey) != s.MAC.Size() {
 			return nil, errors.New("record: wrong MAC key length for " + s.MAC.ErlangName())
+		}
+		return newStream(key, s.MAC.New(), macKey)
+	case suites.CipherAES128CBC, suites.CipherAES256CBC, suites.Cipher3DESEDECBC, suites.CipherDESCBC:
+		if s.MAC.Size() == 0 || len(macKey) != s.MAC.Size() {
+			return nil, errors.New("record: wrong MAC key length for " + s.MAC.ErlangName())
+		}
+		block, err := blockCipher(s.Cipher, key)
+		if err != nil {
+			return nil, err
 		}
 		// TLS 1.0 chains the IV from record to record (RFC 2246,
 		// Section 6.2.3.2); later versions send a fresh one per record.
@@ -139,7 +151,7 @@ func newProtector(s *suites.Suite, v uint16, key, macKey, iv []byte, opts Option
 		if chained && len(iv) != info.BlockSize {
 			return nil, errors.New("record: TLS 1.0 CBC needs the key block IV")
 		}
-		p, err := newCBC(key, s.MAC.New(), macKey, iv, chained)
+		p, err := newCBC(block, s.MAC.New(), macKey, iv, chained)
 		if err != nil {
 			return nil, err
 		}
@@ -168,4 +180,16 @@ func additionalData(dst *[13]byte, seq uint64, typ uint8, vers uint16, n int) {
 	dst[10] = byte(vers)
 	dst[11] = byte(n >> 8)
 	dst[12] = byte(n)
+}
+
+// blockCipher is the block cipher of a CBC suite: AES, or the legacy DES
+// (RFC 5246, Appendix C; TLS 1.0–1.1 only, RFC 5469) and 3DES-EDE.
+func blockCipher(c suites.Cipher, key []byte) (cipher.Block, error) {
+	switch c {
+	case suites.CipherDESCBC:
+		return des.NewCipher(key)
+	case suites.Cipher3DESEDECBC:
+		return des.NewTripleDESCipher(key)
+	}
+	return aes.NewCipher(key)
 }

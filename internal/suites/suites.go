@@ -6,6 +6,7 @@ package suites
 
 import (
 	"crypto"
+	"crypto/md5"
 	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/sha512"
@@ -173,6 +174,13 @@ const (
 	// 6655, RFC 7251).
 	CipherAES256CCM
 	CipherAES256CCM8
+	// Legacy ciphers, only when named in ciphers (RFC 5246, Appendix C):
+	// 3DES-EDE and DES in CBC mode (8-byte blocks; DES not in TLS 1.2,
+	// RFC 5469), and the RC4 stream cipher (RFC 7465 forbids it, which is
+	// why it is never offered unasked).
+	Cipher3DESEDECBC
+	CipherDESCBC
+	CipherRC4128
 )
 
 // CipherInfo gives the sizes the record layer and key expansion need.
@@ -209,6 +217,9 @@ var cipherInfo = map[Cipher]CipherInfo{
 	CipherAES128CCM8:       {ErlangName: "aes_128_ccm_8", KeyLen: 16, FixedIVLen: 4, AEAD: true, TagLen: 8},
 	CipherAES256CCM:        {ErlangName: "aes_256_ccm", KeyLen: 32, FixedIVLen: 4, AEAD: true, TagLen: 16},
 	CipherAES256CCM8:       {ErlangName: "aes_256_ccm_8", KeyLen: 32, FixedIVLen: 4, AEAD: true, TagLen: 8},
+	Cipher3DESEDECBC:       {ErlangName: "3des_ede_cbc", KeyLen: 24, FixedIVLen: 8, BlockSize: 8},
+	CipherDESCBC:           {ErlangName: "des_cbc", KeyLen: 8, FixedIVLen: 8, BlockSize: 8},
+	CipherRC4128:           {ErlangName: "rc4_128", KeyLen: 16},
 }
 
 // Info returns the sizes of c.
@@ -218,6 +229,10 @@ func (c Cipher) Info() CipherInfo { return cipherInfo[c] }
 // encrypt_then_mac changes (RFC 7366, Section 3).
 func (c Cipher) CBC() bool { return c.Info().BlockSize > 0 }
 
+// Stream reports whether c is a stream cipher (RC4), which DTLS cannot
+// use: a lost datagram would desynchronise it (RFC 6347, 4.1.2.2).
+func (c Cipher) Stream() bool { return c != 0 && !c.CBC() && !c.Info().AEAD }
+
 // MAC names the record MAC of a suite; MACAEAD for AEAD suites.
 type MAC uint8
 
@@ -226,6 +241,8 @@ const (
 	MACSHA1
 	MACSHA256
 	MACSHA384
+	// MACMD5 is HMAC-MD5, of the legacy RC4 suite RSA_WITH_RC4_128_MD5.
+	MACMD5
 )
 
 // ErlangName is OTP's atom for the MAC.
@@ -239,6 +256,8 @@ func (m MAC) ErlangName() string {
 		return "sha256"
 	case MACSHA384:
 		return "sha384"
+	case MACMD5:
+		return "md5"
 	}
 	return "unknown"
 }
@@ -252,6 +271,8 @@ func (m MAC) Size() int {
 		return 32
 	case MACSHA384:
 		return 48
+	case MACMD5:
+		return 16
 	}
 	return 0
 }
@@ -265,6 +286,8 @@ func (m MAC) New() func() hash.Hash {
 		return sha256.New
 	case MACSHA384:
 		return sha512.New384
+	case MACMD5:
+		return md5.New
 	}
 	return nil
 }
@@ -328,10 +351,19 @@ func (s *Suite) TLS13() bool { return s.MinVersion >= wire.VersionTLS13 }
 
 // ErlangMap renders the suite the way OTP's ssl:cipher_suites/2 prints it.
 func (s *Suite) ErlangMap() string {
-	return "#{key_exchange => " + s.KX.ErlangName() +
-		", cipher => " + s.Cipher.Info().ErlangName +
-		", mac => " + s.MAC.ErlangName() +
-		", prf => " + s.PRF.ErlangName() + "}"
+	return "#{key_exchange => " + Atom(s.KX.ErlangName()) +
+		", cipher => " + Atom(s.Cipher.Info().ErlangName) +
+		", mac => " + Atom(s.MAC.ErlangName()) +
+		", prf => " + Atom(s.PRF.ErlangName()) + "}"
+}
+
+// Atom writes an Erlang atom as Erlang prints it: quoted when it does not
+// start with a lower-case letter, as '3des_ede_cbc'.
+func Atom(name string) string {
+	if name != "" && name[0] >= 'a' && name[0] <= 'z' {
+		return name
+	}
+	return "'" + name + "'"
 }
 
 // SupportsVersion reports whether the suite may be negotiated at v.
@@ -341,6 +373,7 @@ func (s *Suite) SupportsVersion(v uint16) bool {
 
 const (
 	v10 = wire.VersionTLS10
+	v11 = wire.VersionTLS11
 	v12 = wire.VersionTLS12
 	v13 = wire.VersionTLS13
 )
@@ -432,6 +465,27 @@ var table = []*Suite{
 	{0x003c, "TLS_RSA_WITH_AES_128_CBC_SHA256", "AES128-SHA256", KXRSA, CipherAES128CBC, MACSHA256, PRFDefault, v12, v12, false},
 	{0x0035, "TLS_RSA_WITH_AES_256_CBC_SHA", "AES256-SHA", KXRSA, CipherAES256CBC, MACSHA1, PRFDefault, v10, v12, false},
 	{0x002f, "TLS_RSA_WITH_AES_128_CBC_SHA", "AES128-SHA", KXRSA, CipherAES128CBC, MACSHA1, PRFDefault, v10, v12, false},
+	// Legacy ciphers (RFC 5246, Appendix C; RFC 4492 for the ECC ones):
+	// 3DES-EDE-CBC, DES-CBC and RC4-128 with HMAC-SHA1, and RC4 with
+	// HMAC-MD5. OTP 25 lists them in ssl:cipher_suites(all, _), never in
+	// its default list, and neither does gossl: they work only when
+	// named in ciphers. DES is not allowed in TLS 1.2 (RFC 5246,
+	// Appendix C; RFC 5469), RC4 not at all any more (RFC 7465).
+	{0xc008, "TLS_ECDHE_ECDSA_WITH_3DES_EDE_CBC_SHA", "ECDHE-ECDSA-DES-CBC3-SHA", KXECDHEECDSA, Cipher3DESEDECBC, MACSHA1, PRFDefault, v10, v12, false},
+	{0xc012, "TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA", "ECDHE-RSA-DES-CBC3-SHA", KXECDHERSA, Cipher3DESEDECBC, MACSHA1, PRFDefault, v10, v12, false},
+	{0x0016, "TLS_DHE_RSA_WITH_3DES_EDE_CBC_SHA", "EDH-RSA-DES-CBC3-SHA", KXDHERSA, Cipher3DESEDECBC, MACSHA1, PRFDefault, v10, v12, false},
+	{0x0013, "TLS_DHE_DSS_WITH_3DES_EDE_CBC_SHA", "EDH-DSS-DES-CBC3-SHA", KXDHEDSS, Cipher3DESEDECBC, MACSHA1, PRFDefault, v10, v12, false},
+	{0xc003, "TLS_ECDH_ECDSA_WITH_3DES_EDE_CBC_SHA", "ECDH-ECDSA-DES-CBC3-SHA", KXECDHECDSA, Cipher3DESEDECBC, MACSHA1, PRFDefault, v10, v12, false},
+	{0xc00d, "TLS_ECDH_RSA_WITH_3DES_EDE_CBC_SHA", "ECDH-RSA-DES-CBC3-SHA", KXECDHRSA, Cipher3DESEDECBC, MACSHA1, PRFDefault, v10, v12, false},
+	{0x000a, "TLS_RSA_WITH_3DES_EDE_CBC_SHA", "DES-CBC3-SHA", KXRSA, Cipher3DESEDECBC, MACSHA1, PRFDefault, v10, v12, false},
+	{0x0015, "TLS_DHE_RSA_WITH_DES_CBC_SHA", "EDH-RSA-DES-CBC-SHA", KXDHERSA, CipherDESCBC, MACSHA1, PRFDefault, v10, v11, false},
+	{0x0009, "TLS_RSA_WITH_DES_CBC_SHA", "DES-CBC-SHA", KXRSA, CipherDESCBC, MACSHA1, PRFDefault, v10, v11, false},
+	{0xc007, "TLS_ECDHE_ECDSA_WITH_RC4_128_SHA", "ECDHE-ECDSA-RC4-SHA", KXECDHEECDSA, CipherRC4128, MACSHA1, PRFDefault, v10, v12, false},
+	{0xc011, "TLS_ECDHE_RSA_WITH_RC4_128_SHA", "ECDHE-RSA-RC4-SHA", KXECDHERSA, CipherRC4128, MACSHA1, PRFDefault, v10, v12, false},
+	{0xc002, "TLS_ECDH_ECDSA_WITH_RC4_128_SHA", "ECDH-ECDSA-RC4-SHA", KXECDHECDSA, CipherRC4128, MACSHA1, PRFDefault, v10, v12, false},
+	{0xc00c, "TLS_ECDH_RSA_WITH_RC4_128_SHA", "ECDH-RSA-RC4-SHA", KXECDHRSA, CipherRC4128, MACSHA1, PRFDefault, v10, v12, false},
+	{0x0005, "TLS_RSA_WITH_RC4_128_SHA", "RC4-SHA", KXRSA, CipherRC4128, MACSHA1, PRFDefault, v10, v12, false},
+	{0x0004, "TLS_RSA_WITH_RC4_128_MD5", "RC4-MD5", KXRSA, CipherRC4128, MACMD5, PRFDefault, v10, v12, false},
 	// The PSK family: usable only with a pre-shared key
 	// (user_lookup_fun), so never in the default list, as in OTP.
 	// ECDHE_PSK (RFC 5489; RFC 7905 for ChaCha20-Poly1305; RFC 8442 for

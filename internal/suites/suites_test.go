@@ -30,8 +30,22 @@ func TestTableConsistency(t *testing.T) {
 			t.Errorf("%s: empty version range", s.Name)
 		}
 	}
-	if ByID(0x0005) != nil || ByName("RC4-SHA") != nil {
+	if ByID(0x0018) != nil || ByName("ADH-RC4-MD5") != nil {
 		t.Error("an unimplemented suite was found")
+	}
+	// The legacy ciphers (RFC 5246, Appendix C) are in the table but never
+	// default, and DES stops at TLS 1.1 (RFC 5469).
+	for _, s := range All() {
+		legacy := s.Cipher == Cipher3DESEDECBC || s.Cipher == CipherDESCBC || s.Cipher == CipherRC4128 || s.MAC == MACMD5
+		if legacy && s.Default {
+			t.Errorf("%s is a default suite", s.Name)
+		}
+		if s.Cipher == CipherDESCBC && s.SupportsVersion(wire.VersionTLS12) {
+			t.Errorf("%s usable at TLS 1.2", s.Name)
+		}
+	}
+	if s := ByName("RC4-MD5"); s == nil || s.ID != 0x0004 || s.MAC.Size() != 16 || s.MAC.ErlangName() != "md5" {
+		t.Error("TLS_RSA_WITH_RC4_128_MD5")
 	}
 }
 
