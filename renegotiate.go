@@ -198,15 +198,11 @@ func (s *Socket) readForRenegLocked(done chan struct{}, deadline time.Time) erro
 		if len(s.in.acc) >= renegBufferLimit {
 			return ErrRenegotiationPending
 		}
-		if h := s.in.held; h != nil {
-			// A record a Read left for the next call (fillToLocked)
-			// comes before anything read now: it may be the
-			// renegotiation's ServerHello.
-			s.in.held = nil
-			if err := s.handleRecord(h.typ, h.data); err != nil {
-				s.in.err = err
-				return err
-			}
+		// A record a Read left for the next call comes before anything
+		// read now: it may be the renegotiation's ServerHello.
+		if held, err := s.handleHeldLocked(); err != nil {
+			return err
+		} else if held {
 			continue
 		}
 		typ, data, err := s.rd.ReadRecord()

@@ -324,13 +324,12 @@ func (s *Socket) fillToLocked(dst []byte, buffered bool) (int, error) {
 		if s.in.err != nil {
 			return 0, s.in.err
 		}
-		if h := s.in.held; h != nil && !buffered {
-			s.in.held = nil
-			if err := s.handleRecord(h.typ, h.data); err != nil {
-				s.in.err = err
+		if !buffered {
+			if held, err := s.handleHeldLocked(); err != nil {
 				return 0, err
+			} else if held {
+				continue
 			}
-			continue
 		}
 		if buffered && (s.in.held != nil || !s.rd.RecordReady()) {
 			return 0, nil
@@ -382,6 +381,22 @@ func (s *Socket) fillToLocked(dst []byte, buffered bool) (int, error) {
 		}
 	}
 	return 0, nil
+}
+
+// handleHeldLocked handles the record a Read gathering buffered records
+// left for the next call, if there is one: every reader (fillToLocked,
+// Renegotiate's readForRenegLocked) must take it before reading more.
+func (s *Socket) handleHeldLocked() (bool, error) {
+	h := s.in.held
+	if h == nil {
+		return false, nil
+	}
+	s.in.held = nil
+	if err := s.handleRecord(h.typ, h.data); err != nil {
+		s.in.err = err
+		return true, err
+	}
+	return true, nil
 }
 
 // heldRecord is a decrypted record other than application data that a
