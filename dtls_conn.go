@@ -49,11 +49,17 @@ type dtlsConn struct {
 
 	// Read side, under rmu: the Opener, the handshake's reassembly and
 	// the read deadline.
-	rmu      sync.Mutex
-	r        dtls.Opener
-	ra       *dtls.Reassembler
-	rbuf     []byte // a client's receive buffer
+	rmu  sync.Mutex
+	r    dtls.Opener
+	ra   *dtls.Reassembler
+	rbuf *[dtlsReadBufLen]byte // a client's receive buffer, pooled (nil while idle)
+	// The read deadline (net.Conn's), under wmu; dlGen counts its
+	// changes and dlWake wakes a server association's reader to see one
+	// (a deadline in the past stops a read: active mode's switch to
+	// passive, Close).
 	deadline time.Time
+	dlGen    atomic.Uint64
+	dlWake   chan struct{}
 	// Write side, under wmu: the Sealer and the last flight, which the
 	// read side resends when the peer retransmits.
 	wmu       sync.Mutex
@@ -66,11 +72,18 @@ type dtlsConn struct {
 	sendBuf   []byte
 
 	// Under rmu: what the data path has received and not yet returned.
-	early   [][]byte // application data that overtook the handshake's end
-	rest    []byte   // the records of a datagram not yet opened
-	unread  []byte   // what a Read left of a record
-	readErr error    // sticky: close_notify, a fatal alert, the end of I/O
+	early [][]byte // application data that overtook the handshake's end
+	rest  []byte   // the records of a datagram not yet opened
 }
+
+// dtlsReadBufLen is a client's receive buffer: the largest record with
+// its header. A datagram is rarely bigger, and one that is loses its
+// tail (records never span datagrams, so only whole records are lost).
+const dtlsReadBufLen = dtls.HeaderLen + wire.MaxCiphertext
+
+// dtlsReadBufs holds clients' receive buffers while their associations
+// idle (between datagrams, no record half read).
+var dtlsReadBufs = sync.Pool{New: func() any { return new([dtlsReadBufLen]byte) }}
 
 // peerAnswered stops the retransmission timer: the peer's next flight is
 // arriving. Its period resets only if our flight needed no
@@ -85,7 +98,7 @@ func newDTLSConn(pc net.PacketConn, peer net.Addr, mtu int, rto time.Duration, m
 	if mtu <= 0 {
 		mtu = DefaultDTLSMTU
 	}
-	c := &dtlsConn{pc: pc, peer: peer, mtu: mtu, closed: make(chan struct{}), newFlight: true,
+	c := &dtlsConn{pc: pc, peer: peer, mtu: mtu, closed: make(chan struct{}), newFlight: true, dlWake: make(chan struct{}, 1),
 		ra: dtls.NewReassembler(0, maxHS), timer: dtls.NewTimer(rto), sendBuf: make([]byte, 0, mtu)}
 	// Until the ServerHello fixes the version, records say DTLS 1.0
 	// (RFC 6347, Section 4.1).
@@ -111,10 +124,18 @@ func (c *dtlsConn) RemoteAddr() net.Addr      { return c.peer }
 func (c *dtlsConn) SetDeadline(t time.Time) error { return c.SetReadDeadline(t) }
 
 func (c *dtlsConn) SetReadDeadline(t time.Time) error {
-	// Not under rmu: a reader waiting holds it. The next wait reads it.
+	// Not under rmu: a reader waiting holds it. A waiting reader sees
+	// the change: a client's through its socket's own deadline (set
+	// after dlGen moves, which readDatagram checks), a server
+	// association's through dlWake.
 	c.wmu.Lock()
 	c.deadline = t
+	c.dlGen.Add(1)
 	c.wmu.Unlock()
+	if c.queue == nil {
+		c.pc.SetReadDeadline(t)
+	}
+	signal(c.dlWake)
 	return nil
 }
 
@@ -161,12 +182,52 @@ func (c *dtlsConn) writeDatagram(d []byte) error {
 }
 
 // readDatagram waits for the next datagram from the peer until deadline
-// (zero: no limit). A deadline that passes is os.ErrDeadlineExceeded.
+// or the read deadline, whichever comes first (zero: no limit). A
+// deadline that passes is os.ErrDeadlineExceeded. A client's datagram
+// stays valid until the next read or PutBuffer; a server association's
+// is its own.
 func (c *dtlsConn) readDatagram(deadline time.Time) ([]byte, error) {
+	for {
+		gen := c.dlGen.Load()
+		dl := c.effectiveDeadline(deadline)
+		d, err := c.readDatagramUntil(dl, gen)
+		if err == errDeadlineMoved {
+			continue
+		}
+		if isTimeout(err) {
+			// The socket's deadline may have moved meanwhile (or the
+			// timeout be one set and lifted since): wait on unless the
+			// deadline now in force has passed.
+			if dl = c.effectiveDeadline(deadline); dl.IsZero() || time.Now().Before(dl) {
+				continue
+			}
+		}
+		return d, err
+	}
+}
+
+// effectiveDeadline is the sooner of deadline and the read deadline.
+func (c *dtlsConn) effectiveDeadline(deadline time.Time) time.Time {
+	if rd := c.readDeadline(); !rd.IsZero() && (deadline.IsZero() || rd.Before(deadline)) {
+		return rd
+	}
+	return deadline
+}
+
+// errDeadlineMoved ends a wait whose read deadline changed.
+var errDeadlineMoved = errors.New("read deadline changed")
+
+func (c *dtlsConn) readDatagramUntil(dl time.Time, gen uint64) ([]byte, error) {
 	if c.queue == nil {
-		c.pc.SetReadDeadline(deadline)
+		c.pc.SetReadDeadline(dl)
+		if c.dlGen.Load() != gen {
+			return nil, errDeadlineMoved
+		}
+		if c.rbuf == nil {
+			c.rbuf = dtlsReadBufs.Get().(*[dtlsReadBufLen]byte)
+		}
 		for {
-			n, from, err := c.pc.ReadFrom(c.rbuf)
+			n, from, err := c.pc.ReadFrom(c.rbuf[:])
 			if err != nil {
 				select {
 				case <-c.closed:
@@ -182,8 +243,8 @@ func (c *dtlsConn) readDatagram(deadline time.Time) ([]byte, error) {
 		}
 	}
 	var expire <-chan time.Time
-	if !deadline.IsZero() {
-		t := time.NewTimer(time.Until(deadline))
+	if !dl.IsZero() {
+		t := time.NewTimer(time.Until(dl))
 		defer t.Stop()
 		expire = t.C
 	}
@@ -195,6 +256,8 @@ func (c *dtlsConn) readDatagram(deadline time.Time) ([]byte, error) {
 		return nil, ErrClosed
 	case <-expire:
 		return nil, os.ErrDeadlineExceeded
+	case <-c.dlWake:
+		return nil, errDeadlineMoved
 	}
 }
 
@@ -289,23 +352,4 @@ func (c *dtlsConn) apply(acts []handshake.Action) error {
 		}
 	}
 	return nil
-}
-
-// sealAndSend sends one record of type typ in the current epoch.
-func (c *dtlsConn) sealAndSend(typ uint8, data []byte) error {
-	c.wmu.Lock()
-	defer c.wmu.Unlock()
-	rec, err := c.w.Seal(c.sendBuf[:0], c.w.Epoch(), typ, data)
-	if err != nil {
-		return err
-	}
-	return c.writeDatagram(rec)
-}
-
-// maxRecordData is the most application data one record carries at the
-// association's MTU.
-func (c *dtlsConn) maxRecordData() int {
-	c.wmu.Lock()
-	defer c.wmu.Unlock()
-	return c.w.MaxPlaintext(c.w.Epoch(), c.mtu)
 }

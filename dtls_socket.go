@@ -3,11 +3,9 @@ package ssl
 import (
 	"context"
 	"errors"
-	"io"
 	"time"
 
 	"github.com/gossl/ssl/internal/alert"
-	"github.com/gossl/ssl/internal/dtls"
 	"github.com/gossl/ssl/internal/handshake"
 	"github.com/gossl/ssl/internal/wire"
 )
@@ -65,12 +63,6 @@ func (s *Socket) dtlsHandshake(ctx context.Context, deadline time.Time, ctxBound
 	}
 	c.rmu.Lock()
 	defer c.rmu.Unlock()
-	if c.queue == nil {
-		// The largest record, with its header: a datagram is rarely
-		// bigger, and one that is loses its tail (records never span
-		// datagrams, so only whole records are lost).
-		c.rbuf = make([]byte, dtls.HeaderLen+wire.MaxCiphertext)
-	}
 	for !m.Done() {
 		wait := deadline
 		c.wmu.Lock()
@@ -216,7 +208,7 @@ func (s *Socket) dtlsSendAlert(level alert.Level, desc alert.Description) {
 	if s.out.err != nil || s.out.closeSent {
 		return
 	}
-	s.dtls().sealAndSend(wire.TypeAlert, []byte{byte(level), byte(desc)})
+	s.dtls().WriteRecord(wire.TypeAlert, []byte{byte(level), byte(desc)})
 	if level == alert.Fatal || desc == alert.CloseNotify {
 		s.out.closeSent = true
 	}
@@ -230,131 +222,10 @@ func (s *Socket) dtlsFatal(e *alert.Error) error {
 	return s.localAlert(e)
 }
 
-// dtlsNextRecord returns the data of the next application data record,
-// waiting until deadline (zero: no limit). Handshake records after the
-// handshake are the peer retransmitting its last flight, which means our
-// last flight was lost: it is sent again (RFC 6347, Section 4.2.4).
-func (s *Socket) dtlsNextRecord(deadline time.Time) ([]byte, error) {
-	c := s.dtls()
-	c.rmu.Lock()
-	defer c.rmu.Unlock()
-	if len(c.early) > 0 {
-		d := c.early[0]
-		c.early = c.early[1:]
-		return d, nil
-	}
-	if c.readErr != nil {
-		return nil, c.readErr
-	}
-	for {
-		if len(c.rest) == 0 {
-			dl := deadline
-			if rd := c.readDeadline(); !rd.IsZero() && (dl.IsZero() || rd.Before(dl)) {
-				dl = rd
-			}
-			d, err := c.readDatagram(dl)
-			if err != nil {
-				if isTimeout(err) {
-					return nil, ErrTimeout
-				}
-				c.readErr = ErrClosed
-				return nil, ErrClosed
-			}
-			c.rest = d
-		}
-		rec, next, ok := c.r.Open(c.rest)
-		c.rest = next
-		if !ok {
-			continue
-		}
-		switch rec.Type {
-		case wire.TypeApplicationData:
-			return append([]byte(nil), rec.Data...), nil
-		case wire.TypeHandshake:
-			if old, err := c.ra.Add(rec.Data); err == nil && old {
-				c.resendOnPeerRetransmit()
-			}
-			// A new handshake (renegotiation) is not supported over
-			// DTLS: its messages are dropped.
-			for _, ok := c.ra.Next(); ok; _, ok = c.ra.Next() {
-			}
-		case wire.TypeAlert:
-			if err := s.dtlsAlert(rec.Data); err != nil {
-				c.readErr = err
-				return nil, err
-			}
-		}
-	}
-}
-
-// dtlsSend sends data as one or more records, each in its own datagram
-// and no larger than the MTU allows: a Send is one or more records.
-func (s *Socket) dtlsSend(data []byte) error {
-	if err := s.ensureHandshake(); err != nil {
-		return err
-	}
-	s.out.Lock()
-	defer s.out.Unlock()
-	if s.out.err != nil || s.out.closeSent {
-		return ErrClosed
-	}
-	max := s.dtls().maxRecordData()
-	for first := true; first || len(data) > 0; first = false {
-		n := min(len(data), max)
-		if err := s.dtls().sealAndSend(wire.TypeApplicationData, data[:n]); err != nil {
-			s.out.err = ErrClosed
-			return errors.Join(ErrClosed, err)
-		}
-		data = data[n:]
-	}
-	return nil
-}
-
-// dtlsRecv is Recv on a DTLS socket: one record's data per call.
-func (s *Socket) dtlsRecv(length int, timeout time.Duration) ([]byte, error) {
-	if err := s.ensureHandshake(); err != nil {
-		return nil, err
-	}
-	if length != 0 {
-		return nil, badOption("length", length, "must be 0 on a DTLS socket: Recv returns one record")
-	}
-	d, err := s.dtlsNextRecord(deadlineAfter(timeout))
-	if errors.Is(err, errPeerClosed) {
-		err = ErrClosed
-	}
-	return d, err
-}
-
-// dtlsRead is Read on a DTLS socket: the next record's data, what does
-// not fit in p kept for the next Read; io.EOF after close_notify.
-func (s *Socket) dtlsRead(p []byte) (int, error) {
-	if err := s.ensureHandshake(); err != nil {
-		return 0, err
-	}
-	c := s.dtls()
-	if len(c.unread) == 0 {
-		d, err := s.dtlsNextRecord(time.Time{})
-		if errors.Is(err, errPeerClosed) {
-			return 0, io.EOF
-		}
-		if err != nil {
-			return 0, err
-		}
-		c.unread = d
-	}
-	n := copy(p, c.unread)
-	c.unread = c.unread[n:]
-	return n, nil
-}
-
-// dtlsClose is Close on a DTLS socket: close_notify, then the end of the
-// association.
-func (s *Socket) dtlsClose() error {
-	if s.closed.Swap(true) {
-		return nil
-	}
-	if s.hsDone.Load() && s.hsErr == nil {
-		s.dtlsSendAlert(alert.Warning, alert.CloseNotify)
-	}
-	return s.dtls().Close()
+// dtlsPostHandshake takes a whole handshake message that follows a DTLS
+// handshake (the record layer has reassembled it, and dropped the peer's
+// retransmissions). A new handshake (renegotiation) is not run over
+// DTLS: its message is dropped.
+func (s *Socket) dtlsPostHandshake(msg []byte) error {
+	return s.countIdle()
 }

@@ -62,7 +62,7 @@ func (w *readWait) set(waiting bool) {
 // its state once idle, and whether its reads wait for a byte first.
 func (s *Socket) setIdleRelease() {
 	s.tls.idleNeed, s.tls.idleFine = s.opts.idleRelease()
-	if s.opts.hibernateAfter() > 0 && !s.rd.Raw() {
+	if s.opts.hibernateAfter() > 0 && !s.rd.Raw() && s.dtls() == nil {
 		s.rdWait = new(readWait)
 	}
 }

@@ -235,7 +235,7 @@ func (s *Socket) releaseIdle() bool {
 	if !s.out.TryLock() {
 		return false
 	}
-	s.wr.Release()
+	s.records().ReleaseWriter()
 	if h := testHookIdleHold.Load(); h != nil {
 		(*h)()
 	}

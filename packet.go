@@ -81,8 +81,8 @@ func (s *Socket) readAvailableLocked() ([]byte, error) {
 	out := s.in.acc
 	s.in.acc = nil
 	need := len(s.in.pending)
-	if s.rd.RecordReady() {
-		need += len(s.rd.Buffered())
+	if rc := s.records(); rc.RecordReady() {
+		need += len(rc.Buffered())
 	}
 	if cap(out)-len(out) < need {
 		out = append(make([]byte, 0, len(out)+need), out...)

@@ -18,6 +18,9 @@ import (
 // and the messages of a running renegotiation go to its machine
 // (renegotiate.go); anything else is unexpected.
 func (s *Socket) handlePostHandshake(data []byte) error {
+	if s.dtls() != nil {
+		return s.dtlsPostHandshake(data)
+	}
 	s.in.hbuf.Write(data)
 	for {
 		msg, ok, err := s.in.hbuf.Next(s.conf().maxHandshakeSize)

@@ -127,9 +127,6 @@ func newSocket(conn net.Conn, r role, opts *Options, res *resolved) *Socket {
 // Send writes data to the socket: ssl:send/2. With packet 1, 2 or 4 the
 // length header is added.
 func (s *Socket) Send(data []byte) error {
-	if s.dtls() != nil {
-		return s.dtlsSend(data)
-	}
 	s.act.lock()
 	st := s.act.st
 	s.act.unlock()
@@ -143,12 +140,6 @@ func (s *Socket) Send(data []byte) error {
 
 // Write implements net.Conn.
 func (s *Socket) Write(p []byte) (int, error) {
-	if s.dtls() != nil {
-		if err := s.dtlsSend(p); err != nil {
-			return 0, err
-		}
-		return len(p), nil
-	}
 	return s.write(p)
 }
 
@@ -167,10 +158,11 @@ func (s *Socket) write(p []byte) (int, error) {
 		s.conn.SetWriteDeadline(sendDeadline(d))
 		defer s.conn.SetWriteDeadline(time.Time{})
 	}
-	if err := s.wr.WriteRecord(wire.TypeApplicationData, p); err != nil {
+	rc := s.records()
+	if err := rc.WriteRecord(wire.TypeApplicationData, p); err != nil {
 		return 0, s.failWrite(err)
 	}
-	if err := s.wr.Flush(); err != nil {
+	if err := rc.Flush(); err != nil {
 		return 0, s.failWrite(err)
 	}
 	if s.tls.tls13 {
@@ -204,11 +196,11 @@ func (s *Socket) Recv(length int, timeout time.Duration) ([]byte, error) {
 	if length < 0 {
 		return nil, badOption("length", length, "must be non-negative")
 	}
-	if s.dtls() != nil {
-		return s.dtlsRecv(length, timeout)
-	}
 	if err := s.ensureHandshake(); err != nil {
 		return nil, err
+	}
+	if length != 0 && s.dtls() != nil {
+		return nil, badOption("length", length, "must be 0 on a DTLS socket: Recv returns one record")
 	}
 	if s.isActive() {
 		return nil, errActiveRecv()
@@ -244,9 +236,6 @@ func (s *Socket) Recv(length int, timeout time.Duration) ([]byte, error) {
 // packet's length header included) and fails with ErrEinval in active
 // mode.
 func (s *Socket) Read(p []byte) (int, error) {
-	if s.dtls() != nil {
-		return s.dtlsRead(p)
-	}
 	if err := s.ensureHandshake(); err != nil {
 		return 0, err
 	}
@@ -303,7 +292,7 @@ func (s *Socket) Read(p []byte) (int, error) {
 // is reading holds none (the next read takes one again).
 func (s *Socket) idleReaderLocked() {
 	if len(s.in.pending) == 0 {
-		s.rd.PutBuffer()
+		s.records().PutBuffer()
 	}
 }
 
@@ -331,11 +320,12 @@ func (s *Socket) fillToLocked(dst []byte, buffered bool) (int, error) {
 				continue
 			}
 		}
-		if buffered && (s.in.held != nil || !s.rd.RecordReady()) {
+		rc := s.records()
+		if buffered && (s.in.held != nil || !rc.RecordReady()) {
 			return 0, nil
 		}
 		s.markActive()
-		if s.rdWait != nil && len(s.rd.Buffered()) == 0 {
+		if s.rdWait != nil && len(rc.Buffered()) == 0 {
 			if err := s.waitReadable(); err != nil {
 				if isTimeout(err) {
 					return 0, err
@@ -344,7 +334,7 @@ func (s *Socket) fillToLocked(dst []byte, buffered bool) (int, error) {
 				return 0, s.in.err
 			}
 		}
-		typ, data, err := s.rd.ReadRecordTo(dst)
+		typ, data, err := rc.ReadRecordTo(dst)
 		if err != nil {
 			if isTimeout(err) {
 				return 0, err
@@ -496,8 +486,9 @@ func (s *Socket) sendFatal(e *alert.Error) error {
 	s.out.Lock()
 	if s.out.err == nil {
 		s.setCloseDeadline(time.Now().Add(time.Second))
-		s.wr.WriteRecord(wire.TypeAlert, []byte{byte(alert.Fatal), byte(e.Desc)})
-		s.wr.Flush()
+		rc := s.records()
+		rc.WriteRecord(wire.TypeAlert, []byte{byte(alert.Fatal), byte(e.Desc)})
+		rc.Flush()
 		s.flushSent()
 		s.out.err = ErrClosed
 	}
@@ -531,8 +522,9 @@ func (s *Socket) sendWarning(d alert.Description) {
 	s.out.Lock()
 	defer s.out.Unlock()
 	if s.out.err == nil {
-		s.wr.WriteRecord(wire.TypeAlert, []byte{byte(alert.Warning), byte(d)})
-		if err := s.wr.Flush(); err != nil {
+		rc := s.records()
+		rc.WriteRecord(wire.TypeAlert, []byte{byte(alert.Warning), byte(d)})
+		if err := rc.Flush(); err != nil {
 			s.failWrite(err)
 		}
 	}
@@ -549,8 +541,9 @@ func (s *Socket) sendCloseNotify() error {
 	}
 	s.out.closeSent = true
 	s.setCloseDeadline(time.Now().Add(5 * time.Second))
-	s.wr.WriteRecord(wire.TypeAlert, []byte{byte(alert.Warning), byte(alert.CloseNotify)})
-	s.wr.Flush()
+	rc := s.records()
+	rc.WriteRecord(wire.TypeAlert, []byte{byte(alert.Warning), byte(alert.CloseNotify)})
+	rc.Flush()
 	err := s.flushSent()
 	s.conn.SetWriteDeadline(time.Time{})
 	s.out.err = ErrClosed
@@ -567,9 +560,6 @@ func (s *Socket) remoteAlert(level alert.Level, desc alert.Description) *Alert {
 // until the queue is written, and returns ErrTimeout or ErrClosed if it
 // could not all be: the last chance to learn that queued data was lost.
 func (s *Socket) Close() error {
-	if s.dtls() != nil {
-		return s.dtlsClose()
-	}
 	if s.closed.Swap(true) {
 		return nil
 	}
@@ -610,11 +600,11 @@ func (s *Socket) Close() error {
 		if s.in.err == nil {
 			s.in.err = errSocketClosed
 		}
-		s.rd.Release()
+		s.records().ReleaseReader()
 		s.in.Unlock()
 	}
 	if s.out.TryLock() {
-		s.wr.Release()
+		s.records().ReleaseWriter()
 		s.out.Unlock()
 	}
 	return err
@@ -630,7 +620,7 @@ func (s *Socket) releaseReaderLocked() {
 	if len(s.in.pending) > 0 {
 		s.in.pending = bytes.Clone(s.in.pending)
 	}
-	s.rd.Release()
+	s.records().ReleaseReader()
 }
 
 // dropUnread reads and drops what the peer sent and nobody read, as far

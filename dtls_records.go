@@ -1,0 +1,153 @@
+package ssl
+
+import (
+	"time"
+
+	"github.com/gossl/ssl/internal/dtls"
+	"github.com/gossl/ssl/internal/wire"
+)
+
+// A dtlsConn is the recordConn of a DTLS socket once its handshake is
+// done: the socket model reads and writes through these methods, as it
+// does through record.Reader and record.Writer for TLS.
+
+// ReadRecordTo returns the next record for the data path: application
+// data (one record, never joined with the next: a datagram protocol's
+// message boundaries are the application's), a well-formed alert, or a
+// whole handshake message of the current epoch that follows the
+// handshake (a renegotiation's HelloRequest or ClientHello). Invalid
+// records are dropped (RFC 6347, Section 4.1.2.7), and so are
+// change_cipher_spec records and handshake fragments the peer
+// retransmits; those mean our last flight was lost, and it is sent again
+// (Section 4.2.4).
+func (c *dtlsConn) ReadRecordTo(dst []byte) (uint8, []byte, error) {
+	c.rmu.Lock()
+	defer c.rmu.Unlock()
+	if len(c.early) > 0 {
+		d := c.early[0]
+		c.early[0] = nil
+		if c.early = c.early[1:]; len(c.early) == 0 {
+			c.early = nil
+		}
+		return wire.TypeApplicationData, d, nil
+	}
+	for {
+		if msg, ok := c.ra.Next(); ok {
+			return wire.TypeHandshake, msg, nil
+		}
+		if len(c.rest) == 0 {
+			d, err := c.readDatagram(time.Time{})
+			if err != nil {
+				return 0, nil, err
+			}
+			c.rest = d
+		}
+		rec, next, ok := c.r.Open(c.rest)
+		c.rest = next
+		if !ok {
+			continue
+		}
+		switch rec.Type {
+		case wire.TypeApplicationData:
+			if n := len(rec.Data); n > 0 && n <= len(dst) {
+				return rec.Type, dst[:copy(dst, rec.Data)], nil
+			}
+			return rec.Type, rec.Data, nil
+		case wire.TypeAlert:
+			if len(rec.Data) == 2 {
+				return rec.Type, rec.Data, nil
+			}
+		case wire.TypeHandshake:
+			if err := c.handshakeRecord(rec); err != nil {
+				return 0, nil, err
+			}
+		}
+	}
+}
+
+// handshakeRecord takes a handshake record after the handshake. One of
+// the previous epoch (the plaintext epoch 0 of the first handshake)
+// counts only as the peer retransmitting messages already seen: nobody
+// authenticated it, so a new message there is dropped, not reassembled.
+func (c *dtlsConn) handshakeRecord(rec dtls.Record) error {
+	if rec.Previous {
+		if onlyOldFragments(rec.Data, c.ra.NextSeq()) {
+			return c.resendOnPeerRetransmit()
+		}
+		return nil
+	}
+	old, err := c.ra.Add(rec.Data)
+	if err != nil {
+		return err
+	}
+	if old {
+		return c.resendOnPeerRetransmit()
+	}
+	return nil
+}
+
+// onlyOldFragments reports whether payload holds handshake fragments,
+// every one of a message_seq before next.
+func onlyOldFragments(payload []byte, next uint16) bool {
+	if len(payload) == 0 {
+		return false
+	}
+	for len(payload) > 0 {
+		h, ok := wire.ParseDTLSHeader(payload)
+		if !ok || len(payload)-wire.DTLSHeaderLen < int(h.FragmentLength) || h.MessageSeq-next < 1<<15 {
+			return false
+		}
+		payload = payload[wire.DTLSHeaderLen+int(h.FragmentLength):]
+	}
+	return true
+}
+
+// RecordReady is false: each Recv returns one record.
+func (c *dtlsConn) RecordReady() bool { return false }
+
+// Buffered is the rest of the last datagram, not opened yet.
+func (c *dtlsConn) Buffered() []byte { return c.rest }
+
+// PutBuffer gives a client's receive buffer back to the pool between
+// datagrams (a server association's datagrams are its own).
+func (c *dtlsConn) PutBuffer() {
+	c.rmu.Lock()
+	if c.rbuf != nil && len(c.rest) == 0 {
+		dtlsReadBufs.Put(c.rbuf)
+		c.rbuf = nil
+	}
+	c.rmu.Unlock()
+}
+
+// ReleaseReader is PutBuffer: the ciphers keep their state (the AEADs
+// and block ciphers of a DTLS association are built once, with its
+// epoch).
+func (c *dtlsConn) ReleaseReader() { c.PutBuffer() }
+
+// WriteRecord sends data as one or more records of type typ in the
+// current epoch, each in its own datagram and no larger than the MTU
+// allows (an empty message is one empty record).
+func (c *dtlsConn) WriteRecord(typ uint8, data []byte) error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	epoch := c.w.Epoch()
+	max := c.w.MaxPlaintext(epoch, c.mtu)
+	for first := true; first || len(data) > 0; first = false {
+		n := min(len(data), max)
+		rec, err := c.w.Seal(c.sendBuf[:0], epoch, typ, data[:n])
+		if err != nil {
+			return err
+		}
+		if err := c.writeDatagram(rec); err != nil {
+			return err
+		}
+		data = data[n:]
+	}
+	return nil
+}
+
+// Flush has nothing to do: WriteRecord sends at once.
+func (c *dtlsConn) Flush() error { return nil }
+
+// ReleaseWriter keeps the send buffer: it is one MTU.
+func (c *dtlsConn) ReleaseWriter() {}
