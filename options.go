@@ -365,6 +365,13 @@ type Options struct {
 	// accept it only for idempotent requests.
 	AcceptEarlyData  bool
 	MaxEarlyDataSize int
+	// TicketKeys is a server's ticket key ring, shared by a fleet (see
+	// TicketKeyRing); nil means the process's own keys.
+	TicketKeys *TicketKeyRing
+	// AntiReplay is a server's 0-RTT replay check shared by a fleet (see
+	// AntiReplay); nil means the process's memory. A server with
+	// TicketKeys and AcceptEarlyData needs one.
+	AntiReplay AntiReplay
 
 	// KeyUpdateAt is {key_update_at, Bytes}: after this many bytes sent
 	// under one TLS 1.3 key, a KeyUpdate switches to the next (RFC 8446,

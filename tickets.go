@@ -22,7 +22,7 @@ var defaultTicketKeys = session.NewTicketKeys(time.Hour, 3, nil)
 
 // defaultAntiReplay remembers the ClientHellos whose 0-RTT data a server
 // of this process accepted, for twice the ticket-age tolerance.
-var defaultAntiReplay = session.NewReplayCache(20*time.Second, 100000)
+var defaultAntiReplay = session.NewReplayCache(antiReplayWindow, 100000)
 
 // resolveTickets applies session_tickets and early_data.
 func (o *Options) resolveTickets(cfg *handshake.Config, r role) error {
@@ -31,6 +31,9 @@ func (o *Options) resolveTickets(cfg *handshake.Config, r role) error {
 	case mode == "disabled":
 	case r == roleServer && (mode == "" || mode == "stateless"):
 		cfg.TicketKeys = defaultTicketKeys
+		if o.TicketKeys != nil {
+			cfg.TicketKeys = o.TicketKeys.keys
+		}
 		cfg.TicketLifetime = o.TicketLifetime
 	case r == roleClient && (mode == "" || mode == "auto"):
 		cfg.TicketCache = defaultTicketCache
@@ -42,10 +45,23 @@ func (o *Options) resolveTickets(cfg *handshake.Config, r role) error {
 	if o.MaxEarlyDataSize < 0 || o.MaxEarlyDataSize > 1<<24 {
 		return badOption("max_early_data_size", o.MaxEarlyDataSize, "0 to 16 MiB")
 	}
+	if r != roleServer && (o.TicketKeys != nil || o.AntiReplay != nil) {
+		return badOption("ticket_keys", "ring", "TicketKeys and AntiReplay are server options")
+	}
 	if r == roleServer && o.AcceptEarlyData && cfg.TicketKeys != nil {
 		cfg.AcceptEarlyData = true
 		cfg.MaxEarlyData = uint32(o.MaxEarlyDataSize)
-		cfg.AntiReplay = defaultAntiReplay
+		switch {
+		case o.AntiReplay != nil:
+			cfg.AntiReplay = sharedReplay{o.AntiReplay}
+		case o.TicketKeys != nil:
+			// RFC 8446, 8: tickets that open on every server of a
+			// fleet let a replay reach a server whose memory never
+			// saw the first use.
+			return badOption("early_data", "enabled", "shared TicketKeys need a shared AntiReplay")
+		default:
+			cfg.AntiReplay = defaultAntiReplay
+		}
 	}
 	if r == roleClient && len(o.EarlyData) > 0 {
 		if cfg.TicketCache == nil {

@@ -22,22 +22,11 @@ func TestTicketAfterEarlyData(t *testing.T) {
 	co.EarlyData = []byte("0-RTT")
 	var got []string
 	for i := 0; i < 4; i++ {
-		s, err := Connect("127.0.0.1", port, co, 10*time.Second)
-		if err != nil {
-			t.Fatalf("connection %d: %v (so far %v)", i+1, err, got)
-		}
-		resumed, early := resumptionInfo(s)
-		if early != "accepted" {
-			s.Send(co.EarlyData)
-		}
-		if _, err := s.Recv(0, 10*time.Second); err != nil {
-			t.Fatalf("connection %d: %v", i+1, err)
-		}
+		resumed, early := earlyRound(t, port, co)
 		if !resumed {
 			early = "full"
 		}
 		got = append(got, early)
-		s.Close()
 	}
 	if want := "[full accepted accepted accepted]"; fmt.Sprint(got) != want {
 		t.Fatalf("got %v, want %s", got, want)

@@ -104,6 +104,27 @@ func resumptionInfo(s *Socket) (resumed bool, early string) {
 	return resumed, early
 }
 
+// earlyRound connects to an early-data server (startEarlyServer) with
+// co, sends co.EarlyData again when the server did not take it as 0-RTT,
+// reads the answer and closes; it reports session_resumption and
+// early_data ("" when none was sent).
+func earlyRound(t *testing.T, port int, co *Options) (resumed bool, early string) {
+	t.Helper()
+	s, err := Connect("127.0.0.1", port, co, 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	resumed, early = resumptionInfo(s)
+	if early != "accepted" {
+		s.Send(co.EarlyData)
+	}
+	if _, err := s.Recv(0, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	return resumed, early
+}
+
 func nextResult(t *testing.T, results <-chan scopeResult) scopeResult {
 	t.Helper()
 	select {

@@ -27,6 +27,7 @@ var noFlagFields = map[string]bool{
 	"ReuseSession": true, "SNIFun": true, "UserLookupFun": true,
 	"CbInfo": true, "Rand": true, "Time": true, "Logger": true,
 	"ReuseSessionID": true, "ReuseSessionData": true, "SessionStore": true,
+	"TicketKeys": true, "AntiReplay": true, // Go objects; serve --session-store sets both
 	"CipherSuites": true, // typed values; --ciphers takes the names
 }
 

@@ -127,7 +127,7 @@ type Config struct {
 	EarlyData       []byte
 	AcceptEarlyData bool
 	MaxEarlyData    uint32
-	AntiReplay      *sess.ReplayCache
+	AntiReplay      sess.ReplayFilter
 	// SignatureSchemes we accept from the peer and offer, in preference order.
 	SignatureSchemes []uint16
 

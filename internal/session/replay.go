@@ -5,6 +5,15 @@ import (
 	"time"
 )
 
+// ReplayFilter decides whether a ClientHello's early data is a first
+// use (RFC 8446, 8): Fresh records binder and reports whether it had not
+// been seen within the filter's window. A filter that cannot tell (a
+// shared store out of reach) answers false, and the server rejects the
+// early data: never wrong, only slower.
+type ReplayFilter interface {
+	Fresh(binder []byte, now time.Time) bool
+}
+
 // ReplayCache remembers the PSK binders of ClientHellos whose early data
 // a server accepted, for as long as a replay could still pass the ticket
 // age check (RFC 8446, 8.2): a binder seen twice in that window is a

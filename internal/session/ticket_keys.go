@@ -27,14 +27,65 @@ type ticketKey struct {
 
 // TicketKeys seals and opens tickets. A new key is made every rotation
 // period; tickets sealed with any of the last keep keys still open, so a
-// ticket lives at least (keep-1) × rotation. Safe for concurrent use.
+// ticket lives at least (keep-1) × rotation. Keys given with SetKeys (a
+// fleet's shared keys) come first; the process's own rotating keys are
+// the fallback when none of them may seal yet. Safe for concurrent use.
 type TicketKeys struct {
 	mu       sync.RWMutex
 	keys     []*ticketKey // newest first
+	shared   []*ticketKey // from SetKeys, in order of preference
 	rotation time.Duration
 	keep     int
 	rand     io.Reader
 	now      func() time.Time
+}
+
+// SharedKey is a ticket key given from outside (a fleet's key ring):
+// Secret is the AES-256-GCM key, Name starts every ticket it seals, and
+// NotBefore is when it may start sealing (it opens at once, so that
+// every server holds a key before any of them seals with it).
+type SharedKey struct {
+	Name      [keyNameLen]byte
+	Secret    [32]byte
+	NotBefore time.Time
+}
+
+// SetKeys replaces the shared keys with keys, in order of preference:
+// the first whose NotBefore has passed seals, all of them open. Keys the
+// process made itself keep opening their tickets for their lifetime.
+func (k *TicketKeys) SetKeys(keys []SharedKey) error {
+	shared := make([]*ticketKey, 0, len(keys))
+	for i := range keys {
+		key := &ticketKey{name: keys[i].Name, created: keys[i].NotBefore}
+		aead, err := newTicketAEAD(keys[i].Secret[:])
+		if err != nil {
+			return err
+		}
+		key.aead = aead
+		shared = append(shared, key)
+	}
+	k.mu.Lock()
+	k.shared = shared
+	k.mu.Unlock()
+	return nil
+}
+
+func newTicketAEAD(secret []byte) (cipher.AEAD, error) {
+	block, err := aes.NewCipher(secret)
+	if err != nil {
+		return nil, err
+	}
+	return cipher.NewGCM(block)
+}
+
+// sharedSealer is the first shared key allowed to seal at now, if any.
+func (k *TicketKeys) sharedSealer(now time.Time) *ticketKey {
+	for _, key := range k.shared {
+		if !now.Before(key.created) {
+			return key
+		}
+	}
+	return nil
 }
 
 // NewTicketKeys returns keys that rotate every rotation and keep keep
@@ -52,6 +103,10 @@ func NewTicketKeys(rotation time.Duration, keep int, now func() time.Time) *Tick
 func (k *TicketKeys) current() (*ticketKey, error) {
 	now := k.now()
 	k.mu.RLock()
+	if key := k.sharedSealer(now); key != nil {
+		k.mu.RUnlock()
+		return key, nil
+	}
 	if len(k.keys) > 0 && now.Sub(k.keys[0].created) < k.rotation {
 		key := k.keys[0]
 		k.mu.RUnlock()
@@ -71,11 +126,8 @@ func (k *TicketKeys) current() (*ticketKey, error) {
 	if _, err := io.ReadFull(k.rand, key.name[:]); err != nil {
 		return nil, err
 	}
-	block, err := aes.NewCipher(secret[:])
-	if err != nil {
-		return nil, err
-	}
-	if key.aead, err = cipher.NewGCM(block); err != nil {
+	var err error
+	if key.aead, err = newTicketAEAD(secret[:]); err != nil {
 		return nil, err
 	}
 	k.keys = append([]*ticketKey{key}, k.keys...)
@@ -109,16 +161,32 @@ func (k *TicketKeys) Open(ticket []byte) ([]byte, error) {
 	if len(ticket) < keyNameLen+12+16 {
 		return nil, ErrBadTicket
 	}
+	now := k.now()
 	k.mu.RLock()
 	defer k.mu.RUnlock()
+	for _, key := range k.shared {
+		if subtle.ConstantTimeCompare(key.name[:], ticket[:keyNameLen]) == 1 {
+			return key.open(ticket)
+		}
+	}
 	for _, key := range k.keys {
 		if subtle.ConstantTimeCompare(key.name[:], ticket[:keyNameLen]) == 1 {
-			plain, err := key.aead.Open(nil, ticket[keyNameLen:keyNameLen+12], ticket[keyNameLen+12:], ticket[:keyNameLen])
-			if err != nil {
+			// A key of our own opens for keep rotations from its
+			// birth, even when no newer one was made since (a ring
+			// whose shared keys took over sealing).
+			if now.Sub(key.created) >= time.Duration(k.keep)*k.rotation {
 				return nil, ErrBadTicket
 			}
-			return plain, nil
+			return key.open(ticket)
 		}
 	}
 	return nil, ErrBadTicket
+}
+
+func (key *ticketKey) open(ticket []byte) ([]byte, error) {
+	plain, err := key.aead.Open(nil, ticket[keyNameLen:keyNameLen+12], ticket[keyNameLen+12:], ticket[:keyNameLen])
+	if err != nil {
+		return nil, ErrBadTicket
+	}
+	return plain, nil
 }
