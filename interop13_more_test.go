@@ -21,17 +21,10 @@ func startServingEcho(t *testing.T, so *Options) int {
 // serveEcho accepts connections on ln until it is closed and echoes each
 // for up to ten seconds; any listener (gossl or crypto/tls) will do.
 func serveEcho(ln net.Listener) {
-	for {
-		c, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		go func() {
-			defer c.Close()
-			c.SetDeadline(time.Now().Add(10 * time.Second))
-			io.Copy(c, c)
-		}()
-	}
+	testpeers.ServeEach(ln, func(c net.Conn) {
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		io.Copy(c, c)
+	})
 }
 
 // TestResumption13GnuTLS: TLS 1.3 tickets with GnuTLS in both roles.

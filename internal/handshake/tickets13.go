@@ -83,7 +83,13 @@ func (h *server13) acceptTicket(ch *wire.ClientHello, msg []byte) error {
 func (h *server13) sendTicket(f *flight) error {
 	s := h.s
 	cfg := s.cfg
-	if cfg.TicketKeys == nil || !containsU8(s.hello.PSKModes, pskModeDHE) {
+	// RFC 8446, 4.2.9: no ticket for a client whose modes exclude
+	// psk_dhe_ke (the only mode gossl resumes with). A client that sent
+	// no psk_key_exchange_modes at all gets one: it names its modes when
+	// it offers the ticket, and OTP 25's client, which sends the
+	// extension only then, could never resume otherwise (as OpenSSL,
+	// gossl sends it; the RFC's SHOULD NOT is about incompatible modes).
+	if cfg.TicketKeys == nil || (s.hello.PSKModes != nil && !containsU8(s.hello.PSKModes, pskModeDHE)) {
 		return nil
 	}
 	var nonce [8]byte

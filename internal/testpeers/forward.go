@@ -120,3 +120,18 @@ func (f *Forwarder) stop() {
 	f.mu.Unlock()
 	f.wg.Wait()
 }
+
+// ServeEach accepts connections on ln until it is closed and runs serve
+// on each, on a goroutine of its own, closing the connection after it.
+func ServeEach(ln net.Listener, serve func(net.Conn)) {
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		go func() {
+			defer c.Close()
+			serve(c)
+		}()
+	}
+}
