@@ -140,13 +140,15 @@ func New(cfg Config) (*Store, error) {
 	if err := s.keys.init(cfg); err != nil {
 		return nil, err
 	}
-	// Every wait bounded by Timeout, and no retries: a slow or absent
-	// Redis costs a handshake one Timeout at most, then RetryAfter of
-	// nothing. RESP2 and no identity or maintenance handshakes keep a
-	// new connection to one round trip.
+	// Every wait bounded by Timeout (the context of each command): a
+	// slow or absent Redis costs a handshake one Timeout at most, then
+	// RetryAfter of nothing. One retry, at once, so that a pooled
+	// connection Redis closed (it restarted) costs no pause. RESP2 and
+	// no identity or maintenance handshakes keep a new connection to one
+	// round trip.
 	opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout, opt.PoolTimeout = s.timeout, s.timeout, s.timeout, s.timeout
 	opt.ContextTimeoutEnabled = true
-	opt.MaxRetries = -1
+	opt.MaxRetries, opt.MinRetryBackoff, opt.MaxRetryBackoff = 1, time.Millisecond, time.Millisecond
 	opt.Protocol = 2
 	opt.DisableIdentity = true
 	opt.MaintNotificationsConfig = &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}
