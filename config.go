@@ -196,6 +196,9 @@ func (o *Options) compile(r role, host string) (*resolved, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := o.resolveStapling(cfg, r); err != nil {
+		return nil, err
+	}
 	o.resolveCertificateAuthorities(cfg, r)
 	if err := o.resolvePSK(cfg, r); err != nil {
 		return nil, err

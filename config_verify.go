@@ -23,6 +23,9 @@ type CertKeyPair struct {
 	KeyDER   *KeyDER
 	KeyFile  string
 	Password string
+	// OCSPResponse is the DER OCSP response a server staples with this
+	// chain (see Options.OCSPResponse).
+	OCSPResponse []byte
 }
 
 // loadCertificates resolves cert/certfile and key/keyfile, then
@@ -238,8 +241,13 @@ func (o *Options) resolveVerifyFun(cfg *handshake.Config, r role) error {
 	}
 	// A verify_peer validation needs its own run for a user fun or for
 	// CRL checks; verify_none needs one only for a user fun (the
-	// verify_none fun accepts every bad_cert, revocations included).
-	if o.VerifyFun != nil || (cfg.Verify && v.crl != crlOff) {
+	// verify_none fun accepts every bad_cert, revocations included) or
+	// to read a client's OCSP staple (the ocsp_status item).
+	stapling := r == roleClient && o.Stapling == Staple
+	if v.fun == nil && !cfg.Verify && stapling {
+		v.fun = DefaultVerifyNoneFun
+	}
+	if o.VerifyFun != nil || (cfg.Verify && v.crl != crlOff) || stapling {
 		cfg.NewVerifyFun = v.newRun
 	}
 	cfg.VerifyOptions.PartialChain = o.PartialChain

@@ -30,7 +30,8 @@ var defaultInfoItems = []string{
 // selected_group (also available as ecc), signature_algorithm,
 // sni_hostname, srp_username (SRP suites), session_id (hex), session_resumption,
 // secure_renegotiation, extended_master_secret, peer_certificate (the
-// subject), client_random, server_random, master_secret (hex), and the
+// subject), ocsp_status (a client with stapling: good, revoked, unknown
+// or none), client_random, server_random, master_secret (hex), and the
 // option names verify, versions, ciphers, depth. Undefined items are left
 // out.
 func (s *Socket) ConnectionInformation(items ...string) ([]InfoItem, error) {
@@ -75,6 +76,17 @@ func (s *Socket) ConnectionInformation(items ...string) ([]InfoItem, error) {
 			}
 		case "session_resumption":
 			add(it, info.Resumed)
+		case "ocsp_status":
+			// A client with stapling: the status of the server's
+			// stapled OCSP response, or none (nothing stapled, or
+			// nothing checked, as on resumption).
+			if s.role == roleClient && s.conf().stapling {
+				st := info.OCSPStatus
+				if st == "" {
+					st = "none"
+				}
+				add(it, st)
+			}
 		case "secure_renegotiation":
 			add(it, info.SecureRenegotiation)
 		case "extended_master_secret":

@@ -32,7 +32,12 @@ const (
 	infoEMS
 	infoSecureReneg
 	infoEtM
+	// Bits 4 and 5 hold OCSPStatus: its index in ocspStatuses.
+	infoOCSPShift = 4
 )
+
+// ocspStatuses are the values of handshake.Info.OCSPStatus.
+var ocspStatuses = [4]string{"", "good", "revoked", "unknown"}
 
 const nInfoBytes = 10
 
@@ -72,6 +77,11 @@ func compactInfo(in *handshake.Info) *info13 {
 	if in.EncryptThenMAC {
 		c.flags |= infoEtM
 	}
+	for i, st := range ocspStatuses {
+		if st == in.OCSPStatus {
+			c.flags |= uint8(i) << infoOCSPShift
+		}
+	}
 	c.blob = make([]byte, 0, n)
 	for i, f := range fields {
 		if *f != nil {
@@ -90,7 +100,8 @@ func (c *info13) expand() *handshake.Info {
 	out := &handshake.Info{Version: c.version, Suite: c.suite, Group: c.group, SignatureScheme: c.sigScheme,
 		ServerName: c.strs[0], NegotiatedProtocol: c.strs[1], EarlyData: c.strs[2], Hash: c.hash,
 		Resumed: c.flags&infoResumed != 0, ExtendedMasterSecret: c.flags&infoEMS != 0,
-		SecureRenegotiation: c.flags&infoSecureReneg != 0, EncryptThenMAC: c.flags&infoEtM != 0}
+		SecureRenegotiation: c.flags&infoSecureReneg != 0, EncryptThenMAC: c.flags&infoEtM != 0,
+		OCSPStatus: ocspStatuses[c.flags>>infoOCSPShift&3]}
 	off := 0
 	for i, f := range infoBytes(out) {
 		l := int(c.lens[i])

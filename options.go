@@ -171,6 +171,23 @@ type Options struct {
 	// InternalCRLCache(0): the CRLs given to CRLCacheInsert) or
 	// HashDirCRLCache(dir).
 	CRLCache CRLCache
+	// Stapling is OTP's {stapling, staple | no_staple} (stapling.go);
+	// "" means no_staple. A client with staple asks for the server's
+	// OCSP response (status_request) and checks it during the validation
+	// of the server's chain, reporting any status but good to verify_fun
+	// (stapling_verify.go); the ocsp_status item says what it read. A
+	// server with staple fetches the response of each certificate that
+	// has no OCSPResponse from the certificate's OCSP responder, and
+	// refreshes it before its nextUpdate; OTP's server has no stapling.
+	// OTP's map form (#{ocsp_nonce => Bool}) has no counterpart: gossl
+	// sends no nonce.
+	Stapling string
+	// OCSPResponse is a server's DER OCSP response about the Cert /
+	// CertFile certificate, stapled for clients that ask (RFC 6066,
+	// Section 8); not an OTP option. It must be about the certificate
+	// and check out against its issuer when the chain holds it; it is no
+	// longer stapled once past its nextUpdate.
+	OCSPResponse []byte
 	// ServerNameIndication is {server_name_indication, Host | disable}.
 	// A client sends it as SNI and checks the certificate against it;
 	// "disable" sends none and skips the hostname check. "" means the

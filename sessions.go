@@ -154,15 +154,11 @@ func (s *Socket) sessions12() *handshake.Sessions12 {
 	}
 	c := *sc
 	hs := s.res.hs
-	verify := "verify_none"
-	if hs.Verify {
-		verify = "verify_peer:" + hs.VerifyHostname
-	}
 	addr := ""
 	if ra := s.conn.RemoteAddr(); ra != nil {
 		addr = ra.String()
 	}
-	c.CacheKey = addr + "|" + hs.ServerName + "|" + verify + "|" + s.res.caKey
+	c.CacheKey = addr + "|" + hs.ServerName + "|" + verifyTag(hs) + "|" + s.res.caKey
 	return &c
 }
 

@@ -107,11 +107,21 @@ func (r *resolved) setTicketCacheKey(addr string) {
 	if hs.TicketCache == nil {
 		return
 	}
+	hs.CacheKey = addr + "|" + hs.ServerName + "|" + verifyTag(hs) + "|" + r.caKey
+}
+
+// verifyTag is the part of a client's session cache key that says how the
+// server was checked: a session made without a check, or without the
+// OCSP staple check, never resumes where the full handshake would check.
+func verifyTag(hs *handshake.Config) string {
 	verify := "verify_none"
 	if hs.Verify {
 		verify = "verify_peer:" + hs.VerifyHostname
 	}
-	hs.CacheKey = addr + "|" + hs.ServerName + "|" + verify + "|" + r.caKey
+	if hs.Stapling {
+		verify += "+stapling"
+	}
+	return verify
 }
 
 // ticketPoll is how often WaitSessionTicket looks again while it waits.

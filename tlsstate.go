@@ -49,6 +49,7 @@ type tlsState struct {
 type postConfig struct {
 	keepSecrets      bool
 	verify           bool
+	stapling         bool // a client that asked for an OCSP staple (the ocsp_status item)
 	depth            int
 	maxHandshakeSize int
 	log              logSink
@@ -67,7 +68,7 @@ func (s *Socket) conf() postConfig {
 		return *s.post
 	}
 	r := s.res
-	return postConfig{log: r.log, keepSecrets: r.keepSecrets, verify: r.hs.Verify,
+	return postConfig{log: r.log, keepSecrets: r.keepSecrets, verify: r.hs.Verify, stapling: r.hs.Stapling,
 		depth: r.hs.VerifyOptions.Depth, maxHandshakeSize: r.hs.MaxHandshakeSize,
 		keyLog: r.keyLog, versions: r.hs.Versions, suites: r.hs.Suites, ticketCache: r.hs.TicketCache,
 		cacheKey: r.hs.CacheKey, now: r.hs.Now}

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gossl/ssl/internal/handshake"
 	"github.com/gossl/ssl/internal/pki"
 )
 
@@ -222,21 +223,27 @@ type verifier struct {
 }
 
 // newRun returns the event handler of one validation: its own user state.
-func (v *verifier) newRun(now time.Time) pki.VerifyFun {
+// staple is what the server stapled, for a client that asked (nil
+// otherwise).
+func (v *verifier) newRun(now time.Time, staple *handshake.Staple) pki.VerifyFun {
 	fun := v.fun
 	if fun == nil {
 		fun = DefaultVerifyPeerFun
 	}
 	r := &verifyRun{v: v, fun: fun, state: fun.State, now: now}
+	if staple != nil && staple.Requested {
+		r.staple = staple
+	}
 	return r.event
 }
 
 type verifyRun struct {
-	v     *verifier
-	fun   *VerifyFun
-	mu    sync.Mutex // one validation is sequential; this only keeps the race detector honest
-	state any
-	now   time.Time
+	v      *verifier
+	fun    *VerifyFun
+	mu     sync.Mutex // one validation is sequential; this only keeps the race detector honest
+	state  any
+	now    time.Time
+	staple *handshake.Staple // stapling_verify.go
 }
 
 // call runs the user's fun on one event and turns its answer into pki's.
@@ -278,6 +285,9 @@ func (r *verifyRun) event(cert *x509.Certificate, ev pki.Event) (pki.Verdict, er
 		kind = EventValidPeer
 	}
 	verdict, err := r.call(cert, VerifyEvent{Kind: kind}, nil)
+	if verdict == pki.VerdictValid && kind == EventValidPeer && r.staple != nil {
+		verdict, err = r.checkStaple(cert, ev.Issuer)
+	}
 	if verdict != pki.VerdictValid || ev.Issuer == nil {
 		return verdict, err
 	}

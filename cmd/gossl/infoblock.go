@@ -15,7 +15,8 @@ import (
 // names, in the order the library returns them (without the items that
 // do not apply to TLS 1.3, on a TLS 1.3 connection). negotiated_protocol is
 // added at the end when ALPN or NPN agreed on one and the default items
-// do not already carry it.
+// do not already carry it, and ocsp_status (good, revoked, unknown or
+// none) for a client with --stapling.
 func infoBlock(s *ssl.Socket) (string, error) {
 	items, err := s.ConnectionInformation()
 	if err != nil {
@@ -30,6 +31,10 @@ func infoBlock(s *ssl.Socket) (string, error) {
 			continue
 		}
 		fmt.Fprintf(&b, "%s: %s\n", it.Key, infoValue(it.Value))
+	}
+	// A client with stapling: what the server's staple said.
+	if st, err := s.ConnectionInformation("ocsp_status"); err == nil && len(st) == 1 {
+		fmt.Fprintf(&b, "ocsp_status: %s\n", infoValue(st[0].Value))
 	}
 	if !seen["negotiated_protocol"] {
 		if p, err := s.NegotiatedProtocol(); err == nil && p != "" {

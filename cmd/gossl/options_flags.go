@@ -85,6 +85,8 @@ var optionFlags = []optionFlag{
 	{name: "crl_cache_dir", arg: "DIR", usage: "CRLs for --crl-check from a hash directory (<hash>.rN files, as openssl rehash makes them)", set: setCRLCacheDir},
 	{name: "partial_chain_anchor", arg: "FILE", usage: "PEM certificate the peer's chain may stop at, trusted as its anchor (partial_chain)", set: setPartialChainAnchor},
 	{name: "server_name_indication", arg: "HOST|disable", usage: "client: SNI and hostname to check (default: the connect host)", set: setString(func(o *ssl.Options) *string { return &o.ServerNameIndication })},
+	{name: "stapling", usage: "{stapling, staple}: a client asks for the server's OCSP staple and checks it (the info block gets ocsp_status); a server staples responses it fetches from its certificate's OCSP responder", isBool: true, set: setStapling},
+	{name: "ocsp_response", arg: "FILE", usage: "server: DER OCSP response about the certificate, stapled for clients that ask (status_request)", set: setFileBytes(func(o *ssl.Options) *[]byte { return &o.OCSPResponse })},
 
 	// Sessions and renegotiation.
 	{name: "reuse_sessions", usage: "TLS 1.2 and older: keep and resume sessions, by ID and ticket (default true)", isBool: true, negatable: true, set: setBoolPtr(func(o *ssl.Options) **bool { return &o.ReuseSessions })},
@@ -422,6 +424,25 @@ func setPacket(o *ssl.Options, _, v string) error {
 
 // setCRLCacheDir is --crl-cache-dir DIR: {crl_cache, {ssl_crl_hash_dir,
 // {internal, [{dir, DIR}]}}}.
+// setStapling takes a boolean (--stapling, --stapling=false) or OTP's
+// atoms staple and no_staple.
+func setStapling(o *ssl.Options, name, v string) error {
+	switch v {
+	case ssl.Staple, ssl.NoStaple:
+		o.Stapling = v
+		return nil
+	}
+	on, err := parseBool(name, v)
+	if err != nil {
+		return err
+	}
+	o.Stapling = ssl.NoStaple
+	if on {
+		o.Stapling = ssl.Staple
+	}
+	return nil
+}
+
 func setCRLCacheDir(o *ssl.Options, _, v string) error {
 	o.CRLCache = ssl.HashDirCRLCache(v)
 	return nil

@@ -88,7 +88,7 @@ func TestEveryOptionHasAFlag(t *testing.T) {
 			val = sampleCertFile(t)
 		case "keylogfile":
 			val = filepath.Join(t.TempDir(), "keylog")
-		case "early_data", "dh":
+		case "early_data", "dh", "ocsp_response":
 			val = sampleCertFile(t) // any readable file
 		}
 		if err := fs.Parse([]string{"--" + flagName(f.name) + "=" + val}); err != nil {

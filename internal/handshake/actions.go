@@ -84,6 +84,10 @@ type Info struct {
 	// SRPUsername is the SRP user of an SRP suite (RFC 5054): the
 	// client's own, or the one the server looked up; "" otherwise.
 	SRPUsername string
+	// OCSPStatus is the status a client read in the server's stapled
+	// OCSP response ("good", "revoked", "unknown"); "" when none was
+	// checked.
+	OCSPStatus string
 	// EarlyData is "accepted" or "rejected" when 0-RTT data was sent
 	// (client) or offered (server), "" otherwise.
 	EarlyData string

@@ -94,5 +94,6 @@ func TestServer13RefusesUnsolicitedCertificateExtensions(t *testing.T) {
 	cm := &wire.Certificate{TLS13: true, Entries: []wire.CertificateEntry{{
 		Data: []byte{0x30, 0}, Extensions: []wire.Extension{{Type: wire.ExtStatusRequest, Data: []byte{0}}},
 	}}}
-	wantAlert(t, checkEntryExtensions13(cm), alert.UnsupportedExtension)
+	_, err := checkEntryExtensions13(cm, false)
+	wantAlert(t, err, alert.UnsupportedExtension)
 }

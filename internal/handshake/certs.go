@@ -21,15 +21,17 @@ func (cfg *Config) checksServerCert() bool { return cfg.Verify || cfg.NewVerifyF
 
 // verifyChain validates a peer's certificate list (DER, peer first) for
 // purpose, checking hostname when it is not empty, with the configured
-// verify_fun, partial_chain, CRL checks and match fun. The error is an
-// *alert.Error naming the alert to send (see certError).
-func verifyChain(cfg *Config, chain [][]byte, purpose pki.Purpose, hostname string) ([]*x509.Certificate, error) {
+// verify_fun, partial_chain, CRL checks, match fun and, for a client that
+// asked for one, the server's stapled OCSP response (staple; nil for a
+// server). The error is an *alert.Error naming the alert to send (see
+// certError).
+func verifyChain(cfg *Config, chain [][]byte, purpose pki.Purpose, hostname string, staple *Staple) ([]*x509.Certificate, error) {
 	opts := cfg.VerifyOptions
 	opts.Purpose = purpose
 	opts.Hostname = hostname
 	opts.Now = cfg.Now()
 	if cfg.NewVerifyFun != nil {
-		opts.VerifyFun = cfg.NewVerifyFun(opts.Now)
+		opts.VerifyFun = cfg.NewVerifyFun(opts.Now, staple)
 	}
 	path, err := pki.VerifyChain(chain, &opts)
 	if err != nil {

@@ -13,7 +13,6 @@ import (
 
 	"github.com/gossl/ssl/internal/alert"
 	"github.com/gossl/ssl/internal/kx"
-	"github.com/gossl/ssl/internal/pki"
 	"github.com/gossl/ssl/internal/prf"
 	sess "github.com/gossl/ssl/internal/session"
 	"github.com/gossl/ssl/internal/suites"
@@ -51,6 +50,11 @@ type Client struct {
 	ckeBody    []byte
 	serverCert *x509.Certificate
 	certReq    *wire.CertificateRequest
+	// statusAcked: the TLS 1.2 ServerHello answered status_request, so a
+	// CertificateStatus may follow the Certificate, which then waits in
+	// pendingCert for its validation (stapling.go).
+	statusAcked bool
+	pendingCert *wire.Certificate
 
 	// TLS 1.3: the key shares sent, and the 1.3 machine once the
 	// ServerHello selects that version.
@@ -130,6 +134,7 @@ func (c *Client) Start() ([]Action, error) {
 		ServerName:               cfg.ServerName,
 		ExtendedMasterSecret:     true,
 		SecureRenegotiationValid: true,
+		StatusRequest:            cfg.Stapling,
 	}
 	minV := cfg.Versions[len(cfg.Versions)-1]
 	hasECDHE, hasDHE := false, false
@@ -231,6 +236,11 @@ func (c *Client) HandleMessage(msg []byte) ([]Action, error) {
 }
 
 func (c *Client) handle12(msg []byte) ([]Action, error) {
+	if c.pendingCert != nil {
+		if done, err := c.handlePendingStatus12(msg); done || err != nil {
+			return nil, err
+		}
+	}
 	switch c.state {
 	case clientWaitServerHello:
 		if msg[0] == wire.TypeHelloRequest {
@@ -372,8 +382,8 @@ func (c *Client) handleServerHello(msg []byte) ([]Action, error) {
 	if err := c.acceptNPN(&sh); err != nil {
 		return nil, err
 	}
-	if len(sh.Unknown) > 0 ||
-		sh.StatusRequest || sh.KeyShare.Group != 0 || sh.PSKSelected || sh.TLS13Cookie != nil {
+	if len(sh.Unknown) > 0 || (sh.StatusRequest && !c.hello.StatusRequest) ||
+		sh.KeyShare.Group != 0 || sh.PSKSelected || sh.TLS13Cookie != nil {
 		return nil, alert.New(alert.UnsupportedExtension, "ServerHello carries an extension that was not offered")
 	}
 	if sh.ServerNameAck && cfg.ServerName == "" {
@@ -407,6 +417,7 @@ func (c *Client) handleServerHello(msg []byte) ([]Action, error) {
 	c.info.SessionID = sh.SessionID
 	c.info.ServerName = cfg.ServerName
 	c.expectTkt = sh.SessionTicketExt
+	c.statusAcked = sh.StatusRequest
 	c.record(msg)
 	resumed, err := c.resumeServerHello(&sh)
 	if err != nil {
@@ -453,12 +464,16 @@ func (c *Client) handleCertificate(msg []byte) error {
 		return err
 	}
 	c.info.PeerCertificates = certs
-	if c.cfg.checksServerCert() {
-		path, err := c.verifyPeer(&cm, pki.ServerAuth, c.cfg.VerifyHostname)
-		if err != nil {
-			return err
+	if c.statusAcked {
+		// The staple, if any, comes next (RFC 6066, Section 8): the
+		// validation waits for it. cm aliases msg, which the driver
+		// may reuse.
+		c.pendingCert = &wire.Certificate{}
+		if !c.pendingCert.Unmarshal(append([]byte(nil), msg...)) {
+			return alert.New(alert.InternalError, "Certificate did not parse twice")
 		}
-		c.info.VerifiedChain = path
+	} else if err := c.verifyServerChain(&cm, nil); err != nil {
+		return err
 	}
 	leaf := certs[0]
 	if err := checkServerKeyUsage(leaf, c.suite.KX); err != nil {

@@ -578,7 +578,8 @@ func (h *client13) handleCertificate(msg []byte) error {
 	if len(cm.Context) != 0 {
 		return alert.New(alert.IllegalParameter, "server Certificate with a request context")
 	}
-	if err := checkEntryExtensions13(&cm); err != nil {
+	staple, err := checkEntryExtensions13(&cm, c.hello.StatusRequest)
+	if err != nil {
 		return err
 	}
 	if len(cm.Entries) == 0 {
@@ -589,12 +590,8 @@ func (h *client13) handleCertificate(msg []byte) error {
 		return err
 	}
 	c.info.PeerCertificates = certs
-	if c.cfg.checksServerCert() {
-		path, err := c.verifyPeer(&cm, pki.ServerAuth, c.cfg.VerifyHostname)
-		if err != nil {
-			return err
-		}
-		c.info.VerifiedChain = path
+	if err := c.verifyServerChain(&cm, staple); err != nil {
+		return err
 	}
 	if err := checkServerKeyUsage(certs[0], suites.KXAny); err != nil {
 		return err

@@ -32,6 +32,10 @@ type CertKey struct {
 	// PrepareMessages rather than on every handshake; nil: marshalled
 	// per handshake.
 	Message12, Message13 []byte
+	// Staple, when set, gives the DER OCSP response a server staples with
+	// this chain for a client that asks (stapling.go); nil: none now. It
+	// is called on every such handshake and must not block.
+	Staple func() []byte
 }
 
 // PrepareMessages marshals the chain's server Certificate messages once,
@@ -54,8 +58,24 @@ func certificateMessage(chain [][]byte, tls13 bool) *wire.Certificate {
 }
 
 // sendCertificate adds the server's Certificate message to a flight and
-// to the transcript: the prepared one when there is one.
-func (s *Server) sendCertificate(f *flight, ck *CertKey, tls13 bool) error {
+// to the transcript: the prepared one when there is one. staple is the
+// OCSP response to staple (stapleFor; nil for none): TLS 1.3 carries it
+// in the leaf's entry, TLS 1.2 in a CertificateStatus message after the
+// Certificate.
+func (s *Server) sendCertificate(f *flight, ck *CertKey, tls13 bool, staple []byte) error {
+	if staple != nil {
+		if tls13 {
+			cm, err := certificateMessage13WithStaple(ck, staple)
+			if err != nil {
+				return err
+			}
+			return s.sendRecorded(f, cm)
+		}
+		if err := s.sendCertificate(f, ck, false, nil); err != nil {
+			return err
+		}
+		return s.sendRecorded(f, &wire.CertificateStatus{Response: staple})
+	}
 	msg := ck.Message12
 	if tls13 {
 		msg = ck.Message13
@@ -180,10 +200,15 @@ type Config struct {
 	OmitCertificateAuthorities bool
 	SendCertificateAuthorities bool
 	// NewVerifyFun, when set, gives each validation its own event handler
-	// (Erlang's verify_fun with its user state, and CRL checks); nil means
-	// the default verify_peer behaviour. A client with verify_none but a
-	// NewVerifyFun validates too, and the fun decides.
-	NewVerifyFun func(now time.Time) pki.VerifyFun
+	// (Erlang's verify_fun with its user state, CRL checks and the check
+	// of a stapled OCSP response: staple is non-nil for a client's
+	// validation of the server, see stapling.go); nil means the default
+	// verify_peer behaviour. A client with verify_none but a NewVerifyFun
+	// validates too, and the fun decides.
+	NewVerifyFun func(now time.Time, staple *Staple) pki.VerifyFun
+	// Stapling (client) asks for the server's OCSP staple: status_request
+	// in the ClientHello (RFC 6066, Section 8). NewVerifyFun checks it.
+	Stapling bool
 
 	// ServerName is the SNI host name a client sends ("" = none).
 	ServerName string

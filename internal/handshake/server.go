@@ -274,6 +274,8 @@ func (s *Server) handleHello(ch *wire.ClientHello, msg []byte) ([]Action, error)
 		Limits:                   limReply,
 	}
 	s.answerNPN(ch, sh)
+	staple := stapleFor(ch, cert)
+	sh.StatusRequest = staple != nil
 	if suite.KX.UsesCurves() && ch.ECPointFormats != nil {
 		sh.ECPointFormats = []uint8{0}
 	}
@@ -284,7 +286,7 @@ func (s *Server) handleHello(ch *wire.ClientHello, msg []byte) ([]Action, error)
 	// the server's Certificate included.
 	limitsAction(&f, lim)
 	if cert != nil {
-		if err := s.sendCertificate(&f, cert, false); err != nil {
+		if err := s.sendCertificate(&f, cert, false, staple); err != nil {
 			return nil, err
 		}
 	}
@@ -614,7 +616,7 @@ func (s *Server) handleCertificate(msg []byte) error {
 		// CertificateRequest listed; dss_sign is listed only with DSA.
 		return alert.New(alert.UnsupportedCertificate, "DSA client certificate, but DSA is not enabled (signature_algs lists no DSA pair)")
 	}
-	path, err := s.verifyPeer(&cm, pki.ClientAuth, "")
+	path, err := s.verifyPeer(&cm, pki.ClientAuth, "", nil)
 	if err != nil {
 		return err
 	}

@@ -400,7 +400,7 @@ func (h *server13) serverFlight(ch *wire.ClientHello, clientShare []byte) ([]Act
 		}
 		s.requested = true
 	}
-	if err := s.sendCertificate(&f, h.cert, true); err != nil {
+	if err := s.sendCertificate(&f, h.cert, true, stapleFor(s.hello, h.cert)); err != nil {
 		return nil, err
 	}
 	content := kx.TLS13SignedContent(true, s.transcript.Sum(h.hash))
@@ -605,7 +605,7 @@ func (h *server13) handleCertificate(msg []byte) error {
 	if len(cm.Context) != 0 {
 		return alert.New(alert.IllegalParameter, "client Certificate with a wrong request context")
 	}
-	if err := checkEntryExtensions13(&cm); err != nil {
+	if _, err := checkEntryExtensions13(&cm, false); err != nil {
 		return err
 	}
 	s.record(msg)
@@ -621,7 +621,7 @@ func (h *server13) handleCertificate(msg []byte) error {
 	if err != nil {
 		return err
 	}
-	path, err := s.verifyPeer(&cm, pki.ClientAuth, "")
+	path, err := s.verifyPeer(&cm, pki.ClientAuth, "", nil)
 	if err != nil {
 		return err
 	}

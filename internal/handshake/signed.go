@@ -42,12 +42,12 @@ func parseChain(cm *wire.Certificate) ([]*x509.Certificate, error) {
 // verifyPeer validates the peer's chain for purpose, checking hostname
 // when it is not empty. A client's certificate must also allow the
 // CertificateVerify signature (checkClientKeyUsage).
-func (s *session) verifyPeer(cm *wire.Certificate, purpose pki.Purpose, hostname string) ([]*x509.Certificate, error) {
+func (s *session) verifyPeer(cm *wire.Certificate, purpose pki.Purpose, hostname string, staple *Staple) ([]*x509.Certificate, error) {
 	chain := make([][]byte, len(cm.Entries))
 	for i, e := range cm.Entries {
 		chain[i] = e.Data
 	}
-	path, err := verifyChain(s.cfg, chain, purpose, hostname)
+	path, err := verifyChain(s.cfg, chain, purpose, hostname, staple)
 	if err == nil && purpose == pki.ClientAuth && len(path) > 0 {
 		err = checkClientKeyUsage(path[0])
 	}

@@ -28,6 +28,11 @@ const (
 	ReasonRevoked                  = "revoked" // {revoked, Revocation}
 	ReasonRevocationUndetermined   = "revocation_status_undetermined"
 	ReasonDecodeError              = "decode_error" // a certificate that does not parse
+	// A stapled OCSP response (RFC 6066, Section 8) that fails its checks
+	// (ocsp.go), and a staple that was asked for and did not come (OTP's
+	// missing_ocsp_staple).
+	ReasonInvalidOCSPResponse = "invalid_ocsp_response"
+	ReasonMissingOCSPStaple   = "missing_ocsp_staple"
 )
 
 // BadCertError is a {bad_cert, Reason} path-validation failure.
@@ -72,6 +77,10 @@ func (e *BadCertError) Alert() alert.Description {
 		return alert.CertificateRevoked
 	case ReasonUnknownCriticalExtension:
 		return alert.UnsupportedCertificate
+	case ReasonInvalidOCSPResponse, ReasonMissingOCSPStaple:
+		// RFC 6066, Section 8: a client aborts on an unsatisfactory
+		// response with bad_certificate_status_response.
+		return alert.BadCertificateStatusResponse
 	case ReasonInvalidIssuer, ReasonInvalidSignature, ReasonNameNotPermitted,
 		ReasonSelfSignedPeer, ReasonDecodeError, ReasonRevocationUndetermined:
 		return alert.BadCertificate
