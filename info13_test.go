@@ -26,7 +26,11 @@ func TestInfo13RoundTrip(t *testing.T) {
 		case reflect.Int, reflect.Int64:
 			f.SetInt(int64(7 + i))
 		case reflect.String:
-			if name != "SRPUsername" { // TLS 1.0-1.2 only: see below
+			switch name {
+			case "SRPUsername": // TLS 1.0-1.2 only: see below
+			case "OCSPStatus": // one of four values, kept in two bits: see below
+				f.SetString("revoked")
+			default:
 				f.SetString(name)
 			}
 		case reflect.Slice:
@@ -54,6 +58,12 @@ func TestInfo13RoundTrip(t *testing.T) {
 	}
 	if got := c.expand(); !reflect.DeepEqual(*got, in) {
 		t.Errorf("round trip:\n got %+v\nwant %+v", *got, in)
+	}
+	for _, st := range ocspStatuses {
+		in.OCSPStatus = st
+		if got := compactInfo(&in).expand().OCSPStatus; got != st {
+			t.Errorf("OCSPStatus %q comes back as %q", st, got)
+		}
 	}
 	// An SRP user (never in TLS 1.3) keeps the full Info.
 	in.SRPUsername = "user"

@@ -212,5 +212,7 @@ func TestStaplingFetchOpenSSLResponder(t *testing.T) {
 // and a revoked response, at TLS 1.2 and 1.3: OTP 25's client fails every
 // time inside its own path validation ({unexpected_error,badarg} at
 // ssl_handshake.erl:363, internal_error alert) before reading the status,
-// so there is no Erlang interop test for stapling until a newer OTP
-// (27's {stapling, staple}) is installed.
+// and fails the same way against openssl s_server -status_file with the
+// same responses (with or without ocsp_responder_certs), so there is no
+// Erlang interop test for stapling until a newer OTP (27's {stapling,
+// staple}) is installed.

@@ -110,42 +110,17 @@ func TestStaplingGossl(t *testing.T) {
 	}
 }
 
-// staplingHandshake is handshakeOnce that also returns the client's
+// staplingHandshake is connectOnce that also returns the client's
 // ocsp_status item.
 func staplingHandshake(t *testing.T, so, co *Options) (status string, cerr, serr error) {
 	t.Helper()
-	ls, err := Listen(0, so)
-	if err != nil {
-		t.Fatalf("Listen: %v", err)
-	}
-	defer ls.Close()
-	done := make(chan error, 1)
-	go func() {
-		s, err := ls.TransportAccept(10 * time.Second)
-		if err == nil {
-			err = s.Handshake(10 * time.Second)
-			if err == nil {
-				_, err = s.Recv(0, 5*time.Second)
-			}
-			s.Close()
-		}
-		if sentAlert(err) == "" && err != nil && !strings.Contains(err.Error(), "closed") {
-			done <- nil // the client's alert: its error says why
-			return
-		}
-		done <- err
-	}()
 	co.LogAlert = Bool(false)
-	s, cerr := Connect("127.0.0.1", ls.Port(), co, 10*time.Second)
-	if cerr == nil {
-		info, _ := s.ConnectionInformation("ocsp_status")
-		if len(info) == 1 {
+	cerr, serr = connectOnceWith(t, so, co, func(s *Socket) {
+		if info, _ := s.ConnectionInformation("ocsp_status"); len(info) == 1 {
 			status, _ = info[0].Value.(string)
 		}
-		s.Send([]byte("x"))
-		s.Close()
-	}
-	return status, cerr, <-done
+	})
+	return status, cerr, serr
 }
 
 // TestStaplingPolicy: verify_fun sees the staple's failures and may

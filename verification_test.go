@@ -13,6 +13,13 @@ import (
 // returns both errors.
 func connectOnce(t *testing.T, so, co *Options) (clientErr, serverErr error) {
 	t.Helper()
+	return connectOnceWith(t, so, co, nil)
+}
+
+// connectOnceWith is connectOnce that gives the client's socket, after a
+// successful handshake, to inspect (when not nil) before it is closed.
+func connectOnceWith(t *testing.T, so, co *Options, inspect func(*Socket)) (clientErr, serverErr error) {
+	t.Helper()
 	ls, err := Listen(0, so)
 	if err != nil {
 		t.Fatalf("Listen: %v", err)
@@ -38,6 +45,9 @@ func connectOnce(t *testing.T, so, co *Options) (clientErr, serverErr error) {
 	}()
 	s, cerr := Connect("127.0.0.1", ls.Port(), co, 10*time.Second)
 	if cerr == nil {
+		if inspect != nil {
+			inspect(s)
+		}
 		s.Close()
 	}
 	return cerr, <-done

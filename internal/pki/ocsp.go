@@ -261,14 +261,9 @@ func (r *OCSPResponse) parseTBS(tbs cryptobyte.String) bool {
 	if len(r.Responses) == 0 {
 		return false
 	}
-	if tbs.PeekASN1Tag(cbasn1.Tag(1).Constructed().ContextSpecific()) {
-		crit, ok := readExtensions(&tbs, 1)
-		if !ok {
-			return false
-		}
-		r.CriticalExtension = crit
-	}
-	return tbs.Empty()
+	crit, ok := readExtensions(&tbs, 1)
+	r.CriticalExtension = crit
+	return ok && tbs.Empty()
 }
 
 // parse reads SingleResponse: certID, certStatus, thisUpdate, nextUpdate
@@ -333,19 +328,17 @@ func (sr *OCSPSingleResponse) parse(s cryptobyte.String) bool {
 			return false
 		}
 	}
-	if s.PeekASN1Tag(cbasn1.Tag(1).Constructed().ContextSpecific()) {
-		crit, ok := readExtensions(&s, 1)
-		if !ok {
-			return false
-		}
-		sr.CriticalExtension = crit
-	}
-	return s.Empty()
+	crit, ok := readExtensions(&s, 1)
+	sr.CriticalExtension = crit
+	return ok && s.Empty()
 }
 
-// readExtensions reads a [tag] EXPLICIT Extensions and reports whether
-// one of them is critical.
+// readExtensions reads an optional [tag] EXPLICIT Extensions and reports
+// whether one of them is critical.
 func readExtensions(s *cryptobyte.String, tag uint8) (critical, ok bool) {
+	if !s.PeekASN1Tag(cbasn1.Tag(tag).Constructed().ContextSpecific()) {
+		return false, true
+	}
 	var exp, exts cryptobyte.String
 	if !s.ReadASN1(&exp, cbasn1.Tag(tag).Constructed().ContextSpecific()) || !exp.ReadASN1(&exts, cbasn1.SEQUENCE) || !exp.Empty() {
 		return false, false
