@@ -76,6 +76,7 @@ type resolved struct {
 	caKey           string // names the trust anchors, for the ticket cache
 	keyUpdateAt     int    // key_update_at: bytes sent per TLS 1.3 write key
 	sessions        *handshake.Sessions12
+	metrics         Metrics // nil: none (metrics.go)
 }
 
 // compile checks o and builds the handshake configuration. host is the
@@ -213,7 +214,8 @@ func (o *Options) compile(r role, host string) (*resolved, error) {
 		return nil, badOption("certfile", "undefined", "a server needs a certificate and key (cert/certfile and key/keyfile)")
 	}
 	res := &resolved{role: r, hs: cfg, beastMitigation: o.BeastMitigation, sni: o.ServerNameIndication,
-		keyLog: o.KeyLogWriter, keepSecrets: o.KeepSecrets, caKey: o.trustKey(rootsKey), keyUpdateAt: o.KeyUpdateAt}
+		keyLog: o.KeyLogWriter, keepSecrets: o.KeepSecrets, caKey: o.trustKey(rootsKey), keyUpdateAt: o.KeyUpdateAt,
+		metrics: o.Metrics}
 	if o.KeyUpdateAt < 0 {
 		return nil, badOption("key_update_at", o.KeyUpdateAt, "must be a positive number of bytes")
 	}

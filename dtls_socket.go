@@ -187,6 +187,7 @@ func (s *Socket) dtlsAlert(data []byte) error {
 		return nil
 	}
 	level, desc := alert.Level(data[0]), alert.Description(data[1])
+	s.reportAlert(level, desc, true)
 	if desc == alert.CloseNotify {
 		s.dtlsSendAlert(alert.Warning, alert.CloseNotify)
 		return errPeerClosed
@@ -208,7 +209,9 @@ func (s *Socket) dtlsSendAlert(level alert.Level, desc alert.Description) {
 	if s.out.err != nil || s.out.closeSent {
 		return
 	}
-	s.dtls().WriteRecord(wire.TypeAlert, []byte{byte(level), byte(desc)})
+	if s.dtls().WriteRecord(wire.TypeAlert, []byte{byte(level), byte(desc)}) == nil {
+		s.reportAlert(level, desc, false)
+	}
 	if level == alert.Fatal || desc == alert.CloseNotify {
 		s.out.closeSent = true
 	}

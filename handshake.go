@@ -187,6 +187,13 @@ func (s *Socket) runHandshake(ctx context.Context, deadline time.Time) error {
 	}
 	// Decided now: opts may be dropped by the end.
 	s.setIdleRelease()
+	// Taken now too: res may be dropped by the end. The clock is read
+	// only for a hook.
+	m := s.metrics()
+	var start time.Time
+	if m != nil {
+		start = time.Now()
+	}
 	err := s.handshakeLocked(ctx, deadline)
 	// Under out, which Setopts of delay_send takes too: either it comes
 	// first and the queue is made here, or it sees the handshake done and
@@ -206,7 +213,11 @@ func (s *Socket) runHandshake(ctx context.Context, deadline time.Time) error {
 	if err != nil {
 		s.closed.Store(true)
 		s.conn.Close()
-	} else {
+	}
+	if m != nil {
+		s.reportHandshake(m, start, err)
+	}
+	if err == nil {
 		s.afterHandshake()
 		s.registerIdle()
 	}

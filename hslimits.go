@@ -91,6 +91,7 @@ func (s *Socket) handshakeAlert(l *hsLimits, data []byte) (*Alert, *alert.Error)
 		return nil, alert.New(alert.DecodeError, "malformed alert")
 	}
 	level, desc := alert.Level(data[0]), alert.Description(data[1])
+	s.reportAlert(level, desc, true)
 	tls13 := s.rd.Version() == wire.VersionTLS13
 	if level == alert.Warning && desc != alert.CloseNotify && !(tls13 && errorWarning13(level, desc)) {
 		return nil, l.warning()

@@ -472,6 +472,10 @@ type Options struct {
 	// library does not write to the process's log unless asked. Records
 	// never hold secrets.
 	Logger *slog.Logger
+	// Metrics receives the socket's handshakes, alerts, bytes and
+	// close, for monitoring (see Metrics; the prometheus module adapts
+	// it). nil (the default) reports nothing and costs nothing.
+	Metrics Metrics
 }
 
 // Bool returns a pointer to b, for the *bool options.

@@ -16,6 +16,7 @@ func (s *Socket) CloseTimeout(timeout time.Duration) error {
 	if s.closed.Swap(true) {
 		return nil
 	}
+	defer s.reportClosed()
 	s.stopActive()
 	defer s.conn.Close()
 	if !s.hsDone.Load() || s.hsErr != nil {
@@ -81,6 +82,7 @@ func (s *Socket) Downgrade(timeout time.Duration) (conn net.Conn, data []byte, e
 	if s.closed.Swap(true) {
 		return nil, nil, ErrClosed
 	}
+	defer s.reportClosed()
 	s.stopActive()
 	dl := time.Time{}
 	if timeout > 0 {

@@ -72,6 +72,11 @@ type Socket struct {
 		sync.Mutex
 		err       error // sticky write error
 		closeSent bool
+		// counted: the connection counts as open for Metrics, from
+		// its handshake's report to its close's (metrics.go). Atomic,
+		// not under the lock (Close may not get it); here because it
+		// fits this struct's padding.
+		counted atomic.Bool
 	}
 
 	// reneg is a TLS 1.0–1.2 connection's renegotiation (renegotiate.go),
@@ -446,6 +451,7 @@ func (s *Socket) handleAlert(data []byte) error {
 		return s.sendFatal(alert.New(alert.DecodeError, "malformed alert"))
 	}
 	level, desc := alert.Level(data[0]), alert.Description(data[1])
+	s.reportAlert(level, desc, true)
 	if desc == alert.CloseNotify {
 		// RFC 5246, 7.2.1: answer with our own close_notify, which
 		// closes our write side too (exit_on_close true, Erlang's
@@ -486,15 +492,24 @@ func (s *Socket) sendFatal(e *alert.Error) error {
 	s.out.Lock()
 	if s.out.err == nil {
 		s.setCloseDeadline(time.Now().Add(time.Second))
-		rc := s.records()
-		rc.WriteRecord(wire.TypeAlert, []byte{byte(alert.Fatal), byte(e.Desc)})
-		rc.Flush()
+		if s.writeAlert(alert.Fatal, e.Desc) == nil {
+			s.reportAlert(alert.Fatal, e.Desc, false)
+		}
 		s.flushSent()
 		s.out.err = ErrClosed
 	}
 	s.out.Unlock()
 	s.closeAfterAlert()
 	return s.localAlert(e)
+}
+
+// writeAlert writes and flushes an alert record; the caller holds out.
+func (s *Socket) writeAlert(level alert.Level, desc alert.Description) error {
+	rc := s.records()
+	if err := rc.WriteRecord(wire.TypeAlert, []byte{byte(level), byte(desc)}); err != nil {
+		return err
+	}
+	return rc.Flush()
 }
 
 // localAlert is the error for a fatal alert we sent, logged.
@@ -522,10 +537,10 @@ func (s *Socket) sendWarning(d alert.Description) {
 	s.out.Lock()
 	defer s.out.Unlock()
 	if s.out.err == nil {
-		rc := s.records()
-		rc.WriteRecord(wire.TypeAlert, []byte{byte(alert.Warning), byte(d)})
-		if err := rc.Flush(); err != nil {
+		if err := s.writeAlert(alert.Warning, d); err != nil {
 			s.failWrite(err)
+		} else {
+			s.reportAlert(alert.Warning, d, false)
 		}
 	}
 }
@@ -541,10 +556,11 @@ func (s *Socket) sendCloseNotify() error {
 	}
 	s.out.closeSent = true
 	s.setCloseDeadline(time.Now().Add(5 * time.Second))
-	rc := s.records()
-	rc.WriteRecord(wire.TypeAlert, []byte{byte(alert.Warning), byte(alert.CloseNotify)})
-	rc.Flush()
+	werr := s.writeAlert(alert.Warning, alert.CloseNotify)
 	err := s.flushSent()
+	if werr == nil && err == nil {
+		s.reportAlert(alert.Warning, alert.CloseNotify, false)
+	}
 	s.conn.SetWriteDeadline(time.Time{})
 	s.out.err = ErrClosed
 	return err
@@ -563,6 +579,7 @@ func (s *Socket) Close() error {
 	if s.closed.Swap(true) {
 		return nil
 	}
+	defer s.reportClosed()
 	s.stopActive()
 	s.waitIdleRelease()
 	// A writer blocked on a peer that does not read holds the write

@@ -59,6 +59,7 @@ type postConfig struct {
 	ticketCache      *session.ClientCache
 	cacheKey         string
 	now              func() time.Time
+	metrics          Metrics
 }
 
 // conf returns the options read after the handshake, from post once the
@@ -71,7 +72,7 @@ func (s *Socket) conf() postConfig {
 	return postConfig{log: r.log, keepSecrets: r.keepSecrets, verify: r.hs.Verify, stapling: r.hs.Stapling,
 		depth: r.hs.VerifyOptions.Depth, maxHandshakeSize: r.hs.MaxHandshakeSize,
 		keyLog: r.keyLog, versions: r.hs.Versions, suites: r.hs.Suites, ticketCache: r.hs.TicketCache,
-		cacheKey: r.hs.CacheKey, now: r.hs.Now}
+		cacheKey: r.hs.CacheKey, now: r.hs.Now, metrics: r.metrics}
 }
 
 // dropOptions replaces res and opts by what a TLS 1.3 socket reads of them

@@ -25,7 +25,7 @@ var noFlagFields = map[string]bool{
 	"Cert": true, "Key": true, "KeyDER": true, "CACerts": true,
 	"VerifyFun": true, "PartialChain": true, "CustomizeHostnameCheck": true,
 	"ReuseSession": true, "SNIFun": true, "UserLookupFun": true,
-	"CbInfo": true, "Rand": true, "Time": true, "Logger": true,
+	"CbInfo": true, "Rand": true, "Time": true, "Logger": true, "Metrics": true,
 	"ReuseSessionID": true, "ReuseSessionData": true, "SessionStore": true,
 	"TicketKeys": true, "AntiReplay": true, // Go objects; serve --session-store sets both
 	"CipherSuites": true, // typed values; --ciphers takes the names
