@@ -21,7 +21,7 @@ import (
 func init() {
 	register(&command{
 		name:       "serve",
-		synopsis:   "serve [--host 127.0.0.1] [--port 4433] [--once] [--echo | --www] [ssl options]",
+		synopsis:   "serve [--host 127.0.0.1] [--port 4433] [--once] [--echo | --www] [--metrics ADDR] [ssl options]",
 		summary:    "run a TLS server that echoes, or answers HTTP like s_server -www",
 		sslOptions: true,
 		help: `
@@ -60,6 +60,14 @@ A line "R" on stdin renegotiates every open TLS 1.2 (or older)
 connection (ssl:renegotiate/1, like s_server's r): "RENEGOTIATING" and
 then "renegotiated" or the error are printed on stderr for each.
 
+--metrics ADDR (HOST:PORT, port 0 for any) serves the server's metrics
+at http://ADDR/metrics in Prometheus's text format: handshakes by
+version, suite, result and alert, resumptions, handshake latency, alerts
+sent and received, bytes and open connections (the names of the
+github.com/gossl/ssl/prometheus module). Once it listens, before the
+ACCEPT line, "METRICS HOST:PORT" is printed on stdout with the port
+actually bound.
+
 --once serves one connection and exits: 0 if its handshake succeeded, 1
 if not. SIGINT or SIGTERM closes the listener and every connection (with
 close_notify) and exits 0. A listen failure exits 1 with its sentence.
@@ -83,6 +91,7 @@ type serveConfig struct {
 	hsTimeout time.Duration
 	psk       pskConfig
 	srp       srpConfig
+	metrics   string
 }
 
 func (c *serveConfig) define(fs *flag.FlagSet) {
@@ -94,6 +103,7 @@ func (c *serveConfig) define(fs *flag.FlagSet) {
 	fs.StringVar(&c.keyType, "key-type", "ecdsa", "key of the ephemeral certificate: `ecdsa|rsa`")
 	fs.StringVar(&c.certOut, "cert-out", "", "write the ephemeral certificate as PEM to `FILE`")
 	durationVar(fs, &c.hsTimeout, "handshake-timeout", 30*time.Second, "give up a handshake after this `DURATION` (seconds, or with a unit; 0: never)")
+	fs.StringVar(&c.metrics, "metrics", "", "serve Prometheus metrics at http://`ADDR`/metrics (HOST:PORT; port 0 for any)")
 	c.psk.defineServer(fs)
 	c.srp.defineServer(fs)
 }
@@ -151,6 +161,16 @@ func runServe(e *env, args []string) int {
 	}
 	if err := srv.prepare(opts); err != nil {
 		return fail(e, cmd.name, err)
+	}
+	if srv.cfg.metrics != "" {
+		m := newTextMetrics()
+		ln, err := serveMetrics(srv.cfg.metrics, m)
+		if err != nil {
+			return fail(e, cmd.name, err)
+		}
+		defer ln.Close()
+		opts.Metrics = m
+		srv.out.line("METRICS %s", ln.Addr())
 	}
 	srv.opts = opts
 	ls, err := ssl.Listen(srv.cfg.port, opts)
