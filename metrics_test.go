@@ -311,3 +311,50 @@ func TestMetricsNoAllocsPerRecord(t *testing.T) {
 		t.Logf("%s: %.1f allocations per record with Metrics, %.1f without", v, allocs[true], allocs[false])
 	}
 }
+
+// TestMetricsDTLS: a DTLS association reports its handshake with the
+// DTLS version, the close_notify each way and one close per side.
+func TestMetricsDTLS(t *testing.T) {
+	p := testpeers.NewPKI(t)
+	sm, cm := newCountingMetrics(), newCountingMetrics()
+	so := dtlsServerOpts(p, "ecdsa", 0)
+	so.Metrics = sm
+	so.Ciphers = []string{"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"}
+	port, done := startDTLSEcho(t, so, 1)
+	co := dtlsClientOpts(p, 0)
+	co.Metrics = cm
+	s, err := Connect("127.0.0.1", port, co, 20*time.Second)
+	if err != nil {
+		t.Fatalf("Connect: %v", err)
+	}
+	if err := s.Send([]byte("hello")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Recv(0, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("server: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("server did not see close_notify")
+	}
+	const hs = " dtlsv1.2 TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 resumed=false ok "
+	cm.check(t, "client", map[string]int{
+		"handshake client" + hs:                  1,
+		"alert client sent warning close_notify": 1,
+		"closed client established=true":         1,
+	})
+	sm.check(t, "server", map[string]int{
+		"handshake server" + hs:                      1,
+		"alert server received warning close_notify": 1,
+		"alert server sent warning close_notify":     1,
+		"closed server established=true":             1,
+	})
+	if c := sm.takeClosed(); len(c) != 1 || c[0].BytesIn == 0 || c[0].BytesOut == 0 {
+		t.Errorf("server close %+v: want bytes both ways", c)
+	}
+}
