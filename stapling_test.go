@@ -4,7 +4,10 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -297,5 +300,65 @@ func TestStaplingHostileServer(t *testing.T) {
 	co.Versions, co.ReuseSessions, co.LogAlert = []Version{TLSv1_2}, Bool(false), Bool(false)
 	if _, err := Connect("127.0.0.1", port, co, 10*time.Second); sentAlert(err) != "unsupported_extension" {
 		t.Fatalf("unsolicited status_request in the ServerHello: %v", err)
+	}
+}
+
+// TestStaplingFetchRefreshAndTimeout: a server with stapling fetches from
+// the certificate's responder in the background. A response past half its
+// validity is fetched again (one fetch at a time); a responder that does
+// not answer holds up no handshake, and its staple simply is not there.
+func TestStaplingFetchRefreshAndTimeout(t *testing.T) {
+	p := newVPKI(t, "stapling refresh")
+	var fetches atomic.Int32
+	release := make(chan struct{})
+	var slow atomic.Bool
+	var leaf atomic.Pointer[vcert]
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if slow.Load() {
+			select {
+			case <-release:
+			case <-r.Context().Done():
+			}
+			return
+		}
+		fetches.Add(1)
+		// Past half its validity at once: due for a refresh.
+		w.Write(p.ocspFor(leaf.Load(), nil, ocsp.Response{Status: ocsp.Good,
+			ThisUpdate: time.Now().Add(-50 * time.Minute), NextUpdate: time.Now().Add(10 * time.Minute)}))
+	}))
+	defer srv.Close()
+	defer close(release)
+	l := p.leaf("server", func(c *x509.Certificate) { c.OCSPServer = []string{srv.URL} })
+	leaf.Store(l)
+	so := p.serverOpts(l)
+	so.Stapling = Staple
+	co := p.clientOpts()
+	co.Stapling, co.ReuseSessions = Staple, Bool(false)
+	deadline := time.Now().Add(10 * time.Second)
+	for fetches.Load() < 3 {
+		if _, cerr, serr := staplingHandshake(t, so, co); cerr != nil && badCertTerm(cerr) != "missing_ocsp_staple" || serr != nil && cerr == nil {
+			t.Fatalf("client %v, server %v", cerr, serr)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d fetches after 10 s, want a refresh on handshakes past half the validity", fetches.Load())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+
+	// Another certificate, and a responder that hangs: the handshake
+	// goes on at once, without a staple.
+	slow.Store(true)
+	l2 := p.leaf("server 2", func(c *x509.Certificate) { c.OCSPServer = []string{srv.URL} })
+	so2 := p.serverOpts(l2)
+	so2.Stapling = Staple
+	co2 := p.clientOpts()
+	co2.Stapling, co2.Verify, co2.ReuseSessions = Staple, VerifyNone, Bool(false)
+	start := time.Now()
+	status, cerr, serr := staplingHandshake(t, so2, co2)
+	if cerr != nil || serr != nil || status != "none" {
+		t.Fatalf("client %v, server %v, ocsp_status %q", cerr, serr, status)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Fatalf("the handshake took %v with a hanging responder", d)
 	}
 }
