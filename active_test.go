@@ -9,9 +9,11 @@ import (
 	"time"
 )
 
-func TestActiveTrue(t *testing.T) {
+func TestActiveTrue(t *testing.T) { forProtocols(t, testActiveTrue) }
+
+func testActiveTrue(t *testing.T, proto string) {
 	checkGoroutines(t)
-	so, co := modelOpts(t)
+	so, co := modelOptsFor(t, proto)
 	so.Active = true
 	c, s := pair(t, so, co)
 	for i := 0; i < 3; i++ {
@@ -34,12 +36,13 @@ func TestActiveTrue(t *testing.T) {
 	}
 }
 
-func TestActiveOnceAndN(t *testing.T) {
+func TestActiveOnceAndN(t *testing.T) { forProtocols(t, testActiveOnceAndN) }
+
+func testActiveOnceAndN(t *testing.T, proto string) {
 	checkGoroutines(t)
-	so, co := modelOpts(t)
+	so, co := modelOptsFor(t, proto)
 	so.Active = ActiveOnce
-	so.Packet = 2
-	co.Packet = 2
+	framed(proto, 2, so, co)
 	c, s := pair(t, so, co)
 	for i := 0; i < 6; i++ {
 		c.Send([]byte{byte(i)})
@@ -111,13 +114,14 @@ func TestActiveErrorMessage(t *testing.T) {
 	}
 }
 
-// seqStream sends n numbered 4-byte packets (packet 4) from c in
-// bursts.
-func seqStream(c *Socket, n int) <-chan error {
+// seqStream sends n numbered 4-byte packets (packet 4; a record each
+// over DTLS) from c in bursts, as far as w lets it.
+func seqStream(c *Socket, n int, w window) <-chan error {
 	done := make(chan error, 1)
 	go func() {
 		var b [4]byte
 		for i := 0; i < n; i++ {
+			w.take()
 			binary.BigEndian.PutUint32(b[:], uint32(i))
 			if err := c.Send(b[:]); err != nil {
 				done <- err
@@ -141,14 +145,18 @@ func seqOf(t *testing.T, b []byte) int {
 // channel while packets stream in: every packet arrives exactly once, in
 // order, old channel first.
 func TestControllingProcessUnderTraffic(t *testing.T) {
+	forProtocols(t, testControllingProcessUnderTraffic)
+}
+
+func testControllingProcessUnderTraffic(t *testing.T, proto string) {
 	checkGoroutines(t)
-	so, co := modelOpts(t)
+	so, co := modelOptsFor(t, proto)
 	so.Active = true
-	so.Packet = 4
-	co.Packet = 4
+	framed(proto, 4, so, co)
 	c, s := pair(t, so, co)
 	const n = 5000
-	done := seqStream(c, n)
+	w := newWindow(proto)
+	done := seqStream(c, n, w)
 	next := 0
 	owners := []chan Message{}
 	cur := s.Messages()
@@ -160,6 +168,7 @@ func TestControllingProcessUnderTraffic(t *testing.T) {
 				t.Fatalf("got packet %d, want %d", got, next)
 			}
 			next++
+			w.give()
 		}
 		ch := make(chan Message, 1+len(owners)%5)
 		owners = append(owners, ch)
@@ -173,6 +182,7 @@ func TestControllingProcessUnderTraffic(t *testing.T) {
 					t.Fatalf("drained packet %d, want %d", got, next)
 				}
 				next++
+				w.give()
 			default:
 				drained = true
 			}
@@ -188,20 +198,23 @@ func TestControllingProcessUnderTraffic(t *testing.T) {
 
 // TestModeSwitchesUnderTraffic switches between once, true, N and
 // passive Recv while packets stream in: nothing lost or duplicated.
-func TestModeSwitchesUnderTraffic(t *testing.T) {
+func TestModeSwitchesUnderTraffic(t *testing.T) { forProtocols(t, testModeSwitchesUnderTraffic) }
+
+func testModeSwitchesUnderTraffic(t *testing.T, proto string) {
 	checkGoroutines(t)
-	so, co := modelOpts(t)
-	so.Packet = 4
-	co.Packet = 4
+	so, co := modelOptsFor(t, proto)
+	framed(proto, 4, so, co)
 	c, s := pair(t, so, co)
 	const n = 4000
-	done := seqStream(c, n)
+	w := newWindow(proto)
+	done := seqStream(c, n, w)
 	next := 0
 	want := func(b []byte) {
 		if got := seqOf(t, b); got != next {
 			t.Fatalf("got packet %d, want %d", got, next)
 		}
 		next++
+		w.give()
 	}
 	for round := 0; next < n; round++ {
 		switch round % 4 {
@@ -363,16 +376,19 @@ func TestBothSidesWriteFirst(t *testing.T) {
 }
 
 // TestConcurrentSendRecv: several goroutines Send while one Recvs.
-func TestConcurrentSendRecv(t *testing.T) {
+func TestConcurrentSendRecv(t *testing.T) { forProtocols(t, testConcurrentSendRecv) }
+
+func testConcurrentSendRecv(t *testing.T, proto string) {
 	checkGoroutines(t)
-	so, co := modelOpts(t)
-	so.Packet = 2
-	co.Packet = 2
+	so, co := modelOptsFor(t, proto)
+	framed(proto, 2, so, co)
 	c, s := pair(t, so, co)
 	const senders, each = 8, 200
+	w := newWindow(proto)
 	for g := 0; g < senders; g++ {
 		go func() {
 			for i := 0; i < each; i++ {
+				w.take()
 				c.Send([]byte{byte(g), byte(i)})
 			}
 		}()
@@ -390,6 +406,7 @@ func TestConcurrentSendRecv(t *testing.T) {
 			t.Fatalf("sender %d: %d after %d", b[0], b[1], last[b[0]])
 		}
 		last[b[0]] = int(b[1])
+		w.give()
 	}
 }
 
@@ -398,17 +415,22 @@ func TestConcurrentSendRecv(t *testing.T) {
 // re-arm it, as an Erlang owner loop does. The step to passive used to
 // follow the channel send, and an owner quick enough to look in between
 // saw "once", skipped the re-arm and waited forever for the next packet.
-func TestActiveOnceStateAtDelivery(t *testing.T) {
+func TestActiveOnceStateAtDelivery(t *testing.T) { forProtocols(t, testActiveOnceStateAtDelivery) }
+
+func testActiveOnceStateAtDelivery(t *testing.T, proto string) {
 	checkGoroutines(t)
-	so, co := modelOpts(t)
-	so.Active, so.Packet = ActiveOnce, "line"
+	so, co := modelOptsFor(t, proto)
+	so.Active = ActiveOnce
+	framed(proto, "line", so)
 	c, s := pair(t, so, co)
 	n := 2000
 	if testing.Short() {
 		n = 200
 	}
+	w := newWindow(proto)
 	go func() {
 		for range n {
+			w.take()
 			if c.Send([]byte("x\n")) != nil {
 				return
 			}
@@ -433,5 +455,6 @@ func TestActiveOnceStateAtDelivery(t *testing.T) {
 		if err := s.Setopts(SockOpt{Name: "active", Value: ActiveOnce}); err != nil {
 			t.Fatal(err)
 		}
+		w.give()
 	}
 }

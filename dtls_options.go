@@ -70,8 +70,10 @@ func dtlsSuites(list []*suites.Suite) ([]*suites.Suite, error) {
 }
 
 // checkDTLSSocketOptions refuses the socket options a DTLS socket does
-// not implement yet: it is passive, binary and unframed (one record per
-// Recv), and writes at once.
+// not take: a datagram protocol keeps its own message boundaries (one
+// record per Recv or active message), so packet is raw only, and it
+// writes each record at once (no delay_send). Active modes, mode and
+// header work as for TLS.
 func (o *Options) checkDTLSSocketOptions() error {
 	if o.DTLSMTU < 0 || o.DTLSMTU > 65507 {
 		return badOption("dtls_mtu", o.DTLSMTU, "must be 0 (the default) up to 65507")
@@ -83,17 +85,8 @@ func (o *Options) checkDTLSSocketOptions() error {
 	if err != nil {
 		return err
 	}
-	switch {
-	case st.active != activeFalse:
-		return notSupported("active", o.Active)
-	case st.packet != packetRaw:
-		return notSupported("packet", o.Packet)
-	case st.list:
-		return notSupported("mode", o.Mode)
-	case st.header != 0:
-		return notSupported("header", o.Header)
-	case st.delaySend:
-		return notSupported("delay_send", true)
+	if err := checkDTLSSockState(st); err != nil {
+		return err
 	}
 	if o.CbInfo != nil {
 		return notSupported("cb_info", "with {protocol, dtls}")
@@ -142,3 +135,26 @@ func (d datagramConn) ReadFrom(p []byte) (int, net.Addr, error) {
 }
 
 func (d datagramConn) WriteTo(p []byte, _ net.Addr) (int, error) { return d.Write(p) }
+
+// checkDTLSSockState refuses the socket options a DTLS socket does not
+// take, at Connect and Listen and at Setopts.
+func checkDTLSSockState(st sockState) error {
+	switch {
+	case st.packet != packetRaw:
+		return badOption("packet", packetName(st.packet), "a DTLS socket takes packet raw (0) only: each record is one message already")
+	case st.delaySend:
+		return notSupportedBecause("delay_send", true, "not with {protocol, dtls}: each record is a datagram, sent at once")
+	}
+	return nil
+}
+
+// packetName is the packet option's value as Getopts reports it.
+func packetName(p int) any {
+	switch p {
+	case packetRaw:
+		return 0
+	case packetLine:
+		return "line"
+	}
+	return p
+}

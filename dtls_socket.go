@@ -3,6 +3,7 @@ package ssl
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/gossl/ssl/internal/alert"
@@ -226,9 +227,24 @@ func (s *Socket) dtlsFatal(e *alert.Error) error {
 }
 
 // dtlsPostHandshake takes a whole handshake message that follows a DTLS
-// handshake (the record layer has reassembled it, and dropped the peer's
-// retransmissions). A new handshake (renegotiation) is not run over
-// DTLS: its message is dropped.
+// handshake (the record layer has reassembled it, in the current epoch,
+// and dropped the peer's retransmissions). gossl does not renegotiate
+// DTLS: a server's HelloRequest or a client's new ClientHello gets the
+// no_renegotiation warning, which RFC 5246, Section 7.2.2 and RFC 5746,
+// Sections 4.2 and 4.4 give for a refused renegotiation (RFC 6347 keeps
+// TLS 1.2's renegotiation), and the association goes on. Any other
+// message is unexpected.
 func (s *Socket) dtlsPostHandshake(msg []byte) error {
-	return s.countIdle()
+	if err := s.countIdle(); err != nil {
+		return err
+	}
+	if len(msg) > 0 && (msg[0] == wire.TypeHelloRequest && s.role == roleClient ||
+		msg[0] == wire.TypeClientHello && s.role == roleServer) {
+		s.sendWarning(alert.NoRenegotiation)
+		return nil
+	}
+	return s.sendFatal(alert.New(alert.UnexpectedMessage, "handshake message after the DTLS handshake"))
 }
+
+// errDTLSRenegotiation is Renegotiate on a DTLS socket.
+var errDTLSRenegotiation = fmt.Errorf("notsup: gossl does not renegotiate DTLS: %w", ErrNotSupported)

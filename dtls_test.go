@@ -94,8 +94,19 @@ func TestDTLSLoopback(t *testing.T) {
 			if !bytes.Equal(got, big) {
 				t.Fatal("large send garbled")
 			}
-			if _, err := s.Recv(5, time.Second); err == nil {
-				t.Fatal("Recv with a length accepted on DTLS")
+			// With a length, exactly that many bytes, across records, as
+			// for TLS (OTP's recv/3 on a DTLS socket).
+			if err := s.Send([]byte("abc")); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Send([]byte("defg")); err != nil {
+				t.Fatal(err)
+			}
+			if b, err := s.Recv(5, 10*time.Second); err != nil || string(b) != "abcde" {
+				t.Fatalf("Recv(5): %q %v", b, err)
+			}
+			if b, err := s.Recv(0, 10*time.Second); err != nil || string(b) != "fg" {
+				t.Fatalf("Recv(0) after Recv(5): %q %v", b, err)
 			}
 			// getstat counts datagrams, as for the UDP socket: at least
 			// the records just exchanged, the handshake's flights too.
@@ -123,8 +134,8 @@ func TestDTLSOptions(t *testing.T) {
 		{Versions: []Version{DTLSv1_2}},
 		{Protocol: "dtls", Versions: []Version{TLSv1_2}},
 		{Protocol: "dtls", DTLSMTU: -1},
-		{Protocol: "dtls", Active: "true"},
-		{Protocol: "dtls", Packet: "2"},
+		{Protocol: "dtls", Packet: 2},
+		{Protocol: "dtls", DelaySend: true},
 		{Protocol: "udp"},
 	} {
 		_, err := Listen(0, o)

@@ -59,36 +59,7 @@ func TestInteropActiveErlang(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer ls.Close()
-		done := make(chan error, 1)
-		go func() {
-			s, err := ls.TransportAccept(60 * time.Second)
-			if err == nil {
-				err = s.Handshake(20 * time.Second)
-			}
-			if err != nil {
-				done <- err
-				return
-			}
-			defer s.Close()
-			for {
-				select {
-				case m := <-s.Messages():
-					switch m := m.(type) {
-					case SSLData:
-						s.Send(m.Data)
-					case SSLClosed:
-						done <- nil
-						return
-					default:
-						done <- fmt.Errorf("got %#v", m)
-						return
-					}
-				case <-time.After(30 * time.Second):
-					done <- fmt.Errorf("no message")
-					return
-				}
-			}
-		}()
+		done := activeEchoServer(ls)
 		c := testpeers.ErlangClient(t, fmt.Sprintf("127.0.0.1:%d", ls.Port()),
 			fmt.Sprintf("[{versions,['tlsv1.2']},{verify,verify_peer},{cacertfile,%q},{server_name_indication,\"localhost\"}]", p.CAFile),
 			strings.Repeat("erlang->gossl active ", 500))
@@ -136,4 +107,41 @@ func TestInteropActiveOpenSSL(t *testing.T) {
 	if len(lines) < 3 || !strings.HasPrefix(lines[0], "HTTP/1.0 200") || !strings.HasSuffix(lines[0], "\n") {
 		t.Fatalf("response lines %q", lines[:min(3, len(lines))])
 	}
+}
+
+// activeEchoServer accepts one connection on ls in active mode and sends
+// back every SSLData message; the channel gets nil at SSLClosed, an
+// error otherwise.
+func activeEchoServer(ls *ListenSocket) <-chan error {
+	done := make(chan error, 1)
+	go func() {
+		s, err := ls.TransportAccept(60 * time.Second)
+		if err == nil {
+			err = s.Handshake(20 * time.Second)
+		}
+		if err != nil {
+			done <- err
+			return
+		}
+		defer s.Close()
+		for {
+			select {
+			case m := <-s.Messages():
+				switch m := m.(type) {
+				case SSLData:
+					s.Send(m.Data)
+				case SSLClosed:
+					done <- nil
+					return
+				default:
+					done <- fmt.Errorf("got %#v", m)
+					return
+				}
+			case <-time.After(30 * time.Second):
+				done <- fmt.Errorf("no message")
+				return
+			}
+		}
+	}()
+	return done
 }

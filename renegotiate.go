@@ -79,6 +79,9 @@ func (s *Socket) Renegotiate() error {
 	if s.tls.tls13 {
 		return fmt.Errorf("notsup: TLS 1.3 has no renegotiation: %w", ErrNotSupported)
 	}
+	if s.dtls() != nil {
+		return errDTLSRenegotiation
+	}
 	if !s.connInfo().SecureRenegotiation && s.res.hs.SecureRenegotiate {
 		return errors.New("renegotiation needs RFC 5746 secure renegotiation, which the peer did not negotiate")
 	}

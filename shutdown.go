@@ -3,6 +3,7 @@ package ssl
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"net"
 	"time"
 )
@@ -78,6 +79,11 @@ func (s *Socket) awaitCloseNotify(dl time.Time) error {
 func (s *Socket) Downgrade(timeout time.Duration) (conn net.Conn, data []byte, err error) {
 	if !s.hsDone.Load() || s.hsErr != nil {
 		return nil, nil, ErrClosed
+	}
+	if s.dtls() != nil {
+		// The UDP socket of a server association is the listener's,
+		// shared with other peers: there is no transport to hand over.
+		return nil, nil, fmt.Errorf("notsup: no downgrade of a DTLS association: %w", ErrNotSupported)
 	}
 	if s.closed.Swap(true) {
 		return nil, nil, ErrClosed

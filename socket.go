@@ -192,7 +192,8 @@ func (s *Socket) failWrite(err error) error {
 // Recv reads data in passive mode: ssl:recv/2,3. With packet 0 (raw) and
 // length 0 it returns all available bytes (at least one: it waits for
 // the first record), joining the application data of every record
-// already received, as OTP does; with length > 0 exactly length bytes; with packet 1, 2, 4 or line it returns one
+// already received, as OTP does (on a DTLS socket: one record's data,
+// never joined with the next); with length > 0 exactly length bytes; with packet 1, 2, 4 or line it returns one
 // packet (without its length header) and length is ignored. timeout 0
 // means infinity; on ErrTimeout nothing read is lost. A closed connection
 // gives ErrClosed; a socket in active mode ErrEinval. The data is a
@@ -203,9 +204,6 @@ func (s *Socket) Recv(length int, timeout time.Duration) ([]byte, error) {
 	}
 	if err := s.ensureHandshake(); err != nil {
 		return nil, err
-	}
-	if length != 0 && s.dtls() != nil {
-		return nil, badOption("length", length, "must be 0 on a DTLS socket: Recv returns one record")
 	}
 	if s.isActive() {
 		return nil, errActiveRecv()

@@ -135,3 +135,72 @@ func waitIdleReleased(t *testing.T, round int, socks ...*Socket) {
 		}
 	}
 }
+
+// modelProtocols are the protocols the socket-model tests that apply to
+// both run over.
+var modelProtocols = []string{"tls", "dtls"}
+
+// forProtocols runs f as one subtest per protocol of modelProtocols.
+func forProtocols(t *testing.T, f func(t *testing.T, proto string)) {
+	for _, proto := range modelProtocols {
+		t.Run(proto, func(t *testing.T) { f(t, proto) })
+	}
+}
+
+// modelOptsFor is modelOpts over proto: with "dtls", DTLS 1.2 over UDP
+// (and full handshakes: the client keeps no session).
+func modelOptsFor(t *testing.T, proto string) (server, client *Options) {
+	server, client = modelOpts(t)
+	if proto == "dtls" {
+		server.Protocol, client.Protocol = "dtls", "dtls"
+		server.Versions, client.Versions = []Version{DTLSv1_2}, []Version{DTLSv1_2}
+		client.ReuseSessions = Bool(false)
+	}
+	return server, client
+}
+
+// framed sets the packet option of opts for TLS, where a stream needs
+// it to keep message boundaries; over DTLS each record is a message
+// already (packet raw, the only one a DTLS socket takes).
+func framed(proto string, packet any, opts ...*Options) {
+	if proto == "dtls" {
+		return
+	}
+	for _, o := range opts {
+		o.Packet = packet
+	}
+}
+
+// window paces a sender against its receiver over DTLS: at most
+// dtlsWindow messages in flight, so that a burst never overflows the
+// association's queue (a datagram protocol drops what it cannot hold,
+// and the application protocol would retransmit). Over TLS, TCP's flow
+// control does this and the window is nil.
+type window chan struct{}
+
+const dtlsWindow = 16
+
+func newWindow(proto string) window {
+	if proto != "dtls" {
+		return nil
+	}
+	w := make(window, dtlsWindow)
+	for range dtlsWindow {
+		w <- struct{}{}
+	}
+	return w
+}
+
+// take waits for room to send one message.
+func (w window) take() {
+	if w != nil {
+		<-w
+	}
+}
+
+// give returns the room of one message received.
+func (w window) give() {
+	if w != nil {
+		w <- struct{}{}
+	}
+}

@@ -123,9 +123,11 @@ func TestPacketSendAndLimits(t *testing.T) {
 }
 
 // TestModeListAndHeader: list mode gives Text; header N splits Header.
-func TestModeListAndHeader(t *testing.T) {
+func TestModeListAndHeader(t *testing.T) { forProtocols(t, testModeListAndHeader) }
+
+func testModeListAndHeader(t *testing.T, proto string) {
 	checkGoroutines(t)
-	so, co := modelOpts(t)
+	so, co := modelOptsFor(t, proto)
 	so.Active = true
 	so.Mode = "list"
 	c, s := pair(t, so, co)
@@ -203,9 +205,11 @@ func TestSendTimeout(t *testing.T) {
 }
 
 // TestGetstat: the counters follow the traffic.
-func TestGetstat(t *testing.T) {
+func TestGetstat(t *testing.T) { forProtocols(t, testGetstat) }
+
+func testGetstat(t *testing.T, proto string) {
 	checkGoroutines(t)
-	so, co := modelOpts(t)
+	so, co := modelOptsFor(t, proto)
 	c, s := pair(t, so, co)
 	before, _ := c.Getstat()
 	c.Send(make([]byte, 1000))
@@ -227,9 +231,11 @@ func TestGetstat(t *testing.T) {
 }
 
 // TestCloseTimeout: close waits for the peer's close_notify.
-func TestCloseTimeout(t *testing.T) {
+func TestCloseTimeout(t *testing.T) { forProtocols(t, testCloseTimeout) }
+
+func testCloseTimeout(t *testing.T, proto string) {
 	checkGoroutines(t)
-	so, co := modelOpts(t)
+	so, co := modelOptsFor(t, proto)
 	c, s := pair(t, so, co)
 	go func() {
 		for {
@@ -322,9 +328,11 @@ func TestDowngrade(t *testing.T) {
 }
 
 // TestShutdown: write, read and read_write.
-func TestShutdown(t *testing.T) {
+func TestShutdown(t *testing.T) { forProtocols(t, testShutdown) }
+
+func testShutdown(t *testing.T, proto string) {
 	checkGoroutines(t)
-	so, co := modelOpts(t)
+	so, co := modelOptsFor(t, proto)
 	c, s := pair(t, so, co)
 	s.Send([]byte("before"))
 	if err := c.Shutdown("write"); err != nil {
@@ -365,9 +373,11 @@ func TestShutdown(t *testing.T) {
 
 // TestHibernateAfter: an idle socket gives its buffers back, and works
 // again on traffic, in both modes.
-func TestHibernateAfter(t *testing.T) {
+func TestHibernateAfter(t *testing.T) { forProtocols(t, testHibernateAfter) }
+
+func testHibernateAfter(t *testing.T, proto string) {
 	checkGoroutines(t)
-	so, co := modelOpts(t)
+	so, co := modelOptsFor(t, proto)
 	so.HibernateAfter = 30 * time.Millisecond
 	so.Active = true
 	co.HibernateAfter = 30 * time.Millisecond

@@ -394,6 +394,12 @@ func (s *Socket) applySockEdits(edits []sockEdit, takeOut bool) error {
 	for _, e := range edits {
 		e(&st, &ch)
 	}
+	if s.dtls() != nil {
+		if err := checkDTLSSockState(st); err != nil {
+			a.unlock()
+			return err
+		}
+	}
 	a.st = st
 	if ch.active {
 		a.passiveDue = a.passiveDue || ch.passiveDue
@@ -442,14 +448,7 @@ func (s *Socket) Getopts(names ...string) ([]SockOpt, error) {
 				v = "list"
 			}
 		case "packet":
-			switch st.packet {
-			case packetRaw:
-				v = 0
-			case packetLine:
-				v = "line"
-			default:
-				v = st.packet
-			}
+			v = packetName(st.packet)
 		case "packet_size":
 			v = st.packetSize
 		case "header":
