@@ -11,6 +11,7 @@ import (
 	"github.com/gossl/ssl/internal/alert"
 	"github.com/gossl/ssl/internal/dtls"
 	"github.com/gossl/ssl/internal/handshake"
+	"github.com/gossl/ssl/internal/record"
 	"github.com/gossl/ssl/internal/wire"
 )
 
@@ -326,7 +327,8 @@ func (c *dtlsConn) apply(acts []handshake.Action) error {
 			c.flight.AddChangeCipherSpec(c.w.Epoch())
 		case handshake.SetWriteKeys, handshake.SetReadKeys:
 			k := a.Keys
-			p, err := dtls.NewProtector(k.Suite, handshake.DTLSVersion(k.Version), k.Key, k.MACKey, k.IV)
+			p, err := dtls.NewProtectorWith(k.Suite, handshake.DTLSVersion(k.Version), k.Key, k.MACKey, k.IV,
+				record.Options{EncryptThenMAC: k.EncryptThenMAC})
 			if err != nil {
 				return alert.New(alert.InternalError, err.Error())
 			}

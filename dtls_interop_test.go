@@ -84,6 +84,13 @@ func TestDTLSInteropOpenSSLClient(t *testing.T) {
 // receives: a line goes each way.
 func serveOneLine(t *testing.T, ls *ListenSocket, cl *testpeers.Proc) {
 	t.Helper()
+	serveOneLineCheck(t, ls, cl, nil)
+}
+
+// serveOneLineCheck is serveOneLine with check run on the socket once
+// its handshake is done (nil: none).
+func serveOneLineCheck(t *testing.T, ls *ListenSocket, cl *testpeers.Proc, check func(*Socket)) {
+	t.Helper()
 	s, err := ls.TransportAccept(20 * time.Second)
 	if err != nil {
 		t.Fatalf("TransportAccept: %v\n%s", err, cl.Output())
@@ -91,6 +98,9 @@ func serveOneLine(t *testing.T, ls *ListenSocket, cl *testpeers.Proc) {
 	defer s.Close()
 	if err := s.Handshake(20 * time.Second); err != nil {
 		t.Fatalf("Handshake: %v\n%s", err, cl.Output())
+	}
+	if check != nil {
+		check(s)
 	}
 	cl.Stdin.Write([]byte("hello from the peer\n"))
 	b, err := s.Recv(0, 10*time.Second)

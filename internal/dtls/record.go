@@ -69,6 +69,13 @@ func IsVersion(v uint16) bool { return v == wire.VersionDTLS10 || v == wire.Vers
 // ciphers are refused: a lost datagram would desynchronise the key stream
 // (RFC 6347, Section 4.1.2.2), so DTLS has only block ciphers and AEADs.
 func NewProtector(s *suites.Suite, v uint16, key, macKey, iv []byte) (record.Protector, error) {
+	return NewProtectorWith(s, v, key, macKey, iv, record.Options{})
+}
+
+// NewProtectorWith is NewProtector with record options: encrypt-then-MAC
+// (RFC 7366, which covers DTLS: its MAC input starts with the 64-bit
+// epoch and sequence number, as MAC-then-encrypt's does).
+func NewProtectorWith(s *suites.Suite, v uint16, key, macKey, iv []byte, opts record.Options) (record.Protector, error) {
 	if !IsVersion(v) {
 		return nil, errors.New("dtls: " + wire.VersionName(v) + " is not a DTLS version")
 	}
@@ -78,7 +85,7 @@ func NewProtector(s *suites.Suite, v uint16, key, macKey, iv []byte) (record.Pro
 	if info := s.Cipher.Info(); !info.AEAD && info.BlockSize == 0 {
 		return nil, errors.New("dtls: " + s.Name + " uses a stream cipher, which DTLS forbids")
 	}
-	return record.NewProtector(s, wire.TLSVersion(v), key, macKey, iv)
+	return record.NewProtectorWith(s, wire.TLSVersion(v), key, macKey, iv, opts)
 }
 
 // ErrShortBuffer is a driver bug: Seal was given less room than

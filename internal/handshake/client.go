@@ -145,9 +145,8 @@ func (c *Client) Start() ([]Action, error) {
 			hasECDHE = hasECDHE || s.KX.UsesCurves()
 			hasDHE = hasDHE || s.KX.FiniteField()
 			// RFC 7366, Section 2: offered whenever a CBC suite is, as
-			// OpenSSL does by default; not yet over DTLS, whose record
-			// layer (internal/dtls) has no encrypt-then-MAC format.
-			ch.EncryptThenMAC = ch.EncryptThenMAC || s.Cipher.CBC() && !cfg.DTLS
+			// OpenSSL does by default, over DTLS too.
+			ch.EncryptThenMAC = ch.EncryptThenMAC || s.Cipher.CBC()
 		}
 	}
 	if len(ch.CipherSuites) == 0 {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gossl/ssl/internal/dtls"
+	"github.com/gossl/ssl/internal/record"
 	"github.com/gossl/ssl/internal/suites"
 	"github.com/gossl/ssl/internal/testpeers"
 	"github.com/gossl/ssl/internal/wire"
@@ -48,7 +49,8 @@ func (e *dtlsEnd) apply(acts []Action) error {
 		case SendChangeCipherSpec:
 			e.flight.AddChangeCipherSpec(e.w.Epoch())
 		case SetWriteKeys, SetReadKeys:
-			p, err := dtls.NewProtector(a.Keys.Suite, DTLSVersion(a.Keys.Version), a.Keys.Key, a.Keys.MACKey, a.Keys.IV)
+			p, err := dtls.NewProtectorWith(a.Keys.Suite, DTLSVersion(a.Keys.Version), a.Keys.Key, a.Keys.MACKey, a.Keys.IV,
+				record.Options{EncryptThenMAC: a.Keys.EncryptThenMAC})
 			if err != nil {
 				return err
 			}

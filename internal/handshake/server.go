@@ -715,8 +715,7 @@ func checkPointFormats(ch *wire.ClientHello) error {
 // negotiateEncryptThenMAC accepts a client's encrypt_then_mac when the
 // chosen suite is CBC (RFC 7366, Section 3: never with a stream or AEAD
 // suite), and refuses a renegotiation that would drop it (Section 3.1).
-// Not over DTLS yet: internal/dtls has no encrypt-then-MAC records.
 func (s *Server) negotiateEncryptThenMAC(ch *wire.ClientHello) error {
-	s.etm = ch.EncryptThenMAC && s.suite.Cipher.CBC() && !s.cfg.DTLS
+	s.etm = ch.EncryptThenMAC && s.suite.Cipher.CBC()
 	return s.Reneg.checkEncryptThenMAC(s.etm)
 }
