@@ -72,6 +72,10 @@ type dtlsConn struct {
 	resent    bool // the flight went out again on the timer
 	sendBuf   []byte
 
+	// maxRecv is the negotiated limit on a protected record's content
+	// that the peer sends (0: 2^14), set by the handshake.
+	maxRecv atomic.Int32
+
 	// Under rmu: what the data path has received and not yet returned.
 	early [][]byte // application data that overtook the handshake's end
 	rest  []byte   // the records of a datagram not yet opened
@@ -340,6 +344,12 @@ func (c *dtlsConn) apply(acts []handshake.Action) error {
 			if err != nil {
 				return alert.New(alert.InternalError, err.Error())
 			}
+		case handshake.SetRecordLimits:
+			// max_fragment_length or record_size_limit: our records and
+			// handshake fragments shrink to the peer's limit, and the
+			// peer's protected records must keep to ours.
+			c.w.SetMaxFragment(a.Limits.Send)
+			c.maxRecv.Store(int32(a.Limits.Recv))
 		case handshake.SetVersion:
 			v := handshake.DTLSVersion(a.Version)
 			c.w.SetVersion(v)
@@ -352,6 +362,17 @@ func (c *dtlsConn) apply(acts []handshake.Action) error {
 			c.timer.Start(now)
 			c.newFlight, c.resent = true, false
 		}
+	}
+	return nil
+}
+
+// overflow is the error for a protected record whose content exceeds the
+// limit we negotiated (RFC 6066, Section 4; RFC 8449, Section 4:
+// record_overflow), nil otherwise. Plaintext records of epoch 0 precede
+// the limit.
+func (c *dtlsConn) overflow(rec dtls.Record) error {
+	if l := int(c.maxRecv.Load()); l > 0 && rec.Epoch > 0 && len(rec.Data) > l {
+		return alert.New(alert.RecordOverflow, "record longer than the negotiated limit")
 	}
 	return nil
 }

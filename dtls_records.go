@@ -47,6 +47,9 @@ func (c *dtlsConn) ReadRecordTo(dst []byte) (uint8, []byte, error) {
 		if !ok {
 			continue
 		}
+		if err := c.overflow(rec); err != nil {
+			return 0, nil, err
+		}
 		switch rec.Type {
 		case wire.TypeApplicationData:
 			if n := len(rec.Data); n > 0 && n <= len(dst) {

@@ -133,6 +133,9 @@ func (s *Socket) dtlsHandshakeDatagram(m handshake.Machine, d []byte) error {
 		if !ok {
 			continue
 		}
+		if err := c.overflow(rec); err != nil {
+			return err
+		}
 		var acts []handshake.Action
 		var err error
 		switch rec.Type {

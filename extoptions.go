@@ -6,14 +6,6 @@ import "github.com/gossl/ssl/internal/handshake"
 // (RFC 6066, Section 4; RFC 8449, Section 4) into the handshake
 // configuration.
 func (o *Options) resolveRecordLimits(cfg *handshake.Config, r role) error {
-	// The DTLS record layer does not apply the limits yet: refused rather
-	// than negotiated and ignored.
-	if o.Protocol == "dtls" && o.MaxFragmentLength != 0 {
-		return notSupported("max_fragment_length", "with {protocol, dtls}")
-	}
-	if o.Protocol == "dtls" && o.RecordSizeLimit != 0 {
-		return notSupported("record_size_limit", "with {protocol, dtls}")
-	}
 	if o.MaxFragmentLength != 0 {
 		if r == roleServer {
 			return badOption("max_fragment_length", o.MaxFragmentLength, "is a client option; a server always accepts a client's")

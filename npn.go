@@ -30,10 +30,6 @@ type NextProtocolPreference struct {
 // configuration: protocol names of 1 to 255 bytes (the manual: "must
 // not contain an empty binary"), each option in its own role.
 func (o *Options) resolveNPN(cfg *handshake.Config, r role) error {
-	// Not over DTLS yet (its driver has no test of the NextProtocol step).
-	if o.Protocol == "dtls" && (o.NextProtocolsAdvertised != nil || o.ClientPreferredNextProtocols != nil) {
-		return notSupported("next_protocols_advertised", "NPN with {protocol, dtls}")
-	}
 	names := func(opt string, list []string) error {
 		for _, p := range list {
 			if len(p) == 0 || len(p) > 255 {

@@ -171,7 +171,20 @@ type writeEpoch struct {
 // the wire; SetVersion before the first record.
 type Sealer struct {
 	version uint16
+	// maxFragment is the negotiated limit on a record's content
+	// (max_fragment_length, record_size_limit); 0 is 2^14.
+	maxFragment int
 	epochs[writeEpoch, *writeEpoch]
+}
+
+// SetMaxFragment limits the content of every record from now on to n
+// bytes (RFC 6066, Section 4; RFC 8449, Section 4), handshake fragments
+// included; n <= 0 or over 2^14 is 2^14.
+func (s *Sealer) SetMaxFragment(n int) {
+	if n <= 0 || n > wire.MaxPlaintext {
+		n = 0
+	}
+	s.maxFragment = n
 }
 
 // SetVersion sets the version written in record headers. A client writes
@@ -220,13 +233,18 @@ func (s *Sealer) Overhead(epoch uint16) int {
 // must fit the path MTU, since a record never spans datagrams). For CBC
 // the padding makes the overhead depend on the length; Overhead is the
 // worst case, so the result is safe. It is at most 2^14 (RFC 5246,
-// Section 6.2.1) and 0 when not even one byte fits.
+// Section 6.2.1), or the limit SetMaxFragment set, and 0 when not even
+// one byte fits.
 func (s *Sealer) MaxPlaintext(epoch uint16, mtu int) int {
 	o := s.Overhead(epoch)
 	if o < 0 || mtu <= o {
 		return 0
 	}
-	return min(mtu-o, wire.MaxPlaintext)
+	limit := wire.MaxPlaintext
+	if s.maxFragment > 0 {
+		limit = s.maxFragment
+	}
+	return min(mtu-o, limit)
 }
 
 // Seal appends one record of type typ carrying data in epoch to dst and

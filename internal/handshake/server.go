@@ -147,7 +147,10 @@ func (s *Server) HandleMessage(msg []byte) ([]Action, error) {
 		if msg[0] == wire.TypeNextProtocol {
 			return nil, s.handleNextProtocol(msg)
 		}
-		if msg[0] != wire.TypeFinished || s.npn && !s.gotNPN {
+		// OpenSSL's DTLS client offers NPN in its hello but never sends
+		// NextProtocol: over DTLS its Finished is taken without one,
+		// and no protocol is negotiated.
+		if msg[0] != wire.TypeFinished || s.npn && !s.gotNPN && s.dtls == nil {
 			return nil, unexpected(msg, s.State())
 		}
 		return s.handleFinished(msg)
