@@ -153,8 +153,8 @@ func New(cfg Config) (*Store, error) {
 	opt.DisableIdentity = true
 	opt.MaintNotificationsConfig = &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}
 	s.rdb = redis.NewClient(opt)
-	s.refreshKeys(time.Now())
-	go s.followKeys()
+	s.keys.timeout = max(time.Second, s.timeout)
+	go s.followKeys(s.refreshKeys(time.Now()))
 	return s, nil
 }
 
@@ -182,11 +182,17 @@ var errDown = errors.New("redisstore: Redis unreachable, retrying later")
 // do runs fn against Redis within Timeout, unless Redis failed less than
 // RetryAfter ago. A failure (other than a missing key) starts a pause.
 func (s *Store) do(fn func(ctx context.Context, rdb *redis.Client) error) error {
+	return s.doWithin(s.timeout, fn)
+}
+
+// doWithin is do with another bound than Timeout (the ticket keys'
+// refresh is off the handshake path, and may wait longer).
+func (s *Store) doWithin(timeout time.Duration, fn func(ctx context.Context, rdb *redis.Client) error) error {
 	if now := time.Now().UnixNano(); now < s.downUntil.Load() {
 		s.stats.skipped.Add(1)
 		return errDown
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	err := fn(ctx, s.rdb)
 	if err != nil && !errors.Is(err, redis.Nil) {

@@ -34,6 +34,9 @@ type keySchedule struct {
 	rotation time.Duration
 	keep     int64
 	poll     time.Duration
+	// timeout bounds each command of a refresh: at least 1 s, since a
+	// refresh is off the handshake path.
+	timeout time.Duration
 
 	mu sync.Mutex
 	// held maps a period to its keys: the fleet's first, then keys of
@@ -97,17 +100,25 @@ func newKey(notBefore time.Time) ssl.TicketKey {
 	return k
 }
 
-// followKeys refreshes the keys every TicketPoll until Close.
-func (s *Store) followKeys() {
+// followKeys refreshes the keys every TicketPoll until Close; after a
+// refresh that failed, sooner (RetryAfter), so that a server that found
+// Redis slow or away at start, when it holds no fleet key yet, does not
+// seal tickets with its own keys for a whole TicketPoll.
+func (s *Store) followKeys(synced bool) {
 	defer close(s.done)
-	t := time.NewTicker(s.keys.poll)
+	t := time.NewTimer(0)
 	defer t.Stop()
 	for {
+		next := s.keys.poll
+		if !synced {
+			next = min(next, s.retry)
+		}
+		t.Reset(next)
 		select {
 		case <-s.stop:
 			return
 		case now := <-t.C:
-			s.refreshKeys(now)
+			synced = s.refreshKeys(now)
 		}
 	}
 }
@@ -115,14 +126,14 @@ func (s *Store) followKeys() {
 // refreshKeys reads the keys of the periods still open from Redis,
 // publishes the current and next periods' keys where missing, and gives
 // the ring what it holds. On a Redis failure the ring keeps its keys,
-// less those whose time is up.
-func (s *Store) refreshKeys(now time.Time) {
+// less those whose time is up. It reports whether Redis answered.
+func (s *Store) refreshKeys(now time.Time) bool {
 	k := &s.keys
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	cur := k.period(now)
 	lo, hi := cur-k.keep+1, cur+1
-	s.syncKeys(now, lo, hi)
+	synced := s.syncKeys(now, lo, hi)
 	var ring []ssl.TicketKey
 	for x := range k.held {
 		if x < lo {
@@ -133,22 +144,23 @@ func (s *Store) refreshKeys(now time.Time) {
 		ring = append(ring, k.held[x]...)
 	}
 	s.ring.SetKeys(ring)
+	return synced
 }
 
 // syncKeys brings k.held for periods lo..hi in line with Redis; it stops
-// at the first failed command.
-func (s *Store) syncKeys(now time.Time, lo, hi int64) {
+// at the first failed command, and reports false then.
+func (s *Store) syncKeys(now time.Time, lo, hi int64) bool {
 	k := &s.keys
 	names := make([]string, 0, hi-lo+1)
 	for x := lo; x <= hi; x++ {
 		names = append(names, s.keyName(x))
 	}
 	var vals []any
-	if s.do(func(ctx context.Context, rdb *redis.Client) (err error) {
+	if s.doWithin(k.timeout, func(ctx context.Context, rdb *redis.Client) (err error) {
 		vals, err = rdb.MGet(ctx, names...).Result()
 		return err
 	}) != nil {
-		return
+		return false
 	}
 	for i, v := range vals {
 		x := lo + int64(i)
@@ -169,27 +181,28 @@ func (s *Store) syncKeys(now time.Time, lo, hi int64) {
 		}
 		val := s.seal(names[i], encodeKey(cand))
 		var won bool
-		if s.do(func(ctx context.Context, rdb *redis.Client) (err error) {
+		if s.doWithin(k.timeout, func(ctx context.Context, rdb *redis.Client) (err error) {
 			won, err = rdb.SetNX(ctx, names[i], val, k.ttl(x, now)).Result()
 			return err
 		}) != nil {
-			return
+			return false
 		}
 		if won {
 			k.adopt(x, cand)
 			continue
 		}
 		var got []byte
-		if s.do(func(ctx context.Context, rdb *redis.Client) (err error) {
+		if s.doWithin(k.timeout, func(ctx context.Context, rdb *redis.Client) (err error) {
 			got, err = rdb.Get(ctx, names[i]).Bytes()
 			return err
 		}) != nil {
-			return
+			return false
 		}
 		if key, ok := s.decodeKey(names[i], got, k.start(x)); ok {
 			k.adopt(x, key)
 		}
 	}
+	return true
 }
 
 // adopt makes key the fleet's key of period x; a different key held

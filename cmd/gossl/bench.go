@@ -109,6 +109,12 @@ Rows:
       IDs, neither side sends tickets; crypto/tls resumes TLS 1.2 only
       with tickets (it has no session-ID cache as client or server), so
       its side is n/a.
+  resumed/redis/KIND  the same three kinds with gossl's server keeping
+      its sessions, ticket keys and 0-RTT check in Redis (redisstore, as
+      serve --session-store does), against gossl with its in-memory store
+      in the crypto/tls column: the ratio is Redis / memory. The Redis is
+      --session-store's, or a redis-server started on 127.0.0.1 (n/a
+      without one).
   memory/...        heap per side (KB) and goroutines per connection of
       1000 established TLS 1.3 connections over loopback (both ends in
       this process, each server end with a goroutine blocked in Read,
@@ -165,6 +171,7 @@ type benchConfig struct {
 	peers                  bool
 	only                   string
 	cpuProfile, memProfile string
+	sessionStore           string
 
 	bulkWarm, bulkDur time.Duration
 	hsDur             time.Duration
@@ -185,6 +192,7 @@ func (c *benchConfig) define(fs *flag.FlagSet) {
 	fs.StringVar(&c.only, "only", "", "run only rows whose name starts with `PREFIX` (comma-separated list)")
 	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to `FILE` (go tool pprof)")
 	fs.StringVar(&c.memProfile, "memprofile", "", "write an allocation profile of the run to `FILE` (go tool pprof)")
+	fs.StringVar(&c.sessionStore, "session-store", "", "the Redis of the resumed/redis/ rows, `redis://HOST:PORT` (default: a redis-server started on 127.0.0.1)")
 }
 
 // benchRow is one printed row.
@@ -275,6 +283,7 @@ func runBench(e *env, args []string) int {
 		b.verbose = e.stderr
 	}
 	defer b.peers.stopAll()
+	defer b.stopRedis()
 	if cfg.cpuProfile != "" {
 		f, err := os.Create(cfg.cpuProfile)
 		if err != nil {
@@ -579,6 +588,7 @@ type bench struct {
 	ca    [][]byte
 	certs map[string]*leaf // "ecdsa", "rsa"
 	peers *peerSet
+	redis benchRedis
 	// verbose, with --verbose, gets every measurement.
 	verbose io.Writer
 }

@@ -50,6 +50,9 @@ func (b *bench) gosslOpts(p profile, server bool) *ssl.Options {
 	if server {
 		l := b.certs[p.key]
 		o.Cert, o.Key = l.chain, l.key
+		if p.redis != nil {
+			p.redis.Apply(o)
+		}
 	} else if p.noVerify {
 		o.Verify = ssl.VerifyNone
 	} else {

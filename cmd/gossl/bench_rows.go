@@ -4,6 +4,8 @@ import (
 	"crypto/tls"
 	"fmt"
 	"time"
+
+	"github.com/gossl/ssl/redisstore"
 )
 
 // The rows of gossl bench, in the order they are printed.
@@ -37,6 +39,9 @@ type profile struct {
 	// noVerify: gossl's client does not verify the server (a server in
 	// a child process has a certificate of its own).
 	noVerify bool
+	// redis: gossl's server keeps its sessions, ticket keys and replay
+	// check in this store (bench_redis.go).
+	redis *redisstore.Store
 }
 
 var (
@@ -152,6 +157,7 @@ func (b *bench) groups() []benchGroup {
 		}
 		gs = append(gs, g)
 	}
+	gs = append(gs, b.redisGroups()...)
 	gs = append(gs, b.pskGroups()...)
 	for _, hib := range []bool{false, true} {
 		hib := hib

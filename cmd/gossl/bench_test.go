@@ -85,7 +85,7 @@ func TestBenchList(t *testing.T) {
 		kind, _, _ := strings.Cut(n, "/")
 		kinds[kind]++
 	}
-	want := map[string]int{"bulk": 32, "handshake": 12, "server-cpu": 3, "resumed": 3, "memory": 3, "memory-hibernated": 2, "allocs": 4}
+	want := map[string]int{"bulk": 32, "handshake": 12, "server-cpu": 3, "resumed": 6, "memory": 3, "memory-hibernated": 2, "allocs": 4}
 	for k, n := range want {
 		if kinds[k] != n {
 			t.Errorf("%d %s/ rows, want %d", kinds[k], k, n)

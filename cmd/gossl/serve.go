@@ -72,6 +72,14 @@ actually bound.
 if not. SIGINT or SIGTERM closes the listener and every connection (with
 close_notify) and exits 0. A listen failure exits 1 with its sentence.
 
+--session-store redis://HOST:PORT shares TLS 1.2 sessions, the ticket
+keys (TLS 1.2 and 1.3) and the 0-RTT replay check with every server
+given the same Redis and the same certificate, so that a client resumes
+on any of them. What goes to Redis is sealed (AES-256-GCM) with a key
+derived from the --keyfile, or from --session-store-key FILE. When Redis
+is out of reach, handshakes go on (full, or resumed from the ticket keys
+held in memory) and sharing resumes when it is back.
+
 --handshake-timeout is seconds when a bare number (30), or a number with
 its unit (500ms, 2m). SSLKEYLOGFILE in the environment works as
 --keylogfile.`,
@@ -92,6 +100,7 @@ type serveConfig struct {
 	psk       pskConfig
 	srp       srpConfig
 	metrics   string
+	store     storeConfig
 }
 
 func (c *serveConfig) define(fs *flag.FlagSet) {
@@ -106,6 +115,7 @@ func (c *serveConfig) define(fs *flag.FlagSet) {
 	fs.StringVar(&c.metrics, "metrics", "", "serve Prometheus metrics at http://`ADDR`/metrics (HOST:PORT; port 0 for any)")
 	c.psk.defineServer(fs)
 	c.srp.defineServer(fs)
+	c.store.define(fs)
 }
 
 // accept is s_server's -accept [HOST:]PORT: --port, and --host when a
@@ -159,6 +169,7 @@ func runServe(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "gossl serve: --echo and --www exclude each other\n")
 		return 2
 	}
+	defer srv.cfg.store.close()
 	if err := srv.prepare(opts); err != nil {
 		return fail(e, cmd.name, err)
 	}
@@ -219,7 +230,7 @@ func (srv *server) prepare(opts *ssl.Options) error {
 		}
 	}
 	cliLogAlert(opts, srv.errw)
-	return nil
+	return srv.cfg.store.apply(opts)
 }
 
 // serve accepts until a signal, or after one connection with --once.
