@@ -79,10 +79,12 @@ func publicSuite(s *suites.Suite) CipherSuite {
 		Cipher: s.Cipher.Info().ErlangName, MAC: s.MAC.ErlangName(), PRF: s.PRF.ErlangName()}
 }
 
-// Eccs returns the supported named curves: ssl:eccs/0,1.
+// Eccs returns the named curves gossl implements for TLS 1.0-1.2
+// ECDHE: ssl:eccs/0,1. The first four are the default eccs; the others
+// (x448, brainpool, the SEC 2 curves) are used only when eccs names them.
 func Eccs() []string {
 	var out []string
-	for _, g := range kx.SupportedGroups() {
+	for _, g := range kx.ImplementedGroups() {
 		out = append(out, kx.GroupName(g))
 	}
 	return out

@@ -336,7 +336,7 @@ func resolveGroups(names []string) ([]uint16, error) {
 	}
 	var out []uint16
 	for _, n := range names {
-		g, err := groupOption("eccs", n, kx.SupportedGroups())
+		g, err := groupOption("eccs", n, kx.ImplementedGroups())
 		if err != nil {
 			return nil, err
 		}
@@ -372,6 +372,9 @@ func groupOption(option, name string, implemented []uint16) (uint16, error) {
 	g, ok := kx.GroupByName(name)
 	if !ok {
 		return 0, badOption(option, name, "unknown group")
+	}
+	if kx.GroupIsBinary(g) {
+		return 0, notSupportedBecause(option, name, "the binary curves (sect*, RFC 8422 deprecates them) are not implemented")
 	}
 	if !containsGroup(implemented, g) {
 		return 0, notSupportedBecause(option, name, "a group gossl does not implement here yet")

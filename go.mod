@@ -4,6 +4,7 @@ go 1.26.8
 
 require (
 	filippo.io/bigmod v0.1.0
+	github.com/cloudflare/circl v1.6.5
 	github.com/pion/dtls/v4 v4.0.1
 	golang.org/x/crypto v0.59.0
 	golang.org/x/net v0.63.0

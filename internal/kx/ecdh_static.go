@@ -56,7 +56,7 @@ func NewStaticECDHServer(key crypto.Signer) (ServerKeyExchanger, error) {
 	if err != nil {
 		return nil, internalError("static ECDH: the certificate key does not convert to ECDH")
 	}
-	return &staticECDHServer{ecdheServer{group: group, curve: k.Curve(), key: k}}, nil
+	return &staticECDHServer{ecdheServer{group: group, curve: stdCurve{k.Curve()}, key: stdKey{k}}}, nil
 }
 
 // ServerParams is nil: static ECDH has no ServerKeyExchange (RFC 4492,
@@ -91,7 +91,7 @@ func NewStaticECDHClient(pub crypto.PublicKey, allowedGroups []uint16, rand io.R
 	if err != nil {
 		return nil, illegalParameter("the server certificate's point is not usable for ECDH")
 	}
-	return &staticECDHClient{ecdheClient{rand: rand, group: group, curve: peer.Curve(), peer: peer}}, nil
+	return &staticECDHClient{ecdheClient{rand: rand, group: group, curve: stdCurve{peer.Curve()}, peer: peer}}, nil
 }
 
 // staticECDHClient is ecdheClient with the peer point taken from the

@@ -1,7 +1,6 @@
 package kx
 
 import (
-	"crypto/ecdh"
 	"io"
 	"slices"
 
@@ -19,8 +18,9 @@ import (
 //
 // in ServerKeyExchange (5.4), the client answers with its own ECPoint in
 // ClientKeyExchange (5.7), and the premaster secret is the x-coordinate of
-// the shared point, or the X25519 output (5.10, 5.11). crypto/ecdh does
-// the arithmetic and the point checks: NIST points must be uncompressed
+// the shared point, or the X25519 output (5.10, 5.11). crypto/ecdh,
+// internal/ec or circl's x448 (dhcurve.go) does the arithmetic and the
+// point checks: points must be uncompressed
 // (RFC 8422, 5.1.2 lets a TLS 1.2 peer use nothing else once the
 // ec_point_formats extension is left at its default) and on the curve, and
 // an all-zero X25519 result (a low-order peer point) is refused (RFC 8422,
@@ -34,19 +34,19 @@ type Grouped interface {
 
 type ecdheServer struct {
 	group uint16
-	curve ecdh.Curve
-	key   *ecdh.PrivateKey
+	curve ecGroupArith
+	key   ecKeyPair
 }
 
 // NewECDHEServer starts the server side of ECDHE over group, generating
 // its ephemeral key with rand. group must be one of SupportedGroups: the
 // handshake chooses it from what both sides support.
 func NewECDHEServer(group uint16, rand io.Reader) (ServerKeyExchanger, error) {
-	curve := curveFor(group)
-	if curve == nil {
+	curve := ecArithFor(group)
+	if curve == nil || !GroupFitsTLS12(group) {
 		return nil, internalError("ECDHE group " + GroupName(group) + " not implemented")
 	}
-	key, err := ephemeralKey(curve, rand)
+	key, err := curve.generate(rand)
 	if err != nil {
 		return nil, internalError("ECDHE key generation failed")
 	}
@@ -61,7 +61,7 @@ func (s *ecdheServer) ServerParams() ([]byte, error) {
 	b.AddUint8(wire.CurveTypeNamed)
 	b.AddUint16(s.group)
 	b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) {
-		b.AddBytes(s.key.PublicKey().Bytes())
+		b.AddBytes(s.key.public())
 	})
 	return b.Bytes()
 }
@@ -79,14 +79,14 @@ func (s *ecdheServer) ProcessClientKeyExchange(body []byte) ([]byte, error) {
 }
 
 // agree validates the peer's point and computes the shared secret.
-func agree(curve ecdh.Curve, key *ecdh.PrivateKey, point []byte) ([]byte, error) {
-	peer, err := curve.NewPublicKey(point)
+func agree(curve ecGroupArith, key ecKeyPair, point []byte) ([]byte, error) {
+	peer, err := curve.peer(point)
 	if err != nil {
 		return nil, illegalParameter("invalid ECDHE public point")
 	}
-	secret, err := key.ECDH(peer)
+	secret, err := key.agree(peer)
 	if err != nil {
-		// X25519 low-order point: the output would be all zeros.
+		// X25519 or X448 low-order point: the output would be all zeros.
 		return nil, illegalParameter("invalid ECDHE public point")
 	}
 	return secret, nil
@@ -96,8 +96,8 @@ type ecdheClient struct {
 	allowed []uint16
 	rand    io.Reader
 	group   uint16
-	curve   ecdh.Curve
-	peer    *ecdh.PublicKey
+	curve   ecGroupArith
+	peer    ecPeer
 }
 
 // NewECDHEClient starts the client side of ECDHE. allowedGroups are the
@@ -134,11 +134,11 @@ func (c *ecdheClient) ProcessServerParams(body []byte) (int, error) {
 	if !slices.Contains(c.allowed, group) {
 		return 0, illegalParameter("server chose ECDHE group " + GroupName(group) + " that was not offered")
 	}
-	curve := curveFor(group)
-	if curve == nil {
+	curve := ecArithFor(group)
+	if curve == nil || !GroupFitsTLS12(group) {
 		return 0, illegalParameter("server chose unimplemented ECDHE group " + GroupName(group))
 	}
-	peer, err := curve.NewPublicKey(point)
+	peer, err := curve.peer(point)
 	if err != nil {
 		return 0, illegalParameter("invalid ECDHE public point")
 	}
@@ -172,13 +172,13 @@ func (c *ecdheClient) PrepareClientKeyExchange() ([]byte, func() ([]byte, error)
 	if c.peer == nil {
 		return nil, nil, internalError("ECDHE ClientKeyExchange before server params")
 	}
-	key, err := ephemeralKey(c.curve, c.rand)
+	key, err := c.curve.generate(c.rand)
 	if err != nil {
 		return nil, nil, internalError("ECDHE key generation failed")
 	}
 	var b cryptobyte.Builder
 	b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) {
-		b.AddBytes(key.PublicKey().Bytes())
+		b.AddBytes(key.public())
 	})
 	body, err := b.Bytes()
 	if err != nil {
@@ -186,7 +186,7 @@ func (c *ecdheClient) PrepareClientKeyExchange() ([]byte, func() ([]byte, error)
 	}
 	peer := c.peer
 	agree := func() ([]byte, error) {
-		secret, err := key.ECDH(peer)
+		secret, err := key.agree(peer)
 		if err != nil {
 			return nil, illegalParameter("invalid ECDHE public point")
 		}

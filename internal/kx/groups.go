@@ -21,13 +21,13 @@ var groupNames = map[uint16]string{
 	wire.GroupSecp256r1:       "secp256r1",
 	wire.GroupSecp384r1:       "secp384r1",
 	wire.GroupSecp521r1:       "secp521r1",
-	26:                        "brainpoolP256r1",
+	groupBrainpoolP256r1:      "brainpoolP256r1",
 	27:                        "brainpoolP384r1",
 	28:                        "brainpoolP512r1",
 	wire.GroupX25519:          "x25519",
 	wire.GroupX448:            "x448",
 	groupBrainpoolP256r1TLS13: "brainpoolP256r1tls13",
-	32:                        "brainpoolP384r1tls13",
+	groupBrainpoolP384r1TLS13: "brainpoolP384r1tls13",
 	groupBrainpoolP512r1TLS13: "brainpoolP512r1tls13",
 	wire.GroupFFDHE2048:       "ffdhe2048",
 	wire.GroupFFDHE3072:       "ffdhe3072",
@@ -45,7 +45,9 @@ var groupNames = map[uint16]string{
 // Code points named here but not in package wire, because gossl only
 // names them (RFC 8734; draft-ietf-tls-mlkem; draft-ietf-tls-ecdhe-mlkem).
 const (
+	groupBrainpoolP256r1      uint16 = 26 // RFC 7027; 27 and 28 follow
 	groupBrainpoolP256r1TLS13 uint16 = 31
+	groupBrainpoolP384r1TLS13 uint16 = 32
 	groupBrainpoolP512r1TLS13 uint16 = 33
 	groupMLKEM512             uint16 = 0x0200
 	groupMLKEM768             uint16 = 0x0201
@@ -53,6 +55,11 @@ const (
 	groupSecP256r1MLKEM768    uint16 = 0x11eb
 	groupSecP384r1MLKEM1024   uint16 = 0x11ed
 )
+
+// GroupIsBinary reports whether g is one of the binary curves sect163k1
+// ... sect571r1 (RFC 4492, 5.1.1; deprecated by RFC 8422, 5.1.1), which
+// gossl does not implement.
+func GroupIsBinary(g uint16) bool { return g >= 1 && g <= 14 }
 
 // groupIsPureMLKEM reports whether g is a pure ML-KEM group.
 func groupIsPureMLKEM(g uint16) bool { return g >= groupMLKEM512 && g <= groupMLKEM1024 }
@@ -98,9 +105,24 @@ var supported = []uint16{
 	wire.GroupSecp521r1,
 }
 
-// SupportedGroups returns the (EC)DHE groups gossl implements, in default
-// preference order. The caller owns the returned slice.
+// SupportedGroups returns the default (EC)DHE groups for TLS 1.0-1.2,
+// in preference order. The caller owns the returned slice.
 func SupportedGroups() []uint16 { return append([]uint16(nil), supported...) }
+
+// legacyGroups are the curves gossl implements beyond the defaults, for
+// eccs only: X448 (RFC 7748), then the brainpool curves (RFC 7027), then
+// the SEC 2 curves that RFC 8422, 5.1.1 deprecates, largest first.
+// internal/ec implements all but X448 (circl).
+var legacyGroups = []uint16{
+	wire.GroupX448,
+	28, 27, groupBrainpoolP256r1, // brainpoolP512r1, P384r1, P256r1
+	22, 21, 20, 19, 18, 17, 16, 15, // secp256k1 ... secp160k1
+}
+
+// ImplementedGroups returns every (EC)DHE group gossl can use at TLS
+// 1.0-1.2 (ssl:eccs/0): SupportedGroups, then the groups used only when
+// eccs names them. The caller owns the returned slice.
+func ImplementedGroups() []uint16 { return append(SupportedGroups(), legacyGroups...) }
 
 // curveFor returns the crypto/ecdh curve of group g, or nil.
 func curveFor(g uint16) ecdh.Curve {

@@ -3,6 +3,7 @@ package kx
 import (
 	"crypto/ecdh"
 	"io"
+	"slices"
 
 	"github.com/gossl/ssl/internal/wire"
 )
@@ -45,11 +46,23 @@ var tls13Groups = []uint16{
 // SupportedGroups. The caller owns the returned slice.
 func TLS13Groups() []uint16 { return append([]uint16(nil), tls13Groups...) }
 
+// tls13ECGroups are the elliptic-curve groups of TLS 1.3 key shares:
+// X25519, the NIST curves, X448 and the brainpool curves of RFC 8734.
+var tls13ECGroups = []uint16{
+	wire.GroupX25519, wire.GroupSecp256r1, wire.GroupSecp384r1, wire.GroupSecp521r1, wire.GroupX448,
+	groupBrainpoolP512r1TLS13, groupBrainpoolP384r1TLS13, groupBrainpoolP256r1TLS13,
+}
+
 // TLS13ImplementedGroups returns every group gossl can use for a TLS 1.3
-// key share: TLS13Groups, then the RFC 7919 ffdhe groups, which are
-// never a default (dhe13.go) but work when configured. The caller owns
-// the returned slice.
-func TLS13ImplementedGroups() []uint16 { return append(TLS13Groups(), FFDHEGroups()...) }
+// key share: TLS13Groups, then X448 and the brainpool groups of RFC 8734,
+// then the RFC 7919 ffdhe groups; those after TLS13Groups are never a
+// default (dhe13.go) but work when configured. The caller owns the
+// returned slice.
+func TLS13ImplementedGroups() []uint16 {
+	out := TLS13Groups()
+	out = append(out, tls13ECGroups[4:]...)
+	return append(out, FFDHEGroups()...)
+}
 
 // DefaultKeyShareGroups returns the groups a client sends key shares for
 // in its first ClientHello by default: X25519MLKEM768 and X25519, so that
@@ -101,7 +114,7 @@ func GenerateKeyShare(group uint16, rand io.Reader) (KeyShare, error) {
 	if curve == nil {
 		return nil, internalError("key share group " + GroupName(group) + " not implemented")
 	}
-	key, err := ephemeralKey(curve, rand)
+	key, err := curve.generate(rand)
 	if err != nil {
 		return nil, internalError("key share generation failed")
 	}
@@ -141,40 +154,57 @@ func PrepareKeyShare(group uint16, clientShare []byte, rand io.Reader) (serverSh
 	if curve == nil {
 		return nil, nil, internalError("key share group " + GroupName(group) + " not implemented")
 	}
-	peer, err := newPeerKey(curve, clientShare)
+	peer, err := curve.peer(clientShare)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, illegalParameter("invalid key share")
 	}
-	key, err := ephemeralKey(curve, rand)
+	key, err := curve.generate(rand)
 	if err != nil {
 		return nil, nil, internalError("key share generation failed")
 	}
-	return key.PublicKey().Bytes(), func() ([]byte, error) { return ecdhWith(key, peer) }, nil
+	return key.public(), func() ([]byte, error) { return dhAgree(key, peer) }, nil
 }
 
-// tls13Curve returns the crypto/ecdh curve of an elliptic-curve TLS 1.3
-// group, or nil.
-func tls13Curve(group uint16) ecdh.Curve { return curveFor(group) }
+// tls13Curve returns the curve of an elliptic-curve TLS 1.3 group, or
+// nil: X25519, X448, the NIST curves and the brainpool curves under their
+// RFC 8734 code points (the TLS 1.2 code points 26-28 are deprecated for
+// TLS 1.3, RFC 8446, 4.2.7).
+func tls13Curve(group uint16) ecGroupArith {
+	if !slices.Contains(tls13ECGroups, group) {
+		return nil
+	}
+	return ecArithFor(group)
+}
 
-// ecdhShare is a key share over X25519 or a NIST curve. key_exchange is
-// the X25519 u-coordinate (32 bytes, RFC 8446, 4.2.8.2) or the
+// ecdhShare is a key share over an elliptic curve. key_exchange is the
+// X25519 or X448 u-coordinate (32 or 56 bytes, RFC 8446, 4.2.8.2) or the
 // uncompressed point 04 ‖ X ‖ Y (SEC 1, 2.3.3; RFC 8446, 4.2.8.2 allows
 // no other form).
 type ecdhShare struct {
 	group uint16
-	curve ecdh.Curve
-	key   *ecdh.PrivateKey
+	curve ecGroupArith
+	key   ecKeyPair
 }
 
 func (s *ecdhShare) Group() uint16  { return s.group }
-func (s *ecdhShare) Public() []byte { return s.key.PublicKey().Bytes() }
+func (s *ecdhShare) Public() []byte { return s.key.public() }
 
 func (s *ecdhShare) Shared(peerShare []byte) ([]byte, error) {
-	peer, err := newPeerKey(s.curve, peerShare)
+	peer, err := s.curve.peer(peerShare)
 	if err != nil {
-		return nil, err
+		return nil, illegalParameter("invalid key share")
 	}
-	return ecdhWith(s.key, peer)
+	return dhAgree(s.key, peer)
+}
+
+// dhAgree is key.agree with its failure (an all-zero X25519 or X448
+// output) as illegal_parameter (RFC 8446, 7.4.2).
+func dhAgree(key ecKeyPair, peer ecPeer) ([]byte, error) {
+	shared, err := key.agree(peer)
+	if err != nil {
+		return nil, illegalParameter("invalid key share")
+	}
+	return shared, nil
 }
 
 // newPeerKey parses and validates a peer's key_exchange: crypto/ecdh

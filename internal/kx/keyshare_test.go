@@ -104,7 +104,7 @@ func TestKeyShareBadLengths(t *testing.T) {
 }
 
 func TestKeyShareUnimplemented(t *testing.T) {
-	for _, g := range []uint16{0, wire.GroupX448, groupSecP256r1MLKEM768, groupMLKEM768} {
+	for _, g := range []uint16{0, 22, groupBrainpoolP256r1, groupSecP256r1MLKEM768, groupMLKEM768} {
 		if _, err := GenerateKeyShare(g, rand.Reader); err == nil {
 			t.Errorf("%s: generated", GroupName(g))
 		}
@@ -120,7 +120,7 @@ func fixedShare(t *testing.T, g uint16, priv []byte) KeyShare {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &ecdhShare{group: g, curve: curveFor(g), key: key}
+	return &ecdhShare{group: g, curve: stdCurve{curveFor(g)}, key: stdKey{key}}
 }
 
 func TestX25519KnownAnswer(t *testing.T) {
