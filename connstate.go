@@ -2,9 +2,10 @@ package ssl
 
 import (
 	"crypto/tls"
-	"crypto/x509"
 
 	"github.com/gossl/ssl/internal/handshake"
+
+	"github.com/gossl/ssl/internal/pki"
 )
 
 // ConnectionState describes the connection in crypto/tls's terms, for
@@ -51,7 +52,7 @@ func (s *Socket) ConnectionState() tls.ConnectionState {
 		st.CipherSuite = info.Suite.ID
 	}
 	for _, der := range s.peerCertDER() {
-		c, err := x509.ParseCertificate(der)
+		c, err := pki.ParseCertificateUncached(der)
 		if err != nil {
 			// The handshake parsed this chain; a failure here would
 			// be a bug, and a partial chain would mislead.

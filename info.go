@@ -1,12 +1,12 @@
 package ssl
 
 import (
-	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/hex"
 	"errors"
 
 	"github.com/gossl/ssl/internal/kx"
+	"github.com/gossl/ssl/internal/pki"
 )
 
 // InfoItem is one {Item, Value} pair of ssl:connection_information.
@@ -93,7 +93,7 @@ func (s *Socket) ConnectionInformation(items ...string) ([]InfoItem, error) {
 			add(it, info.ExtendedMasterSecret)
 		case "peer_certificate":
 			if certs := s.peerCertDER(); len(certs) > 0 {
-				if c, err := x509.ParseCertificate(certs[0]); err == nil {
+				if c, err := pki.ParseCertificateUncached(certs[0]); err == nil {
 					add(it, subjectString(c.Subject))
 				}
 			}

@@ -1,6 +1,7 @@
 package ec
 
 import (
+	"crypto"
 	"crypto/subtle"
 	"errors"
 	"io"
@@ -112,7 +113,7 @@ func (k *PublicKey) Curve() *Curve { return k.curve }
 func (k *PublicKey) Bytes() []byte { return append([]byte(nil), k.raw...) }
 
 // Equal reports whether x is the same public key.
-func (k *PublicKey) Equal(x any) bool {
+func (k *PublicKey) Equal(x crypto.PublicKey) bool {
 	o, ok := x.(*PublicKey)
 	return ok && o.curve == k.curve && subtle.ConstantTimeCompare(o.raw, k.raw) == 1
 }

@@ -3,7 +3,6 @@ package handshake
 import (
 	"bytes"
 	"crypto"
-	"crypto/ed25519"
 	"crypto/x509"
 
 	"github.com/gossl/ssl/internal/kx"
@@ -83,7 +82,7 @@ func usableCert(ck *CertKey, ours []uint16, req certChoice) (uint16, bool) {
 		return 0, false
 	}
 	if req.Version < wire.VersionTLS12 {
-		if !certTypeAccepted(pub, []uint8{wire.CertTypeRSASign, wire.CertTypeDSSSign, wire.CertTypeECDSASign}) || isEd25519(pub) {
+		if !certTypeAccepted(pub, []uint8{wire.CertTypeRSASign, wire.CertTypeDSSSign, wire.CertTypeECDSASign}) || isEdDSA(pub) {
 			return 0, false
 		}
 		return 0, true
@@ -130,10 +129,9 @@ func ChainNames(chain [][]byte) [][]byte {
 	return out
 }
 
-func isEd25519(pub crypto.PublicKey) bool {
-	_, ok := pub.(ed25519.PublicKey)
-	return ok
-}
+// isEdDSA reports whether pub is an Ed25519 or Ed448 key, which sign only
+// from TLS 1.2 on (RFC 8422, 5.10).
+func isEdDSA(pub crypto.PublicKey) bool { return kx.IsEdDSAKey(pub) }
 
 // dsaEnabled reports whether DSA signatures are in use: signature_algs
 // lists a DSA pair, as it does by default when a DSA key or a DHE_DSS

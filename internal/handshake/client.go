@@ -5,8 +5,6 @@ import (
 	"slices"
 	//lint:ignore SA1019 DSA keys for the DHE_DSS and SRP_SHA_DSS suites (RFC 5246, RFC 5054): legacy, used only when asked for
 	"crypto/dsa" //nolint:staticcheck // the key type of DSA certificates
-	"crypto/ecdsa"
-	"crypto/ed25519"
 	"crypto/rsa"
 	"crypto/x509"
 	"time"
@@ -520,9 +518,7 @@ func (c *Client) handleCertificate(msg []byte) error {
 			return err
 		}
 	case suites.KXECDHEECDSA:
-		switch leaf.PublicKey.(type) {
-		case *ecdsa.PublicKey, ed25519.PublicKey:
-		default:
+		if !kx.IsECDSAKey(leaf.PublicKey) && !kx.IsEdDSAKey(leaf.PublicKey) {
 			return alert.New(alert.UnsupportedCertificate, "ECDHE_ECDSA needs an ECDSA or EdDSA certificate")
 		}
 		c.kx = kx.NewECDHEClient(c.cfg.Groups, c.cfg.Rand)
@@ -685,12 +681,13 @@ func certTypeAccepted(pub any, types []uint8) bool {
 	switch pub.(type) {
 	case *rsa.PublicKey:
 		want = wire.CertTypeRSASign
-	case *ecdsa.PublicKey, ed25519.PublicKey:
-		want = wire.CertTypeECDSASign
 	case *dsa.PublicKey:
 		want = wire.CertTypeDSSSign
 	default:
-		return false
+		if !kx.IsECDSAKey(pub) && !kx.IsEdDSAKey(pub) {
+			return false
+		}
+		want = wire.CertTypeECDSASign
 	}
 	for _, t := range types {
 		if t == want {

@@ -5,8 +5,6 @@ import (
 	"slices"
 	//lint:ignore SA1019 DSA keys for the DHE_DSS and SRP_SHA_DSS suites (RFC 5246, RFC 5054): legacy, used only when asked for
 	"crypto/dsa" //nolint:staticcheck // the key type of DSA certificates
-	"crypto/ecdsa"
-	"crypto/ed25519"
 	"crypto/rsa"
 	"crypto/x509"
 	sess "github.com/gossl/ssl/internal/session"
@@ -585,11 +583,13 @@ func keyFitsKX(key crypto.Signer, k suites.KeyExchange, version uint16) bool {
 	switch key.Public().(type) {
 	case *rsa.PublicKey:
 		return k == suites.KXRSA || k == suites.KXECDHERSA || k == suites.KXDHERSA || k == suites.KXSRPRSA || k == suites.KXRSAPSK
-	case *ecdsa.PublicKey:
-		return k == suites.KXECDHEECDSA
 	case *dsa.PublicKey:
 		return k.DSS()
-	case ed25519.PublicKey:
+	}
+	if kx.IsECDSAKey(key.Public()) {
+		return k == suites.KXECDHEECDSA
+	}
+	if kx.IsEdDSAKey(key.Public()) {
 		// RFC 8422, 5.10: EdDSA certificates serve ECDHE_ECDSA suites
 		// from TLS 1.2 on.
 		return k == suites.KXECDHEECDSA && version >= wire.VersionTLS12

@@ -2,8 +2,12 @@ package kx
 
 import (
 	"bytes"
+	"crypto"
 	"crypto/rand"
+	"slices"
 	"testing"
+
+	"github.com/cloudflare/circl/sign/ed448"
 
 	"github.com/gossl/ssl/internal/alert"
 	"github.com/gossl/ssl/internal/ec"
@@ -128,5 +132,66 @@ func BenchmarkECDHECurves(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestOtherKeySignatures signs and verifies the digitally-signed structs
+// with internal/ec ECDSA keys and Ed448 at every version that has schemes
+// for them: brainpool keys only with their RFC 8734 scheme at TLS 1.3,
+// secp256k1 not at all there, any ECDSA hash at TLS 1.2, SHA-1 before;
+// Ed448 with eddsa_ed448 from TLS 1.2 on (RFC 8422, 5.10). A changed
+// signature gives decrypt_error, a scheme of another curve
+// illegal_parameter.
+func TestOtherKeySignatures(t *testing.T) {
+	_, edPriv, _ := ed448.GenerateKey(rand.Reader)
+	bp, _ := ec.ByName("brainpoolP384r1").GenerateKey(rand.Reader)
+	k1, _ := ec.ByName("secp256k1").GenerateKey(rand.Reader)
+	msg := []byte("signed params")
+	for _, c := range []struct {
+		name string
+		key  crypto.Signer
+		v    uint16
+		want []uint16
+	}{
+		{"brainpoolP384r1/1.3", bp, wire.VersionTLS13, []uint16{sigECDSABrainpoolP384SHA384}},
+		{"brainpoolP384r1/1.2", bp, wire.VersionTLS12, []uint16{sigECDSABrainpoolP384SHA384, wire.SigECDSAP521SHA512, wire.SigECDSAP384SHA384, wire.SigECDSAP256SHA256, wire.SigECDSASHA224, wire.SigECDSASHA1}},
+		{"secp256k1/1.3", k1, wire.VersionTLS13, nil},
+		{"secp256k1/1.2", k1, wire.VersionTLS12, []uint16{wire.SigECDSAP521SHA512, wire.SigECDSAP384SHA384, wire.SigECDSAP256SHA256, wire.SigECDSASHA224, wire.SigECDSASHA1}},
+		{"ed448/1.3", edPriv, wire.VersionTLS13, []uint16{wire.SigEd448}},
+		{"ed448/1.2", edPriv, wire.VersionTLS12, []uint16{wire.SigEd448}},
+	} {
+		got := SignatureSchemesForKey(c.key.Public(), c.v)
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%s: schemes %v, want %v", c.name, got, c.want)
+		}
+		for _, s := range got {
+			sig, err := Sign(c.key, s, c.v, msg, rand.Reader)
+			if err != nil {
+				t.Fatalf("%s %s: %v", c.name, SchemeName(s), err)
+			}
+			if err := Verify(c.key.Public(), s, c.v, msg, sig); err != nil {
+				t.Fatalf("%s %s: %v", c.name, SchemeName(s), err)
+			}
+			sig[len(sig)-1] ^= 1
+			wantAlertT(t, c.name+" changed", Verify(c.key.Public(), s, c.v, msg, sig), alert.DecryptError)
+		}
+	}
+	wantAlertT(t, "brainpoolP256 scheme, P-384 key", Verify(bp.Public(), sigECDSABrainpoolP256SHA256, wire.VersionTLS13, msg, []byte{0}), alert.IllegalParameter)
+	// Before TLS 1.2, ECDSA signs SHA-1 of the message (RFC 8422, 5.10);
+	// Ed448 cannot sign there.
+	sig, err := Sign(k1, 0, wire.VersionTLS11, msg, rand.Reader)
+	if err != nil || Verify(k1.Public(), 0, wire.VersionTLS11, msg, sig) != nil {
+		t.Fatalf("TLS 1.1 ECDSA: %v", err)
+	}
+	if _, err := Sign(edPriv, 0, wire.VersionTLS11, msg, rand.Reader); err == nil {
+		t.Fatal("Ed448 signed at TLS 1.1")
+	}
+	for name, s := range map[string]uint16{
+		"ecdsa_brainpoolP256r1tls13_sha256": sigECDSABrainpoolP256SHA256,
+		"eddsa_ed448":                       wire.SigEd448,
+	} {
+		if got, ok := SchemeByName(name); !ok || got != s {
+			t.Errorf("SchemeByName(%s) = %#04x", name, got)
+		}
 	}
 }

@@ -12,6 +12,9 @@ import (
 	_ "crypto/sha256"
 	_ "crypto/sha512"
 
+	"github.com/cloudflare/circl/sign/ed448"
+
+	"github.com/gossl/ssl/internal/ec"
 	"github.com/gossl/ssl/internal/wire"
 )
 
@@ -28,7 +31,16 @@ const (
 	sigECDSA
 	sigEd25519
 	sigDSA         // TLS 1.2 only (RFC 5246, 7.4.1.4.1; RFC 8446, 4.2.3 drops it)
-	sigUnsupported // named, but gossl cannot make or check it (Ed448)
+	sigEd448       // RFC 8422, 5.1.3; RFC 8446, 4.2.3 (circl's ed448)
+	sigUnsupported // named, but gossl cannot make or check it
+)
+
+// The TLS 1.3 ECDSA schemes over the brainpool curves (RFC 8734, 2), which
+// package wire does not name.
+const (
+	sigECDSABrainpoolP256SHA256 uint16 = 0x081a
+	sigECDSABrainpoolP384SHA384 uint16 = 0x081b
+	sigECDSABrainpoolP512SHA512 uint16 = 0x081c
 )
 
 type schemeInfo struct {
@@ -39,6 +51,9 @@ type schemeInfo struct {
 	// 4.2.3); in TLS 1.2 the same code point means only "ECDSA with this
 	// hash" and any curve may be used.
 	curve elliptic.Curve
+	// ecCurve is the internal/ec curve a TLS 1.3 brainpool scheme is
+	// bound to (RFC 8734, 2), by name.
+	ecCurve string
 	// tls13 marks schemes allowed in TLS 1.3 CertificateVerify: not
 	// PKCS #1 v1.5, SHA-1 or SHA-224 (RFC 8446, 4.2.3).
 	tls13 bool
@@ -47,29 +62,32 @@ type schemeInfo struct {
 // schemes names every code point with Erlang/OTP's atom for it; the TLS 1.2
 // pairs OTP has no atom for are written as OTP prints the tuple.
 var schemes = map[uint16]schemeInfo{
-	wire.SigRSAPKCS1SHA1:     {"rsa_pkcs1_sha1", sigRSAPKCS1, crypto.SHA1, nil, false},
-	wire.SigECDSASHA1:        {"ecdsa_sha1", sigECDSA, crypto.SHA1, nil, false},
-	wire.SigDSASHA1:          {"{sha,dsa}", sigDSA, crypto.SHA1, nil, false},
-	wire.SigDSASHA224:        {"{sha224,dsa}", sigDSA, crypto.SHA224, nil, false},
-	wire.SigDSASHA256:        {"{sha256,dsa}", sigDSA, crypto.SHA256, nil, false},
-	wire.SigDSASHA384:        {"{sha384,dsa}", sigDSA, crypto.SHA384, nil, false},
-	wire.SigDSASHA512:        {"{sha512,dsa}", sigDSA, crypto.SHA512, nil, false},
-	wire.SigRSAPKCS1SHA224:   {"{sha224,rsa}", sigRSAPKCS1, crypto.SHA224, nil, false},
-	wire.SigECDSASHA224:      {"{sha224,ecdsa}", sigECDSA, crypto.SHA224, nil, false},
-	wire.SigRSAPKCS1SHA256:   {"rsa_pkcs1_sha256", sigRSAPKCS1, crypto.SHA256, nil, false},
-	wire.SigECDSAP256SHA256:  {"ecdsa_secp256r1_sha256", sigECDSA, crypto.SHA256, elliptic.P256(), true},
-	wire.SigRSAPKCS1SHA384:   {"rsa_pkcs1_sha384", sigRSAPKCS1, crypto.SHA384, nil, false},
-	wire.SigECDSAP384SHA384:  {"ecdsa_secp384r1_sha384", sigECDSA, crypto.SHA384, elliptic.P384(), true},
-	wire.SigRSAPKCS1SHA512:   {"rsa_pkcs1_sha512", sigRSAPKCS1, crypto.SHA512, nil, false},
-	wire.SigECDSAP521SHA512:  {"ecdsa_secp521r1_sha512", sigECDSA, crypto.SHA512, elliptic.P521(), true},
-	wire.SigRSAPSSRSAESHA256: {"rsa_pss_rsae_sha256", sigRSAPSS, crypto.SHA256, nil, true},
-	wire.SigRSAPSSRSAESHA384: {"rsa_pss_rsae_sha384", sigRSAPSS, crypto.SHA384, nil, true},
-	wire.SigRSAPSSRSAESHA512: {"rsa_pss_rsae_sha512", sigRSAPSS, crypto.SHA512, nil, true},
-	wire.SigEd25519:          {"eddsa_ed25519", sigEd25519, 0, nil, true},
-	wire.SigEd448:            {"eddsa_ed448", sigUnsupported, 0, nil, true},
-	wire.SigRSAPSSPSSSHA256:  {"rsa_pss_pss_sha256", sigRSAPSS, crypto.SHA256, nil, true},
-	wire.SigRSAPSSPSSSHA384:  {"rsa_pss_pss_sha384", sigRSAPSS, crypto.SHA384, nil, true},
-	wire.SigRSAPSSPSSSHA512:  {"rsa_pss_pss_sha512", sigRSAPSS, crypto.SHA512, nil, true},
+	wire.SigRSAPKCS1SHA1:        {"rsa_pkcs1_sha1", sigRSAPKCS1, crypto.SHA1, nil, "", false},
+	wire.SigECDSASHA1:           {"ecdsa_sha1", sigECDSA, crypto.SHA1, nil, "", false},
+	wire.SigDSASHA1:             {"{sha,dsa}", sigDSA, crypto.SHA1, nil, "", false},
+	wire.SigDSASHA224:           {"{sha224,dsa}", sigDSA, crypto.SHA224, nil, "", false},
+	wire.SigDSASHA256:           {"{sha256,dsa}", sigDSA, crypto.SHA256, nil, "", false},
+	wire.SigDSASHA384:           {"{sha384,dsa}", sigDSA, crypto.SHA384, nil, "", false},
+	wire.SigDSASHA512:           {"{sha512,dsa}", sigDSA, crypto.SHA512, nil, "", false},
+	wire.SigRSAPKCS1SHA224:      {"{sha224,rsa}", sigRSAPKCS1, crypto.SHA224, nil, "", false},
+	wire.SigECDSASHA224:         {"{sha224,ecdsa}", sigECDSA, crypto.SHA224, nil, "", false},
+	wire.SigRSAPKCS1SHA256:      {"rsa_pkcs1_sha256", sigRSAPKCS1, crypto.SHA256, nil, "", false},
+	wire.SigECDSAP256SHA256:     {"ecdsa_secp256r1_sha256", sigECDSA, crypto.SHA256, elliptic.P256(), "", true},
+	wire.SigRSAPKCS1SHA384:      {"rsa_pkcs1_sha384", sigRSAPKCS1, crypto.SHA384, nil, "", false},
+	wire.SigECDSAP384SHA384:     {"ecdsa_secp384r1_sha384", sigECDSA, crypto.SHA384, elliptic.P384(), "", true},
+	wire.SigRSAPKCS1SHA512:      {"rsa_pkcs1_sha512", sigRSAPKCS1, crypto.SHA512, nil, "", false},
+	wire.SigECDSAP521SHA512:     {"ecdsa_secp521r1_sha512", sigECDSA, crypto.SHA512, elliptic.P521(), "", true},
+	wire.SigRSAPSSRSAESHA256:    {"rsa_pss_rsae_sha256", sigRSAPSS, crypto.SHA256, nil, "", true},
+	wire.SigRSAPSSRSAESHA384:    {"rsa_pss_rsae_sha384", sigRSAPSS, crypto.SHA384, nil, "", true},
+	wire.SigRSAPSSRSAESHA512:    {"rsa_pss_rsae_sha512", sigRSAPSS, crypto.SHA512, nil, "", true},
+	wire.SigEd25519:             {"eddsa_ed25519", sigEd25519, 0, nil, "", true},
+	wire.SigEd448:               {"eddsa_ed448", sigEd448, 0, nil, "", true},
+	sigECDSABrainpoolP256SHA256: {"ecdsa_brainpoolP256r1tls13_sha256", sigECDSA, crypto.SHA256, nil, "brainpoolP256r1", true},
+	sigECDSABrainpoolP384SHA384: {"ecdsa_brainpoolP384r1tls13_sha384", sigECDSA, crypto.SHA384, nil, "brainpoolP384r1", true},
+	sigECDSABrainpoolP512SHA512: {"ecdsa_brainpoolP512r1tls13_sha512", sigECDSA, crypto.SHA512, nil, "brainpoolP512r1", true},
+	wire.SigRSAPSSPSSSHA256:     {"rsa_pss_pss_sha256", sigRSAPSS, crypto.SHA256, nil, "", true},
+	wire.SigRSAPSSPSSSHA384:     {"rsa_pss_pss_sha384", sigRSAPSS, crypto.SHA384, nil, "", true},
+	wire.SigRSAPSSPSSSHA512:     {"rsa_pss_pss_sha512", sigRSAPSS, crypto.SHA512, nil, "", true},
 }
 
 // SchemeName returns Erlang's name for signature scheme s:
@@ -114,9 +132,13 @@ func SchemeByName(name string) (uint16, bool) {
 // defaultSchemes is documented at DefaultSignatureSchemes.
 var defaultSchemes = []uint16{
 	wire.SigEd25519,
+	wire.SigEd448,
 	wire.SigECDSAP521SHA512,
 	wire.SigECDSAP384SHA384,
 	wire.SigECDSAP256SHA256,
+	sigECDSABrainpoolP512SHA512,
+	sigECDSABrainpoolP384SHA384,
+	sigECDSABrainpoolP256SHA256,
 	wire.SigRSAPSSPSSSHA512,
 	wire.SigRSAPSSPSSSHA384,
 	wire.SigRSAPSSPSSSHA256,
@@ -136,8 +158,9 @@ var defaultSchemes = []uint16{
 
 // DefaultSignatureSchemes returns the default signature_algs, most
 // preferred first. It is OTP's default: first the schemes of current OTP
-// that gossl implements (eddsa_ed25519; ecdsa_secp521r1_sha512,
-// ecdsa_secp384r1_sha384, ecdsa_secp256r1_sha256; rsa_pss_pss_sha512..256;
+// that gossl implements (eddsa_ed25519, eddsa_ed448; ecdsa_secp521r1_sha512,
+// ecdsa_secp384r1_sha384, ecdsa_secp256r1_sha256, and the brainpool
+// schemes of RFC 8734; rsa_pss_pss_sha512..256;
 // rsa_pss_rsae_sha512..256), then the manual's TLS 1.2 pairs in its order
 // ({sha512,rsa}, {sha384,rsa}, {sha256,rsa}, {sha224,ecdsa},
 // {sha224,rsa}), leaving out the DSA pairs (legacy: see DSASchemes), the
@@ -193,8 +216,19 @@ func SignatureSchemesForKey(pub crypto.PublicKey, version uint16) []uint16 {
 				}
 			}
 		}
+	case *ec.PublicKey:
+		own := brainpoolScheme(k.Curve().Name())
+		if own != 0 {
+			out = append(out, own)
+		}
+		if !tls13 {
+			out = append(out, wire.SigECDSAP521SHA512, wire.SigECDSAP384SHA384,
+				wire.SigECDSAP256SHA256, wire.SigECDSASHA224, wire.SigECDSASHA1)
+		}
 	case ed25519.PublicKey:
 		out = append(out, wire.SigEd25519)
+	case ed448.PublicKey:
+		out = append(out, wire.SigEd448)
 	case *dsa.PublicKey:
 		if !tls13 {
 			out = append(out, dsaSchemes...)
@@ -232,6 +266,18 @@ func ecdsaSchemeForCurve(c elliptic.Curve) uint16 {
 	return 0
 }
 
+// brainpoolScheme returns the TLS 1.3 scheme bound to an internal/ec
+// curve (RFC 8734, 2), or 0: the other curves of internal/ec have no TLS
+// 1.3 scheme, so their keys sign only in TLS 1.0-1.2.
+func brainpoolScheme(curve string) uint16 {
+	for s, info := range schemes {
+		if info.ecCurve != "" && info.ecCurve == curve {
+			return s
+		}
+	}
+	return 0
+}
+
 // rsaKeyFits reports whether k is large enough for the scheme: PSS with a
 // salt as long as the hash needs emLen >= 2·hLen + 2 (RFC 8017, 9.1.1),
 // PKCS #1 v1.5 needs the DigestInfo plus 11 bytes (RFC 8017, 9.2).
@@ -248,6 +294,25 @@ func rsaKeyFits(k *rsa.PublicKey, info schemeInfo) bool {
 			prefix = 15
 		}
 		return k.Size() >= prefix+hLen+11
+	}
+	return false
+}
+
+// IsECDSAKey reports whether pub is an ECDSA public key: a crypto/ecdsa
+// key on a NIST curve or an internal/ec key (brainpool, secp256k1, ...).
+func IsECDSAKey(pub crypto.PublicKey) bool {
+	switch pub.(type) {
+	case *ecdsa.PublicKey, *ec.PublicKey:
+		return true
+	}
+	return false
+}
+
+// IsEdDSAKey reports whether pub is an Ed25519 or Ed448 public key.
+func IsEdDSAKey(pub crypto.PublicKey) bool {
+	switch pub.(type) {
+	case ed25519.PublicKey, ed448.PublicKey:
+		return true
 	}
 	return false
 }

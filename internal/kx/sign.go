@@ -13,7 +13,10 @@ import (
 	"io"
 	"strings"
 
+	"github.com/cloudflare/circl/sign/ed448"
+
 	"github.com/gossl/ssl/internal/alert"
+	"github.com/gossl/ssl/internal/ec"
 	"github.com/gossl/ssl/internal/pki"
 	"github.com/gossl/ssl/internal/wire"
 )
@@ -51,7 +54,9 @@ func Sign(key crypto.Signer, scheme uint16, version uint16, msg []byte, rand io.
 	}
 	var sig []byte
 	switch info.kind {
-	case sigEd25519:
+	case sigEd25519, sigEd448:
+		// Pure EdDSA over the whole message, no context (RFC 8422,
+		// 5.10; RFC 8446, 4.2.3).
 		sig, err = key.Sign(rand, msg, crypto.Hash(0))
 	case sigRSAPSS:
 		sig, err = key.Sign(rand, hashOf(info.hash, msg),
@@ -88,6 +93,8 @@ func Verify(pub crypto.PublicKey, scheme uint16, version uint16, msg, sig []byte
 			ok = rsa.VerifyPKCS1v15(k, h, digest, sig) == nil
 		case *ecdsa.PublicKey:
 			ok = ecdsa.VerifyASN1(k, digest, sig)
+		case *ec.PublicKey:
+			ok = ec.Verify(k, digest, sig)
 		case *dsa.PublicKey:
 			return verifyDSA(k, digest, sig)
 		}
@@ -115,8 +122,12 @@ func Verify(pub crypto.PublicKey, scheme uint16, version uint16, msg, sig []byte
 		}
 	case *ecdsa.PublicKey:
 		ok = ecdsa.VerifyASN1(k, hashOf(info.hash, msg), sig)
+	case *ec.PublicKey:
+		ok = ec.Verify(k, hashOf(info.hash, msg), sig)
 	case ed25519.PublicKey:
 		ok = len(k) == ed25519.PublicKeySize && ed25519.Verify(k, msg, sig)
+	case ed448.PublicKey:
+		ok = len(k) == ed448.PublicKeySize && ed448.Verify(k, msg, sig, "")
 	case *dsa.PublicKey:
 		return verifyDSA(k, hashOf(info.hash, msg), sig)
 	}
@@ -147,9 +158,14 @@ func schemeFor(pub crypto.PublicKey, scheme, version uint16) (schemeInfo, error)
 		match = info.kind == sigRSAPKCS1 || (info.kind == sigRSAPSS && !isPSSPSS(scheme))
 	case *ecdsa.PublicKey:
 		// In TLS 1.3 the scheme names the curve; in 1.2 only the hash.
-		match = info.kind == sigECDSA && (!tls13 || info.curve == k.Curve)
+		match = info.kind == sigECDSA && (!tls13 || (info.curve != nil && info.curve == k.Curve))
+	case *ec.PublicKey:
+		// At TLS 1.3 only the brainpool curves have schemes (RFC 8734).
+		match = info.kind == sigECDSA && (!tls13 || info.ecCurve == k.Curve().Name())
 	case ed25519.PublicKey:
 		match = info.kind == sigEd25519
+	case ed448.PublicKey:
+		match = info.kind == sigEd448
 	case *dsa.PublicKey:
 		match = info.kind == sigDSA
 	}
@@ -181,7 +197,7 @@ func legacyDigest(pub crypto.PublicKey, msg []byte) ([]byte, crypto.Hash, error)
 		m := md5.Sum(msg)
 		s := sha1.Sum(msg)
 		return append(m[:], s[:]...), crypto.MD5SHA1, nil
-	case *ecdsa.PublicKey, *dsa.PublicKey:
+	case *ecdsa.PublicKey, *ec.PublicKey, *dsa.PublicKey:
 		s := sha1.Sum(msg)
 		return s[:], crypto.SHA1, nil
 	}

@@ -103,6 +103,7 @@ func TestSchemesAt13(t *testing.T) {
 		wire.SigRSAPSSRSAESHA256: true, wire.SigRSAPSSRSAESHA384: true, wire.SigRSAPSSRSAESHA512: true,
 		wire.SigRSAPSSPSSSHA256: true, wire.SigRSAPSSPSSSHA384: true, wire.SigRSAPSSPSSSHA512: true,
 		wire.SigEd25519: true, wire.SigEd448: true,
+		sigECDSABrainpoolP256SHA256: true, sigECDSABrainpoolP384SHA384: true, sigECDSABrainpoolP512SHA512: true,
 	}
 	for _, s := range allSchemes {
 		if SchemeAllowedIn13(s) != allowed[s] {
@@ -124,7 +125,7 @@ func TestSchemesAt13(t *testing.T) {
 			filtered = append(filtered, s)
 		}
 	}
-	if !slices.Equal(d13, filtered) || len(d13) != 10 {
+	if !slices.Equal(d13, filtered) || len(d13) != 14 {
 		t.Errorf("DefaultSignatureSchemes13 = %v", names(d13))
 	}
 

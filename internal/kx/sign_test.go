@@ -222,7 +222,7 @@ func TestSchemeNames(t *testing.T) {
 		t.Error("ed25519 alias")
 	}
 	d := DefaultSignatureSchemes()
-	if d[0] != wire.SigEd25519 || d[len(d)-1] != wire.SigRSAPKCS1SHA224 || len(d) != 15 {
+	if d[0] != wire.SigEd25519 || d[len(d)-1] != wire.SigRSAPKCS1SHA224 || len(d) != 19 {
 		t.Errorf("defaults: %v", names(d))
 	}
 	seen := map[uint16]bool{}

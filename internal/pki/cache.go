@@ -112,7 +112,7 @@ func LoadTrustStoreFile(path string) (*TrustStore, error) {
 		}
 		certs := make([]*x509.Certificate, 0, len(e.certs))
 		for i, d := range e.certs {
-			c, err := x509.ParseCertificate(d)
+			c, err := ParseCertificateUncached(d)
 			if err != nil {
 				e.storeErr = fmt.Errorf("pki: certificate %d of %s: %w", i+1, path, err)
 				return

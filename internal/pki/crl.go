@@ -80,7 +80,8 @@ func CRLUsable(crl *x509.RevocationList, issuer *x509.Certificate, now time.Time
 		return "the issuer's keyUsage does not allow cRLSign"
 	}
 	if err := crl.CheckSignatureFrom(issuer); err != nil {
-		if !checkDSASignature(issuer, crl.SignatureAlgorithm, crl.RawTBSRevocationList, crl.Signature) {
+		if !checkDSASignature(issuer, crl.SignatureAlgorithm, crl.RawTBSRevocationList, crl.Signature) &&
+			!checkOtherSignature(issuer, crl.SignatureAlgorithm, crl.Raw, crl.RawTBSRevocationList, crl.Signature) {
 			return "the CRL signature does not verify with the issuer's key (another CA with the same name?)"
 		}
 	}

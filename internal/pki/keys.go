@@ -8,6 +8,10 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+
+	"github.com/cloudflare/circl/sign/ed448"
+
+	"github.com/gossl/ssl/internal/ec"
 )
 
 // Erlang's names for the DER key kinds of the ssl `key` option.
@@ -34,8 +38,9 @@ var (
 // ("RSA PRIVATE KEY"), SEC 1 ("EC PRIVATE KEY") and PKCS#8 ("PRIVATE KEY")
 // blocks, legacy OpenSSL-encrypted blocks (Proc-Type: 4,ENCRYPTED) and
 // encrypted PKCS#8 ("ENCRYPTED PRIVATE KEY", PBES2), the last two with
-// password. Keys are RSA, ECDSA, Ed25519 or DSA ("DSA PRIVATE KEY" or PKCS#8;
-// loaded as a *DSAKey, which cannot sign).
+// password. Keys are RSA, ECDSA (on the curves of internal/ec too, as
+// *ec.PrivateKey), Ed25519, Ed448 (circl's ed448.PrivateKey) or DSA ("DSA
+// PRIVATE KEY" or PKCS#8; loaded as a *DSAKey).
 func ParsePrivateKeyPEM(data []byte, password string) (crypto.Signer, error) {
 	for _, b := range decodeAllPEM(data) {
 		switch b.Type {
@@ -99,6 +104,11 @@ func ParsePrivateKeyDER(kind string, der []byte) (crypto.Signer, error) {
 		k, err = x509.ParsePKCS1PrivateKey(der)
 	case KeyKindEC:
 		k, err = x509.ParseECPrivateKey(der)
+		if err != nil {
+			if ok, oerr := parseOtherECPrivateKey(der, nil); oerr == nil {
+				k, err = ok, nil
+			}
+		}
 	case KeyKindPKCS8:
 		if dk, isDSA, derr := parsePKCS8DSA(der); isDSA {
 			if derr != nil {
@@ -108,6 +118,13 @@ func ParsePrivateKeyDER(kind string, der []byte) (crypto.Signer, error) {
 		}
 		k, err = x509.ParsePKCS8PrivateKey(der)
 		if err != nil {
+			// Keys crypto/x509 does not know (eckeys.go).
+			if ok, isOther, oerr := parsePKCS8Other(der); isOther {
+				if oerr != nil {
+					return nil, fmt.Errorf("pki: parsing %s: %w", kind, oerr)
+				}
+				return ok, nil
+			}
 			// Some tools label PKCS#1/SEC 1 keys "PRIVATE KEY".
 			if k2, err2 := x509.ParsePKCS1PrivateKey(der); err2 == nil {
 				k, err = k2, nil
@@ -138,8 +155,12 @@ func asSigner(k any) (crypto.Signer, error) {
 		return *k, nil
 	case *DSAKey:
 		return k, nil
+	case *ec.PrivateKey:
+		return k, nil
+	case ed448.PrivateKey:
+		return k, nil
 	}
-	return nil, fmt.Errorf("pki: unsupported private key type %T (want RSA, ECDSA or Ed25519)", k)
+	return nil, fmt.Errorf("pki: unsupported private key type %T (want RSA, ECDSA, Ed25519 or Ed448)", k)
 }
 
 // LoadPrivateKeyFile reads the first private key of a PEM file (through the

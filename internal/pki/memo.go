@@ -118,9 +118,9 @@ func ParseCertificate(der []byte) (*x509.Certificate, error) {
 		return c, nil
 	}
 	if len(der) > maxParsedDER {
-		return x509.ParseCertificate(der)
+		return ParseCertificateUncached(der)
 	}
-	c, err := x509.ParseCertificate(bytes.Clone(der))
+	c, err := ParseCertificateUncached(bytes.Clone(der))
 	if err != nil {
 		return nil, err
 	}
@@ -141,8 +141,9 @@ func checkSignatureMemo(parent, child *x509.Certificate) error {
 		return nil
 	}
 	err := parent.CheckSignature(child.SignatureAlgorithm, child.RawTBSCertificate, child.Signature)
-	if err != nil && checkDSASignature(parent, child.SignatureAlgorithm, child.RawTBSCertificate, child.Signature) {
-		err = nil // crypto/x509 no longer verifies DSA signatures
+	if err != nil && (checkDSASignature(parent, child.SignatureAlgorithm, child.RawTBSCertificate, child.Signature) ||
+		checkOtherSignature(parent, child.SignatureAlgorithm, child.Raw, child.RawTBSCertificate, child.Signature)) {
+		err = nil // crypto/x509 no longer verifies DSA signatures, nor knows these keys (eckeys.go)
 	}
 	if err != nil {
 		return err
