@@ -45,18 +45,6 @@ var knownVersions = map[Version]bool{SSLv3: true, TLSv1: true, TLSv1_1: true, TL
 // checkPlanned refuses options that are not implemented yet, so that no
 // option is silently ignored.
 func (o *Options) checkPlanned() error {
-	planned := []struct {
-		name string
-		set  bool
-		val  any
-	}{
-		{"signature_algs_cert", o.SignatureAlgsCert != nil, o.SignatureAlgsCert},
-	}
-	for _, p := range planned {
-		if p.set {
-			return notSupported(p.name, p.val)
-		}
-	}
 	if o.Protocol != "" && o.Protocol != "tls" && o.Protocol != "dtls" {
 		return badOption("protocol", o.Protocol, "must be tls or dtls")
 	}
@@ -169,6 +157,9 @@ func (o *Options) compile(r role, host string) (*resolved, error) {
 		return nil, err
 	}
 	if err := o.resolveTickets(cfg, r); err != nil {
+		return nil, err
+	}
+	if cfg.SignatureSchemesCert, err = resolveSignatureAlgsCert(o.SignatureAlgsCert); err != nil {
 		return nil, err
 	}
 	if cfg.SignatureSchemes, err = resolveSignatureAlgs(o.SignatureAlgs); err != nil {
@@ -423,11 +414,29 @@ func resolveSignatureAlgs(names []string) ([]uint16, error) {
 	if names == nil {
 		return kx.DefaultSignatureSchemes(), nil
 	}
+	return signatureSchemeList("signature_algs", names)
+}
+
+// resolveSignatureAlgsCert resolves {signature_algs_cert, ...} (RFC 8446,
+// 4.2.3): the schemes accepted in certificates, sent as
+// signature_algorithms_cert. nil when unset: certificates are then checked
+// against nothing more than path validation, and no extension is sent.
+func resolveSignatureAlgsCert(names []string) ([]uint16, error) {
+	if names == nil {
+		return nil, nil
+	}
+	if len(names) == 0 {
+		return nil, badOption("signature_algs_cert", "[]", "the list must not be empty")
+	}
+	return signatureSchemeList("signature_algs_cert", names)
+}
+
+func signatureSchemeList(option string, names []string) ([]uint16, error) {
 	var out []uint16
 	for _, n := range names {
 		s, ok := signatureSchemeByName(n)
 		if !ok {
-			return nil, badOption("signature_algs", n, "unknown signature algorithm")
+			return nil, badOption(option, n, "unknown signature algorithm")
 		}
 		out = append(out, s)
 	}
@@ -464,6 +473,7 @@ var allSignatureSchemes = []uint16{
 	wire.SigRSAPKCS1SHA256, wire.SigECDSAP256SHA256, wire.SigRSAPKCS1SHA384, wire.SigECDSAP384SHA384,
 	wire.SigRSAPKCS1SHA512, wire.SigECDSAP521SHA512, wire.SigRSAPSSRSAESHA256, wire.SigRSAPSSRSAESHA384,
 	wire.SigRSAPSSRSAESHA512, wire.SigEd25519, wire.SigRSAPSSPSSSHA256, wire.SigRSAPSSPSSSHA384, wire.SigRSAPSSPSSSHA512,
+	wire.SigEd448, kx.SigECDSABrainpoolP256SHA256, kx.SigECDSABrainpoolP384SHA384, kx.SigECDSABrainpoolP512SHA512,
 	wire.SigDSASHA1, wire.SigDSASHA224, wire.SigDSASHA256, wire.SigDSASHA384, wire.SigDSASHA512,
 }
 

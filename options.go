@@ -93,7 +93,12 @@ type Options struct {
 	// ("rsa_pss_rsae_sha256", "ecdsa_secp256r1_sha256", "ed25519") or as
 	// Erlang's TLS 1.2 {Hash, Sign} pairs written "sha256+rsa".
 	SignatureAlgs []string
-	// SignatureAlgsCert is {signature_algs_cert, ...}. Planned.
+	// SignatureAlgsCert is {signature_algs_cert, ...} (RFC 8446, 4.2.3):
+	// the signature schemes accepted in certificates, names as in
+	// SignatureAlgs. Sent as signature_algorithms_cert (in the
+	// ClientHello, and in a TLS 1.3 CertificateRequest); the peer's chain
+	// must then be signed with them (bad_certificate otherwise). Unset:
+	// no extension, and signature_algs alone governs.
 	SignatureAlgsCert []string
 	// HonorCipherOrder is {honor_cipher_order, true}: a server picks by
 	// its own preference.

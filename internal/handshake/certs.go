@@ -5,6 +5,7 @@ import (
 	"crypto"
 	"crypto/x509"
 
+	"github.com/gossl/ssl/internal/alert"
 	"github.com/gossl/ssl/internal/kx"
 	"github.com/gossl/ssl/internal/pki"
 	"github.com/gossl/ssl/internal/wire"
@@ -36,7 +37,98 @@ func verifyChain(cfg *Config, chain [][]byte, purpose pki.Purpose, hostname stri
 	if err != nil {
 		return nil, certError(err)
 	}
+	if err := checkCertSignatures(path, cfg.SignatureSchemesCert); err != nil {
+		return nil, err
+	}
 	return path, nil
+}
+
+// checkCertSignatures refuses a validated path (peer first, anchor last)
+// with a certificate signed by a scheme outside signature_algs_cert
+// (RFC 8446, 4.2.3: the schemes that may appear in certificates; 4.4.2.4
+// lets the receiver abort with bad_certificate). The anchor's own
+// signature is not part of the path (RFC 5280, 6.1.1 (d)). allowed nil:
+// not configured, nothing to check.
+func checkCertSignatures(path []*x509.Certificate, allowed []uint16) error {
+	if allowed == nil {
+		return nil
+	}
+	for i := 0; i+1 < len(path); i++ {
+		if !fitsSchemes(path[i], allowed) {
+			return alert.New(alert.BadCertificate, "certificate "+path[i].Subject.String()+
+				" is signed with "+path[i].SignatureAlgorithm.String()+", which signature_algs_cert does not allow")
+		}
+	}
+	return nil
+}
+
+// certSignatureSchemes are the signature schemes (RFC 8446, 4.2.3) a
+// certificate's own signature may be named by: RSASSA-PSS by either PSS
+// family, ECDSA by its hash (the NIST or, RFC 8734, brainpool scheme of
+// that hash), Ed448 by its OID, which crypto/x509 does not know.
+func certSignatureSchemes(c *x509.Certificate) []uint16 {
+	switch c.SignatureAlgorithm {
+	case x509.SHA1WithRSA:
+		return []uint16{wire.SigRSAPKCS1SHA1}
+	case x509.SHA256WithRSA:
+		return []uint16{wire.SigRSAPKCS1SHA256}
+	case x509.SHA384WithRSA:
+		return []uint16{wire.SigRSAPKCS1SHA384}
+	case x509.SHA512WithRSA:
+		return []uint16{wire.SigRSAPKCS1SHA512}
+	case x509.SHA256WithRSAPSS:
+		return []uint16{wire.SigRSAPSSRSAESHA256, wire.SigRSAPSSPSSSHA256}
+	case x509.SHA384WithRSAPSS:
+		return []uint16{wire.SigRSAPSSRSAESHA384, wire.SigRSAPSSPSSSHA384}
+	case x509.SHA512WithRSAPSS:
+		return []uint16{wire.SigRSAPSSRSAESHA512, wire.SigRSAPSSPSSSHA512}
+	case x509.ECDSAWithSHA1:
+		return []uint16{wire.SigECDSASHA1}
+	case x509.ECDSAWithSHA256:
+		return []uint16{wire.SigECDSAP256SHA256, kx.SigECDSABrainpoolP256SHA256}
+	case x509.ECDSAWithSHA384:
+		return []uint16{wire.SigECDSAP384SHA384, kx.SigECDSABrainpoolP384SHA384}
+	case x509.ECDSAWithSHA512:
+		return []uint16{wire.SigECDSAP521SHA512, kx.SigECDSABrainpoolP512SHA512}
+	case x509.PureEd25519:
+		return []uint16{wire.SigEd25519}
+	case x509.DSAWithSHA1:
+		return []uint16{wire.SigDSASHA1}
+	case x509.DSAWithSHA256:
+		return []uint16{wire.SigDSASHA256}
+	}
+	if pki.IsEd448Signed(c.Raw) {
+		return []uint16{wire.SigEd448}
+	}
+	return nil
+}
+
+// fitsSchemes reports whether c's signature is named by one of schemes.
+func fitsSchemes(c *x509.Certificate, schemes []uint16) bool {
+	for _, s := range certSignatureSchemes(c) {
+		if containsU16(schemes, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// chainFits reports whether every certificate ck sends but a self-signed
+// last one is signed with one of schemes (RFC 8446, 4.4.2.2).
+func chainFits(ck *CertKey, schemes []uint16) bool {
+	for i, d := range ck.Chain {
+		c, err := pki.ParseCertificate(d)
+		if err != nil {
+			return false
+		}
+		if i > 0 && i == len(ck.Chain)-1 && bytes.Equal(c.RawIssuer, c.RawSubject) {
+			break // a root sent along: its signature is not checked
+		}
+		if !fitsSchemes(c, schemes) {
+			return false
+		}
+	}
+	return true
 }
 
 // certChoice is what a peer accepts for our certificate: TLS 1.0–1.2's
@@ -44,36 +136,46 @@ func verifyChain(cfg *Config, chain [][]byte, purpose pki.Purpose, hostname stri
 // or TLS 1.3's (signature_algorithms, certificate_authorities; Types nil
 // means any key type).
 type certChoice struct {
-	Types       []uint8
-	SigAlgs     []uint16 // nil before TLS 1.2
+	Types   []uint8
+	SigAlgs []uint16 // nil before TLS 1.2
+	// CertSigAlgs is the peer's signature_algorithms_cert (TLS 1.3), nil
+	// when it sent none.
+	CertSigAlgs []uint16
 	Authorities [][]byte
 	Version     uint16
 }
 
 // chooseCert picks among certs (certs_keys) the chain to send: one whose
 // key type is accepted and which has a signature scheme both sides allow
-// (from TLS 1.2), preferring one issued under a CA the peer named. When the
-// peer named CAs and none fits, the first usable chain is sent anyway: the
-// peer may still accept it (its CA list need not be complete), and an
-// empty certificate would fail just the same. It returns nil when no chain
-// is usable.
+// (from TLS 1.2), preferring one signed only with schemes of the peer's
+// signature_algorithms_cert (RFC 8446, 4.4.2.2), then one issued under a
+// CA the peer named. When none fits those preferences, the first usable
+// chain is sent anyway: the peer may still accept it (its CA list need not
+// be complete; RFC 8446, 4.4.2.2 says to send a chain of our choice), and
+// an empty certificate would fail just the same. It returns nil when no
+// chain is usable.
 func chooseCert(certs []CertKey, ours []uint16, req certChoice) (*CertKey, uint16) {
-	var first *CertKey
-	var firstScheme uint16
+	var best *CertKey
+	var bestScheme uint16
+	bestScore := -1
 	for i := range certs {
 		ck := &certs[i]
 		scheme, ok := usableCert(ck, ours, req)
 		if !ok {
 			continue
 		}
-		if len(req.Authorities) == 0 || issuedUnder(ck, req.Authorities) {
-			return ck, scheme
+		score := 0
+		if req.CertSigAlgs == nil || chainFits(ck, req.CertSigAlgs) {
+			score += 2
 		}
-		if first == nil {
-			first, firstScheme = ck, scheme
+		if len(req.Authorities) == 0 || issuedUnder(ck, req.Authorities) {
+			score++
+		}
+		if score > bestScore {
+			best, bestScheme, bestScore = ck, scheme, score
 		}
 	}
-	return first, firstScheme
+	return best, bestScheme
 }
 
 func usableCert(ck *CertKey, ours []uint16, req certChoice) (uint16, bool) {

@@ -166,6 +166,7 @@ func (c *Client) Start() ([]Action, error) {
 	}
 	if maxV >= wire.VersionTLS12 {
 		ch.SignatureAlgorithms = cfg.SignatureSchemes
+		ch.SignatureAlgorithmsCert = cfg.SignatureSchemesCert
 	}
 	ch.ALPNProtocols = cfg.ALPNProtocols
 	if c.tls13Offered() {

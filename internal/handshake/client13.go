@@ -83,6 +83,7 @@ func (c *Client) addTLS13(ch *wire.ClientHello) error {
 		ch.ECPointFormats = []uint8{0}
 	}
 	ch.SignatureAlgorithms = cfg.SignatureSchemes
+	ch.SignatureAlgorithmsCert = cfg.SignatureSchemesCert
 	if cfg.SendCertificateAuthorities {
 		// RFC 8446, 4.2.4: the CAs we trust, for the server's choice.
 		ch.CertificateAuthorities = cfg.CertificateAuthorities
@@ -716,5 +717,6 @@ func (h *client13) sendClientCertificate(f *flight) error {
 // named (certificate_authorities, RFC 8446, 4.2.4).
 func (c *Client) chooseClientCert13(cr *wire.CertificateRequest) (*CertKey, uint16) {
 	return chooseCert(c.cfg.Certs, filter13(c.cfg.SignatureSchemes), certChoice{
-		SigAlgs: cr.SignatureAlgorithms, Authorities: cr.CertificateAuthorities, Version: wire.VersionTLS13})
+		SigAlgs: cr.SignatureAlgorithms, CertSigAlgs: cr.SignatureAlgorithmsCert,
+		Authorities: cr.CertificateAuthorities, Version: wire.VersionTLS13})
 }

@@ -150,6 +150,10 @@ type Config struct {
 	AntiReplay      sess.ReplayFilter
 	// SignatureSchemes we accept from the peer and offer, in preference order.
 	SignatureSchemes []uint16
+	// SignatureSchemesCert are the schemes we accept in the peer's
+	// certificates (signature_algs_cert, RFC 8446, 4.2.3), sent as
+	// signature_algorithms_cert; nil: not configured.
+	SignatureSchemesCert []uint16
 
 	Certs []CertKey
 

@@ -191,7 +191,8 @@ func (h *server13) choose(ch *wire.ClientHello) (share []byte, err error) {
 	// The first chain the client's signature algorithms allow, preferring
 	// one under a CA its certificate_authorities names (RFC 8446, 4.2.4).
 	h.cert, h.scheme = chooseCert(cfg.Certs, filter13(cfg.SignatureSchemes), certChoice{
-		SigAlgs: ch.SignatureAlgorithms, Authorities: ch.CertificateAuthorities, Version: wire.VersionTLS13})
+		SigAlgs: ch.SignatureAlgorithms, CertSigAlgs: ch.SignatureAlgorithmsCert,
+		Authorities: ch.CertificateAuthorities, Version: wire.VersionTLS13})
 	if h.cert == nil && h.ext == nil {
 		return nil, alert.New(alert.HandshakeFailure, "no certificate fits the client's signature algorithms")
 	}
@@ -394,7 +395,8 @@ func (h *server13) serverFlight(ch *wire.ClientHello, clientShare []byte) ([]Act
 		return acts, err
 	}
 	if cfg.Verify {
-		cr := &wire.CertificateRequest{TLS13: true, SignatureAlgorithms: filter13(cfg.SignatureSchemes), CertificateAuthorities: cfg.authoritiesToSend()}
+		cr := &wire.CertificateRequest{TLS13: true, SignatureAlgorithms: filter13(cfg.SignatureSchemes),
+			SignatureAlgorithmsCert: cfg.SignatureSchemesCert, CertificateAuthorities: cfg.authoritiesToSend()}
 		if err := s.sendRecorded(&f, cr); err != nil {
 			return nil, err
 		}

@@ -153,8 +153,8 @@ func TestOtherKeySignatures(t *testing.T) {
 		v    uint16
 		want []uint16
 	}{
-		{"brainpoolP384r1/1.3", bp, wire.VersionTLS13, []uint16{sigECDSABrainpoolP384SHA384}},
-		{"brainpoolP384r1/1.2", bp, wire.VersionTLS12, []uint16{sigECDSABrainpoolP384SHA384, wire.SigECDSAP521SHA512, wire.SigECDSAP384SHA384, wire.SigECDSAP256SHA256, wire.SigECDSASHA224, wire.SigECDSASHA1}},
+		{"brainpoolP384r1/1.3", bp, wire.VersionTLS13, []uint16{SigECDSABrainpoolP384SHA384}},
+		{"brainpoolP384r1/1.2", bp, wire.VersionTLS12, []uint16{SigECDSABrainpoolP384SHA384, wire.SigECDSAP521SHA512, wire.SigECDSAP384SHA384, wire.SigECDSAP256SHA256, wire.SigECDSASHA224, wire.SigECDSASHA1}},
 		{"secp256k1/1.3", k1, wire.VersionTLS13, nil},
 		{"secp256k1/1.2", k1, wire.VersionTLS12, []uint16{wire.SigECDSAP521SHA512, wire.SigECDSAP384SHA384, wire.SigECDSAP256SHA256, wire.SigECDSASHA224, wire.SigECDSASHA1}},
 		{"ed448/1.3", edPriv, wire.VersionTLS13, []uint16{wire.SigEd448}},
@@ -176,7 +176,7 @@ func TestOtherKeySignatures(t *testing.T) {
 			wantAlertT(t, c.name+" changed", Verify(c.key.Public(), s, c.v, msg, sig), alert.DecryptError)
 		}
 	}
-	wantAlertT(t, "brainpoolP256 scheme, P-384 key", Verify(bp.Public(), sigECDSABrainpoolP256SHA256, wire.VersionTLS13, msg, []byte{0}), alert.IllegalParameter)
+	wantAlertT(t, "brainpoolP256 scheme, P-384 key", Verify(bp.Public(), SigECDSABrainpoolP256SHA256, wire.VersionTLS13, msg, []byte{0}), alert.IllegalParameter)
 	// Before TLS 1.2, ECDSA signs SHA-1 of the message (RFC 8422, 5.10);
 	// Ed448 cannot sign there.
 	sig, err := Sign(k1, 0, wire.VersionTLS11, msg, rand.Reader)
@@ -187,7 +187,7 @@ func TestOtherKeySignatures(t *testing.T) {
 		t.Fatal("Ed448 signed at TLS 1.1")
 	}
 	for name, s := range map[string]uint16{
-		"ecdsa_brainpoolP256r1tls13_sha256": sigECDSABrainpoolP256SHA256,
+		"ecdsa_brainpoolP256r1tls13_sha256": SigECDSABrainpoolP256SHA256,
 		"eddsa_ed448":                       wire.SigEd448,
 	} {
 		if got, ok := SchemeByName(name); !ok || got != s {

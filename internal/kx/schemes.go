@@ -38,9 +38,9 @@ const (
 // The TLS 1.3 ECDSA schemes over the brainpool curves (RFC 8734, 2), which
 // package wire does not name.
 const (
-	sigECDSABrainpoolP256SHA256 uint16 = 0x081a
-	sigECDSABrainpoolP384SHA384 uint16 = 0x081b
-	sigECDSABrainpoolP512SHA512 uint16 = 0x081c
+	SigECDSABrainpoolP256SHA256 uint16 = 0x081a
+	SigECDSABrainpoolP384SHA384 uint16 = 0x081b
+	SigECDSABrainpoolP512SHA512 uint16 = 0x081c
 )
 
 type schemeInfo struct {
@@ -82,9 +82,9 @@ var schemes = map[uint16]schemeInfo{
 	wire.SigRSAPSSRSAESHA512:    {"rsa_pss_rsae_sha512", sigRSAPSS, crypto.SHA512, nil, "", true},
 	wire.SigEd25519:             {"eddsa_ed25519", sigEd25519, 0, nil, "", true},
 	wire.SigEd448:               {"eddsa_ed448", sigEd448, 0, nil, "", true},
-	sigECDSABrainpoolP256SHA256: {"ecdsa_brainpoolP256r1tls13_sha256", sigECDSA, crypto.SHA256, nil, "brainpoolP256r1", true},
-	sigECDSABrainpoolP384SHA384: {"ecdsa_brainpoolP384r1tls13_sha384", sigECDSA, crypto.SHA384, nil, "brainpoolP384r1", true},
-	sigECDSABrainpoolP512SHA512: {"ecdsa_brainpoolP512r1tls13_sha512", sigECDSA, crypto.SHA512, nil, "brainpoolP512r1", true},
+	SigECDSABrainpoolP256SHA256: {"ecdsa_brainpoolP256r1tls13_sha256", sigECDSA, crypto.SHA256, nil, "brainpoolP256r1", true},
+	SigECDSABrainpoolP384SHA384: {"ecdsa_brainpoolP384r1tls13_sha384", sigECDSA, crypto.SHA384, nil, "brainpoolP384r1", true},
+	SigECDSABrainpoolP512SHA512: {"ecdsa_brainpoolP512r1tls13_sha512", sigECDSA, crypto.SHA512, nil, "brainpoolP512r1", true},
 	wire.SigRSAPSSPSSSHA256:     {"rsa_pss_pss_sha256", sigRSAPSS, crypto.SHA256, nil, "", true},
 	wire.SigRSAPSSPSSSHA384:     {"rsa_pss_pss_sha384", sigRSAPSS, crypto.SHA384, nil, "", true},
 	wire.SigRSAPSSPSSSHA512:     {"rsa_pss_pss_sha512", sigRSAPSS, crypto.SHA512, nil, "", true},
@@ -136,9 +136,9 @@ var defaultSchemes = []uint16{
 	wire.SigECDSAP521SHA512,
 	wire.SigECDSAP384SHA384,
 	wire.SigECDSAP256SHA256,
-	sigECDSABrainpoolP512SHA512,
-	sigECDSABrainpoolP384SHA384,
-	sigECDSABrainpoolP256SHA256,
+	SigECDSABrainpoolP512SHA512,
+	SigECDSABrainpoolP384SHA384,
+	SigECDSABrainpoolP256SHA256,
 	wire.SigRSAPSSPSSSHA512,
 	wire.SigRSAPSSPSSSHA384,
 	wire.SigRSAPSSPSSSHA256,

@@ -103,7 +103,7 @@ func TestSchemesAt13(t *testing.T) {
 		wire.SigRSAPSSRSAESHA256: true, wire.SigRSAPSSRSAESHA384: true, wire.SigRSAPSSRSAESHA512: true,
 		wire.SigRSAPSSPSSSHA256: true, wire.SigRSAPSSPSSSHA384: true, wire.SigRSAPSSPSSSHA512: true,
 		wire.SigEd25519: true, wire.SigEd448: true,
-		sigECDSABrainpoolP256SHA256: true, sigECDSABrainpoolP384SHA384: true, sigECDSABrainpoolP512SHA512: true,
+		SigECDSABrainpoolP256SHA256: true, SigECDSABrainpoolP384SHA384: true, SigECDSABrainpoolP512SHA512: true,
 	}
 	for _, s := range allSchemes {
 		if SchemeAllowedIn13(s) != allowed[s] {

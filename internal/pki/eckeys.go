@@ -279,3 +279,10 @@ func signatureOIDOf(der []byte) (asn1.ObjectIdentifier, bool) {
 	}
 	return oid, true
 }
+
+// IsEd448Signed reports whether a signed X.509 object (a certificate's
+// Raw) names Ed448 as its signatureAlgorithm.
+func IsEd448Signed(der []byte) bool {
+	oid, ok := signatureOIDOf(der)
+	return ok && oid.Equal(oidEd448)
+}
