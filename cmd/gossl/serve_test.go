@@ -153,7 +153,7 @@ func TestOptionErrors(t *testing.T) {
 		{[]string{"connect", port, "--ciphers", "NOT-A-SUITE"}, []string{"ciphers", "NOT-A-SUITE"}},
 		{[]string{"connect", port, "--depth", "many"}, []string{"depth", "many"}},
 		{[]string{"connect", port, "--verify", "sometimes"}, []string{"verify", "sometimes"}},
-		{[]string{"connect", port, "--supported-groups", "sect163k1"}, []string{"supported_groups", "sect163k1", "binary"}},
+		{[]string{"connect", port, "--supported-groups", "sect163k1"}, []string{"supported_groups", "sect163k1"}},
 		{[]string{"serve", "--port", "0", "--sni-hosts", "a.example"}, []string{"sni_hosts", "a.example"}},
 		{[]string{"serve", "--port", "0", "--sni-hosts", "a.example=/nonexistent/a.pem"}, []string{"certfile", "/nonexistent/a.pem"}},
 		{[]string{"connect", port, "--keylogfile", "/nonexistent/keylog"}, []string{"keylogfile", "/nonexistent/keylog"}},
