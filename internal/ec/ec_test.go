@@ -193,7 +193,7 @@ func TestCompleteFormulas(t *testing.T) {
 		c.init()
 		g := c.g
 		two := c.newPoint()
-		c.addPoints(two, g, g)
+		c.addPoints(two, g, g, c.newScratch())
 		want := c.scalarMult(g, []byte{2})
 		if !samePoint(c, two, want) {
 			t.Fatalf("%s: G+G != 2·G", c.Name())
@@ -201,15 +201,15 @@ func TestCompleteFormulas(t *testing.T) {
 		neg := point{x: c.copyFE(g.x), y: c.fe(), z: c.feOne()}
 		c.sub(neg.y, neg.y, g.y)
 		sum := c.newPoint()
-		c.addPoints(sum, g, neg)
+		c.addPoints(sum, g, neg, c.newScratch())
 		if sum.z.IsZero() != 1 {
 			t.Fatalf("%s: G + (−G) is not the point at infinity", c.Name())
 		}
-		c.addPoints(sum, c.identity(), g)
+		c.addPoints(sum, c.identity(), g, c.newScratch())
 		if !samePoint(c, sum, g) {
 			t.Fatalf("%s: O + G != G", c.Name())
 		}
-		c.addPoints(sum, c.identity(), c.identity())
+		c.addPoints(sum, c.identity(), c.identity(), c.newScratch())
 		if sum.z.IsZero() != 1 {
 			t.Fatalf("%s: O + O != O", c.Name())
 		}

@@ -138,7 +138,7 @@ func Verify(pub *PublicKey, digest, sig []byte) bool {
 	u2.Mod(u2, c.nBig)
 	p1 := c.scalarMult(c.g, u1.FillBytes(make([]byte, c.scalarLen)))
 	p2 := c.scalarMult(pub.p, u2.FillBytes(make([]byte, c.scalarLen)))
-	c.addPoints(p1, p1, p2)
+	c.addPoints(p1, p1, p2, c.newScratch())
 	x, _, err := c.affine(p1)
 	if err != nil {
 		return false

@@ -82,17 +82,25 @@ func (c *Curve) copyPoint(dst, src point) {
 	set(dst.z, src.z)
 }
 
+// scratch holds the temporaries of addPoints, so that a scalar
+// multiplication allocates them once rather than per addition.
+type scratch struct{ t0, t1, t2, t3, t4, t5, x3, y3, z3, tmp *bigmod.Nat }
+
+func (c *Curve) newScratch() *scratch {
+	return &scratch{c.fe(), c.fe(), c.fe(), c.fe(), c.fe(), c.fe(), c.fe(), c.fe(), c.fe(), c.fe()}
+}
+
 // addPoints sets out = p1 + p2 with Algorithm 1 of Renes, Costello and
 // Batina (complete addition for y² = x³ + ax + b, any a, with b3 = 3b):
 // one sequence of field operations for every input, doubling and the
 // point at infinity included, which is what makes it safe to run on
 // secret points. It is complete on curves of odd order, as all of this
-// package's are. out may be p1 or p2.
-func (c *Curve) addPoints(out, p1, p2 point) {
+// package's are. out may be p1 or p2; s holds the temporaries.
+func (c *Curve) addPoints(out, p1, p2 point, s *scratch) {
 	X1, Y1, Z1 := p1.x, p1.y, p1.z
 	X2, Y2, Z2 := p2.x, p2.y, p2.z
-	t0, t1, t2, t3, t4, t5 := c.fe(), c.fe(), c.fe(), c.fe(), c.fe(), c.fe()
-	X3, Y3, Z3 := c.fe(), c.fe(), c.fe()
+	t0, t1, t2, t3, t4, t5 := s.t0, s.t1, s.t2, s.t3, s.t4, s.t5
+	X3, Y3, Z3 := s.x3, s.y3, s.z3
 	a, b3 := c.a, c.b3
 
 	c.mul(t0, X1, X2) // 1
@@ -124,7 +132,9 @@ func (c *Curve) addPoints(out, p1, p2 point) {
 	c.mul(t2, a, t2)
 	c.mul(t4, b3, t4)
 	c.add(t1, t1, t2)
-	c.sub(t2, t0, t2) // 30
+	set(s.tmp, t0) // 30: t2 = t0 − t2, without aliasing the result
+	s.tmp.Sub(t2, c.p)
+	set(t2, s.tmp)
 	c.mul(t2, a, t2)
 	c.add(t4, t4, t2)
 	c.mul(t2, t1, t4)
@@ -163,21 +173,22 @@ func selectPoint(out point, table []point, idx int) {
 // a table entry chosen in constant time (entry 0 is the point at infinity,
 // which the complete formulas add like any other point).
 func (c *Curve) scalarMult(q point, k []byte) point {
+	s := c.newScratch()
 	var table [16]point
 	table[0] = c.identity()
 	for i := 1; i < 16; i++ {
 		table[i] = c.newPoint()
-		c.addPoints(table[i], table[i-1], q)
+		c.addPoints(table[i], table[i-1], q, s)
 	}
 	acc := c.identity()
 	sel := c.newPoint()
 	for _, b := range k {
 		for _, shift := range [2]uint{4, 0} {
 			for range 4 {
-				c.addPoints(acc, acc, acc)
+				c.addPoints(acc, acc, acc, s)
 			}
 			selectPoint(sel, table[:], int(b>>shift)&0xf)
-			c.addPoints(acc, acc, sel)
+			c.addPoints(acc, acc, sel, s)
 		}
 	}
 	return acc
