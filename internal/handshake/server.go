@@ -707,8 +707,7 @@ func checkPointFormats(ch *wire.ClientHello) error {
 		return nil
 	}
 	for _, g := range ch.SupportedGroups {
-		switch g {
-		case wire.GroupSecp256r1, wire.GroupSecp384r1, wire.GroupSecp521r1, wire.GroupX25519, wire.GroupX448:
+		if kx.GroupIsElliptic(g) {
 			return alert.New(alert.IllegalParameter, "ec_point_formats without the uncompressed format")
 		}
 	}

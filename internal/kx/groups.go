@@ -61,6 +61,12 @@ const (
 // gossl does not implement.
 func GroupIsBinary(g uint16) bool { return g >= 1 && g <= 14 }
 
+// GroupIsElliptic reports whether g is an elliptic curve of the TLS
+// Supported Groups registry: the binary and prime curves of RFC 4492 and
+// RFC 7027 (1-28), X25519 and X448 (29, 30), and the brainpool TLS 1.3
+// code points of RFC 8734 (31-33).
+func GroupIsElliptic(g uint16) bool { return g >= 1 && g <= groupBrainpoolP512r1TLS13 }
+
 // groupIsPureMLKEM reports whether g is a pure ML-KEM group.
 func groupIsPureMLKEM(g uint16) bool { return g >= groupMLKEM512 && g <= groupMLKEM1024 }
 
