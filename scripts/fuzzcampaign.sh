@@ -1,0 +1,41 @@
+#!/bin/sh
+# fuzzcampaign.sh runs fuzz targets one after another, each for a fixed
+# time with one worker, and prints one line per target for the table in
+# docs/conformance.md: the target, how long it ran, the executions and
+# executions per second of the last progress line, and the corpus growth
+# ("new interesting" inputs found this run, and the corpus total).
+#
+#   scripts/fuzzcampaign.sh DURATION [PKG:Target ...]
+#   scripts/fuzzcampaign.sh 10m ./internal/wire:FuzzClientHello .:FuzzServerHandshake
+#
+# Without targets, every Fuzz function in the module, in package order.
+# The full output of each run is kept in $FUZZLOG (default
+# /tmp/gossl-fuzz) as PKG_Target.log. A failing input is written by go
+# test to the package's testdata/fuzz/Target directory; the line then
+# says FAIL.
+set -u
+dur=${1:?usage: fuzzcampaign.sh DURATION [PKG:Target ...]}
+shift
+log=${FUZZLOG:-/tmp/gossl-fuzz}
+mkdir -p "$log"
+if [ $# -eq 0 ]; then
+	set -- $(grep -rl --include='*_test.go' '^func Fuzz' . | sort | while read -r f; do
+		d=$(dirname "$f")
+		grep -o '^func Fuzz[A-Za-z0-9_]*' "$f" | sed "s|^func |$d:|"
+	done)
+fi
+printf '%-60s %8s %12s %9s %s\n' target time execs execs/s 'new (corpus total)'
+for t in "$@"; do
+	pkg=${t%%:*}
+	name=${t#*:}
+	out="$log/$(echo "$pkg" | tr '/.' '__')_$name.log"
+	go test "$pkg" -run '^$' -fuzz "^$name\$" -fuzztime "$dur" -parallel 1 >"$out" 2>&1
+	rc=$?
+	last=$(grep 'fuzz: elapsed' "$out" | tail -1)
+	execs=$(echo "$last" | sed -n 's/.*execs: \([0-9]*\) (\([0-9]*\)\/sec).*/\1/p')
+	rate=$(echo "$last" | sed -n 's/.*execs: \([0-9]*\) (\([0-9]*\)\/sec).*/\2/p')
+	growth=$(echo "$last" | sed -n 's/.*new interesting: \(.*\)$/\1/p')
+	status=ok
+	[ $rc -ne 0 ] && status=FAIL
+	printf '%-60s %8s %12s %9s %s %s\n' "$pkg:$name" "$dur" "${execs:-?}" "${rate:-?}" "${growth:-?}" "$status"
+done
