@@ -329,12 +329,34 @@ func (c *recordingConn) Write(p []byte) (int, error) {
 // capture cannot reproduce: such seeds are for the server only.
 func captureHandshake(t *testing.T, serverOpts, clientOpts *Options) (fromClient, fromServer []byte) {
 	t.Helper()
+	cli, srv, rc := capturePair(t, serverOpts, clientOpts)
+	srvErr := make(chan error, 1)
+	go func() { srvErr <- srv.Handshake(10 * time.Second) }()
+	if err := cli.Handshake(10 * time.Second); err != nil {
+		t.Fatalf("capture: client: %v", err)
+	}
+	// A TLS 1.3 server ends its handshake with NewSessionTicket, which
+	// the pipe only takes when read: read it, unrecorded.
+	drained := make(chan struct{})
+	go func() { io.Copy(io.Discard, rc.Conn); close(drained) }()
+	if err := <-srvErr; err != nil {
+		t.Fatalf("capture: server: %v", err)
+	}
+	rc.Conn.Close()
+	<-drained
+	return bytes.Clone(rc.written.Bytes()), bytes.Clone(rc.read.Bytes())
+}
+
+// capturePair is a gossl client and server over a pipe, with the random
+// streams of captureHandshake; rc records the client's end. The pipe is
+// closed when the test ends.
+func capturePair(t *testing.T, serverOpts, clientOpts *Options) (cli, srv *Socket, rc *recordingConn) {
+	t.Helper()
 	deterministicRandom(t, fuzzClientSeed)
 	cc, sc := net.Pipe()
-	defer cc.Close()
-	defer sc.Close()
-	rc := &recordingConn{Conn: cc, onFirstRead: func() { deterministicRandom(t, fuzzClientSeed) }}
-	sc = &recordingConn{Conn: sc, onRead: func() { deterministicRandom(t, fuzzServerSeed) }}
+	t.Cleanup(func() { cc.Close(); sc.Close() })
+	rc = &recordingConn{Conn: cc, onFirstRead: func() { deterministicRandom(t, fuzzClientSeed) }}
+	rs := &recordingConn{Conn: sc, onRead: func() { deterministicRandom(t, fuzzServerSeed) }}
 	sres, err := serverOpts.compile(roleServer, "")
 	if err != nil {
 		t.Fatal(err)
@@ -343,23 +365,7 @@ func captureHandshake(t *testing.T, serverOpts, clientOpts *Options) (fromClient
 	if err != nil {
 		t.Fatal(err)
 	}
-	srvErr := make(chan error, 1)
-	srv := newSocket(sc, roleServer, serverOpts, sres)
-	go func() { srvErr <- srv.Handshake(10 * time.Second) }()
-	cli := newSocket(rc, roleClient, clientOpts, cres)
-	if err := cli.Handshake(10 * time.Second); err != nil {
-		t.Fatalf("capture: client: %v", err)
-	}
-	// A TLS 1.3 server ends its handshake with NewSessionTicket, which
-	// the pipe only takes when read: read it, unrecorded.
-	drained := make(chan struct{})
-	go func() { io.Copy(io.Discard, cc); close(drained) }()
-	if err := <-srvErr; err != nil {
-		t.Fatalf("capture: server: %v", err)
-	}
-	cc.Close()
-	<-drained
-	return bytes.Clone(rc.written.Bytes()), bytes.Clone(rc.read.Bytes())
+	return newSocket(rc, roleClient, clientOpts, cres), newSocket(rs, roleServer, serverOpts, sres), rc
 }
 
 // fuzzSeed is one capture: the variant both sides of the replayed role
@@ -501,7 +507,7 @@ func TestFuzzSeedCorporaPresent(t *testing.T) {
 			}
 		}
 	}
-	for _, name := range []string{"FuzzServerHandshake", "FuzzClientHandshake"} {
+	for _, name := range []string{"FuzzServerHandshake", "FuzzClientHandshake", "FuzzServerAfterHello", "FuzzClientAfterServerHello"} {
 		entries, err := os.ReadDir(filepath.Join("testdata", "fuzz", name))
 		if err != nil || len(entries) == 0 {
 			t.Fatalf("%s: seed corpus missing (%v); run TestFuzzHandshakeSeeds with GOSSL_WRITE_FUZZ_SEEDS=1", name, err)
