@@ -64,7 +64,8 @@ attacks it with clients of this process, phase by phase:
              side, per connection and in total, and goroutines per
              connection. The soft limit on open files is raised (up to
              the hard limit, or beyond when allowed) to fit 2 per
-             connection.
+             connection; where the hard limit is lower, as many
+             connections as fit are measured and the output says so.
 
 After each of data, abrupt, slowloris and flood, the goroutines, open
 file descriptors (/proc/self/fd) and heap (after a GC) are counted once
