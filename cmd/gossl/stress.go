@@ -451,14 +451,14 @@ func echo(c net.Conn, size int, seed uint64) (echoResult, error) {
 
 func bytesEqual(a, b []byte) bool { return string(a) == string(b) }
 
-// dataPhase opens cfg.conns connections of the mix at once (at most 64
+// dataPhase opens cfg.conns connections of the mix at once (at most 16
 // handshakes at a time), and once all are open moves data on every one.
 func (st *stress) dataPhase() error {
 	n := st.cfg.conns
 	var (
 		wg                  sync.WaitGroup
 		start               = make(chan struct{})
-		hsSem               = make(chan struct{}, 64)
+		hsSem               = make(chan struct{}, 16)
 		open                atomic.Int64
 		failed, corrupt     atomic.Int64
 		lost                atomic.Int64

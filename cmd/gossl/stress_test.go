@@ -14,7 +14,7 @@ import (
 // stressSmall is gossl stress at CI size: every phase, a few seconds
 // each on an idle machine.
 var stressSmall = []string{"stress", "--conns", "56", "--bytes", "20000", "--abrupt", "300", "--workers", "16",
-	"--slowloris", "30", "--slow-interval", "0.25", "--handshake-timeout", "1.5",
+	"--slowloris", "30", "--slow-interval", "0.5", "--handshake-timeout", "3",
 	"--flood", "300", "--flood-workers", "16", "--idle", "200", "--settle", "20"}
 
 // TestStressSmall runs every phase of gossl stress at a small size, in
