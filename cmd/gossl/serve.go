@@ -63,8 +63,8 @@ then "renegotiated" or the error are printed on stderr for each.
 --metrics ADDR (HOST:PORT, port 0 for any) serves the server's metrics
 at http://ADDR/metrics in Prometheus's text format: handshakes by
 version, suite, result and alert, resumptions, handshake latency, alerts
-sent and received, bytes and open connections (the names of the
-github.com/gossl/ssl/prometheus module). Once it listens, before the
+sent and received, bytes and open connections (the
+github.com/gossl/ssl/prometheus module's metrics). Once it listens, before the
 ACCEPT line, "METRICS HOST:PORT" is printed on stdout with the port
 actually bound.
 
@@ -174,8 +174,7 @@ func runServe(e *env, args []string) int {
 		return fail(e, cmd.name, err)
 	}
 	if srv.cfg.metrics != "" {
-		m := newTextMetrics()
-		ln, err := serveMetrics(srv.cfg.metrics, m)
+		ln, m, err := serveMetrics(srv.cfg.metrics)
 		if err != nil {
 			return fail(e, cmd.name, err)
 		}
