@@ -34,10 +34,16 @@ type cbcProtector struct {
 	// noPaddingCheck is padding_check false, TLS 1.0 only: the padding
 	// bytes are not checked, only the length byte is used.
 	noPaddingCheck bool
+	// ssl3 is SSL 3.0 (ssl3mac.go): its MAC, an 11-byte MAC header,
+	// and padding bytes that are never checked.
+	ssl3 bool
 	// Constant-time MAC (Lucky 13, see openCBC): the hash block size as
-	// a shift, and the length of its length field.
+	// a shift, the length of its length field, and how many bytes the
+	// inner hash takes before the content beyond its first block (13
+	// for HMAC, whose first block is the key).
 	blockShift uint
 	lenField   int
+	hdrLen     int
 
 	ad      [13]byte
 	sum     [64]byte // computed MAC
@@ -59,6 +65,7 @@ func newCBC(block cipher.Block, newHash func() hash.Hash, macKey, iv []byte, cha
 		mac:     hmac.New(newHash, macKey),
 		chained: chained,
 		bs:      block.BlockSize(),
+		hdrLen:  13,
 	}
 	p.macSize = p.mac.Size()
 	if !chained {
@@ -106,9 +113,8 @@ func (p *cbcProtector) Seal(frag []byte, seq uint64, typ uint8, vers uint16) ([]
 	// RFC 5246, Section 6.2.3.1: the MAC covers the compressed (here
 	// unchanged) plaintext with the header and the sequence number, so
 	// records cannot be reordered, dropped or retyped unnoticed.
-	additionalData(&p.ad, seq, typ, vers, n)
 	p.mac.Reset()
-	p.mac.Write(p.ad[:])
+	p.mac.Write(macHeader(&p.ad, p.ssl3, seq, typ, vers, n))
 	p.mac.Write(frag[en : en+n])
 	p.mac.Sum(frag[en+n : en+n])
 
@@ -172,7 +178,12 @@ func (p *cbcProtector) Open(frag []byte, seq uint64, typ uint8, vers uint16) ([]
 	padLen := int(ct[n-1])
 	// good is 1 when the padding-length byte leaves room for the MAC.
 	good := subtle.ConstantTimeLessOrEq(padLen+1+p.macSize, n)
-	if !p.noPaddingCheck { // configuration, not secret: may branch
+	switch { // version and configuration, not secret: may branch
+	case p.ssl3:
+		// RFC 6101, 5.2.3.2: the padding is shorter than a block and
+		// its bytes are arbitrary.
+		good &= subtle.ConstantTimeLessOrEq(padLen+1, p.bs)
+	case !p.noPaddingCheck:
 		good &= checkPadding(ct, padLen)
 	}
 	// Bad padding: verify as though there were none, so the MAC is still
@@ -180,9 +191,8 @@ func (p *cbcProtector) Open(frag []byte, seq uint64, typ uint8, vers uint16) ([]
 	padLen &= -good
 	dataLen := n - p.macSize - padLen - 1
 
-	additionalData(&p.ad, seq, typ, vers, dataLen)
 	p.mac.Reset()
-	p.mac.Write(p.ad[:])
+	p.mac.Write(macHeader(&p.ad, p.ssl3, seq, typ, vers, dataLen))
 	p.mac.Write(ct[:dataLen])
 	sum := p.mac.Sum(p.sum[:0])
 	// Lucky 13 countermeasure: finish with as many compression calls as
@@ -202,10 +212,10 @@ func (p *cbcProtector) Open(frag []byte, seq uint64, typ uint8, vers uint16) ([]
 // compressions is how many compression-function calls the inner HMAC hash
 // makes for n bytes of data after the 13-byte header: ceil((13 + n + 1 +
 // length field) / block size), with the key block counted out since it is
-// the same for every record. It is arithmetic only (no branches, and a
+// the same for every record (hdrLen replaces 13 for SSL 3.0's MAC). It is arithmetic only (no branches, and a
 // shift rather than a division whose timing can depend on the operand).
 func (p *cbcProtector) compressions(n int) int {
-	return (13 + n + p.lenField + (1 << p.blockShift)) >> p.blockShift
+	return (p.hdrLen + n + p.lenField + (1 << p.blockShift)) >> p.blockShift
 }
 
 // zeroBlocks feeds the extra compression calls. Writing k whole blocks to

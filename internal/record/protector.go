@@ -104,7 +104,7 @@ func newProtector(s *suites.Suite, v uint16, key, macKey, iv []byte, opts Option
 	if s == nil {
 		return nil, errors.New("record: nil cipher suite")
 	}
-	if v < wire.VersionTLS10 || v > wire.VersionTLS12 {
+	if v < wire.VersionSSL30 || v > wire.VersionTLS12 {
 		return nil, errors.New("record: protection for version " + wire.VersionName(v) + " is not implemented")
 	}
 	// A suite outside its versions is a handshake bug; refusing it here
@@ -136,7 +136,11 @@ func newProtector(s *suites.Suite, v uint16, key, macKey, iv []byte, opts Option
 		if s.MAC.Size() == 0 || len(macKey) != s.MAC.Size() {
 			return nil, errors.New("record: wrong MAC key length for " + s.MAC.ErlangName())
 		}
-		return newStream(key, s.MAC.New(), macKey)
+		p, err := newStream(key, s.MAC.New(), macKey)
+		if err == nil && v == wire.VersionSSL30 {
+			err = p.useSSL3(s.MAC.New(), macKey)
+		}
+		return p, err
 	case suites.CipherAES128CBC, suites.CipherAES256CBC, suites.Cipher3DESEDECBC, suites.CipherDESCBC:
 		if s.MAC.Size() == 0 || len(macKey) != s.MAC.Size() {
 			return nil, errors.New("record: wrong MAC key length for " + s.MAC.ErlangName())
@@ -145,9 +149,10 @@ func newProtector(s *suites.Suite, v uint16, key, macKey, iv []byte, opts Option
 		if err != nil {
 			return nil, err
 		}
-		// TLS 1.0 chains the IV from record to record (RFC 2246,
-		// Section 6.2.3.2); later versions send a fresh one per record.
-		chained := v == wire.VersionTLS10
+		// SSL 3.0 and TLS 1.0 chain the IV from record to record (RFC
+		// 6101, 5.2.3.2; RFC 2246, Section 6.2.3.2); later versions send
+		// a fresh one per record.
+		chained := v <= wire.VersionTLS10
 		if chained && len(iv) != info.BlockSize {
 			return nil, errors.New("record: TLS 1.0 CBC needs the key block IV")
 		}
@@ -155,8 +160,17 @@ func newProtector(s *suites.Suite, v uint16, key, macKey, iv []byte, opts Option
 		if err != nil {
 			return nil, err
 		}
+		if v == wire.VersionSSL30 {
+			// RFC 7366 is a TLS extension: no SSL 3.0 record uses it.
+			if opts.EncryptThenMAC {
+				return nil, errors.New("record: encrypt-then-MAC does not exist in SSL 3.0")
+			}
+			if err := p.useSSL3(s.MAC.New(), macKey); err != nil {
+				return nil, err
+			}
+		}
 		p.etm = opts.EncryptThenMAC
-		p.noPaddingCheck = opts.NoPaddingCheck && chained
+		p.noPaddingCheck = opts.NoPaddingCheck && v == wire.VersionTLS10
 		return p, nil
 	}
 	return nil, errors.New("record: unsupported cipher " + info.ErlangName)

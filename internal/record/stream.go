@@ -22,6 +22,7 @@ type streamProtector struct {
 	c       *rc4.Cipher
 	mac     hash.Hash
 	macSize int
+	ssl3    bool // SSL 3.0's MAC and MAC header (ssl3mac.go)
 	ad      [13]byte
 	sum     [64]byte
 }
@@ -45,9 +46,8 @@ func (p *streamProtector) Seal(frag []byte, seq uint64, typ uint8, vers uint16) 
 	if cap(frag) < n+p.macSize {
 		return nil, errShortBuffer
 	}
-	additionalData(&p.ad, seq, typ, vers, n)
 	p.mac.Reset()
-	p.mac.Write(p.ad[:])
+	p.mac.Write(macHeader(&p.ad, p.ssl3, seq, typ, vers, n))
 	p.mac.Write(frag)
 	frag = p.mac.Sum(frag)
 	p.c.XORKeyStream(frag, frag)
@@ -60,9 +60,8 @@ func (p *streamProtector) Open(frag []byte, seq uint64, typ uint8, vers uint16) 
 	}
 	p.c.XORKeyStream(frag, frag)
 	n := len(frag) - p.macSize
-	additionalData(&p.ad, seq, typ, vers, n)
 	p.mac.Reset()
-	p.mac.Write(p.ad[:])
+	p.mac.Write(macHeader(&p.ad, p.ssl3, seq, typ, vers, n))
 	p.mac.Write(frag[:n])
 	if subtle.ConstantTimeCompare(p.mac.Sum(p.sum[:0]), frag[n:]) != 1 {
 		return nil, ErrBadRecordMAC

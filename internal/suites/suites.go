@@ -371,7 +371,14 @@ func (s *Suite) SupportsVersion(v uint16) bool {
 	return v >= s.MinVersion && v <= s.MaxVersion
 }
 
+// SSL 3.0 (minimum v30) has the suites RFC 6101, Appendix A.6 defines
+// that gossl implements (RSA, DHE_RSA, DHE_DSS with RC4, DES and 3DES)
+// and the AES-CBC suites of RFC 3268, which OpenSSL and OTP also allowed
+// with SSL 3.0. ECDHE (RFC 4492 defines it for TLS 1.0 on), PSK, SRP,
+// the anonymous suites, AEAD and SHA-2 MACs are not offered with it, as
+// in OTP's ssl_v3 list.
 const (
+	v30 = wire.VersionSSL30
 	v10 = wire.VersionTLS10
 	v11 = wire.VersionTLS11
 	v12 = wire.VersionTLS12
@@ -412,8 +419,8 @@ var table = []*Suite{
 	{0x009e, "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", "DHE-RSA-AES128-GCM-SHA256", KXDHERSA, CipherAES128GCM, MACAEAD, PRFSHA256, v12, v12, true},
 	{0x006b, "TLS_DHE_RSA_WITH_AES_256_CBC_SHA256", "DHE-RSA-AES256-SHA256", KXDHERSA, CipherAES256CBC, MACSHA256, PRFDefault, v12, v12, true},
 	{0x0067, "TLS_DHE_RSA_WITH_AES_128_CBC_SHA256", "DHE-RSA-AES128-SHA256", KXDHERSA, CipherAES128CBC, MACSHA256, PRFDefault, v12, v12, true},
-	{0x0039, "TLS_DHE_RSA_WITH_AES_256_CBC_SHA", "DHE-RSA-AES256-SHA", KXDHERSA, CipherAES256CBC, MACSHA1, PRFDefault, v10, v12, true},
-	{0x0033, "TLS_DHE_RSA_WITH_AES_128_CBC_SHA", "DHE-RSA-AES128-SHA", KXDHERSA, CipherAES128CBC, MACSHA1, PRFDefault, v10, v12, true},
+	{0x0039, "TLS_DHE_RSA_WITH_AES_256_CBC_SHA", "DHE-RSA-AES256-SHA", KXDHERSA, CipherAES256CBC, MACSHA1, PRFDefault, v30, v12, true},
+	{0x0033, "TLS_DHE_RSA_WITH_AES_128_CBC_SHA", "DHE-RSA-AES128-SHA", KXDHERSA, CipherAES128CBC, MACSHA1, PRFDefault, v30, v12, true},
 	// AES-CCM in TLS 1.2 with ECDHE_ECDSA (RFC 7251): after the GCM
 	// and ChaCha20 suites, only on request (CCM_8's 64-bit tag is meant
 	// for constrained devices, RFC 6655, Section 5). OTP 25 lists them
@@ -429,8 +436,8 @@ var table = []*Suite{
 	{0x00a2, "TLS_DHE_DSS_WITH_AES_128_GCM_SHA256", "DHE-DSS-AES128-GCM-SHA256", KXDHEDSS, CipherAES128GCM, MACAEAD, PRFSHA256, v12, v12, false},
 	{0x006a, "TLS_DHE_DSS_WITH_AES_256_CBC_SHA256", "DHE-DSS-AES256-SHA256", KXDHEDSS, CipherAES256CBC, MACSHA256, PRFDefault, v12, v12, false},
 	{0x0040, "TLS_DHE_DSS_WITH_AES_128_CBC_SHA256", "DHE-DSS-AES128-SHA256", KXDHEDSS, CipherAES128CBC, MACSHA256, PRFDefault, v12, v12, false},
-	{0x0038, "TLS_DHE_DSS_WITH_AES_256_CBC_SHA", "DHE-DSS-AES256-SHA", KXDHEDSS, CipherAES256CBC, MACSHA1, PRFDefault, v10, v12, false},
-	{0x0032, "TLS_DHE_DSS_WITH_AES_128_CBC_SHA", "DHE-DSS-AES128-SHA", KXDHEDSS, CipherAES128CBC, MACSHA1, PRFDefault, v10, v12, false},
+	{0x0038, "TLS_DHE_DSS_WITH_AES_256_CBC_SHA", "DHE-DSS-AES256-SHA", KXDHEDSS, CipherAES256CBC, MACSHA1, PRFDefault, v30, v12, false},
+	{0x0032, "TLS_DHE_DSS_WITH_AES_128_CBC_SHA", "DHE-DSS-AES128-SHA", KXDHEDSS, CipherAES128CBC, MACSHA1, PRFDefault, v30, v12, false},
 	// Anonymous (EC)DH: no server authentication, never in a default
 	// list; OTP 25's ssl:cipher_suites(anonymous, 'tlsv1.2') lists these
 	// (RFC 5246, RFC 5288 for GCM, RFC 8422 for ECDH_anon).
@@ -463,8 +470,8 @@ var table = []*Suite{
 	{0x009c, "TLS_RSA_WITH_AES_128_GCM_SHA256", "AES128-GCM-SHA256", KXRSA, CipherAES128GCM, MACAEAD, PRFSHA256, v12, v12, false},
 	{0x003d, "TLS_RSA_WITH_AES_256_CBC_SHA256", "AES256-SHA256", KXRSA, CipherAES256CBC, MACSHA256, PRFDefault, v12, v12, false},
 	{0x003c, "TLS_RSA_WITH_AES_128_CBC_SHA256", "AES128-SHA256", KXRSA, CipherAES128CBC, MACSHA256, PRFDefault, v12, v12, false},
-	{0x0035, "TLS_RSA_WITH_AES_256_CBC_SHA", "AES256-SHA", KXRSA, CipherAES256CBC, MACSHA1, PRFDefault, v10, v12, false},
-	{0x002f, "TLS_RSA_WITH_AES_128_CBC_SHA", "AES128-SHA", KXRSA, CipherAES128CBC, MACSHA1, PRFDefault, v10, v12, false},
+	{0x0035, "TLS_RSA_WITH_AES_256_CBC_SHA", "AES256-SHA", KXRSA, CipherAES256CBC, MACSHA1, PRFDefault, v30, v12, false},
+	{0x002f, "TLS_RSA_WITH_AES_128_CBC_SHA", "AES128-SHA", KXRSA, CipherAES128CBC, MACSHA1, PRFDefault, v30, v12, false},
 	// Legacy ciphers (RFC 5246, Appendix C; RFC 4492 for the ECC ones):
 	// 3DES-EDE-CBC, DES-CBC and RC4-128 with HMAC-SHA1, and RC4 with
 	// HMAC-MD5. OTP 25 lists them in ssl:cipher_suites(all, _), never in
@@ -473,19 +480,19 @@ var table = []*Suite{
 	// Appendix C; RFC 5469), RC4 not at all any more (RFC 7465).
 	{0xc008, "TLS_ECDHE_ECDSA_WITH_3DES_EDE_CBC_SHA", "ECDHE-ECDSA-DES-CBC3-SHA", KXECDHEECDSA, Cipher3DESEDECBC, MACSHA1, PRFDefault, v10, v12, false},
 	{0xc012, "TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA", "ECDHE-RSA-DES-CBC3-SHA", KXECDHERSA, Cipher3DESEDECBC, MACSHA1, PRFDefault, v10, v12, false},
-	{0x0016, "TLS_DHE_RSA_WITH_3DES_EDE_CBC_SHA", "EDH-RSA-DES-CBC3-SHA", KXDHERSA, Cipher3DESEDECBC, MACSHA1, PRFDefault, v10, v12, false},
-	{0x0013, "TLS_DHE_DSS_WITH_3DES_EDE_CBC_SHA", "EDH-DSS-DES-CBC3-SHA", KXDHEDSS, Cipher3DESEDECBC, MACSHA1, PRFDefault, v10, v12, false},
+	{0x0016, "TLS_DHE_RSA_WITH_3DES_EDE_CBC_SHA", "EDH-RSA-DES-CBC3-SHA", KXDHERSA, Cipher3DESEDECBC, MACSHA1, PRFDefault, v30, v12, false},
+	{0x0013, "TLS_DHE_DSS_WITH_3DES_EDE_CBC_SHA", "EDH-DSS-DES-CBC3-SHA", KXDHEDSS, Cipher3DESEDECBC, MACSHA1, PRFDefault, v30, v12, false},
 	{0xc003, "TLS_ECDH_ECDSA_WITH_3DES_EDE_CBC_SHA", "ECDH-ECDSA-DES-CBC3-SHA", KXECDHECDSA, Cipher3DESEDECBC, MACSHA1, PRFDefault, v10, v12, false},
 	{0xc00d, "TLS_ECDH_RSA_WITH_3DES_EDE_CBC_SHA", "ECDH-RSA-DES-CBC3-SHA", KXECDHRSA, Cipher3DESEDECBC, MACSHA1, PRFDefault, v10, v12, false},
-	{0x000a, "TLS_RSA_WITH_3DES_EDE_CBC_SHA", "DES-CBC3-SHA", KXRSA, Cipher3DESEDECBC, MACSHA1, PRFDefault, v10, v12, false},
-	{0x0015, "TLS_DHE_RSA_WITH_DES_CBC_SHA", "EDH-RSA-DES-CBC-SHA", KXDHERSA, CipherDESCBC, MACSHA1, PRFDefault, v10, v11, false},
-	{0x0009, "TLS_RSA_WITH_DES_CBC_SHA", "DES-CBC-SHA", KXRSA, CipherDESCBC, MACSHA1, PRFDefault, v10, v11, false},
+	{0x000a, "TLS_RSA_WITH_3DES_EDE_CBC_SHA", "DES-CBC3-SHA", KXRSA, Cipher3DESEDECBC, MACSHA1, PRFDefault, v30, v12, false},
+	{0x0015, "TLS_DHE_RSA_WITH_DES_CBC_SHA", "EDH-RSA-DES-CBC-SHA", KXDHERSA, CipherDESCBC, MACSHA1, PRFDefault, v30, v11, false},
+	{0x0009, "TLS_RSA_WITH_DES_CBC_SHA", "DES-CBC-SHA", KXRSA, CipherDESCBC, MACSHA1, PRFDefault, v30, v11, false},
 	{0xc007, "TLS_ECDHE_ECDSA_WITH_RC4_128_SHA", "ECDHE-ECDSA-RC4-SHA", KXECDHEECDSA, CipherRC4128, MACSHA1, PRFDefault, v10, v12, false},
 	{0xc011, "TLS_ECDHE_RSA_WITH_RC4_128_SHA", "ECDHE-RSA-RC4-SHA", KXECDHERSA, CipherRC4128, MACSHA1, PRFDefault, v10, v12, false},
 	{0xc002, "TLS_ECDH_ECDSA_WITH_RC4_128_SHA", "ECDH-ECDSA-RC4-SHA", KXECDHECDSA, CipherRC4128, MACSHA1, PRFDefault, v10, v12, false},
 	{0xc00c, "TLS_ECDH_RSA_WITH_RC4_128_SHA", "ECDH-RSA-RC4-SHA", KXECDHRSA, CipherRC4128, MACSHA1, PRFDefault, v10, v12, false},
-	{0x0005, "TLS_RSA_WITH_RC4_128_SHA", "RC4-SHA", KXRSA, CipherRC4128, MACSHA1, PRFDefault, v10, v12, false},
-	{0x0004, "TLS_RSA_WITH_RC4_128_MD5", "RC4-MD5", KXRSA, CipherRC4128, MACMD5, PRFDefault, v10, v12, false},
+	{0x0005, "TLS_RSA_WITH_RC4_128_SHA", "RC4-SHA", KXRSA, CipherRC4128, MACSHA1, PRFDefault, v30, v12, false},
+	{0x0004, "TLS_RSA_WITH_RC4_128_MD5", "RC4-MD5", KXRSA, CipherRC4128, MACMD5, PRFDefault, v30, v12, false},
 	// The PSK family: usable only with a pre-shared key
 	// (user_lookup_fun), so never in the default list, as in OTP.
 	// ECDHE_PSK (RFC 5489; RFC 7905 for ChaCha20-Poly1305; RFC 8442 for
