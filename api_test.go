@@ -10,11 +10,12 @@ import (
 )
 
 // TestVersionsAvailable: ssl:versions/0 on OTP 25 lists available
-// ['tlsv1.3','tlsv1.2','tlsv1.1',tlsv1]; gossl implements the same four,
-// and each version listed is one the versions option accepts.
+// ['tlsv1.3','tlsv1.2','tlsv1.1',tlsv1] (OTP 25 no longer has SSL 3.0);
+// gossl implements those four and sslv3, which can be enabled too, and
+// each version listed is one the versions option accepts.
 func TestVersionsAvailable(t *testing.T) {
 	v := Versions()
-	want := []Version{TLSv1_3, TLSv1_2, TLSv1_1, TLSv1}
+	want := []Version{TLSv1_3, TLSv1_2, TLSv1_1, TLSv1, SSLv3}
 	if !reflect.DeepEqual(v.Available, want) {
 		t.Fatalf("Available = %v, want %v", v.Available, want)
 	}

@@ -33,6 +33,7 @@ var defaultVersions = []Version{TLSv1_3, TLSv1_2}
 
 // implementedVersions are those gossl can negotiate today.
 var implementedVersions = map[Version]uint16{
+	SSLv3:   wire.VersionSSL30,
 	TLSv1:   wire.VersionTLS10,
 	TLSv1_1: wire.VersionTLS11,
 	TLSv1_2: wire.VersionTLS12,

@@ -19,6 +19,9 @@ func (s *Socket) ExportKeyMaterials(labels []string, contexts [][]byte, lengths 
 		return nil, errors.New("badarg: labels, contexts and lengths differ in length")
 	}
 	info := s.connInfo()
+	if info.Version == wire.VersionSSL30 {
+		return nil, errNoPRF30
+	}
 	out := make([][]byte, len(labels))
 	for i, label := range labels {
 		var err error
@@ -47,6 +50,9 @@ func (s *Socket) PRF(secret []byte, label string, seed []any, length int) ([]byt
 	if info.Version == wire.VersionTLS13 {
 		return nil, errors.New("undefined: TLS 1.3 has no PRF; use ExportKeyMaterials")
 	}
+	if info.Version == wire.VersionSSL30 {
+		return nil, errNoPRF30
+	}
 	if secret == nil {
 		secret = info.MasterSecret
 	}
@@ -72,3 +78,7 @@ func (s *Socket) PRF(secret []byte, label string, seed []any, length int) ([]byt
 	prf.ForVersion(info.Version, info.Suite)(secret, label, sd, out)
 	return out, nil
 }
+
+// errNoPRF30: SSL 3.0's key derivation (RFC 6101, 6.1) takes no label, so
+// neither the PRF of ssl:prf/5 nor an RFC 5705 exporter exists for it.
+var errNoPRF30 = errors.New("undefined: SSL 3.0 has no labelled PRF and no exporter (RFC 6101, 6.1; RFC 5705 starts at TLS 1.0)")

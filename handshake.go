@@ -254,8 +254,13 @@ func (s *Socket) handshakeLocked(ctx context.Context, deadline time.Time) error 
 		s.state = c.State
 		m = c
 		// ClientHello records say TLS 1.0 for the widest compatibility
-		// (RFC 5246, Appendix E.1; RFC 8446, 5.1).
+		// (RFC 5246, Appendix E.1; RFC 8446, 5.1), or SSL 3.0 from a
+		// client that offers nothing newer: an SSL 3.0 server need not
+		// know 0x0301.
 		s.wr.SetVersion(wire.VersionTLS10)
+		if s.res.hs.Versions[0] == wire.VersionSSL30 {
+			s.wr.SetVersion(wire.VersionSSL30)
+		}
 	} else {
 		sv := handshake.NewServer(s.res.hs)
 		sv.Sessions = s.sessions12()
@@ -392,6 +397,13 @@ func (s *Socket) handshakeLocked(ctx context.Context, deadline time.Time) error 
 			if ae != nil {
 				return fail(ae)
 			}
+			if sv, ok := m.(*handshake.Server); ok && a == nil && alert.Description(data[1]) == alert.NoCertificate {
+				// SSL 3.0's answer to a CertificateRequest without a
+				// certificate (RFC 6101, 5.6.6).
+				if _, err := machineStep(sv.HandleNoCertificate); err != nil {
+					return fail(err)
+				}
+			}
 			if a == nil {
 				continue
 			}
@@ -484,6 +496,10 @@ func (s *Socket) apply(acts []handshake.Action) error {
 		case handshake.SetRecordLimits:
 			s.wr.SetMaxFragment(a.Limits.Send)
 			s.rd.SetMaxPlaintext(a.Limits.Recv)
+		case handshake.SendWarningAlert:
+			if err := s.wr.WriteRecord(wire.TypeAlert, []byte{byte(alert.Warning), a.Data[0]}); err != nil {
+				return err
+			}
 		case handshake.Flush:
 			if err := s.wr.Flush(); err != nil {
 				return err

@@ -510,10 +510,23 @@ func (s *Socket) refuseDataAfterCCS() error {
 }
 
 // renegWarning sees warning alerts: a no_renegotiation answering our
-// renegotiation ends it (the connection goes on).
-func (s *Socket) renegWarning(desc alert.Description) {
+// renegotiation ends it (the connection goes on); an SSL 3.0 client's
+// no_certificate answers our CertificateRequest (RFC 6101, 5.6.6).
+func (s *Socket) renegWarning(desc alert.Description) error {
+	if desc == alert.NoCertificate && s.reneg != nil {
+		s.reneg.mu.Lock()
+		var err error
+		if sv, ok := s.reneg.machine.(*handshake.Server); ok {
+			_, err = machineStep(sv.HandleNoCertificate)
+		}
+		s.reneg.mu.Unlock()
+		if err != nil {
+			return s.renegFail(err)
+		}
+		return nil
+	}
 	if desc != alert.NoRenegotiation || s.reneg == nil {
-		return
+		return nil
 	}
 	s.reneg.mu.Lock()
 	c, ok := s.reneg.machine.(*handshake.Client)
@@ -525,6 +538,7 @@ func (s *Socket) renegWarning(desc alert.Description) {
 	if waiting {
 		s.endReneg(ErrRenegotiationRejected)
 	}
+	return nil
 }
 
 // connInfo is the connection's description, which a renegotiation

@@ -462,8 +462,7 @@ func (s *Socket) handleAlert(data []byte) error {
 	}
 	if level == alert.Warning && !(s.tls.tls13 && errorWarning13(level, desc)) {
 		s.logAlertAs(s.remoteAlert(level, desc), fmt.Sprintf("TLS %s: received warning alert %s", s.role, desc))
-		s.renegWarning(desc)
-		return nil
+		return s.renegWarning(desc)
 	}
 	s.conn.Close()
 	a := s.remoteAlert(level, desc)
@@ -503,6 +502,9 @@ func (s *Socket) sendFatal(e *alert.Error) error {
 
 // writeAlert writes and flushes an alert record; the caller holds out.
 func (s *Socket) writeAlert(level alert.Level, desc alert.Description) error {
+	if level == alert.Fatal && s.dtls() == nil && s.rd.Version() == wire.VersionSSL30 {
+		desc = alert.ForSSL30(desc)
+	}
 	rc := s.records()
 	if err := rc.WriteRecord(wire.TypeAlert, []byte{byte(level), byte(desc)}); err != nil {
 		return err

@@ -138,3 +138,23 @@ func (e *Error) Error() string {
 
 // New returns an *Error with the given description and reason.
 func New(d Description, reason string) *Error { return &Error{Desc: d, Reason: reason} }
+
+// ForSSL30 is the alert to send for d on an SSL 3.0 connection, which
+// knows only the alerts of RFC 6101, 5.4.2. A later alert becomes the
+// SSL 3.0 one nearest in meaning: a record that cannot be read is
+// bad_record_mac, an unknown CA bad_certificate, and the rest
+// handshake_failure. inappropriate_fallback stays: RFC 7507, Section 3
+// asks for it whatever version the client offered.
+func ForSSL30(d Description) Description {
+	switch d {
+	case CloseNotify, UnexpectedMessage, BadRecordMAC, DecompressionFailure, HandshakeFailure, NoCertificate,
+		BadCertificate, UnsupportedCertificate, CertificateRevoked, CertificateExpired, CertificateUnknown,
+		IllegalParameter, InappropriateFallback:
+		return d
+	case DecryptionFailed, RecordOverflow:
+		return BadRecordMAC
+	case UnknownCA:
+		return BadCertificate
+	}
+	return HandshakeFailure
+}

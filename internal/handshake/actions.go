@@ -33,6 +33,9 @@ const (
 	// SetRecordLimits: a max_fragment_length or record_size_limit was
 	// negotiated; cap the records sent and received at Limits (limits.go).
 	SetRecordLimits
+	// SendWarningAlert: write a warning alert whose description is
+	// Data[0] (SSL 3.0's no_certificate, ssl3.go).
+	SendWarningAlert
 )
 
 // Keys are the record-protection keys for one direction.

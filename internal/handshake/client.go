@@ -180,6 +180,9 @@ func (c *Client) Start() ([]Action, error) {
 	}
 	cfg.offerLimits(ch, maxV)
 	c.offerNPN(ch)
+	if maxV == wire.VersionSSL30 {
+		ch = ssl3ClientHello(ch)
+	}
 	c.hello = ch
 	c.state = clientWaitServerHello
 	raw, err := c.sealBinder(ch)
@@ -353,6 +356,11 @@ func (c *Client) handleServerHello(msg []byte) ([]Action, error) {
 	if sh.SupportedVersion != 0 {
 		return nil, alert.New(alert.IllegalParameter, "supported_versions in a TLS 1.2 ServerHello")
 	}
+	if sh.Version == wire.VersionSSL30 {
+		if err := checkSSL3ServerHello(&sh); err != nil {
+			return nil, err
+		}
+	}
 	if !containsU16(c.offered, sh.CipherSuite) {
 		return nil, alert.New(alert.IllegalParameter, "server chose a cipher suite that was not offered")
 	}
@@ -484,7 +492,7 @@ func (c *Client) handleCertificate(msg []byte) error {
 		if !ok {
 			return alert.New(alert.UnsupportedCertificate, "RSA key exchange needs an RSA certificate")
 		}
-		c.kx = kx.NewRSAClient(pub, c.hello.Version, c.cfg.Rand)
+		c.kx = kx.NewRSAClientVersion(pub, c.hello.Version, c.version, c.cfg.Rand)
 	case suites.KXECDHERSA:
 		if _, ok := leaf.PublicKey.(*rsa.PublicKey); !ok {
 			return alert.New(alert.UnsupportedCertificate, "ECDHE_RSA needs an RSA certificate")
@@ -608,6 +616,11 @@ func (c *Client) handleServerHelloDone(msg []byte) ([]Action, error) {
 	var scheme uint16
 	if c.certReq != nil {
 		chosen, scheme = c.chooseClientCert()
+	}
+	if c.certReq != nil && chosen == nil && c.version == wire.VersionSSL30 {
+		// RFC 6101, 5.6.6: no certificate is a no_certificate alert.
+		f.add(Action{Kind: SendWarningAlert, Data: []byte{byte(alert.NoCertificate)}})
+	} else if c.certReq != nil {
 		cm := &wire.Certificate{}
 		if chosen != nil {
 			for _, d := range chosen.Chain {
@@ -638,7 +651,7 @@ func (c *Client) handleServerHelloDone(msg []byte) ([]Action, error) {
 	c.record(f[len(f)-1].Data)
 	c.deriveMaster(premaster)
 	if chosen != nil {
-		sig, err := kx.Sign(chosen.Key, scheme, c.version, c.transcript.Bytes(), c.cfg.Rand)
+		sig, err := c.signCertificateVerify(chosen, scheme)
 		if err != nil {
 			return nil, alert.New(alert.InternalError, "signing CertificateVerify: "+err.Error())
 		}

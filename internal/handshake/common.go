@@ -173,6 +173,9 @@ func (s *session) keys() (client, server *Keys) {
 }
 
 func (s *session) finished(client bool) []byte {
+	if s.version == wire.VersionSSL30 {
+		return s.ssl3Finished(client)
+	}
 	return prf.FinishedVerifyData(s.prf, s.master, client, s.handshakeHash())
 }
 

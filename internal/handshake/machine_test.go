@@ -2,6 +2,7 @@ package handshake
 
 import (
 	"bytes"
+	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -34,16 +35,22 @@ func testConfig(t *testing.T, withCert bool) *Config {
 		if err != nil {
 			t.Fatal(err)
 		}
-		tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "machine"},
-			NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
-		der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
-		if err != nil {
-			t.Fatal(err)
-		}
-		leaf, _ := x509.ParseCertificate(der)
-		cfg.Certs = []CertKey{{Chain: [][]byte{der}, Leaf: leaf, Key: key}}
+		cfg.Certs = []CertKey{selfSigned(t, key, "machine")}
 	}
 	return cfg
+}
+
+// selfSigned is a self-signed certificate for key, valid for an hour.
+func selfSigned(t *testing.T, key crypto.Signer, name string) CertKey {
+	t.Helper()
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: name},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf, _ := x509.ParseCertificate(der)
+	return CertKey{Chain: [][]byte{der}, Leaf: leaf, Key: key}
 }
 
 // deliver hands one side's actions to the other machine, with no record

@@ -200,6 +200,10 @@ func (s *Server) handleHello(ch *wire.ClientHello, msg []byte) ([]Action, error)
 	if err := s.chooseVersion(ch); err != nil {
 		return nil, err
 	}
+	if s.version == wire.VersionSSL30 {
+		ch = ssl3View(ch)
+		s.hello, s.sniUsed = ch, false
+	}
 	hasNull := false
 	for _, m := range ch.CompressionMethods {
 		hasNull = hasNull || m == 0
@@ -313,7 +317,7 @@ func (s *Server) handleHello(ch *wire.ClientHello, msg []byte) ([]Action, error)
 		if !ok {
 			return nil, alert.New(alert.InternalError, "RSA key cannot decrypt")
 		}
-		s.kx = kx.NewRSAServer(dec, ch.Version, cfg.Rand)
+		s.kx = kx.NewRSAServerVersion(dec, ch.Version, s.version, cfg.Rand)
 	default:
 		x, err := s.ephemeralKX(suite, group)
 		if err != nil {
@@ -656,7 +660,7 @@ func (s *Server) handleCertificateVerify(msg []byte) error {
 	if cv.HasAlgorithm && !containsU16(s.cfg.SignatureSchemes, cv.Algorithm) {
 		return alert.New(alert.IllegalParameter, "CertificateVerify uses a signature scheme that was not offered")
 	}
-	if err := kx.Verify(s.clientCert.PublicKey, cv.Algorithm, s.version, s.transcript.Bytes(), cv.Signature); err != nil {
+	if err := s.verifyCertificateVerify(cv); err != nil {
 		return err
 	}
 	s.record(msg)

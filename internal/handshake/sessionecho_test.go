@@ -4,11 +4,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"math/big"
 	"testing"
-	"time"
 
 	"github.com/gossl/ssl/internal/alert"
 	"github.com/gossl/ssl/internal/suites"
@@ -98,14 +94,7 @@ func TestServerRefusesPointFormatsWithoutUncompressed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "rsa"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	leaf, _ := x509.ParseCertificate(der)
-	cfg.Certs = []CertKey{{Chain: [][]byte{der}, Leaf: leaf, Key: key}}
+	cfg.Certs = []CertKey{selfSigned(t, key, "rsa")}
 	_, err = NewServer(cfg).HandleMessage(marshalTest(t, &ch))
 	wantAlert(t, err, alert.IllegalParameter)
 }

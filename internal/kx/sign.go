@@ -36,15 +36,7 @@ func Sign(key crypto.Signer, scheme uint16, version uint16, msg []byte, rand io.
 		if scheme != 0 {
 			return nil, internalError("signature scheme given before TLS 1.2")
 		}
-		digest, h, err := legacyDigest(pub, msg)
-		if err != nil {
-			return nil, internalError(err.Error())
-		}
-		sig, err := key.Sign(rand, digest, h)
-		if err != nil {
-			return nil, internalError("signing failed")
-		}
-		return sig, nil
+		return signLegacy(key, md5SHA1(msg), rand)
 	}
 
 	info, err := schemeFor(pub, scheme, version)
@@ -83,25 +75,7 @@ func Verify(pub crypto.PublicKey, scheme uint16, version uint16, msg, sig []byte
 		if scheme != 0 {
 			return illegalParameter("signature scheme given before TLS 1.2")
 		}
-		digest, h, err := legacyDigest(pub, msg)
-		if err != nil {
-			return illegalParameter(err.Error())
-		}
-		ok := false
-		switch k := pub.(type) {
-		case *rsa.PublicKey:
-			ok = rsa.VerifyPKCS1v15(k, h, digest, sig) == nil
-		case *ecdsa.PublicKey:
-			ok = ecdsa.VerifyASN1(k, digest, sig)
-		case *ec.PublicKey:
-			ok = ec.Verify(k, digest, sig)
-		case *dsa.PublicKey:
-			return verifyDSA(k, digest, sig)
-		}
-		if !ok {
-			return badSignature()
-		}
-		return nil
+		return verifyLegacy(pub, md5SHA1(msg), sig)
 	}
 
 	info, err := schemeFor(pub, scheme, version)
@@ -189,17 +163,77 @@ func isPSSPSS(scheme uint16) bool {
 	return false
 }
 
-// legacyDigest is the TLS 1.0/1.1 (and SSL 3.0 ServerKeyExchange) digest
-// for the key type: MD5 ‖ SHA-1 for RSA, SHA-1 for ECDSA and DSA.
-func legacyDigest(pub crypto.PublicKey, msg []byte) ([]byte, crypto.Hash, error) {
+// SignSSL3 signs the 36-byte MD5 ‖ SHA-1 value of an SSL 3.0
+// CertificateVerify (RFC 6101, 5.6.8), which is not a hash of a message
+// but a construction over the master secret (prf.SSL3CertificateVerifyHash):
+// RSA signs all 36 bytes, DSA and ECDSA the SHA-1 part.
+func SignSSL3(key crypto.Signer, digest []byte, rand io.Reader) ([]byte, error) {
+	return signLegacy(key, digest, rand)
+}
+
+// VerifySSL3 checks an SSL 3.0 CertificateVerify signature over digest
+// (see SignSSL3), with the alerts of Verify.
+func VerifySSL3(pub crypto.PublicKey, digest, sig []byte) error {
+	return verifyLegacy(pub, digest, sig)
+}
+
+// md5SHA1 is the 36-byte MD5 ‖ SHA-1 of msg (RFC 2246, 4.7).
+func md5SHA1(msg []byte) []byte {
+	m := md5.Sum(msg)
+	s := sha1.Sum(msg)
+	return append(m[:], s[:]...)
+}
+
+// signLegacy makes a signature before TLS 1.2 from the 36-byte MD5 ‖
+// SHA-1 digest d (see legacyPart).
+func signLegacy(key crypto.Signer, d []byte, rand io.Reader) ([]byte, error) {
+	digest, h, err := legacyPart(key.Public(), d)
+	if err != nil {
+		return nil, internalError(err.Error())
+	}
+	sig, err := key.Sign(rand, digest, h)
+	if err != nil {
+		return nil, internalError("signing failed")
+	}
+	return sig, nil
+}
+
+// verifyLegacy checks a signature before TLS 1.2 over the 36-byte MD5 ‖
+// SHA-1 digest d.
+func verifyLegacy(pub crypto.PublicKey, d, sig []byte) error {
+	digest, h, err := legacyPart(pub, d)
+	if err != nil {
+		return illegalParameter(err.Error())
+	}
+	ok := false
+	switch k := pub.(type) {
+	case *rsa.PublicKey:
+		ok = rsa.VerifyPKCS1v15(k, h, digest, sig) == nil
+	case *ecdsa.PublicKey:
+		ok = ecdsa.VerifyASN1(k, digest, sig)
+	case *ec.PublicKey:
+		ok = ec.Verify(k, digest, sig)
+	case *dsa.PublicKey:
+		return verifyDSA(k, digest, sig)
+	}
+	if !ok {
+		return badSignature()
+	}
+	return nil
+}
+
+// legacyPart is what the key type signs of a 36-byte MD5 ‖ SHA-1 digest
+// before TLS 1.2 (SSL 3.0 and TLS 1.0/1.1): all of it for RSA, the SHA-1
+// part for ECDSA and DSA.
+func legacyPart(pub crypto.PublicKey, d []byte) ([]byte, crypto.Hash, error) {
+	if len(d) != md5.Size+sha1.Size {
+		return nil, 0, errLegacyDigestSize
+	}
 	switch pub.(type) {
 	case *rsa.PublicKey:
-		m := md5.Sum(msg)
-		s := sha1.Sum(msg)
-		return append(m[:], s[:]...), crypto.MD5SHA1, nil
+		return d, crypto.MD5SHA1, nil
 	case *ecdsa.PublicKey, *ec.PublicKey, *dsa.PublicKey:
-		s := sha1.Sum(msg)
-		return s[:], crypto.SHA1, nil
+		return d[md5.Size:], crypto.SHA1, nil
 	}
 	return nil, 0, errUnsupportedLegacyKey
 }
@@ -214,7 +248,10 @@ type kxError string
 
 func (e kxError) Error() string { return string(e) }
 
-const errUnsupportedLegacyKey kxError = "key type cannot sign before TLS 1.2"
+const (
+	errUnsupportedLegacyKey kxError = "key type cannot sign before TLS 1.2"
+	errLegacyDigestSize     kxError = "MD5 and SHA-1 digest of the wrong length"
+)
 
 func badSignature() error { return alert.New(alert.DecryptError, "signature verification failed") }
 

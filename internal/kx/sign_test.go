@@ -1,6 +1,7 @@
 package kx
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
@@ -151,7 +152,7 @@ func TestSignVerifyLegacy(t *testing.T) {
 	}
 	// The TLS 1.0 RSA signature is over MD5‖SHA-1 with no DigestInfo.
 	sig, _ := Sign(testRSA(), 0, wire.VersionTLS10, msg, rand.Reader)
-	digest, h, _ := legacyDigest(testRSA().Public(), msg)
+	digest, h, _ := legacyPart(testRSA().Public(), md5SHA1(msg))
 	if h != crypto.MD5SHA1 || len(digest) != 36 {
 		t.Fatal("legacy RSA digest")
 	}
@@ -280,5 +281,35 @@ func TestPSSSchemeMustMatchKeyType(t *testing.T) {
 			}
 			wantAlertT(t, wire.VersionName(v)+" "+SchemeName(rsae)+" from an id-RSASSA-PSS key", Verify(nil, rsae, v, msg, sig), alert.IllegalParameter)
 		}
+	}
+}
+
+// TestSignSSL3: an SSL 3.0 CertificateVerify signs a 36-byte value made
+// from the master secret (RFC 6101, 5.6.8), not a hash of a message:
+// RSA all 36 bytes with no DigestInfo, DSA and ECDSA the SHA-1 half. A
+// value of another length is refused.
+func TestSignSSL3(t *testing.T) {
+	d := make([]byte, 36)
+	for i := range d {
+		d[i] = byte(i)
+	}
+	for name, k := range map[string]crypto.Signer{"rsa": testRSA(), "ecdsa": testKeys()[1].key} {
+		sig, err := SignSSL3(k, d, rand.Reader)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if err := VerifySSL3(k.Public(), d, sig); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+		d2 := bytes.Clone(d)
+		d2[35] ^= 1 // in the SHA-1 half, which every key type signs
+		wantAlertT(t, name, VerifySSL3(k.Public(), d2, sig), alert.DecryptError)
+		if _, err := SignSSL3(k, d[:20], rand.Reader); err == nil {
+			t.Errorf("%s: a 20-byte value was signed", name)
+		}
+	}
+	sig, _ := SignSSL3(testRSA(), d, rand.Reader)
+	if err := verifyRawPKCS1(testRSA(), d, sig); err != nil {
+		t.Fatal(err)
 	}
 }
