@@ -3,6 +3,7 @@ package ssl
 import (
 	"bytes"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -92,17 +93,22 @@ func runTLSLiteClient(t *testing.T, port int, cipher, mac string, certKey ...str
 }
 
 // startTLSLiteServer starts the tlslite echo server for one connection
-// and returns it with its port.
+// and returns it with its port (which it binds itself: no race for a
+// free port).
 func startTLSLiteServer(t *testing.T, p *testpeers.PKI, cipher, mac string, reqCert bool) (*testpeers.Proc, int) {
 	t.Helper()
-	port := testpeers.FreePort(t)
 	req := "0"
 	if reqCert {
 		req = "1"
 	}
-	srv := testpeers.StartCmd(t, testpeers.TLSLite(t, "server", fmt.Sprint(port), p.CertFile("rsa"), p.KeyFile("rsa"), cipher, mac, req))
-	if err := srv.WaitFor("READY", 30*time.Second); err != nil {
+	srv := testpeers.StartCmd(t, testpeers.TLSLite(t, "server", p.CertFile("rsa"), p.KeyFile("rsa"), cipher, mac, req))
+	line, err := srv.WaitLine("READY ", 30*time.Second)
+	if err != nil {
 		t.Fatalf("tlslite server: %v\n%s", err, srv.Output())
+	}
+	port, err := strconv.Atoi(strings.TrimPrefix(line, "READY "))
+	if err != nil {
+		t.Fatalf("tlslite server: %q", line)
 	}
 	return srv, port
 }

@@ -1,12 +1,13 @@
 """SSL 3.0 peer for gossl's interop tests, on tlslite-ng's API.
 
-  tlslite_ssl3.py server PORT CERT KEY CIPHERS MACS REQCERT
+  tlslite_ssl3.py server CERT KEY CIPHERS MACS REQCERT
   tlslite_ssl3.py client PORT CIPHERS MACS [CERT KEY]
 
 Both sides allow SSL 3.0 only (minVersion = maxVersion = (3, 0)) with the
 given tlslite cipher and MAC names (comma separated, e.g. "aes128,rc4"
-and "sha,md5"). The server accepts one connection on 127.0.0.1:PORT,
-prints "READY" once listening, asks for a client certificate when
+and "sha,md5"). The server listens on a port of 127.0.0.1 the system
+chooses, prints "READY <port>", accepts one connection, asks for a
+client certificate when
 REQCERT is "1", and echoes until the client closes. The client connects,
 sends "ping", reads the echo and closes. Each prints
 "VERSION <major>.<minor> SUITE 0x<id>" after its handshake, and
@@ -41,13 +42,13 @@ def report(conn):
           flush=True)
 
 
-def server(port, cert, key, ciphers, macs, reqcert):
+def server(cert, key, ciphers, macs, reqcert):
     chain, pkey = load(cert, key)
     lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    lsock.bind(("127.0.0.1", int(port)))
+    lsock.bind(("127.0.0.1", 0))
     lsock.listen(1)
-    print("READY", flush=True)
+    print("READY %d" % lsock.getsockname()[1], flush=True)
     sock, _ = lsock.accept()
     sock.settimeout(20)
     conn = TLSConnection(sock)
@@ -88,6 +89,6 @@ def client(port, ciphers, macs, cert=None, key=None):
 
 if __name__ == "__main__":
     if sys.argv[1] == "server":
-        server(*sys.argv[2:8])
+        server(*sys.argv[2:7])
     else:
         client(*sys.argv[2:])
