@@ -44,11 +44,11 @@ var ecPublicKeyOIDDER = []byte{0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0
 func parseOtherKeyCert(der []byte, x509Err error) (*x509.Certificate, error) {
 	spki, off, ok := spkiOf(der)
 	if !ok {
-		return nil, x509Err
+		return nil, errNotOtherKey
 	}
 	alg, key, ok := parseSPKI(spki)
 	if !ok {
-		return nil, x509Err
+		return nil, errNotOtherKey
 	}
 	buf := bytes.Clone(der)
 	var cert *x509.Certificate
@@ -57,7 +57,7 @@ func parseOtherKeyCert(der []byte, x509Err error) (*x509.Certificate, error) {
 	case alg.Algorithm.Equal(oidECPublicKey) && x509Err != nil:
 		i := bytes.Index(spki, ecPublicKeyOIDDER)
 		if i < 0 {
-			return nil, x509Err
+			return nil, errNotOtherKey
 		}
 		pos := off + i + len(ecPublicKeyOIDDER) - 1
 		buf[pos] = 0x7f // 1.2.840.10045.2.127: no algorithm crypto/x509 knows
@@ -66,7 +66,7 @@ func parseOtherKeyCert(der []byte, x509Err error) (*x509.Certificate, error) {
 	case alg.Algorithm.Equal(oidEd448) && x509Err == nil:
 		cert, err = x509.ParseCertificate(buf)
 	default:
-		return nil, x509Err
+		return nil, errNotOtherKey
 	}
 	if err != nil {
 		return nil, err
@@ -82,6 +82,9 @@ func parseOtherKeyCert(der []byte, x509Err error) (*x509.Certificate, error) {
 	return cert, nil
 }
 
+// errNotOtherKey: the certificate's key is none of this file's.
+var errNotOtherKey = errors.New("pki: not a key of eckeys.go")
+
 // ParseCertificateUncached is x509.ParseCertificate that also takes the
 // keys of this file, without the memo: the result belongs to the caller.
 func ParseCertificateUncached(der []byte) (*x509.Certificate, error) {
@@ -89,7 +92,10 @@ func ParseCertificateUncached(der []byte) (*x509.Certificate, error) {
 	if err == nil && c.PublicKey != nil {
 		return c, nil
 	}
-	if oc, oerr := parseOtherKeyCert(der, err); oerr == nil {
+	// Only a certificate this file could complete replaces x509's
+	// answer: for any other key (id-RSASSA-PSS, say) x509's certificate
+	// with a nil key, or its error, stands.
+	if oc, oerr := parseOtherKeyCert(der, err); oerr == nil && oc != nil {
 		return oc, nil
 	}
 	return c, err

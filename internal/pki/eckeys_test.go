@@ -8,6 +8,7 @@ import (
 	"encoding/asn1"
 	"errors"
 	"os"
+	"os/exec"
 	"testing"
 
 	"github.com/cloudflare/circl/sign/ed448"
@@ -141,4 +142,26 @@ func marshalSEC1(t *testing.T, c *ec.Curve, d, pub []byte) []byte {
 		t.Fatal(err)
 	}
 	return der
+}
+
+// TestUnknownKeyCertificateKeepsX509Answer: a certificate whose key
+// crypto/x509 leaves nil and this package does not know (here an
+// id-RSASSA-PSS key, made by OpenSSL) parses as x509 parses it, with a
+// nil key, and is never a nil certificate.
+func TestUnknownKeyCertificateKeepsX509Answer(t *testing.T) {
+	testpeers.Require(t, "openssl")
+	dir := t.TempDir()
+	out, err := exec.Command("openssl", "req", "-x509", "-newkey", "rsa-pss", "-pkeyopt", "rsa_keygen_bits:2048",
+		"-keyout", dir+"/k.pem", "-out", dir+"/c.pem", "-nodes", "-days", "1", "-subj", "/CN=pss").CombinedOutput()
+	if err != nil {
+		t.Fatalf("openssl: %v\n%s", err, out)
+	}
+	der := mustCertDER(t, dir+"/c.pem")
+	c, err := ParseCertificateUncached(der)
+	if err != nil || c == nil || c.PublicKey != nil {
+		t.Fatalf("ParseCertificateUncached: %v, %v", c, err)
+	}
+	if c, err := ParseCertificate(der); err != nil || c == nil {
+		t.Fatalf("ParseCertificate: %v, %v", c, err)
+	}
 }
