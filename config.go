@@ -110,6 +110,9 @@ func (o *Options) compile(r role, host string) (*resolved, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := o.compileDTLSExtensions(cfg); err != nil {
+		return nil, err
+	}
 	ciphers := o.Ciphers
 	if o.CipherSuites != nil {
 		if o.Ciphers != nil {

@@ -31,11 +31,21 @@ const DefaultDTLSMTU = 1400
 // sends and receives through the methods below.
 type dtlsConn struct {
 	pc    net.PacketConn
-	peer  net.Addr
-	owned bool        // a client's own socket: closed with the association
-	queue chan []byte // a server association's datagrams; nil for a client
+	peer  net.Addr          // under wmu once the handshake is done (a CID may move it)
+	owned bool              // a client's own socket: closed with the association
+	queue chan dtlsDatagram // a server association's datagrams; nil for a client
 	ln    *dtlsListener
 	mtu   int
+	// localCID is the connection ID this side asks for (RFC 9146;
+	// dtls_cid.go), nil when Options.DTLSConnectionID is unset.
+	localCID []byte
+	// from is the source of the datagram being read when it is not the
+	// peer's address (a server association reached by its CID); nil
+	// otherwise. Under rmu.
+	from *net.UDPAddr
+	// key is the address the listener files a server association under
+	// (under the listener's mu).
+	key string
 	// clientRandom is a server association's ClientHello random.
 	clientRandom []byte
 	// lastSeen is when a server association last got a datagram (Unix
@@ -124,7 +134,11 @@ var errDTLSStream = errors.New("ssl: a DTLS association is not a byte stream")
 func (c *dtlsConn) Read([]byte) (int, error)  { return 0, errDTLSStream }
 func (c *dtlsConn) Write([]byte) (int, error) { return 0, errDTLSStream }
 func (c *dtlsConn) LocalAddr() net.Addr       { return c.pc.LocalAddr() }
-func (c *dtlsConn) RemoteAddr() net.Addr      { return c.peer }
+func (c *dtlsConn) RemoteAddr() net.Addr {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	return c.peer
+}
 
 func (c *dtlsConn) SetDeadline(t time.Time) error { return c.SetReadDeadline(t) }
 
@@ -255,8 +269,9 @@ func (c *dtlsConn) readDatagramUntil(dl time.Time, gen uint64) ([]byte, error) {
 	}
 	select {
 	case d := <-c.queue:
-		c.countRead(len(d))
-		return d, nil
+		c.countRead(len(d.b))
+		c.from = d.from
+		return d.b, nil
 	case <-c.closed:
 		return nil, ErrClosed
 	case <-expire:
@@ -336,10 +351,12 @@ func (c *dtlsConn) apply(acts []handshake.Action) error {
 			if err != nil {
 				return alert.New(alert.InternalError, err.Error())
 			}
+			// Keys.CID: the epoch's records carry a connection ID
+			// (RFC 9146, Section 4).
 			if a.Kind == handshake.SetWriteKeys {
-				err = c.w.NextEpoch(p)
+				err = c.w.NextEpochCID(p, k.CID)
 			} else {
-				err = c.r.NextEpoch(p)
+				err = c.r.NextEpochCID(p, k.CID)
 			}
 			if err != nil {
 				return alert.New(alert.InternalError, err.Error())

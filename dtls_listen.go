@@ -39,23 +39,31 @@ type dtlsListener struct {
 	maxHS  int
 	accept chan *dtlsConn
 
+	// cidLen is the length of the CIDs the listener gives its
+	// associations (Options.DTLSConnectionID; -1: none).
+	cidLen int
+
 	mu       sync.Mutex
 	assoc    map[string]*dtlsConn
-	closing  bool // Close was called: the socket closes with the last association
+	byCID    map[string]*dtlsConn // the associations by their CID (dtls_cid.go)
+	closing  bool                 // Close was called: the socket closes with the last association
 	deadline time.Time
 	closed   chan struct{}
 	idle     time.Duration
 	gone     chan struct{} // closed with the UDP socket: the sweeper stops
 }
 
-func listenDTLS(ip net.IP, port int, mtu int, rto time.Duration, maxHS int) (*dtlsListener, error) {
+func listenDTLS(ip net.IP, port int, mtu int, rto time.Duration, maxHS int, cidLen *int) (*dtlsListener, error) {
 	pc, err := net.ListenUDP("udp", &net.UDPAddr{IP: ip, Port: port})
 	if err != nil {
 		return nil, err
 	}
 	l := &dtlsListener{pc: pc, jar: dtls.NewCookieJar(0), mtu: mtu, rto: rto, maxHS: maxHS,
 		accept: make(chan *dtlsConn, dtlsBacklog), assoc: map[string]*dtlsConn{}, closed: make(chan struct{}),
-		idle: dtlsIdleTimeout, gone: make(chan struct{})}
+		idle: dtlsIdleTimeout, gone: make(chan struct{}), cidLen: -1, byCID: map[string]*dtlsConn{}}
+	if cidLen != nil {
+		l.cidLen = *cidLen
+	}
 	go l.readLoop()
 	go l.sweep()
 	return l, nil
@@ -106,6 +114,9 @@ func (l *dtlsListener) readLoop() {
 
 // dispatch hands a datagram to its association, or screens it.
 func (l *dtlsListener) dispatch(from *net.UDPAddr, d []byte) {
+	if l.dispatchCID(from, d) {
+		return
+	}
 	key := from.String()
 	l.mu.Lock()
 	c := l.assoc[key]
@@ -115,7 +126,7 @@ func (l *dtlsListener) dispatch(from *net.UDPAddr, d []byte) {
 		// a new random from a known address is a new association (the
 		// client restarted); the old one ends.
 		if sc := l.jar.Screen(time.Now(), key, d); !sc.Accept || string(sc.Random) == string(c.clientRandom) {
-			c.deliver(d)
+			c.deliver(d, nil)
 			return
 		}
 		c.Close()
@@ -128,30 +139,43 @@ func (l *dtlsListener) dispatch(from *net.UDPAddr, d []byte) {
 		return
 	}
 	c = newDTLSConn(l.pc, from, l.mtu, l.rto, l.maxHS)
-	c.ln, c.queue = l, make(chan []byte, dtlsQueueLen)
+	c.ln, c.queue = l, make(chan dtlsDatagram, dtlsQueueLen)
 	c.ra = dtls.NewReassembler(sc.MessageSeq, l.maxHS)
 	c.w.SkipTo(sc.RecordSeq)
 	c.clientRandom = sc.Random
-	c.deliver(d)
+	c.deliver(d, nil)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.closing {
 		return
 	}
+	// The CID is the association's before anyone can take it from the
+	// queue and start its handshake.
+	l.assignCIDLocked(c)
 	select {
 	case l.accept <- c:
-		l.assoc[key] = c
+		l.assoc[key], c.key = c, key
 	default:
+		if l.byCID[string(c.localCID)] == c {
+			delete(l.byCID, string(c.localCID))
+		}
 		// Backlog full: keep no state; the client will retransmit.
 	}
 }
 
+// dtlsDatagram is one datagram queued for a server association, with its
+// source when that is not the association's peer address (nil otherwise).
+type dtlsDatagram struct {
+	b    []byte
+	from *net.UDPAddr
+}
+
 // deliver queues a datagram for the association, or drops it when the
-// queue is full.
-func (c *dtlsConn) deliver(d []byte) {
+// queue is full. from is nil for a datagram from the peer's address.
+func (c *dtlsConn) deliver(d []byte, from *net.UDPAddr) {
 	c.lastSeen.Store(time.Now().UnixNano())
 	select {
-	case c.queue <- append([]byte(nil), d...):
+	case c.queue <- dtlsDatagram{append([]byte(nil), d...), from}:
 	default:
 	}
 }
@@ -160,8 +184,11 @@ func (c *dtlsConn) deliver(d []byte) {
 func (l *dtlsListener) forget(c *dtlsConn) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if key := c.peer.String(); l.assoc[key] == c {
-		delete(l.assoc, key)
+	if l.assoc[c.key] == c {
+		delete(l.assoc, c.key)
+	}
+	if l.byCID[string(c.localCID)] == c {
+		delete(l.byCID, string(c.localCID))
 	}
 	l.closeIfDoneLocked()
 }

@@ -122,6 +122,9 @@ func dtlsOver(conn net.Conn, o *Options, res *resolved) *dtlsConn {
 	}
 	c := newDTLSConn(pc, conn.RemoteAddr(), o.DTLSMTU, o.DTLSRetransmitTimeout, res.hs.MaxHandshakeSize)
 	c.owned = true
+	if o.DTLSConnectionID != nil {
+		c.localCID = newConnectionID(*o.DTLSConnectionID)
+	}
 	return c
 }
 

@@ -221,16 +221,7 @@ func TestDTLSInteropPion(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer ls.Close()
-			accepted := make(chan *Socket, 1)
-			go func() {
-				s, err := ls.TransportAccept(20 * time.Second)
-				if err == nil && s.Handshake(20*time.Second) == nil {
-					accepted <- s
-					echoSocket(s, 20*time.Second)
-					return
-				}
-				close(accepted)
-			}()
+			accepted := acceptEcho(t, ls)
 			pc := pionDial(t, ls.Port(), c.pionClientSide(p)...)
 			pionEchoOnce(t, pc, []byte("hello gossl"))
 			s, ok := <-accepted

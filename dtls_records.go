@@ -50,6 +50,7 @@ func (c *dtlsConn) ReadRecordTo(dst []byte) (uint8, []byte, error) {
 		if err := c.overflow(rec); err != nil {
 			return 0, nil, err
 		}
+		c.migrate(rec)
 		switch rec.Type {
 		case wire.TypeApplicationData:
 			if n := len(rec.Data); n > 0 && n <= len(dst) {

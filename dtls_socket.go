@@ -27,10 +27,12 @@ func (s *Socket) dtlsHandshake(ctx context.Context, deadline time.Time, ctxBound
 	if s.role == roleClient {
 		cl := handshake.NewClient(s.res.hs)
 		cl.Sessions = s.sessions12()
+		cl.LocalCID = c.localCID
 		s.state, m = cl.State, cl
 	} else {
 		sv := handshake.NewServer(s.res.hs)
 		sv.Sessions = s.sessions12()
+		sv.LocalCID = c.localCID
 		s.state, m = sv.State, sv
 	}
 	fail := func(err error) error {
@@ -136,6 +138,7 @@ func (s *Socket) dtlsHandshakeDatagram(m handshake.Machine, d []byte) error {
 		if err := c.overflow(rec); err != nil {
 			return err
 		}
+		c.migrate(rec)
 		var acts []handshake.Action
 		var err error
 		switch rec.Type {

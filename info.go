@@ -20,7 +20,7 @@ type InfoItem struct {
 // returned when asked for by name, as in OTP.
 var defaultInfoItems = []string{
 	"protocol", "cipher_suite", "selected_cipher_suite", "selected_group", "signature_algorithm",
-	"sni_hostname", "srp_username", "negotiated_protocol", "session_id", "session_resumption", "secure_renegotiation",
+	"sni_hostname", "srp_username", "negotiated_protocol", "srtp_protection_profile", "session_id", "session_resumption", "secure_renegotiation",
 	"extended_master_secret", "verify", "peer_certificate",
 }
 
@@ -28,7 +28,10 @@ var defaultInfoItems = []string{
 // ssl:connection_information/1,2. Items are Erlang's names: protocol,
 // cipher_suite (IANA name), selected_cipher_suite (Erlang's map form),
 // selected_group (also available as ecc), signature_algorithm,
-// sni_hostname, srp_username (SRP suites), session_id (hex), session_resumption,
+// sni_hostname, srp_username (SRP suites), srtp_protection_profile (an
+// SRTPProfile, when use_srtp agreed on one), srtp_mki ([]byte, when the
+// client sent one), connection_id (DTLS: a DTLSConnectionIDs, when
+// negotiated), session_id (hex), session_resumption,
 // secure_renegotiation, extended_master_secret, peer_certificate (the
 // subject), ocsp_status (a client with stapling: good, revoked, unknown
 // or none), client_random, server_random, master_secret (hex), and the
@@ -130,6 +133,10 @@ func (s *Socket) ConnectionInformation(items ...string) ([]InfoItem, error) {
 		case "negotiated_protocol":
 			if info.NegotiatedProtocol != "" {
 				add(it, info.NegotiatedProtocol)
+			}
+		case "srtp_protection_profile", "srtp_mki", "connection_id":
+			if v, ok := dtlsExtensionInfo(info, it, s.role == roleClient); ok {
+				add(it, v)
 			}
 		case "keylog":
 			if s.conf().keepSecrets {

@@ -49,10 +49,11 @@ func infoBytes(in *handshake.Info) [nInfoBytes]*[]byte {
 }
 
 // compactInfo returns in (certificates aside) as an info13, or nil if a
-// byte field is too long for it (none is, in TLS 1.3) or it has an SRP
-// user (TLS 1.3 has no SRP: info13 has no room for one).
+// byte field is too long for it (none is, in TLS 1.3), it has an SRP
+// user (TLS 1.3 has no SRP: info13 has no room for one) or a DTLS
+// extension's outcome (use_srtp, connection_id: DTLS 1.2 only).
 func compactInfo(in *handshake.Info) *info13 {
-	if in.SRPUsername != "" {
+	if in.SRPUsername != "" || dtlsOnlyInfo(in) {
 		return nil
 	}
 	fields := infoBytes(in)

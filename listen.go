@@ -79,7 +79,7 @@ func listenOn(ip net.IP, port int, opts *Options) (*ListenSocket, error) {
 	var ln net.Listener
 	if opts.isDTLS() {
 		var dl *dtlsListener
-		if dl, err = listenDTLS(ip, port, opts.DTLSMTU, opts.DTLSRetransmitTimeout, res.hs.MaxHandshakeSize); err == nil {
+		if dl, err = listenDTLS(ip, port, opts.DTLSMTU, opts.DTLSRetransmitTimeout, res.hs.MaxHandshakeSize, opts.DTLSConnectionID); err == nil {
 			ln = dl
 		}
 	} else {

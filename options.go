@@ -60,6 +60,20 @@ type Options struct {
 	// retransmission timer, which doubles at each expiry up to 60 s (RFC
 	// 6347, Section 4.2.4.1). 0 means 1 s. gossl's own option.
 	DTLSRetransmitTimeout time.Duration
+	// UseSRTP is {use_srtp, #{protection_profiles := [...], mki => ...}}
+	// (OTP 26's option; OTP 25 has none): the use_srtp extension of RFC
+	// 5764, DTLS only. The negotiated profile is connection_information's
+	// srtp_protection_profile; the SRTP keys are ExportKeyMaterials with
+	// the label "EXTRACTOR-dtls_srtp" (see SRTPKeyingMaterialLength).
+	UseSRTP *SRTPOptions
+	// DTLSConnectionID negotiates connection IDs (RFC 9146, DTLS 1.2
+	// only): the length of the CID this side asks the peer to put in its
+	// records, 0 up to 32 bytes (0: send the peer's CID, ask for none).
+	// A server routes a record with its CID to the association even from
+	// a new client address, which the association then adopts once the
+	// record authenticates. nil: not negotiated. gossl's own; OTP has
+	// none.
+	DTLSConnectionID *int
 	// Versions is {versions, [protocol()]}; nil means the defaults
 	// (tlsv1.3 and tlsv1.2, Versions().Supported). tlsv1 and tlsv1.1
 	// work when listed.

@@ -57,6 +57,8 @@ var optionFlags = []optionFlag{
 	{name: "protocol", arg: "tls|dtls", usage: "transport protocol", set: setString(func(o *ssl.Options) *string { return &o.Protocol })},
 	{name: "dtls_mtu", arg: "N", usage: "DTLS: largest datagram sent (default 1400)", set: setInt(func(o *ssl.Options) *int { return &o.DTLSMTU })},
 	{name: "dtls_retransmit_timeout", arg: "MS", usage: "DTLS: first handshake retransmission timeout (default 1000, doubling to 60 s)", set: setMillis(func(o *ssl.Options) *time.Duration { return &o.DTLSRetransmitTimeout })},
+	{name: "use_srtp", arg: "PROFILES", usage: "DTLS: SRTP protection profiles to offer or accept, colon-separated (SRTP_AES128_CM_SHA1_80:SRTP_AEAD_AES_128_GCM)", set: setUseSRTP},
+	{name: "dtls_connection_id", arg: "N", usage: "DTLS 1.2: negotiate connection IDs (RFC 9146), asking for N-byte ones (0 to 32)", set: setIntPtr(func(o *ssl.Options) **int { return &o.DTLSConnectionID })},
 	{name: "versions", arg: "LIST", usage: "protocol versions, e.g. tlsv1.2,tlsv1.1,tlsv1", set: setList(",", func(o *ssl.Options) *[]ssl.Version { return &o.Versions })},
 	{name: "ciphers", arg: "LIST", usage: "cipher suites in preference order, IANA or OpenSSL names, ',' or ':' separated", set: setList(",:", func(o *ssl.Options) *[]string { return &o.Ciphers })},
 	{name: "eccs", arg: "LIST", usage: "ECDHE groups in preference order, e.g. x25519,secp256r1", set: setList(",", func(o *ssl.Options) *[]string { return &o.Eccs })},
@@ -375,6 +377,21 @@ func setMillis(get func(*ssl.Options) *time.Duration) func(*ssl.Options, string,
 		*get(o) = d
 		return nil
 	}
+}
+
+// setUseSRTP takes the profiles as OpenSSL's -use_srtp does: names
+// separated by colons (RFC or OpenSSL names).
+func setUseSRTP(o *ssl.Options, name, v string) error {
+	u := &ssl.SRTPOptions{}
+	for _, n := range strings.Split(v, ":") {
+		p, ok := ssl.ParseSRTPProfile(strings.TrimSpace(n))
+		if !ok {
+			return &ssl.OptionError{Name: name, Value: v, Reason: "unknown SRTP protection profile " + n}
+		}
+		u.ProtectionProfiles = append(u.ProtectionProfiles, p)
+	}
+	o.UseSRTP = u
+	return nil
 }
 
 func setSRPIdentity(o *ssl.Options, name, v string) error {

@@ -46,6 +46,8 @@ func sampleValue(f optionFlag) string {
 		return "a.example=a.pem:a.key"
 	case f.name == "client_preferred_next_protocols":
 		return "client:a,b"
+	case f.name == "use_srtp":
+		return "SRTP_AES128_CM_SHA1_80:SRTP_AEAD_AES_128_GCM"
 	}
 	return "a,b"
 }
@@ -156,7 +158,7 @@ func TestOptionFlagValues(t *testing.T) {
 func TestOptionFlagRefused(t *testing.T) {
 	for _, arg := range []string{"--depth=x", "--max-handshake-size=big", "--ip=nowhere", "--srp-identity=nocolon",
 		"--fallback=maybe", "--no-reuse-sessions=perhaps", "--sni-hosts=a.example", "--sni-hosts==a.pem",
-		"--keylogfile=" + filepath.Join(t.TempDir(), "no-such-dir", "keylog")} {
+		"--keylogfile=" + filepath.Join(t.TempDir(), "no-such-dir", "keylog"), "--use-srtp=SRTP_NOPE"} {
 		var o ssl.Options
 		fs := newFlagSet("test")
 		bindOptionFlags(fs, &o)

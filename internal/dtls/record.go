@@ -159,6 +159,7 @@ func (e *epochs[T, P]) dropPrevious() {
 type writeEpoch struct {
 	epochKeys
 	next uint64 // next sequence number
+	cid  []byte // the CID its records carry (cid.go); empty: none
 }
 
 // Sealer is the write side of the record layer. It keeps the current and
@@ -175,6 +176,7 @@ type Sealer struct {
 	// (max_fragment_length, record_size_limit); 0 is 2^14.
 	maxFragment int
 	epochs[writeEpoch, *writeEpoch]
+	ad []byte // the additional data of a record with a CID (cid.go)
 }
 
 // SetMaxFragment limits the content of every record from now on to n
@@ -225,6 +227,11 @@ func (s *Sealer) Overhead(epoch uint16) int {
 	if st.prot == nil {
 		return HeaderLen
 	}
+	if len(st.cid) > 0 {
+		// The CID in the header and the real content type inside the
+		// protected DTLSInnerPlaintext (RFC 9146, Section 4).
+		return HeaderLen + len(st.cid) + 1 + st.prot.Overhead()
+	}
 	return HeaderLen + st.prot.Overhead()
 }
 
@@ -266,6 +273,9 @@ func (s *Sealer) Seal(dst []byte, epoch uint16, typ uint8, data []byte) ([]byte,
 	if cap(dst)-off < len(data)+s.Overhead(epoch) {
 		return nil, ErrShortBuffer
 	}
+	if len(st.cid) > 0 && st.prot != nil {
+		return s.sealCID(dst, st, epoch, typ, data)
+	}
 	en := 0
 	if st.prot != nil {
 		en = st.prot.ExplicitNonceLen()
@@ -292,6 +302,7 @@ func (s *Sealer) Seal(dst []byte, epoch uint16, typ uint8, data []byte) ([]byte,
 type readEpoch struct {
 	epochKeys
 	window record.ReplayWindow
+	cid    []byte // the CID its records must carry (cid.go); empty: none
 }
 
 // Record is one record the Opener accepted.
@@ -304,6 +315,10 @@ type Record struct {
 	Previous bool
 	// Data is the plaintext, a subslice of the datagram (opened in place).
 	Data []byte
+	// Newest: the sequence number is above every one accepted before in
+	// its epoch (RFC 9146, Section 6: only such a record may move the
+	// peer to a new address).
+	Newest bool
 }
 
 // Opener is the read side of the record layer. It opens one record of a
@@ -321,6 +336,8 @@ type Opener struct {
 	version uint16
 	epochs[readEpoch, *readEpoch]
 	discarded uint64
+	cid       []byte // the CID records of the current epoch carry (cid.go)
+	ad        []byte
 }
 
 // SetVersion fixes the version records must carry once keys are in use.
@@ -349,6 +366,13 @@ func (o *Opener) Discarded() uint64 { return o.discarded }
 // when the framing itself is broken, since nothing after a bad length can
 // be trusted to start a record). The caller loops while len(rest) > 0.
 func (o *Opener) Open(datagram []byte) (rec Record, rest []byte, ok bool) {
+	if len(datagram) > 0 && datagram[0] == wire.TypeTLS12CID {
+		rec, rest, ok = o.openCID(datagram)
+		if !ok {
+			o.discarded++
+		}
+		return rec, rest, ok
+	}
 	h, hok := ParseHeader(datagram)
 	if !hok || int(h.Length) > len(datagram)-HeaderLen {
 		o.discarded++
@@ -368,7 +392,8 @@ func (o *Opener) open(h Header, body []byte) (Record, bool) {
 		return Record{}, false
 	}
 	st := o.find(h.Epoch)
-	if st == nil {
+	if st == nil || len(st.cid) > 0 {
+		// An epoch whose records carry a CID takes no record without.
 		return Record{}, false
 	}
 	// A plaintext previous epoch (epoch 0, once keys are in use) is read
@@ -398,8 +423,9 @@ func (o *Opener) open(h Header, body []byte) (Record, bool) {
 	}
 	// Only an authenticated record moves the window (Section 4.1.2.6),
 	// so a forged one cannot make a genuine record look replayed.
+	newest := st.window.Above(h.Seq)
 	st.window.Accept(h.Seq)
-	return Record{Type: h.Type, Epoch: h.Epoch, Seq: h.Seq, Previous: st == &o.prev, Data: data}, true
+	return Record{Type: h.Type, Epoch: h.Epoch, Seq: h.Seq, Previous: st == &o.prev, Data: data, Newest: newest}, true
 }
 
 // knownType: DTLS 1.2 has the four content types of TLS 1.2 (RFC 6347,

@@ -49,6 +49,10 @@ type Keys struct {
 	EncryptThenMAC bool
 	// NoPaddingCheck is padding_check false (Config.NoPaddingCheck).
 	NoPaddingCheck bool
+	// CID is the connection ID the records protected with these keys
+	// carry (RFC 9146, Section 4: the one their receiver asked for);
+	// nil or empty: the records have no CID.
+	CID []byte
 }
 
 // Action is one step the driver performs, in order.
@@ -91,6 +95,16 @@ type Info struct {
 	// OCSP response ("good", "revoked", "unknown"); "" when none was
 	// checked.
 	OCSPStatus string
+	// SRTPProfile is the SRTP protection profile use_srtp settled on (RFC
+	// 5764), 0 when none; SRTPMKI the client's srtp_mki.
+	SRTPProfile uint16
+	SRTPMKI     []byte
+	// CIDNegotiated: both sides sent connection_id (RFC 9146); ClientCID
+	// and ServerCID are the CIDs each asked to receive (either may be
+	// empty: records to that side carry none).
+	CIDNegotiated bool
+	ClientCID     []byte
+	ServerCID     []byte
 	// EarlyData is "accepted" or "rejected" when 0-RTT data was sent
 	// (client) or offered (server), "" otherwise.
 	EarlyData string

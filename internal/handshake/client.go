@@ -180,6 +180,9 @@ func (c *Client) Start() ([]Action, error) {
 	}
 	cfg.offerLimits(ch, maxV)
 	c.offerNPN(ch)
+	if err := c.offerDTLSExts(ch); err != nil {
+		return nil, err
+	}
 	if maxV == wire.VersionSSL30 {
 		ch = ssl3ClientHello(ch)
 	}
@@ -386,6 +389,9 @@ func (c *Client) handleServerHello(msg []byte) ([]Action, error) {
 		return nil, err
 	}
 	if err := c.acceptNPN(&sh); err != nil {
+		return nil, err
+	}
+	if err := c.acceptDTLSExts(&sh); err != nil {
 		return nil, err
 	}
 	if len(sh.Unknown) > 0 || (sh.StatusRequest && !c.hello.StatusRequest) ||

@@ -60,6 +60,11 @@ type session struct {
 	etm          bool   // encrypt_then_mac negotiated (RFC 7366)
 	info         Info
 	dtls         *dtlsState // DTLS bookkeeping (dtls.go); nil for TLS
+	// LocalCID is the connection ID this side asks the peer to put in
+	// its records when Config.ConnectionID is set (RFC 9146); set by the
+	// driver before the handshake starts (a server's must be unique
+	// among its listener's associations).
+	LocalCID []byte
 	// keyBlock is the key expansion of master (RFC 5246, 6.3), made once:
 	// a side needs its write keys at its ChangeCipherSpec and its read
 	// keys at the peer's, and the second would otherwise run the PRF
@@ -168,6 +173,11 @@ func (s *session) keys() (client, server *Keys) {
 		EncryptThenMAC: s.etm, NoPaddingCheck: s.cfg.NoPaddingCheck}
 	server = &Keys{Suite: s.suite, Version: s.version, Key: kb.ServerKey, MACKey: kb.ServerMAC, IV: kb.ServerIV,
 		EncryptThenMAC: s.etm, NoPaddingCheck: s.cfg.NoPaddingCheck}
+	if s.info.CIDNegotiated {
+		// RFC 9146, Section 4: records carry the CID their receiver
+		// asked for.
+		client.CID, server.CID = s.info.ServerCID, s.info.ClientCID
+	}
 	s.keyBlock.master, s.keyBlock.client, s.keyBlock.server = s.master, client, server
 	return client, server
 }

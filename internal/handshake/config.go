@@ -248,4 +248,12 @@ type Config struct {
 	// TLS versions the DTLS ones derive from (TLS 1.2 for DTLS 1.2, TLS
 	// 1.1 for DTLS 1.0), and never TLS 1.3.
 	DTLS bool
+	// SRTPProfiles are the SRTP protection profiles of use_srtp (RFC
+	// 5764), in order of preference; nil: the extension is neither
+	// offered nor answered. SRTPMKI is a client's srtp_mki (dtlsext.go).
+	SRTPProfiles []uint16
+	SRTPMKI      []byte
+	// ConnectionID negotiates connection IDs (RFC 9146; dtlsext.go): the
+	// CID offered is the machine's LocalCID, which the driver sets.
+	ConnectionID bool
 }

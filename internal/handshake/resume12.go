@@ -301,6 +301,9 @@ func (s *Server) resume12(ch *wire.ClientHello, msg []byte, st *sess.State12, by
 		Limits:                   limReply,
 	}
 	s.answerNPN(ch, sh)
+	if err := s.answerDTLSExts(ch, sh); err != nil {
+		return nil, err
+	}
 	if err := s.sendRecorded(&f, sh); err != nil {
 		return nil, err
 	}

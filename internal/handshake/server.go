@@ -281,6 +281,9 @@ func (s *Server) handleHello(ch *wire.ClientHello, msg []byte) ([]Action, error)
 	s.answerNPN(ch, sh)
 	staple := stapleFor(ch, cert)
 	sh.StatusRequest = staple != nil
+	if err := s.answerDTLSExts(ch, sh); err != nil {
+		return nil, err
+	}
 	if suite.KX.UsesCurves() && ch.ECPointFormats != nil {
 		sh.ECPointFormats = []uint8{0}
 	}

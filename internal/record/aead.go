@@ -28,6 +28,7 @@ type aeadProtector struct {
 	fixed [12]byte
 	nonce [12]byte
 	ad    [13]byte
+	x     explicitAD // SealAD, OpenAD (explicit_ad.go)
 }
 
 func newGCM(key, salt []byte) (*aeadProtector, error) {
@@ -139,8 +140,8 @@ func (p *aeadProtector) sealFrom(frag, plain []byte, seq uint64, typ uint8, vers
 	if p.explicit {
 		copy(frag[:8], p.nonce[4:])
 	}
-	additionalData(&p.ad, seq, typ, vers, len(plain))
-	out := p.cipher().Seal(frag[en:en], p.nonce[:], plain, p.ad[:])
+	ad := recordAD(&p.x, &p.ad, seq, typ, vers, len(plain))
+	out := p.cipher().Seal(frag[en:en], p.nonce[:], plain, ad)
 	return frag[:en+len(out)], nil
 }
 
@@ -169,8 +170,8 @@ func (p *aeadProtector) openTo(dst, frag []byte, seq uint64, typ uint8, vers uin
 	if dst == nil || len(dst) < n {
 		dst = ct
 	}
-	additionalData(&p.ad, seq, typ, vers, n)
-	out, err := p.cipher().Open(dst[:0], p.nonce[:], ct, p.ad[:])
+	ad := recordAD(&p.x, &p.ad, seq, typ, vers, n)
+	out, err := p.cipher().Open(dst[:0], p.nonce[:], ct, ad)
 	if err != nil {
 		return nil, ErrBadRecordMAC
 	}

@@ -46,8 +46,9 @@ type cbcProtector struct {
 	hdrLen     int
 
 	ad      [13]byte
-	sum     [64]byte // computed MAC
-	got     [64]byte // MAC taken from the record
+	x       explicitAD // SealAD, OpenAD (explicit_ad.go)
+	sum     [64]byte   // computed MAC
+	got     [64]byte   // MAC taken from the record
 	rotated [64]byte
 }
 
@@ -114,7 +115,7 @@ func (p *cbcProtector) Seal(frag []byte, seq uint64, typ uint8, vers uint16) ([]
 	// unchanged) plaintext with the header and the sequence number, so
 	// records cannot be reordered, dropped or retyped unnoticed.
 	p.mac.Reset()
-	p.mac.Write(macHeader(&p.ad, p.ssl3, seq, typ, vers, n))
+	p.mac.Write(p.macInput(seq, typ, vers, n))
 	p.mac.Write(frag[en : en+n])
 	p.mac.Sum(frag[en+n : en+n])
 
@@ -192,7 +193,7 @@ func (p *cbcProtector) Open(frag []byte, seq uint64, typ uint8, vers uint16) ([]
 	dataLen := n - p.macSize - padLen - 1
 
 	p.mac.Reset()
-	p.mac.Write(macHeader(&p.ad, p.ssl3, seq, typ, vers, dataLen))
+	p.mac.Write(p.macInput(seq, typ, vers, dataLen))
 	p.mac.Write(ct[:dataLen])
 	sum := p.mac.Sum(p.sum[:0])
 	// Lucky 13 countermeasure: finish with as many compression calls as
@@ -210,12 +211,18 @@ func (p *cbcProtector) Open(frag []byte, seq uint64, typ uint8, vers uint16) ([]
 }
 
 // compressions is how many compression-function calls the inner HMAC hash
-// makes for n bytes of data after the 13-byte header: ceil((13 + n + 1 +
+// makes for n bytes of data after the header: ceil((header + n + 1 +
 // length field) / block size), with the key block counted out since it is
-// the same for every record (hdrLen replaces 13 for SSL 3.0's MAC). It is arithmetic only (no branches, and a
-// shift rather than a division whose timing can depend on the operand).
+// the same for every record (hdrLen replaces 13 for SSL 3.0's MAC, and
+// a record with a connection ID has a longer header, whose length is
+// public). It is arithmetic only (no branches, and a shift rather than a
+// division whose timing can depend on the operand).
 func (p *cbcProtector) compressions(n int) int {
-	return (p.hdrLen + n + p.lenField + (1 << p.blockShift)) >> p.blockShift
+	hl := p.hdrLen
+	if p.x.prefix != nil {
+		hl = p.x.adLen()
+	}
+	return (hl + n + p.lenField + (1 << p.blockShift)) >> p.blockShift
 }
 
 // zeroBlocks feeds the extra compression calls. Writing k whole blocks to

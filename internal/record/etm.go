@@ -29,9 +29,8 @@ func (p *cbcProtector) sealEtM(frag []byte, seq uint64, typ uint8, vers uint16) 
 	if err := p.padEncrypt(frag[:encEnd], en, frag[en+n:encEnd]); err != nil {
 		return nil, err
 	}
-	additionalData(&p.ad, seq, typ, vers, encEnd)
 	p.mac.Reset()
-	p.mac.Write(p.ad[:])
+	p.mac.Write(recordAD(&p.x, &p.ad, seq, typ, vers, encEnd))
 	p.mac.Write(frag[:encEnd])
 	p.mac.Sum(frag[encEnd:encEnd])
 	return frag, nil
@@ -48,9 +47,8 @@ func (p *cbcProtector) openEtM(frag []byte, seq uint64, typ uint8, vers uint16) 
 	if encEnd < en+p.bs || (encEnd-en)%p.bs != 0 {
 		return nil, ErrBadRecordMAC
 	}
-	additionalData(&p.ad, seq, typ, vers, encEnd)
 	p.mac.Reset()
-	p.mac.Write(p.ad[:])
+	p.mac.Write(recordAD(&p.x, &p.ad, seq, typ, vers, encEnd))
 	p.mac.Write(frag[:encEnd])
 	sum := p.mac.Sum(p.sum[:0])
 	if subtle.ConstantTimeCompare(sum, frag[encEnd:]) != 1 {

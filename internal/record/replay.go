@@ -56,3 +56,8 @@ func (w *ReplayWindow) Accept(seq uint64) {
 		w.seen |= 1 << d
 	}
 }
+
+// Above reports whether seq is newer than every sequence number accepted
+// so far (true before the first): RFC 9146, Section 6 lets only such a
+// record move a DTLS peer to a new address.
+func (w *ReplayWindow) Above(seq uint64) bool { return !w.any || seq > w.top }
