@@ -2,6 +2,7 @@ package ssl
 
 import (
 	"net"
+	"net/netip"
 
 	"github.com/gossl/ssl/internal/dtls"
 )
@@ -18,14 +19,14 @@ import (
 // dispatchCID routes a datagram by its CID, and reports whether it was
 // one for this listener's CIDs (delivered, or dropped for an unknown CID:
 // a tls12_cid record is never a ClientHello, so it has nothing to screen).
-func (l *dtlsListener) dispatchCID(from *net.UDPAddr, d []byte) bool {
+func (l *dtlsListener) dispatchCID(from netip.AddrPort, d []byte) bool {
 	cid, ok := dtls.CIDOf(d, l.cidLen)
 	if !ok {
 		return false
 	}
 	l.mu.Lock()
 	c := l.byCID[string(cid)]
-	moved := c != nil && c.key != from.String()
+	moved := c != nil && c.key != from
 	l.mu.Unlock()
 	if c == nil {
 		return true
@@ -33,7 +34,7 @@ func (l *dtlsListener) dispatchCID(from *net.UDPAddr, d []byte) bool {
 	if moved {
 		c.deliver(d, from)
 	} else {
-		c.deliver(d, nil)
+		c.deliver(d, netip.AddrPort{})
 	}
 	return true
 }
@@ -64,20 +65,20 @@ func (l *dtlsListener) assignCIDLocked(c *dtlsConn) {
 // one of its records, authenticated as the newest yet (the caller holds
 // rmu; rec was opened from the datagram c.from names).
 func (c *dtlsConn) migrate(rec dtls.Record) {
-	if c.from == nil || !rec.Newest || rec.Previous {
+	if !c.from.IsValid() || !rec.Newest || rec.Previous {
 		return
 	}
 	to := c.from
-	c.from = nil
+	c.from = netip.AddrPort{}
 	c.wmu.Lock()
-	c.peer = to
+	c.peer = net.UDPAddrFromAddrPort(to)
 	c.wmu.Unlock()
 	if l := c.ln; l != nil {
 		l.mu.Lock()
 		if l.assoc[c.key] == c {
 			delete(l.assoc, c.key)
 		}
-		c.key = to.String()
+		c.key = to
 		l.assoc[c.key] = c
 		l.mu.Unlock()
 	}

@@ -3,6 +3,7 @@ package ssl
 import (
 	"errors"
 	"net"
+	"net/netip"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -39,13 +40,16 @@ type dtlsConn struct {
 	// localCID is the connection ID this side asks for (RFC 9146;
 	// dtls_cid.go), nil when Options.DTLSConnectionID is unset.
 	localCID []byte
+	// dgram is the pooled buffer of the datagram being read (a server
+	// association's; dtls_listen.go), under rmu.
+	dgram *[dtlsPooledDatagram]byte
 	// from is the source of the datagram being read when it is not the
-	// peer's address (a server association reached by its CID); nil
-	// otherwise. Under rmu.
-	from *net.UDPAddr
+	// peer's address (a server association reached by its CID); the zero
+	// AddrPort otherwise. Under rmu.
+	from netip.AddrPort
 	// key is the address the listener files a server association under
 	// (under the listener's mu).
-	key string
+	key netip.AddrPort
 	// clientRandom is a server association's ClientHello random.
 	clientRandom []byte
 	// lastSeen is when a server association last got a datagram (Unix
@@ -245,15 +249,21 @@ func (c *dtlsConn) readDatagramUntil(dl time.Time, gen uint64) ([]byte, error) {
 		if c.rbuf == nil {
 			c.rbuf = dtlsReadBufs.Get().(*[dtlsReadBufLen]byte)
 		}
+		if rc, ok := c.pc.(net.Conn); ok && c.owned {
+			// A connected transport of our own only delivers the peer's
+			// datagrams, and Read does not allocate a source address
+			// per datagram as ReadFrom does.
+			n, err := rc.Read(c.rbuf[:])
+			if err != nil {
+				return nil, c.transportError(err)
+			}
+			c.countRead(n)
+			return c.rbuf[:n], nil
+		}
 		for {
 			n, from, err := c.pc.ReadFrom(c.rbuf[:])
 			if err != nil {
-				select {
-				case <-c.closed:
-					return nil, ErrClosed
-				default:
-				}
-				return nil, err
+				return nil, c.transportError(err)
 			}
 			if sameAddr(from, c.peer) {
 				c.countRead(n)
@@ -271,6 +281,7 @@ func (c *dtlsConn) readDatagramUntil(dl time.Time, gen uint64) ([]byte, error) {
 	case d := <-c.queue:
 		c.countRead(len(d.b))
 		c.from = d.from
+		c.recycle(d.buf)
 		return d.b, nil
 	case <-c.closed:
 		return nil, ErrClosed
@@ -278,6 +289,17 @@ func (c *dtlsConn) readDatagramUntil(dl time.Time, gen uint64) ([]byte, error) {
 		return nil, os.ErrDeadlineExceeded
 	case <-c.dlWake:
 		return nil, errDeadlineMoved
+	}
+}
+
+// transportError is a failed read's error: ErrClosed when the association
+// was closed under it.
+func (c *dtlsConn) transportError(err error) error {
+	select {
+	case <-c.closed:
+		return ErrClosed
+	default:
+		return err
 	}
 }
 

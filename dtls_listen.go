@@ -2,11 +2,13 @@ package ssl
 
 import (
 	"net"
+	"net/netip"
 	"os"
 	"sync"
 	"time"
 
 	"github.com/gossl/ssl/internal/dtls"
+	"github.com/gossl/ssl/internal/wire"
 )
 
 // dtlsQueueLen is how many datagrams wait for an association's reader;
@@ -44,7 +46,7 @@ type dtlsListener struct {
 	cidLen int
 
 	mu       sync.Mutex
-	assoc    map[string]*dtlsConn
+	assoc    map[netip.AddrPort]*dtlsConn
 	byCID    map[string]*dtlsConn // the associations by their CID (dtls_cid.go)
 	closing  bool                 // Close was called: the socket closes with the last association
 	deadline time.Time
@@ -59,7 +61,7 @@ func listenDTLS(ip net.IP, port int, mtu int, rto time.Duration, maxHS int, cidL
 		return nil, err
 	}
 	l := &dtlsListener{pc: pc, jar: dtls.NewCookieJar(0), mtu: mtu, rto: rto, maxHS: maxHS,
-		accept: make(chan *dtlsConn, dtlsBacklog), assoc: map[string]*dtlsConn{}, closed: make(chan struct{}),
+		accept: make(chan *dtlsConn, dtlsBacklog), assoc: map[netip.AddrPort]*dtlsConn{}, closed: make(chan struct{}),
 		idle: dtlsIdleTimeout, gone: make(chan struct{}), cidLen: -1, byCID: map[string]*dtlsConn{}}
 	if cidLen != nil {
 		l.cidLen = *cidLen
@@ -97,7 +99,9 @@ func (l *dtlsListener) sweep() {
 func (l *dtlsListener) readLoop() {
 	buf := make([]byte, 1<<16)
 	for {
-		n, from, err := l.pc.ReadFromUDP(buf)
+		// ReadFromUDPAddrPort: a netip.AddrPort allocates nothing, as
+		// the *net.UDPAddr of ReadFromUDP would for every datagram.
+		n, from, err := l.pc.ReadFromUDPAddrPort(buf)
 		if err != nil {
 			if l.isClosing() {
 				return
@@ -113,37 +117,41 @@ func (l *dtlsListener) readLoop() {
 }
 
 // dispatch hands a datagram to its association, or screens it.
-func (l *dtlsListener) dispatch(from *net.UDPAddr, d []byte) {
+func (l *dtlsListener) dispatch(from netip.AddrPort, d []byte) {
 	if l.dispatchCID(from, d) {
 		return
 	}
-	key := from.String()
 	l.mu.Lock()
-	c := l.assoc[key]
+	c := l.assoc[from]
 	l.mu.Unlock()
 	if c != nil {
 		// RFC 6347, Section 4.2.8: a ClientHello with a valid cookie and
 		// a new random from a known address is a new association (the
-		// client restarted); the old one ends.
-		if sc := l.jar.Screen(time.Now(), key, d); !sc.Accept || string(sc.Random) == string(c.clientRandom) {
-			c.deliver(d, nil)
+		// client restarted); the old one ends. Only a plaintext
+		// handshake record can be one.
+		if !maybeClientHello(d) {
+			c.deliver(d, netip.AddrPort{})
+			return
+		}
+		if sc := l.jar.Screen(time.Now(), from.String(), d); !sc.Accept || string(sc.Random) == string(c.clientRandom) {
+			c.deliver(d, netip.AddrPort{})
 			return
 		}
 		c.Close()
 	}
-	sc := l.jar.Screen(time.Now(), key, d)
+	sc := l.jar.Screen(time.Now(), from.String(), d)
 	if sc.Reply != nil {
-		l.pc.WriteToUDP(sc.Reply, from)
+		l.pc.WriteToUDPAddrPort(sc.Reply, from)
 	}
 	if !sc.Accept {
 		return
 	}
-	c = newDTLSConn(l.pc, from, l.mtu, l.rto, l.maxHS)
+	c = newDTLSConn(l.pc, net.UDPAddrFromAddrPort(from), l.mtu, l.rto, l.maxHS)
 	c.ln, c.queue = l, make(chan dtlsDatagram, dtlsQueueLen)
 	c.ra = dtls.NewReassembler(sc.MessageSeq, l.maxHS)
 	c.w.SkipTo(sc.RecordSeq)
 	c.clientRandom = sc.Random
-	c.deliver(d, nil)
+	c.deliver(d, netip.AddrPort{})
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.closing {
@@ -154,7 +162,7 @@ func (l *dtlsListener) dispatch(from *net.UDPAddr, d []byte) {
 	l.assignCIDLocked(c)
 	select {
 	case l.accept <- c:
-		l.assoc[key], c.key = c, key
+		l.assoc[from], c.key = c, from
 	default:
 		if l.byCID[string(c.localCID)] == c {
 			delete(l.byCID, string(c.localCID))
@@ -164,20 +172,60 @@ func (l *dtlsListener) dispatch(from *net.UDPAddr, d []byte) {
 }
 
 // dtlsDatagram is one datagram queued for a server association, with its
-// source when that is not the association's peer address (nil otherwise).
+// source when that is not the association's peer address (the zero
+// AddrPort otherwise). buf is the pooled buffer b sits in, nil when b was
+// allocated.
 type dtlsDatagram struct {
 	b    []byte
-	from *net.UDPAddr
+	buf  *[dtlsPooledDatagram]byte
+	from netip.AddrPort
 }
 
+// maybeClientHello reports whether a datagram starts with a plaintext
+// (epoch 0) handshake record, as a ClientHello does.
+func maybeClientHello(d []byte) bool {
+	return len(d) > dtls.HeaderLen && d[0] == wire.TypeHandshake && d[3] == 0 && d[4] == 0
+}
+
+// dtlsPooledDatagram is the size of the listener's pooled datagram
+// buffers: room for a datagram at any usual path MTU. A larger datagram
+// gets a buffer of its own.
+const dtlsPooledDatagram = 2048
+
+// dtlsDatagramBufs holds the copies of datagrams queued for server
+// associations: a datagram's buffer goes back when its association reads
+// the next one (by then the data path has consumed it), so the listener
+// allocates nothing per datagram.
+var dtlsDatagramBufs = sync.Pool{New: func() any { return new([dtlsPooledDatagram]byte) }}
+
 // deliver queues a datagram for the association, or drops it when the
-// queue is full. from is nil for a datagram from the peer's address.
-func (c *dtlsConn) deliver(d []byte, from *net.UDPAddr) {
+// queue is full. from is the zero AddrPort for a datagram from the
+// peer's address.
+func (c *dtlsConn) deliver(d []byte, from netip.AddrPort) {
 	c.lastSeen.Store(time.Now().UnixNano())
-	select {
-	case c.queue <- dtlsDatagram{append([]byte(nil), d...), from}:
-	default:
+	dg := dtlsDatagram{from: from}
+	if len(d) <= dtlsPooledDatagram {
+		dg.buf = dtlsDatagramBufs.Get().(*[dtlsPooledDatagram]byte)
+		dg.b = dg.buf[:copy(dg.buf[:], d)]
+	} else {
+		dg.b = append([]byte(nil), d...)
 	}
+	select {
+	case c.queue <- dg:
+	default:
+		if dg.buf != nil {
+			dtlsDatagramBufs.Put(dg.buf)
+		}
+	}
+}
+
+// recycle gives the buffer of the datagram read before back to the pool
+// (the caller holds rmu; the data path has consumed that datagram).
+func (c *dtlsConn) recycle(next *[dtlsPooledDatagram]byte) {
+	if c.dgram != nil {
+		dtlsDatagramBufs.Put(c.dgram)
+	}
+	c.dgram = next
 }
 
 // forget removes a closed association.

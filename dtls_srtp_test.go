@@ -36,7 +36,7 @@ func srtpKeys(t testing.TB, s *Socket) (SRTPProfile, []byte) {
 // dtlsPair runs a gossl server with so and a gossl client with co over
 // loopback and returns both sockets after their handshakes (or the
 // client's error).
-func dtlsPair(t *testing.T, so, co *Options) (client, server *Socket, err error) {
+func dtlsPair(t testing.TB, so, co *Options) (client, server *Socket, err error) {
 	t.Helper()
 	ls, err := Listen(0, so)
 	if err != nil {

@@ -753,6 +753,11 @@ func (s *Socket) NegotiatedProtocol() (string, error) {
 }
 
 func isTimeout(err error) bool {
+	if err == nil {
+		// Before errors.As, whose target escapes: the data path asks
+		// after every read.
+		return false
+	}
 	var ne net.Error
 	return errors.As(err, &ne) && ne.Timeout()
 }

@@ -197,6 +197,7 @@ func (b *bench) groups() []benchGroup {
 			})
 		}
 	}
+	gs = append(gs, b.dtlsGroups()...)
 	if b.cfg.peers {
 		gs = append(gs, b.peerGroups()...)
 	}

@@ -85,7 +85,7 @@ func TestBenchList(t *testing.T) {
 		kind, _, _ := strings.Cut(n, "/")
 		kinds[kind]++
 	}
-	want := map[string]int{"bulk": 32, "handshake": 12, "server-cpu": 3, "resumed": 6, "memory": 3, "memory-hibernated": 2, "allocs": 4}
+	want := map[string]int{"bulk": 33, "handshake": 13, "server-cpu": 3, "resumed": 6, "memory": 4, "memory-hibernated": 2, "allocs": 4}
 	for k, n := range want {
 		if kinds[k] != n {
 			t.Errorf("%d %s/ rows, want %d", kinds[k], k, n)
@@ -96,7 +96,8 @@ func TestBenchList(t *testing.T) {
 	}
 	for _, n := range []string{rowSeal, rowPercent, rowSend, rowSendPercent, "bulk/plain-tcp/16k/loopback", "bulk/plain-tcp/1k/loopback", "resumed/tls12-session-id", "resumed/tls12-ticket", "resumed/tls13-ticket-ecdsa-x25519",
 		"handshake/tls12-ecdhe-ecdsa-p256-x25519", "handshake/tls12-rsa-kx-rsa2048", "handshake/tls12-srp-2048", "handshake/tls12-dhe-rsa2048-ffdhe2048", "handshake/4-clients/tls13-ecdsa-p256-x25519",
-		"handshake/tls12-psk", "handshake/tls12-ecdhe-psk-x25519", "server-cpu/tls12-psk", "server-cpu/tls12-ecdhe-ecdsa-p256-x25519"} {
+		"handshake/tls12-psk", "handshake/tls12-ecdhe-psk-x25519", "server-cpu/tls12-psk", "server-cpu/tls12-ecdhe-ecdsa-p256-x25519",
+		"handshake/dtls12-ecdhe-ecdsa-p256-x25519", "bulk/dtls12-aes128gcm/1k/loopback", "memory/dtls12/idle"} {
 		if !slices.Contains(names, n) {
 			t.Errorf("no row %s", n)
 		}
@@ -123,7 +124,7 @@ func TestBenchQuickJSON(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs for several seconds")
 	}
-	only := "bulk/tls13-aes128gcm/16k/pipe,bulk/raw-,bulk/tls13-chacha20/1k/pipe,handshake/tls12,resumed/,memory,allocs/tls13-aes128gcm/1k/,server-cpu/"
+	only := "bulk/tls13-aes128gcm/16k/pipe,bulk/raw-,bulk/tls13-chacha20/1k/pipe,handshake/tls12,resumed/,memory/tls13,memory-hibernated/,allocs/tls13-aes128gcm/1k/,server-cpu/"
 	r := gossl(t, "", "bench", "--quick", "--json", "--only", only)
 	if r.code != 0 {
 		t.Fatalf("exit %d\nstderr:\n%s\nstdout:\n%s", r.code, r.stderr, r.stdout)
@@ -148,6 +149,22 @@ func TestBenchQuickJSON(t *testing.T) {
 		if p, ok := row["gossl"].(float64); ok && (p <= 0 || p > 1000) {
 			t.Errorf("%s: %v percent", rowPercent, p)
 		}
+	}
+}
+
+// TestBenchDTLS runs the DTLS rows in the smoke configuration: gossl and
+// pion/dtls (in the crypto/tls column) both measured, with a ratio.
+func TestBenchDTLS(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs for several seconds")
+	}
+	r := gossl(t, "", "bench", "--quick", "--json", "--only", "handshake/dtls12,bulk/dtls12,memory/dtls12")
+	if r.code != 0 {
+		t.Fatalf("exit %d\nstderr:\n%s\nstdout:\n%s", r.code, r.stderr, r.stdout)
+	}
+	rows := benchRows(t, r.stdout)
+	for _, n := range []string{"handshake/dtls12-ecdhe-ecdsa-p256-x25519", "bulk/dtls12-aes128gcm/1k/loopback", "memory/dtls12/idle"} {
+		measured(t, rows, n, false)
 	}
 }
 
