@@ -97,11 +97,15 @@ func TestCurveCerts13Loopback(t *testing.T) {
 	for _, curve := range []string{"brainpoolP256r1", "brainpoolP384r1", "brainpoolP512r1"} {
 		t.Run(curve, func(t *testing.T) {
 			ch := testpeers.OpenSSLCurveChain(t, curve, curve)
+			// The RFC 8734 schemes are not in the default signature_algs
+			// (kx.DefaultSignatureSchemes says why): both sides name them.
+			algs := []string{"ecdsa_brainpoolP512r1tls13_sha512", "ecdsa_brainpoolP384r1tls13_sha384",
+				"ecdsa_brainpoolP256r1tls13_sha256", "ecdsa_secp256r1_sha256", "rsa_pss_rsae_sha256"}
 			so := &Options{CertFile: ch.CertFile, KeyFile: ch.KeyFile, IP: net.IPv4(127, 0, 0, 1),
-				Versions: []Version{TLSv1_3}, Verify: VerifyPeer, FailIfNoPeerCert: Bool(true), CACertFile: ch.CAFile}
+				Versions: []Version{TLSv1_3}, Verify: VerifyPeer, FailIfNoPeerCert: Bool(true), CACertFile: ch.CAFile, SignatureAlgs: algs}
 			port, done := startEcho(t, so)
 			co := &Options{CACertFile: ch.CAFile, ServerNameIndication: "localhost", CertFile: ch.CertFile, KeyFile: ch.KeyFile,
-				Versions: []Version{TLSv1_3}, ReuseSessions: Bool(false)}
+				Versions: []Version{TLSv1_3}, ReuseSessions: Bool(false), SignatureAlgs: algs}
 			s, err := Connect("127.0.0.1", port, co, 20*time.Second)
 			if err != nil {
 				t.Fatalf("Connect: %v", err)

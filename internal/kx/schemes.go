@@ -136,9 +136,10 @@ var defaultSchemes = []uint16{
 	wire.SigECDSAP521SHA512,
 	wire.SigECDSAP384SHA384,
 	wire.SigECDSAP256SHA256,
-	SigECDSABrainpoolP512SHA512,
-	SigECDSABrainpoolP384SHA384,
-	SigECDSABrainpoolP256SHA256,
+	// Not the RFC 8734 brainpool schemes: OTP 25 crashes re-encoding a
+	// ClientHello that lists them when it checks a PSK binder (its
+	// ssl_cipher:hash_algorithm has no clause for them), so they are used
+	// only when signature_algs names them.
 	wire.SigRSAPSSPSSSHA512,
 	wire.SigRSAPSSPSSSHA384,
 	wire.SigRSAPSSPSSSHA256,
@@ -159,8 +160,7 @@ var defaultSchemes = []uint16{
 // DefaultSignatureSchemes returns the default signature_algs, most
 // preferred first. It is OTP's default: first the schemes of current OTP
 // that gossl implements (eddsa_ed25519, eddsa_ed448; ecdsa_secp521r1_sha512,
-// ecdsa_secp384r1_sha384, ecdsa_secp256r1_sha256, and the brainpool
-// schemes of RFC 8734; rsa_pss_pss_sha512..256;
+// ecdsa_secp384r1_sha384, ecdsa_secp256r1_sha256; rsa_pss_pss_sha512..256;
 // rsa_pss_rsae_sha512..256), then the manual's TLS 1.2 pairs in its order
 // ({sha512,rsa}, {sha384,rsa}, {sha256,rsa}, {sha224,ecdsa},
 // {sha224,rsa}), leaving out the DSA pairs (legacy: see DSASchemes), the

@@ -125,7 +125,7 @@ func TestSchemesAt13(t *testing.T) {
 			filtered = append(filtered, s)
 		}
 	}
-	if !slices.Equal(d13, filtered) || len(d13) != 14 {
+	if !slices.Equal(d13, filtered) || len(d13) != 11 {
 		t.Errorf("DefaultSignatureSchemes13 = %v", names(d13))
 	}
 
