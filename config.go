@@ -65,7 +65,8 @@ type resolved struct {
 	caKey           string // names the trust anchors, for the ticket cache
 	keyUpdateAt     int    // key_update_at: bytes sent per TLS 1.3 write key
 	sessions        *handshake.Sessions12
-	metrics         Metrics // nil: none (metrics.go)
+	metrics         Metrics      // nil: none (metrics.go)
+	inbox           *ticketInbox // a client's session_tickets manual (tickets_manual.go)
 }
 
 // compile checks o and builds the handshake configuration. host is the
@@ -211,6 +212,9 @@ func (o *Options) compile(r role, host string) (*resolved, error) {
 	res := &resolved{role: r, hs: cfg, beastMitigation: o.BeastMitigation, sni: o.ServerNameIndication,
 		keyLog: o.KeyLogWriter, keepSecrets: o.KeepSecrets, caKey: o.trustKey(rootsKey), keyUpdateAt: o.KeyUpdateAt,
 		metrics: o.Metrics}
+	if cfg.CacheKey == manualTicketKey {
+		res.inbox = &ticketInbox{}
+	}
 	if o.KeyUpdateAt < 0 {
 		return nil, badOption("key_update_at", o.KeyUpdateAt, "must be a positive number of bytes")
 	}

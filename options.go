@@ -383,8 +383,19 @@ type Options struct {
 	// 8446, 2.2). A server: "stateless" (the default: tickets sealed with
 	// rotating keys kept in memory) or "disabled". A client: "auto" (the
 	// default: tickets are kept per server and offered on the next
-	// connection) or "disabled". OTP's "stateful" and "manual" are planned.
+	// connection) or "disabled". A server's "stateful" keeps the ticket
+	// state and sends a random ID, which resumes once at most (RFC 8446,
+	// 8.1: replayed 0-RTT data finds it gone). A client's "manual" keeps
+	// no ticket: each one the server sends is handed to the application
+	// ((*Socket).SessionTickets, OTP's {ssl, session_ticket, Ticket}
+	// messages), which gives one back in UseTicket to resume.
 	SessionTickets string
+	// UseTicket is a client's {use_ticket, [Ticket]} (session_tickets
+	// manual): tickets to offer, the first one usable for this
+	// connection's suites. A ticket is offered again on every Connect
+	// that names it; the server decides whether it still resumes (a
+	// stateful one resumes it once).
+	UseTicket []SessionTicket
 	// TicketLifetime is how long a server's tickets are valid; 0 means
 	// two hours (the most RFC 8446 allows is seven days).
 	TicketLifetime time.Duration

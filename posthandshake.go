@@ -114,6 +114,10 @@ func (s *Socket) keepTicket(nst *wire.NewSessionTicket) {
 		ALPN:         info.NegotiatedProtocol,
 	}
 	t.ServerCerts = s.peerCertDER()
+	if cfg.inbox != nil {
+		cfg.inbox.add(SessionTicket{ServerName: info.ServerName, t: t})
+		return
+	}
 	cfg.ticketCache.Put(cfg.cacheKey, t)
 }
 

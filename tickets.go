@@ -20,6 +20,12 @@ var defaultTicketCache = session.NewClientCache(1024)
 // two to three hours.
 var defaultTicketKeys = session.NewTicketKeys(time.Hour, 3, nil)
 
+// defaultTicketStore keeps the states of a stateful server's TLS 1.3
+// tickets, shared by every listener of the process (a ticket names its
+// listener's configuration, ConfigKey): at most 100,000, the oldest
+// dropped first when full, each until its lifetime ends or it is used.
+var defaultTicketStore = session.NewMemoryStore(100000, nil)
+
 // defaultAntiReplay remembers the ClientHellos whose 0-RTT data a server
 // of this process accepted, for twice the ticket-age tolerance.
 var defaultAntiReplay = session.NewReplayCache(antiReplayWindow, 100000)
@@ -35,12 +41,23 @@ func (o *Options) resolveTickets(cfg *handshake.Config, r role) error {
 			cfg.TicketKeys = o.TicketKeys.keys
 		}
 		cfg.TicketLifetime = o.TicketLifetime
+	case r == roleServer && mode == "stateful":
+		// TLS 1.3 tickets name states kept here; TLS 1.2's RFC 5077
+		// tickets stay sealed (OTP's session_tickets is TLS 1.3 only).
+		cfg.TicketKeys, cfg.TicketStore = defaultTicketKeys, defaultTicketStore
+		if o.TicketKeys != nil {
+			cfg.TicketKeys = o.TicketKeys.keys
+		}
+		cfg.TicketLifetime = o.TicketLifetime
 	case r == roleClient && (mode == "" || mode == "auto"):
 		cfg.TicketCache = defaultTicketCache
-	case mode == "stateful" || mode == "manual":
-		return notSupported("session_tickets", mode)
+	case r == roleClient && mode == "manual":
+		o.useTickets(cfg)
 	default:
-		return badOption("session_tickets", mode, "must be disabled, stateless (server) or auto (client)")
+		return badOption("session_tickets", mode, "must be disabled, stateless or stateful (server), auto or manual (client)")
+	}
+	if len(o.UseTicket) > 0 && (r != roleClient || mode != "manual") {
+		return badOption("use_ticket", fmt.Sprintf("[%d tickets]", len(o.UseTicket)), "needs a client with session_tickets manual")
 	}
 	if o.MaxEarlyDataSize < 0 || o.MaxEarlyDataSize > 1<<24 {
 		return badOption("max_early_data_size", o.MaxEarlyDataSize, "0 to 16 MiB")
@@ -52,6 +69,9 @@ func (o *Options) resolveTickets(cfg *handshake.Config, r role) error {
 		cfg.AcceptEarlyData = true
 		cfg.MaxEarlyData = uint32(o.MaxEarlyDataSize)
 		switch {
+		case cfg.TicketStore != nil:
+			// Stateful tickets resume once (openTicket13): no replay
+			// cache is needed, in one process or a fleet.
 		case o.AntiReplay != nil:
 			cfg.AntiReplay = sharedReplay{o.AntiReplay}
 		case o.TicketKeys != nil:
@@ -65,7 +85,7 @@ func (o *Options) resolveTickets(cfg *handshake.Config, r role) error {
 	}
 	if r == roleClient && len(o.EarlyData) > 0 {
 		if cfg.TicketCache == nil {
-			return badOption("early_data", "<<...>>", "needs session_tickets auto")
+			return badOption("early_data", "<<...>>", "needs session_tickets auto or manual")
 		}
 		cfg.EarlyData = o.EarlyData
 	}
@@ -104,7 +124,7 @@ func (o *Options) trustKey(rootsKey [32]byte) string {
 // offered where the full handshake would have verified differently.
 func (r *resolved) setTicketCacheKey(addr string) {
 	hs := r.hs
-	if hs.TicketCache == nil {
+	if hs.TicketCache == nil || hs.CacheKey == manualTicketKey {
 		return
 	}
 	hs.CacheKey = addr + "|" + hs.ServerName + "|" + verifyTag(hs) + "|" + r.caKey

@@ -58,6 +58,7 @@ type postConfig struct {
 	suites           []*suites.Suite
 	ticketCache      *session.ClientCache
 	cacheKey         string
+	inbox            *ticketInbox
 	now              func() time.Time
 	metrics          Metrics
 }
@@ -72,7 +73,7 @@ func (s *Socket) conf() postConfig {
 	return postConfig{log: r.log, keepSecrets: r.keepSecrets, verify: r.hs.Verify, stapling: r.hs.Stapling,
 		depth: r.hs.VerifyOptions.Depth, maxHandshakeSize: r.hs.MaxHandshakeSize,
 		keyLog: r.keyLog, versions: r.hs.Versions, suites: r.hs.Suites, ticketCache: r.hs.TicketCache,
-		cacheKey: r.hs.CacheKey, now: r.hs.Now, metrics: r.metrics}
+		cacheKey: r.hs.CacheKey, inbox: r.inbox, now: r.hs.Now, metrics: r.metrics}
 }
 
 // dropOptions replaces res and opts by what a TLS 1.3 socket reads of them

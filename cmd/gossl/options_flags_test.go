@@ -29,6 +29,7 @@ var noFlagFields = map[string]bool{
 	"ReuseSessionID": true, "ReuseSessionData": true, "SessionStore": true,
 	"TicketKeys": true, "AntiReplay": true, // Go objects; serve --session-store sets both
 	"CipherSuites": true, // typed values; --ciphers takes the names
+	"UseTicket":    true, // tickets a manual client received, values of a Go program
 }
 
 // sampleValue is a value each flag accepts.

@@ -135,10 +135,14 @@ type Config struct {
 
 	// TLS 1.3 resumption (RFC 8446, 2.2). A client with a TicketCache
 	// offers a ticket it holds for CacheKey; a server with TicketKeys
-	// accepts tickets and sends one after each handshake.
+	// accepts tickets and sends one after each handshake. With
+	// TicketStore too (session_tickets stateful) a server's TLS 1.3
+	// tickets are random IDs of states it keeps there, each taken out by
+	// its first use (tickets13.go); TicketKeys then seal only TLS 1.2's.
 	TicketCache    *sess.ClientCache
 	CacheKey       string
 	TicketKeys     *sess.TicketKeys
+	TicketStore    *sess.MemoryStore
 	TicketLifetime time.Duration
 
 	// 0-RTT (RFC 8446, 4.2.10). A client sends EarlyData when a ticket

@@ -463,14 +463,17 @@ func (h *server13) finishServerFlight(f flight, serverHS []byte) ([]Action, erro
 	f.add(Action{Kind: LogSecret, Label: "CLIENT_TRAFFIC_SECRET_0", Data: clientAP})
 	f.add(Action{Kind: LogSecret, Label: "SERVER_TRAFFIC_SECRET_0", Data: serverAP})
 	f.add(Action{Kind: LogSecret, Label: "EXPORTER_SECRET", Data: s.info.ExporterMasterSecret})
-	if !s.requested && !h.early {
+	if !s.requested && !h.early && s.cfg.TicketStore == nil {
 		// Without client authentication the client's Finished is known
 		// in advance, and so is the resumption secret: the ticket can go
 		// with this flight (RFC 8446, 4.6.1 allows it), which saves a
 		// write after the handshake that a peer busy writing could
 		// leave blocked. Not after accepted 0-RTT data: the client's
 		// EndOfEarlyData comes first, and the resumption secret covers
-		// it (RFC 8446, 7.1).
+		// it (RFC 8446, 7.1). Not a stateful ticket either: its state
+		// is stored, and a client that never sends a valid Finished
+		// must not fill the store; it also waits for the Finished as
+		// 4.6.1 says, which is when an OTP client takes tickets.
 		cf, _ := (&wire.Finished{VerifyData: prf.FinishedVerifyData13(h.hash, clientHS, chSf)}).Marshal()
 		s.info.ResumptionMaster = h.sched.ResumptionMasterSecret(s.transcript.SumWith(h.hash, cf))
 		if err := h.sendTicket(&f); err != nil {

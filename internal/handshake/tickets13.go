@@ -3,6 +3,7 @@ package handshake
 import (
 	"crypto/hmac"
 	"encoding/binary"
+	"io"
 	"time"
 
 	"github.com/gossl/ssl/internal/alert"
@@ -45,8 +46,8 @@ func (h *server13) acceptTicket(ch *wire.ClientHello, msg []byte) error {
 	if len(ch.PSKIdentities) != len(ch.PSKBinders) {
 		return alert.New(alert.IllegalParameter, "PSK identities and binders differ in number")
 	}
-	plain, err := cfg.TicketKeys.Open(ch.PSKIdentities[0].Identity)
-	if err != nil {
+	plain, ok := cfg.openTicket13(ch.PSKIdentities[0].Identity)
+	if !ok {
 		return nil
 	}
 	var st sess.State13
@@ -128,13 +129,41 @@ func (h *server13) sendTicket(f *flight) error {
 	if err != nil {
 		return alert.New(alert.InternalError, "ticket state: "+err.Error())
 	}
-	ticket, err := cfg.TicketKeys.Seal(plain)
+	ticket, err := cfg.sealTicket13(plain, st.Created.Add(lifetime))
 	if err != nil {
 		return alert.New(alert.InternalError, "sealing a ticket: "+err.Error())
 	}
 	// The ticket is not part of the transcript.
 	return f.send(&wire.NewSessionTicket{TLS13: true, LifetimeHint: uint32(lifetime / time.Second),
 		AgeAdd: st.AgeAdd, Nonce: nonce[:], Ticket: ticket, MaxEarlyData: maxEarly})
+}
+
+// sealTicket13 makes the ticket for a state that expires at expires: the
+// state sealed with the ticket keys (stateless, RFC 8446, 4.6.1's
+// "self-encrypted and self-authenticated value"), or with a TicketStore
+// (stateful) 32 random bytes naming the state kept there, as a database
+// lookup key would.
+func (cfg *Config) sealTicket13(plain []byte, expires time.Time) ([]byte, error) {
+	if cfg.TicketStore == nil {
+		return cfg.TicketKeys.Seal(plain)
+	}
+	id := make([]byte, 32)
+	if _, err := io.ReadFull(cfg.Rand, id); err != nil {
+		return nil, err
+	}
+	cfg.TicketStore.Put(id, plain, expires)
+	return id, nil
+}
+
+// openTicket13 returns the state a ticket stands for. A stateful ticket
+// is taken out of the store: it resumes once at most, which is RFC 8446,
+// 8.1's single-use ticket and its anti-replay for 0-RTT data.
+func (cfg *Config) openTicket13(ticket []byte) ([]byte, bool) {
+	if cfg.TicketStore != nil {
+		return cfg.TicketStore.Take(ticket)
+	}
+	plain, err := cfg.TicketKeys.Open(ticket)
+	return plain, err == nil
 }
 
 // mayResume reports whether a session of either version (its
@@ -181,5 +210,7 @@ func (h *server13) acceptEarlyData(ch *wire.ClientHello) bool {
 	if d := now.Sub(st.Created) - clientAge; d > maxTicketAgeSkew || d < -maxTicketAgeSkew {
 		return false
 	}
-	return cfg.AntiReplay != nil && cfg.AntiReplay.Fresh(ch.PSKBinders[0], now)
+	// A stateful ticket opened once (openTicket13): no replay of this
+	// ClientHello can use it again.
+	return cfg.TicketStore != nil || cfg.AntiReplay != nil && cfg.AntiReplay.Fresh(ch.PSKBinders[0], now)
 }

@@ -34,7 +34,10 @@ type State13 struct {
 const (
 	labelState12 = 0x12
 	labelState13 = 0x13
-	stateFormat  = 3
+	// labelClient13 is a client's TLS 1.3 ticket (ClientTicket), which a
+	// client with session_tickets manual hands to its application.
+	labelClient13 = 0x31
+	stateFormat   = 3
 )
 
 func addLabel(b *cryptobyte.Builder, kind uint8) {

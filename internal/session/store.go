@@ -87,6 +87,24 @@ func (m *MemoryStore) Get(id []byte) ([]byte, bool) {
 	return ent.data, true
 }
 
+// Take returns the session stored under id and forgets it, in one step:
+// of two handshakes that present the same id at once, one gets it. It
+// is what makes a TLS 1.3 stateful ticket usable once (RFC 8446, 8.1).
+func (m *MemoryStore) Take(id []byte) ([]byte, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e, ok := m.items[string(id)]
+	if !ok {
+		return nil, false
+	}
+	ent := e.Value.(*memEntry)
+	m.remove(e)
+	if !ent.expires.After(m.now()) {
+		return nil, false
+	}
+	return ent.data, true
+}
+
 // Delete forgets id.
 func (m *MemoryStore) Delete(id []byte) {
 	m.mu.Lock()
