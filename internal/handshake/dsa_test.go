@@ -176,7 +176,7 @@ func rewriteDSSSignature(t *testing.T, msg []byte, v uint16, sig []byte, flip bo
 	body := msg[4:]
 	n := 0
 	for range 3 { // dh_p, dh_g, dh_Ys
-		n += 2 + int(body[n])<<8 | int(body[n+1])
+		n += 2 + (int(body[n])<<8 | int(body[n+1])) // | binds as loosely as +
 	}
 	params, rest := append([]byte(nil), body[:n]...), body[n:]
 	if flip {

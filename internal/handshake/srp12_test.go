@@ -207,8 +207,8 @@ func TestSRPBadServerKeyExchange(t *testing.T) {
 
 // srpWithB replaces srp_B at the end of ServerSRPParams.
 func srpWithB(params, b []byte) []byte {
-	n := 2 + int(params[0])<<8 | int(params[1])
-	g := 2 + int(params[n])<<8 | int(params[n+1])
+	n := 2 + (int(params[0])<<8 | int(params[1]))
+	g := 2 + (int(params[n])<<8 | int(params[n+1]))
 	s := 1 + int(params[n+g])
 	out := append([]byte(nil), params[:n+g+s]...)
 	out = append(out, byte(len(b)>>8), byte(len(b)))
