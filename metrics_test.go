@@ -90,29 +90,28 @@ func (m *countingMetrics) takeClosed() []CloseMetric {
 func metricsConn(t *testing.T, ls *ListenSocket, co *Options) (clientErr, serverErr error) {
 	t.Helper()
 	srv := make(chan error, 1)
-	go func() {
+	// The server's Close runs before its result is sent, so that its
+	// close is counted when metricsConn returns.
+	serve := func() error {
 		s, err := ls.TransportAccept(10 * time.Second)
 		if err != nil {
-			srv <- err
-			return
+			return err
 		}
 		defer s.Close()
 		if err := s.Handshake(10 * time.Second); err != nil {
-			srv <- err
-			return
+			return err
 		}
 		// An echo, so that a TLS 1.3 client reads the ticket that
 		// came before it.
 		if m, err := s.Recv(4, 10*time.Second); err != nil || s.Send(m) != nil {
-			srv <- fmt.Errorf("server recv: %v", err)
-			return
+			return fmt.Errorf("server recv: %v", err)
 		}
 		if _, err := s.Recv(0, 10*time.Second); !errors.Is(err, ErrClosed) {
-			srv <- fmt.Errorf("server recv after the client's close: %v, want ErrClosed", err)
-			return
+			return fmt.Errorf("server recv after the client's close: %v, want ErrClosed", err)
 		}
-		srv <- nil
-	}()
+		return nil
+	}
+	go func() { srv <- serve() }()
 	c, err := Connect("127.0.0.1", ls.Port(), co, 10*time.Second)
 	if err == nil {
 		if err := c.Send([]byte("ping")); err != nil {
