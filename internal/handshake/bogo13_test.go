@@ -97,3 +97,20 @@ func TestServer13RefusesUnsolicitedCertificateExtensions(t *testing.T) {
 	_, err := checkEntryExtensions13(cm, false)
 	wantAlert(t, err, alert.UnsupportedExtension)
 }
+
+// A client that offers a TLS 1.2-only curve for eccs (secp256k1, 22) in
+// supported_groups meets a server that asks for it in a
+// HelloRetryRequest: that curve has no TLS 1.3 key share, so the server
+// broke RFC 8446, 4.2.8 (illegal_parameter), not the client
+// (internal_error before).
+func TestClient13RefusesHRRForTLS12Curve(t *testing.T) {
+	const secp256k1 = 22
+	c := hostileClient13(t, 0)
+	c.hello.SupportedGroups = append(c.hello.SupportedGroups, secp256k1)
+	hrr := marshalTest(t, &wire.ServerHello{
+		Version: wire.VersionTLS12, Random: wire.HelloRetryRequestRandom[:], SessionID: c.hello.SessionID,
+		CipherSuite: 0x1301, SupportedVersion: wire.VersionTLS13, SelectedGroup: secp256k1,
+	})
+	_, err := c.HandleMessage(hrr)
+	wantAlert(t, err, alert.IllegalParameter)
+}

@@ -285,6 +285,11 @@ func (h *client13) handleHelloRetryRequest(sh *wire.ServerHello, msg []byte) ([]
 		if !containsU16(c.hello.SupportedGroups, g) || h.shares[g] != nil {
 			return nil, alert.New(alert.IllegalParameter, "HelloRetryRequest selects a group that was not offered or already shared")
 		}
+		// A TLS 1.2-only curve offered for eccs (secp256k1, ...) has no
+		// TLS 1.3 key share: picking it is the server's error.
+		if !containsU16(kx.TLS13ImplementedGroups(), g) {
+			return nil, alert.New(alert.IllegalParameter, "HelloRetryRequest selects "+kx.GroupName(g)+", which has no TLS 1.3 key share")
+		}
 		ks, err := kx.GenerateKeyShare(g, c.cfg.Rand)
 		if err != nil {
 			return nil, alert.New(alert.InternalError, "key share generation: "+err.Error())
