@@ -185,13 +185,12 @@ func replayConnection(t *testing.T, r role, opts *Options, input []byte) (int, e
 		n   int
 		err error
 	}
-	done := make(chan result, 1)
-	go func() {
-		defer forgetReplayTickets()
-		defer s.Close()
+	// The socket is closed before the result is sent: a Close still
+	// running when the test ends would race with the cleanup that
+	// restores crypto/rand (deterministicRandom).
+	run := func() (int, error) {
 		if err := s.Handshake(2 * time.Second); err != nil {
-			done <- result{0, err}
-			return
+			return 0, err
 		}
 		total := 0
 		buf := make([]byte, 2048)
@@ -200,19 +199,24 @@ func replayConnection(t *testing.T, r role, opts *Options, input []byte) (int, e
 			total += n
 			if n > 0 {
 				if _, werr := s.Write(buf[:n]); werr != nil {
-					done <- result{total, werr}
-					return
+					return total, werr
 				}
 			}
 			if err != nil {
 				if errors.Is(err, io.EOF) {
 					err = nil
 				}
-				done <- result{total, err}
-				return
+				return total, err
 			}
 		}
-		done <- result{total, nil}
+		return total, nil
+	}
+	done := make(chan result, 1)
+	go func() {
+		n, err := run()
+		s.Close()
+		forgetReplayTickets()
+		done <- result{n, err}
 	}()
 	select {
 	case res := <-done:
