@@ -66,21 +66,7 @@ func TestInteropStatefulTicketsOpenSSL(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ls.Close()
-	go func() {
-		for {
-			c, err := ls.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				c.SetDeadline(time.Now().Add(5 * time.Second))
-				// A stateful ticket follows the client's Finished; say
-				// hello after it, and close, which ends s_client.
-				c.Write([]byte("hello\n"))
-			}()
-		}
-	}()
+	go sayHelloAndClose(ls)
 	sess := t.TempDir() + "/sess.pem"
 	var got []bool
 	for _, args := range [][]string{{"-sess_out", sess}, {"-sess_in", sess}, {"-sess_in", sess}} {

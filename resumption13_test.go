@@ -84,21 +84,7 @@ func TestResumption13OpenSSL(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ls.Close()
-	go func() {
-		for {
-			c, err := ls.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				c.SetDeadline(time.Now().Add(5 * time.Second))
-				// The ticket went out with the handshake; say hello and
-				// close, which ends s_client.
-				c.Write([]byte("hello\n"))
-			}()
-		}
-	}()
+	go sayHelloAndClose(ls)
 	sess := t.TempDir() + "/sess.pem"
 	for i, args := range [][]string{{"-sess_out", sess}, {"-sess_in", sess}} {
 		c := testpeers.OpenSSLClient(t, fmt.Sprintf("127.0.0.1:%d", ls.Port()),
