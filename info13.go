@@ -115,4 +115,8 @@ func (c *info13) expand() *handshake.Info {
 }
 
 // hasInfo reports whether the handshake left a description.
-func (s *Socket) hasInfo() bool { return s.info != nil || s.info13 != nil }
+//
+// A renegotiation replaces s.info while other goroutines ask, so the TLS
+// 1.2 description is read under the renegotiation lock (connInfo); s.info13
+// is set once, before hsDone.
+func (s *Socket) hasInfo() bool { return s.info13 != nil || s.connInfo() != nil }

@@ -536,6 +536,11 @@ func (s *Socket) renegWarning(desc alert.Description) error {
 	waiting := (ok && c.State() == "hello") || (s.reneg.machine == nil && s.reneg.requested)
 	s.reneg.mu.Unlock()
 	if waiting {
+		// The warning answers a message of ours, so it is progress, not
+		// one of a run of warnings a peer sends to keep us busy
+		// (postlimits.go): a side that renegotiates more often than its
+		// peer allows gets a refusal each time.
+		s.tls.limits.warnings = 0
 		s.endReneg(ErrRenegotiationRejected)
 	}
 	return nil

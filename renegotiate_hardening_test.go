@@ -172,3 +172,49 @@ func TestRenegotiateRejectedByClient(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestRenegotiationRefusalsAreNotAWarningFlood: a client that asks for
+// renegotiation more often than the server allows gets a no_renegotiation
+// warning for each request past clientRenegLimit. Those warnings answer
+// the client's own ClientHellos, so they must not count towards the limit
+// on warning alerts in a row (postlimits.go), which ended the connection
+// with unexpected_message after the fifth refusal (TestStressConcurrentControl
+// under load).
+func TestRenegotiationRefusalsAreNotAWarningFlood(t *testing.T) {
+	p := testpeers.NewPKI(t)
+	client, server := stressPair(t, p, TLSv1_2)
+	defer client.Close()
+	defer server.Close()
+	go func() { // the echo; it also drives the server's side of each renegotiation
+		for {
+			b, err := server.Recv(0, 20*time.Second)
+			if err == nil {
+				err = server.Send(b)
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	refused := 0
+	for i := 0; i < clientRenegLimit+maxWarningAlerts+2; i++ {
+		err := client.Renegotiate()
+		if errors.Is(err, ErrRenegotiationRejected) {
+			refused++
+			continue
+		}
+		if err != nil {
+			t.Fatalf("renegotiation %d: %v", i, err)
+		}
+	}
+	if refused <= maxWarningAlerts {
+		t.Fatalf("%d renegotiations refused, want more than %d", refused, maxWarningAlerts)
+	}
+	if err := client.Send([]byte("ping")); err != nil {
+		t.Fatal(err)
+	}
+	b, err := client.Recv(0, 10*time.Second)
+	if err != nil || string(b) != "ping" {
+		t.Fatalf("after the refusals: %q, %v", b, err)
+	}
+}
