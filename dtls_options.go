@@ -159,5 +159,8 @@ func packetName(p int) any {
 	case packetLine:
 		return "line"
 	}
+	if name := headerPacketName(p); name != "" {
+		return name
+	}
 	return p
 }

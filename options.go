@@ -447,10 +447,12 @@ type Options struct {
 	// delivers SSLData.Data as []byte, "list" as SSLData.Text, a string
 	// (Erlang's list of bytes). Recv returns []byte in both modes.
 	Mode string
-	// Packet is {packet, 0 | raw | 1 | 2 | 4 | line}: nil, 0 or "raw"
-	// for none; 1, 2, 4 for a big-endian length header, "line" for
-	// newline-ended packets; or a typed PacketType (Packet4, PacketLine,
-	// ...).
+	// Packet is {packet, 0 | raw | 1 | 2 | 4 | line | asn1 | cdr | sunrm
+	// | fcgi | tpkt}: nil, 0 or "raw" for none; 1, 2, 4 for a big-endian
+	// length header, "line" for newline-ended packets; "asn1", "cdr",
+	// "sunrm", "fcgi", "tpkt" for packets framed by their protocol's own
+	// header, delivered with it (packet_types.go); or a typed PacketType
+	// (Packet4, PacketLine, PacketTPKT, ...).
 	Packet any
 	// PacketSize is {packet_size, N}: the longest packet body accepted;
 	// 0 means the header's range for 1 and 2, and 64 MiB for 4 and line.

@@ -143,6 +143,16 @@ func (s *Socket) takePacketLocked(st sockState, length int) (raw, body []byte, o
 			return nil, nil, false, fmt.Errorf("%w: line longer than %d bytes", ErrEmsgsize, limit)
 		}
 		n = i + 1
+	case packetASN1, packetCDR, packetSunRM, packetFCGI, packetTPKT:
+		total, deliver, ok, err := headerPacket(st.packet, in.acc, maxPacket(st))
+		if !ok || err != nil {
+			return nil, nil, false, err
+		}
+		raw = in.acc[:total:total]
+		if in.acc = in.acc[total:]; len(in.acc) == 0 {
+			in.acc = nil
+		}
+		return raw, raw[:deliver], true, nil
 	default:
 		hdr = st.packet
 		if len(in.acc) < hdr {

@@ -12,7 +12,7 @@ import (
 //
 //	"active"       false, true, "once" (ActiveOnce) or an int N (-32768..32767)
 //	"mode"         "binary" or "list"
-//	"packet"       0 or "raw", 1, 2, 4, "line"
+//	"packet"       0 or "raw", 1, 2, 4, "line", "asn1", "cdr", "sunrm", "fcgi", "tpkt"
 //	"packet_size"  int, 0 for the default limit
 //	"header"       int
 //	"nodelay", "keepalive"          bool (passed to the transport)
@@ -92,7 +92,7 @@ type sockState struct {
 	// only the read side (Options.ExitOnClose).
 	halfClose   bool
 	n           int // the counter of active N
-	packet      int // packetRaw, 1, 2, 4 or packetLine
+	packet      int // packetRaw, 1, 2, 4, packetLine or a header type (packet_types.go)
 	packetSize  int
 	header      int
 	sendTimeout time.Duration
@@ -159,11 +159,13 @@ func parsePacket(v any) (int, error) {
 			return int(x[0] - '0'), nil
 		case "line":
 			return packetLine, nil
-		case "asn1", "cdr", "sunrm", "fcgi", "tpkt", "http", "http_bin", "httph", "httph_bin":
+		case "asn1", "cdr", "sunrm", "fcgi", "tpkt":
+			return headerPacketTypes[x], nil
+		case "http", "http_bin", "httph", "httph_bin":
 			return 0, notSupported("packet", x)
 		}
 	}
-	return 0, badOption("packet", v, "must be 0, 1, 2, 4 (ints), \"raw\" or \"line\", or typed: ssl.PacketRaw, ssl.Packet1, ssl.Packet2, ssl.Packet4, ssl.PacketLine"+goType(v))
+	return 0, badOption("packet", v, "must be 0, 1, 2, 4 (ints), \"raw\", \"line\", \"asn1\", \"cdr\", \"sunrm\", \"fcgi\" or \"tpkt\", or typed: ssl.PacketRaw, ssl.Packet1, ssl.Packet2, ssl.Packet4, ssl.PacketLine, ssl.PacketASN1, ..."+goType(v))
 }
 
 func parseMode(v any) (bool, error) {
