@@ -1,10 +1,12 @@
-// Package ec implements the prime-field elliptic curves that the Go
-// standard library lacks and TLS still names (RFC 8422, 5.1.1; RFC 7027;
-// RFC 8734): secp160k1/r1/r2, secp192k1/r1, secp224k1/r1, secp256k1 and
-// brainpoolP256r1/P384r1/P512r1. It gives ECDH (RFC 8422, 5.10) and ECDSA
-// (FIPS 186-4, 6; SEC 1 v2, 4.1).
+// Package ec implements the elliptic curves that the Go standard library
+// lacks and TLS still names (RFC 8422, 5.1.1; RFC 4492, 5.1.1; RFC 7027;
+// RFC 8734): the prime curves secp160k1/r1/r2, secp192k1/r1, secp224k1/r1,
+// secp256k1 and brainpoolP256r1/P384r1/P512r1, and the binary curves
+// sect163k1 ... sect571r1 (bincurve.go). It gives ECDH (RFC 8422, 5.10)
+// and ECDSA (FIPS 186-4, 6; SEC 1 v2, 4.1).
 //
-// Constant time: field arithmetic is filippo.io/bigmod, whose operations
+// Constant time (prime curves; bincurve.go says how for the binary ones):
+// field arithmetic is filippo.io/bigmod, whose operations
 // take a time that depends only on the sizes of their operands; points are
 // added with the complete formulas of Renes, Costello and Batina (one
 // formula for every pair of points, the point at infinity and doubling
@@ -32,12 +34,18 @@ type curveHex struct {
 	tlsGroup           uint16
 	oid                asn1.ObjectIdentifier
 	p, a, b, gx, gy, n string
+	// Binary curves only: the exponents of the reduction polynomial,
+	// x^m first, and the cofactor.
+	poly     []int
+	cofactor int
 }
 
 // Curve is a short Weierstrass curve y² = x³ + ax + b over GF(p) whose
-// points form a group of prime order n.
+// points form a group of prime order n, or (bin set) a binary curve
+// y² + xy = x³ + ax² + b over GF(2^m) whose base point has prime order n.
 type Curve struct {
 	hex curveHex
+	bin *binCurve
 
 	once      sync.Once
 	p, n      *bigmod.Modulus
@@ -57,7 +65,7 @@ var (
 )
 
 func init() {
-	for _, h := range curveParams {
+	for _, h := range append(append([]curveHex(nil), curveParams...), binCurveParams...) {
 		c := &Curve{hex: h}
 		curves = append(curves, c)
 		byName[h.name] = c
@@ -65,7 +73,8 @@ func init() {
 	}
 }
 
-// Curves returns every curve of the package, smallest first.
+// Curves returns every curve of the package: the prime curves smallest
+// first, then the binary curves smallest first.
 func Curves() []*Curve { return append([]*Curve(nil), curves...) }
 
 // ByName returns the curve named name in TLS's and OTP's spelling
@@ -122,17 +131,24 @@ func (c *Curve) init() {
 	c.once.Do(func() {
 		h := c.hex
 		var err error
-		pb, nb := mustHex(h.p), mustHex(h.n)
-		if c.p, err = bigmod.NewModulus(pb); err != nil {
-			panic("ec: bad modulus for " + h.name)
-		}
+		nb := mustHex(h.n)
 		if c.n, err = bigmod.NewModulus(nb); err != nil {
 			panic("ec: bad order for " + h.name)
 		}
-		c.pBig, c.nBig = new(big.Int).SetBytes(pb), new(big.Int).SetBytes(nb)
-		c.fieldLen = (c.pBig.BitLen() + 7) / 8
+		c.nBig = new(big.Int).SetBytes(nb)
 		c.nBits = c.nBig.BitLen()
 		c.scalarLen = (c.nBits + 7) / 8
+		if h.poly != nil {
+			c.bin = newBinCurve(h)
+			c.fieldLen = c.bin.f.byteLen()
+			return
+		}
+		pb := mustHex(h.p)
+		if c.p, err = bigmod.NewModulus(pb); err != nil {
+			panic("ec: bad modulus for " + h.name)
+		}
+		c.pBig = new(big.Int).SetBytes(pb)
+		c.fieldLen = (c.pBig.BitLen() + 7) / 8
 		c.a = c.feFromHex(h.a)
 		c.b = c.feFromHex(h.b)
 		c.b3 = c.fe()

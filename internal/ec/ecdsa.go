@@ -48,12 +48,12 @@ func (k *PrivateKey) Sign(rand io.Reader, digest []byte, _ crypto.SignerOpts) ([
 			continue
 		}
 		kBytes := kn.Bytes(c.n)
-		x, _, err := c.affine(c.scalarMult(c.g, kBytes))
+		x, err := c.basePointX(kBytes)
 		if err != nil {
 			continue
 		}
-		xn, _ := bigmod.NewNat().SetBytes(x, c.p)
-		r := bigmod.NewNat().Mod(xn, c.n)
+		// r = x mod n, x read as an integer (SEC 1 v2, 4.1.3, step 1).
+		r := bigmod.NewNat().Mod(natFromBytes(x), c.n)
 		if r.IsZero() == 1 {
 			continue
 		}
@@ -106,6 +106,21 @@ func (c *Curve) hashToScalar(digest []byte) *bigmod.Nat {
 	return out
 }
 
+// combination returns the x-coordinate of u1·G + u2·Q, or false when the
+// sum is the point at infinity (public values only).
+func (c *Curve) combination(u1, u2 []byte, pub *PublicKey) ([]byte, bool) {
+	if c.bin != nil {
+		g := binPoint{x: c.bin.gx, y: c.bin.gy}
+		sum := c.bin.add(c.bin.mulPublic(g, u1), c.bin.mulPublic(pub.bp, u2))
+		return c.bin.f.bytes(&sum.x), !sum.inf
+	}
+	p1 := c.scalarMult(c.g, u1)
+	p2 := c.scalarMult(pub.p, u2)
+	c.addPoints(p1, p1, p2, c.newScratch())
+	x, _, err := c.affine(p1)
+	return x, err == nil
+}
+
 func encodeSignature(r, s []byte) ([]byte, error) {
 	var b cryptobyte.Builder
 	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
@@ -136,11 +151,8 @@ func Verify(pub *PublicKey, digest, sig []byte) bool {
 	u1.Mod(u1, c.nBig)
 	u2 := new(big.Int).Mul(r, w)
 	u2.Mod(u2, c.nBig)
-	p1 := c.scalarMult(c.g, u1.FillBytes(make([]byte, c.scalarLen)))
-	p2 := c.scalarMult(pub.p, u2.FillBytes(make([]byte, c.scalarLen)))
-	c.addPoints(p1, p1, p2, c.newScratch())
-	x, _, err := c.affine(p1)
-	if err != nil {
+	x, ok := c.combination(u1.FillBytes(make([]byte, c.scalarLen)), u2.FillBytes(make([]byte, c.scalarLen)), pub)
+	if !ok {
 		return false
 	}
 	v := new(big.Int).SetBytes(x)

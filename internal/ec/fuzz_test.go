@@ -8,18 +8,28 @@ import (
 // FuzzNewPublicKey decodes arbitrary bytes as a point of every curve (the
 // first byte picks the curve): decoding must never panic, and a point it
 // accepts must be on the curve, encode back to the same bytes and give a
-// shared secret of the field's length. Seeds: the known-answer points,
-// their compressed forms, the point at infinity and a point off the curve.
+// shared secret of the field's length. Seeds: the known-answer points of
+// every curve, prime and binary (testdata/vectors.json, binvectors.json),
+// their compressed forms, the point at infinity, a point off the curve,
+// and on the binary curves the point of order 2 and a point with x of
+// degree m.
 func FuzzNewPublicKey(f *testing.F) {
 	for i, v := range loadVectors(f) {
 		q := unhex(f, v.Q1)
 		f.Add(byte(i), q)
-		n := ByName(v.Curve).FieldLen()
-		f.Add(byte(i), append([]byte{2 | q[len(q)-1]&1}, q[1:1+n]...))
+		c := ByName(v.Curve)
+		n := c.FieldLen()
+		f.Add(byte(i), append([]byte{2 | compressedBit(f, c, q)}, q[1:1+n]...))
 		off := append([]byte(nil), q...)
 		off[1] ^= 1
 		f.Add(byte(i), off)
 		f.Add(byte(i), []byte{0})
+		if c.bin != nil {
+			f.Add(byte(i), smallOrderPoint(c))
+			big := append([]byte(nil), q...)
+			big[1] |= 0x80
+			f.Add(byte(i), big)
+		}
 	}
 	cs := Curves()
 	keys := make([]*PrivateKey, len(cs))

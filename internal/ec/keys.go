@@ -13,8 +13,9 @@ import (
 // PublicKey is a point of the curve other than the point at infinity.
 type PublicKey struct {
 	curve *Curve
-	p     point
-	raw   []byte // 04 ‖ X ‖ Y
+	p     point    // prime curves
+	bp    binPoint // binary curves
+	raw   []byte   // 04 ‖ X ‖ Y
 }
 
 // PrivateKey is a scalar d in [1, n−1] and its public point d·G.
@@ -50,19 +51,20 @@ func (c *Curve) NewPublicKeyAnyForm(b []byte) (*PublicKey, error) {
 
 func (c *Curve) decodePoint(b []byte, compressedOK bool) (*PublicKey, error) {
 	c.init()
-	n := c.fieldLen
-	switch {
-	case len(b) == 0:
-		return nil, ErrPointEncoding
-	case len(b) == 1 && b[0] == 0:
-		return nil, ErrPointInfinity
-	case (b[0] == 2 || b[0] == 3) && len(b) == 1+n:
-		if !compressedOK {
-			return nil, ErrPointCompressed
+	if c.bin != nil {
+		p, err := c.bin.decode(b, compressedOK)
+		if err != nil {
+			return nil, err
 		}
+		return &PublicKey{curve: c, bp: p, raw: c.bin.encode(&p)}, nil
+	}
+	n := c.fieldLen
+	compressed, err := pointForm(b, n, compressedOK)
+	if err != nil {
+		return nil, err
+	}
+	if compressed {
 		return c.decompress(b)
-	case b[0] != 4 || len(b) != 1+2*n:
-		return nil, ErrPointEncoding
 	}
 	x, err := bigmod.NewNat().SetBytes(b[1:1+n], c.p)
 	if err != nil {
@@ -76,6 +78,27 @@ func (c *Curve) decodePoint(b []byte, compressedOK bool) (*PublicKey, error) {
 		return nil, ErrPointNotOnCurve
 	}
 	return &PublicKey{curve: c, p: point{x: x, y: y, z: c.feOne()}, raw: append([]byte(nil), b...)}, nil
+}
+
+// pointForm checks the form of an encoded point with n-byte coordinates
+// (SEC 1 v2, 2.3.4): 04 ‖ X ‖ Y, or 02 ‖ X and 03 ‖ X when compressedOK
+// (compressed is then true). The point at infinity (00), the compressed
+// forms where not allowed, and any other prefix or length are errors.
+func pointForm(b []byte, n int, compressedOK bool) (compressed bool, err error) {
+	switch {
+	case len(b) == 0:
+		return false, ErrPointEncoding
+	case len(b) == 1 && b[0] == 0:
+		return false, ErrPointInfinity
+	case (b[0] == 2 || b[0] == 3) && len(b) == 1+n:
+		if !compressedOK {
+			return false, ErrPointCompressed
+		}
+		return true, nil
+	case b[0] != 4 || len(b) != 1+2*n:
+		return false, ErrPointEncoding
+	}
+	return false, nil
 }
 
 // decompress recovers Y from X and its parity (SEC 1 v2, 2.3.4), on public
@@ -150,12 +173,10 @@ func (c *Curve) NewPrivateKey(d []byte) (*PrivateKey, error) {
 	if err != nil || s.IsZero() == 1 {
 		return nil, errors.New("ec: private key out of range")
 	}
-	q := c.scalarMult(c.g, d)
-	x, y, err := c.affine(q)
+	raw, err := c.basePointMul(d)
 	if err != nil {
 		return nil, err
 	}
-	raw := append(append([]byte{4}, x...), y...)
 	pub, err := c.NewPublicKey(raw)
 	if err != nil {
 		return nil, err
@@ -172,13 +193,57 @@ func (k *PrivateKey) PublicKey() *PublicKey { return k.pub }
 // Bytes returns the scalar, ScalarLen bytes big-endian.
 func (k *PrivateKey) Bytes() []byte { return append([]byte(nil), k.d...) }
 
+// basePointMul returns d·G encoded 04 ‖ X ‖ Y, in constant time.
+func (c *Curve) basePointMul(d []byte) ([]byte, error) {
+	if c.bin != nil {
+		q, inf := c.bin.mulXY(&binPoint{x: c.bin.gx, y: c.bin.gy}, d)
+		if inf == 1 {
+			return nil, errInfinity
+		}
+		return c.bin.encode(&q), nil
+	}
+	x, y, err := c.affine(c.scalarMult(c.g, d))
+	if err != nil {
+		return nil, err
+	}
+	return append(append([]byte{4}, x...), y...), nil
+}
+
+// basePointX returns the x-coordinate of k·G, FieldLen bytes, in
+// constant time (the ECDSA nonce point).
+func (c *Curve) basePointX(k []byte) ([]byte, error) {
+	if c.bin != nil {
+		x, inf := c.bin.mulX(&c.bin.gx, k)
+		if inf == 1 {
+			return nil, errInfinity
+		}
+		return c.bin.f.bytes(&x), nil
+	}
+	x, _, err := c.affine(c.scalarMult(c.g, k))
+	return x, err
+}
+
+// ErrSharedInfinity: ECDH gave the point at infinity, which a binary
+// curve's peer point outside the group of order n can cause (its order
+// times a cofactor part). A TLS peer behind it gets illegal_parameter.
+var ErrSharedInfinity = errors.New("ec: ECDH gave the point at infinity")
+
 // ECDH returns the x-coordinate of d·Q, FieldLen bytes (RFC 8422, 5.10;
 // SEC 1 v2, 3.3.1). peer must be a key of the same curve; NewPublicKey has
-// checked that it is on the curve, and since n is prime and d in
-// [1, n−1] the product is never the point at infinity.
+// checked that it is on the curve. On a prime curve n is prime and d in
+// [1, n−1], so the product is never the point at infinity; on a binary
+// curve, whose group has a cofactor, a result at infinity is refused
+// (ErrSharedInfinity), as NewPublicKey refused the points of small order.
 func (k *PrivateKey) ECDH(peer *PublicKey) ([]byte, error) {
 	if peer == nil || peer.curve != k.curve {
 		return nil, errors.New("ec: ECDH with a key of another curve")
+	}
+	if c := k.curve; c.bin != nil {
+		x, inf := c.bin.mulX(&peer.bp.x, k.d)
+		if inf == 1 {
+			return nil, ErrSharedInfinity
+		}
+		return c.bin.f.bytes(&x), nil
 	}
 	x, _, err := k.curve.affine(k.curve.scalarMult(peer.p, k.d))
 	if err != nil {

@@ -69,9 +69,9 @@ func TestECDHEAgreement(t *testing.T) {
 }
 
 func TestECDHEUnimplementedGroup(t *testing.T) {
-	// sect163k1 (binary), brainpoolP256r1tls13 (TLS 1.3 only), ffdhe2048
-	// (not an elliptic curve).
-	for _, g := range []uint16{1, groupBrainpoolP256r1TLS13, wire.GroupFFDHE2048} {
+	// brainpoolP256r1tls13 (TLS 1.3 only), ffdhe2048 (not an elliptic
+	// curve), SecP384r1MLKEM1024 (a hybrid gossl only names).
+	for _, g := range []uint16{groupBrainpoolP256r1TLS13, wire.GroupFFDHE2048, groupSecP384r1MLKEM1024} {
 		if _, err := NewECDHEServer(g, rand.Reader); err == nil {
 			t.Fatalf("%s server accepted", GroupName(g))
 		}
@@ -94,7 +94,7 @@ func TestECDHEClientRefusals(t *testing.T) {
 		want    alert.Description
 	}{
 		{"group not offered", []uint16{wire.GroupX25519}, serverParams(wire.GroupSecp256r1, good), alert.IllegalParameter},
-		{"group offered but unimplemented", []uint16{1}, serverParams(1, make([]byte, 43)), alert.IllegalParameter},
+		{"group offered but unimplemented", []uint16{groupSecP384r1MLKEM1024}, serverParams(groupSecP384r1MLKEM1024, make([]byte, 43)), alert.IllegalParameter},
 		{"explicit curve", SupportedGroups(), append([]byte{1}, good...), alert.IllegalParameter},
 		{"compressed point", SupportedGroups(), serverParams(wire.GroupSecp256r1, append([]byte{2}, good[1:33]...)), alert.IllegalParameter},
 		{"point off curve", SupportedGroups(), serverParams(wire.GroupSecp256r1, append(append([]byte{}, good[:64]...), good[64]^1)), alert.IllegalParameter},
