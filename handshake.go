@@ -359,6 +359,9 @@ func (s *Socket) handshakeLocked(ctx context.Context, deadline time.Time) error 
 				if err != nil {
 					return fail(err)
 				}
+				if ae := s.checkFlightEnd(m, acts); ae != nil {
+					return fail(ae)
+				}
 				if err := s.apply(acts); err != nil {
 					return fail(err)
 				}
@@ -436,11 +439,37 @@ func (s *Socket) handshakeLocked(ctx context.Context, deadline time.Time) error 
 	return nil
 }
 
-// newProtector builds the record protection for k.
+// checkFlightEnd refuses handshake bytes buffered past the end of the
+// peer's flight: the message just handled ended it when the machine
+// answers with a flight of its own (Flush), which the peer must read
+// before it may send more, or when the handshake is done. The bytes
+// after it would be carried over a key change or into the next
+// handshake: RFC 8446, 5.1 ("Handshake messages MUST NOT span key
+// changes") and RFC 5246, 7.4.9 (Finished ends the handshake), so
+// unexpected_message, as OpenSSL and BoringSSL answer it. Checked
+// before acting, so nothing is sent in answer to such a flight.
+func (s *Socket) checkFlightEnd(m handshake.Machine, acts []handshake.Action) *alert.Error {
+	if s.in.hbuf.Len() == 0 {
+		return nil
+	}
+	end := m.Done()
+	for _, a := range acts {
+		end = end || a.Kind == handshake.Flush
+	}
+	if !end {
+		return nil
+	}
+	return alert.New(alert.UnexpectedMessage, "handshake data after the end of the peer's flight")
+}
+
+// newProtector builds the record protection for k; nil keys mean
+// plaintext (a nil Protector).
 func newProtector(k *handshake.Keys) (record.Protector, error) {
 	var p record.Protector
 	var err error
 	switch {
+	case k == nil:
+		return nil, nil
 	case k.Version == wire.VersionTLS13:
 		p, err = record.NewTLS13Protector(k.Suite, k.Key, k.IV)
 	default:
@@ -451,6 +480,21 @@ func newProtector(k *handshake.Keys) (record.Protector, error) {
 		return nil, alert.New(alert.InternalError, "record protection: "+err.Error())
 	}
 	return p, nil
+}
+
+// installKeys performs a SetWriteKeys or SetReadKeys action on a
+// record layer.
+func installKeys(rd *record.Reader, wr *record.Writer, a handshake.Action) error {
+	p, err := newProtector(a.Keys)
+	if err != nil {
+		return err
+	}
+	if a.Kind == handshake.SetWriteKeys {
+		wr.SetProtector(p)
+	} else {
+		rd.SetProtector(p)
+	}
+	return nil
 }
 
 // apply performs the machine's actions on the record layer.
@@ -467,22 +511,13 @@ func (s *Socket) apply(acts []handshake.Action) error {
 				return err
 			}
 		case handshake.SetWriteKeys, handshake.SetReadKeys:
-			var p record.Protector
-			if a.Keys != nil {
-				var err error
-				if p, err = newProtector(a.Keys); err != nil {
-					return err
-				}
+			// RFC 8446, 5.1: a handshake message may not span a key
+			// change.
+			if a.Kind == handshake.SetReadKeys && s.in.hbuf.Len() != 0 {
+				return alert.New(alert.UnexpectedMessage, "handshake message spans a key change")
 			}
-			if a.Kind == handshake.SetWriteKeys {
-				s.wr.SetProtector(p)
-			} else {
-				// RFC 8446, 5.1: a handshake message may not span a key
-				// change.
-				if s.in.hbuf.Len() != 0 {
-					return alert.New(alert.UnexpectedMessage, "handshake message spans a key change")
-				}
-				s.rd.SetProtector(p)
+			if err := installKeys(s.rd, s.wr, a); err != nil {
+				return err
 			}
 		case handshake.LogSecret:
 			s.logSecret(a.Label, a.Data)

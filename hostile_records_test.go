@@ -91,20 +91,29 @@ func (m dataAfterCCS) HandleMessage(msg []byte) ([]handshake.Action, error) {
 func TestRenegotiationDataBetweenCCSAndFinished(t *testing.T) {
 	p := testpeers.NewPKI(t)
 	cs := startConnServer(t, opts12(serverOpts(p, "ecdsa")))
-	co := opts12(clientOpts(p))
+	s, cerr := renegotiateWrapped(t, cs.port, opts12(clientOpts(p)), func(m handshake.Machine) handshake.Machine { return dataAfterCCS{m} })
+	wantSentAlert(t, cs.result(t, s.LocalAddr().String()), "unexpected_message")
+	wantReceivedAlert(t, cerr, "unexpected_message")
+}
+
+// renegotiateWrapped connects a client with co to port and
+// renegotiates as startReneg does, with the client machine wrapped by
+// wrap. It returns the client socket (closed when the test ends) and
+// how the renegotiation ended.
+func renegotiateWrapped(t *testing.T, port int, co *Options, wrap func(handshake.Machine) handshake.Machine) (*Socket, error) {
+	t.Helper()
 	co.LogAlert = Bool(false)
-	s, err := Connect("127.0.0.1", cs.port, co, 10*time.Second)
+	s, err := Connect("127.0.0.1", port, co, 10*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
-	// startReneg, with the machine wrapped.
+	t.Cleanup(func() { s.Close() })
 	c := handshake.NewClient(s.renegConfig())
 	c.Reneg = s.renegInfo()
 	r := s.reneg
 	done := make(chan struct{})
 	r.mu.Lock()
-	r.machine, r.stateName, r.done = dataAfterCCS{c}, c.State, done
+	r.machine, r.stateName, r.done = wrap(c), c.State, done
 	r.mu.Unlock()
 	acts, err := c.Start()
 	if err != nil {
@@ -113,9 +122,7 @@ func TestRenegotiationDataBetweenCCSAndFinished(t *testing.T) {
 	if err := s.applyReneg(acts); err != nil {
 		t.Fatal(err)
 	}
-	cerr := s.awaitReneg(done)
-	wantSentAlert(t, cs.result(t, s.LocalAddr().String()), "unexpected_message")
-	wantReceivedAlert(t, cerr, "unexpected_message")
+	return s, s.awaitReneg(done)
 }
 
 // corruptAfterRead is a client transport that flips a byte of the last

@@ -447,6 +447,9 @@ func (s *Socket) handleRenegMessage(msg []byte) error {
 	if err != nil {
 		return s.renegFail(err)
 	}
+	if ae := s.checkFlightEnd(m, acts); ae != nil {
+		return s.renegFail(ae)
+	}
 	if err := s.applyReneg(acts); err != nil {
 		return err
 	}
