@@ -7,6 +7,7 @@ import (
 
 	"github.com/gossl/ssl/internal/alert"
 	sess "github.com/gossl/ssl/internal/session"
+	"github.com/gossl/ssl/internal/suites"
 )
 
 // ticketPair is a client and a server configuration that share ticket
@@ -94,4 +95,49 @@ func sealState(t *testing.T, sc *Config, st interface{ Marshal() ([]byte, error)
 		t.Fatal(err)
 	}
 	return sealed
+}
+
+// A TLS 1.3 ticket resumes under any suite of its hash that the client
+// offers now (RFC 8446, 4.2.11: "Each PSK is associated with a single
+// Hash algorithm"; 4.6.1: a ticket resumes "with a cipher suite that has
+// the same KDF hash algorithm"), and the suite chosen is one the client
+// offered, never the ticket's. A ticket of another hash gives a full
+// handshake. BoringSSL's Resume-Server-UnofferedCipher-TLS13 expects no
+// resumption in the first case: its own policy, which the runner's
+// comment names as such ("Servers may resume at another cipher if the
+// PRF matches ..., but BoringSSL will always decline").
+func TestTicket13ResumesUnderAnOfferedSuite(t *testing.T) {
+	const aes128, aes256, chacha = 0x1301, 0x1302, 0x1303
+	for _, tc := range []struct {
+		name   string
+		ticket uint16 // the suite of the handshake that made the ticket
+		resume bool
+	}{
+		{"same hash", chacha, true},
+		{"other hash", aes256, false},
+	} {
+		cc, sc := ticketPair(t)
+		cc.Suites = []*suites.Suite{suites.ByID(tc.ticket)}
+		benchPair(t, cc, sc) // the ticket
+		// The client now offers AES-128-GCM alone, and offers the
+		// ticket all the same (gossl's client would not: it offers a
+		// ticket only with the ticket's suite).
+		ticket := cc.TicketCache.Take(cc.CacheKey, time.Now())
+		if ticket == nil {
+			t.Fatalf("%s: no ticket", tc.name)
+		}
+		ticket.Suite = aes128
+		cc.TicketCache.Put(cc.CacheKey, ticket)
+		cc.Suites = []*suites.Suite{suites.ByID(aes128)}
+		c, s := benchPair(t, cc, sc)
+		if len(c.hello.PSKIdentities) != 1 {
+			t.Fatalf("%s: the client offered no ticket", tc.name)
+		}
+		if s.Info().Resumed != tc.resume || c.Info().Resumed != tc.resume {
+			t.Errorf("%s: resumed %v/%v, want %v", tc.name, c.Info().Resumed, s.Info().Resumed, tc.resume)
+		}
+		if s.Info().Suite.ID != aes128 {
+			t.Errorf("%s: suite %s, not the one offered", tc.name, s.Info().Suite.Name)
+		}
+	}
 }

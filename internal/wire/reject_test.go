@@ -258,6 +258,13 @@ func TestOtherStrictness(t *testing.T) {
 		{"EncryptedExtensions two ALPN protocols", &EncryptedExtensions{}, `08 00000e 000c 0010 0008 0006 026832 026833`},
 		{"EncryptedExtensions missing block", &EncryptedExtensions{}, `08 000000`},
 		{"EncryptedExtensions duplicate", &EncryptedExtensions{}, `08 00000a 0008 002a 0000 002a 0000`},
+		// RFC 8446, 4.2: no type twice in a block, known or not.
+		{"EncryptedExtensions duplicate unknown", &EncryptedExtensions{}, `08 00000a 0008 7777 0000 7777 0000`},
+		{"TLS 1.3 certificate duplicate unknown extension", &Certificate{TLS13: true}, `0b 000012 00 00000e 000001 30 0008 7777 0000 7777 0000`},
+		{"TLS 1.3 CertificateRequest duplicate unknown extension", &CertificateRequest{TLS13: true},
+			`0d 000013 00 0010 000d 0004 0002 0807 7777 0000 7777 0000`},
+		{"TLS 1.3 NewSessionTicket duplicate unknown extension", &NewSessionTicket{TLS13: true},
+			`04 000016 00000000 00000000 00 0001 07 0008 7777 0000 7777 0000`},
 		{"NextProtocol without padding", &NextProtocol{}, `43 000003 02 6832`},
 		{"NextProtocol trailing", &NextProtocol{}, `43 000005 02 6832 00 00`},
 		{"CertificateStatus unknown type", &CertificateStatus{}, `16 000005 02 000001 30`},
