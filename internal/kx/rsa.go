@@ -4,6 +4,7 @@ import (
 	"crypto"
 	"crypto/rsa"
 	"crypto/subtle"
+	"errors"
 	"io"
 
 	"golang.org/x/crypto/cryptobyte"
@@ -57,7 +58,11 @@ func (s *rsaServer) ServerParams() ([]byte, error) { return nil, nil }
 // result is a random 48-byte premaster, chosen without a branch on secret
 // data, and no error. The handshake then fails at Finished, exactly as it
 // would for a well-formed but wrong premaster, so the peer learns nothing.
-// Only framing problems visible on the wire (lengths) return errors.
+// Only a message whose own length prefix is wrong returns an error; a
+// ciphertext that is not as long as the modulus (RFC 8017, 7.2.2 step 1)
+// takes the random premaster too: its length is public, but a distinct
+// alert would be one more outcome a Bleichenbacher-style probe can tell
+// apart, which OpenSSL, NSS and GnuTLS do not give either.
 func (s *rsaServer) ProcessClientKeyExchange(body []byte) ([]byte, error) {
 	ciphertext := body
 	if s.prefixed {
@@ -68,9 +73,9 @@ func (s *rsaServer) ProcessClientKeyExchange(body []byte) ([]byte, error) {
 		}
 		ciphertext = ct
 	}
+	rightLength := true
 	if pub, ok := s.key.Public().(*rsa.PublicKey); ok && len(ciphertext) != pub.Size() {
-		// The ciphertext length is public; RFC 8017, 7.2.2 step 1.
-		return nil, decodeError("RSA ClientKeyExchange has the wrong length")
+		rightLength = false
 	}
 
 	// Step 1 of RFC 5246, 7.4.7.1: the random fallback, drawn first so
@@ -85,7 +90,11 @@ func (s *rsaServer) ProcessClientKeyExchange(body []byte) ([]byte, error) {
 	// Decrypters (hardware tokens) may fail or return any length, and
 	// both cases fold into "invalid" below.
 	//lint:ignore SA1019 the RSA key exchange of TLS 1.0-1.2 (RFC 5246, Section 7.4.7.1) is PKCS #1 v1.5 encryption by definition; legacy, used only when its suites are listed
-	plain, err := s.key.Decrypt(s.rand, ciphertext, &rsa.PKCS1v15DecryptOptions{SessionKeyLen: premasterLen})
+	var plain []byte
+	err := errWrongCiphertextLength
+	if rightLength {
+		plain, err = s.key.Decrypt(s.rand, ciphertext, &rsa.PKCS1v15DecryptOptions{SessionKeyLen: premasterLen})
+	}
 	m := make([]byte, premasterLen)
 	valid := 0
 	if err == nil && len(plain) == premasterLen {
@@ -99,6 +108,10 @@ func (s *rsaServer) ProcessClientKeyExchange(body []byte) ([]byte, error) {
 	subtle.ConstantTimeCopy(1-valid, m, random)
 	return m, nil
 }
+
+// errWrongCiphertextLength stands for the decryption that a ciphertext
+// of the wrong length does not get.
+var errWrongCiphertextLength = errors.New("RSA ciphertext of the wrong length")
 
 type rsaClient struct {
 	pub           *rsa.PublicKey
