@@ -209,21 +209,22 @@ func (c *dtlsConn) writeDatagram(d []byte) error {
 // deadline that passes is os.ErrDeadlineExceeded. A client's datagram
 // stays valid until the next read or PutBuffer; a server association's
 // is its own.
+//
+// The transport's timeout is the clock: a read that times out under the
+// deadline set for it means that deadline has passed, also when the
+// wall clock says otherwise. A caller's transport (ConnectConn,
+// HandshakeConn) may so keep time of its own, as a test harness does
+// to fire the retransmission timer; for a UDP socket the two clocks are
+// one.
 func (c *dtlsConn) readDatagram(deadline time.Time) ([]byte, error) {
 	for {
 		gen := c.dlGen.Load()
 		dl := c.effectiveDeadline(deadline)
 		d, err := c.readDatagramUntil(dl, gen)
-		if err == errDeadlineMoved {
+		if err == errDeadlineMoved || isTimeout(err) && c.dlGen.Load() != gen {
+			// The read deadline moved while we waited (the timeout may
+			// be one set and lifted since): wait under the new one.
 			continue
-		}
-		if isTimeout(err) {
-			// The socket's deadline may have moved meanwhile (or the
-			// timeout be one set and lifted since): wait on unless the
-			// deadline now in force has passed.
-			if dl = c.effectiveDeadline(deadline); dl.IsZero() || time.Now().Before(dl) {
-				continue
-			}
 		}
 		return d, err
 	}

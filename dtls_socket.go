@@ -92,12 +92,21 @@ func (s *Socket) dtlsHandshake(ctx context.Context, deadline time.Time, ctxBound
 			if !isTimeout(err) {
 				return fail(err)
 			}
+			// The transport timed out at wait, by its clock
+			// (readDatagram): wait has passed even if time.Now() has
+			// not reached it. The next period runs from now, when the
+			// flight goes out again.
 			now := time.Now()
-			if !deadline.IsZero() && !now.Before(deadline) {
+			at := now
+			if at.Before(wait) {
+				at = wait
+			}
+			if !deadline.IsZero() && !at.Before(deadline) {
 				return fail(err)
 			}
 			c.wmu.Lock()
-			if c.timer.Expired(now) {
+			if c.timer.Expired(at) {
+				c.timer.Start(now)
 				c.resent = true
 				err = c.sendFlightLocked(now)
 			} else {

@@ -17,6 +17,12 @@ type config struct {
 	server      bool
 	resumeCount int
 
+	// DTLS (dtls.go): the runner's framing, the MTU and the first
+	// retransmission period (BoringSSL's default 400 ms unless given).
+	dtls                 bool
+	mtu                  int
+	initialTimeoutMillis int
+
 	keyFile   string
 	certFile  string
 	trustCert string
@@ -127,6 +133,10 @@ var flags = map[string]flagDef{
 		return err
 	}},
 	"-is-handshaker-supported": boolF(func(c *config) { c.isHandshakerSupported = true }),
+
+	"-dtls":                        boolF(func(c *config) { c.dtls = true }),
+	"-mtu":                         intF(func(c *config, n int) { c.mtu = n }),
+	"-initial-timeout-duration-ms": intF(func(c *config, n int) { c.initialTimeoutMillis = n }),
 
 	"-key-file":   stringF(func(c *config, s string) { c.keyFile = s }),
 	"-cert-file":  stringF(func(c *config, s string) { c.certFile = s }),

@@ -152,7 +152,13 @@ func versionRange(c *config) ([]ssl.Version, error) {
 func options(c *config) (*ssl.Options, error) {
 	o := &ssl.Options{}
 	var err error
-	if o.Versions, err = versionRange(c); err != nil {
+	if c.dtls {
+		o.Versions, err = dtlsVersionRange(c)
+		dtlsOptions(c, o)
+	} else {
+		o.Versions, err = versionRange(c)
+	}
+	if err != nil {
 		return nil, err
 	}
 	if o.Ciphers, err = cipherList(c); err != nil {

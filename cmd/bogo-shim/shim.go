@@ -65,16 +65,21 @@ func run(args []string, stdout, stderr io.Writer) int {
 // kind: scripts/bogo.sh runs the suite once more with "-role-probe
 // KIND" (through the runner's -shim-extra-flags), and
 // the tests of that kind are the ones not reported as unimplemented.
-// KIND is tls-client or tls-server.
+// KIND is tls-client, tls-server or dtls.
 func probeRole(kind string, args []string) int {
-	k := "tls-client"
+	k, dtls := "tls-client", false
 	for _, a := range args {
 		switch a {
-		case "-dtls", "-quic":
+		case "-quic":
 			return exitUnimplemented
+		case "-dtls":
+			dtls = true
 		case "-server":
 			k = "tls-server"
 		}
+	}
+	if dtls {
+		k = "dtls"
 	}
 	if k != kind {
 		return exitUnimplemented
@@ -109,10 +114,19 @@ func shimIDPreamble(id uint64) []byte {
 // runConn makes one connection of the test: handshake, the checks the
 // flags ask for, then the echo loop (every byte read is sent back XORed
 // with 0xff) until the runner closes.
-func runConn(c *config, opts *ssl.Options, resume bool) error {
+func runConn(c *config, opts *ssl.Options, resume bool) (err error) {
 	conn, err := dialRunner(c)
 	if err != nil {
 		return err
+	}
+	if c.dtls {
+		pc := newPacketConn(conn, opts.DTLSRetransmitTimeout)
+		conn = pc
+		defer func() {
+			if err != nil && pc.mtuChanged() {
+				err = &errUnimplemented{flag: "'M' (an MTU change during the connection)"}
+			}
+		}()
 	}
 	var s *ssl.Socket
 	if c.server {
@@ -162,6 +176,10 @@ func runConn(c *config, opts *ssl.Options, resume bool) error {
 // the loop too, as in BoringSSL's shim.
 func echo(c *config, rw io.ReadWriter) (clean bool, err error) {
 	size := 512
+	if c.dtls {
+		// One whole record per read, as BoringSSL's shim reads DTLS.
+		size = 16384
+	}
 	if c.readSize > 0 {
 		size = c.readSize
 	}

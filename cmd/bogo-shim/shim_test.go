@@ -148,19 +148,11 @@ func fakeRunner(t *testing.T, ln net.Listener, id uint64, shimIsServer bool, cer
 	errc := make(chan error, 1)
 	go func() {
 		errc <- func() error {
-			c, err := ln.Accept()
+			c, err := acceptShim(ln, id)
 			if err != nil {
 				return err
 			}
 			defer c.Close()
-			c.SetDeadline(time.Now().Add(20 * time.Second))
-			var pre [8]byte
-			if _, err := io.ReadFull(c, pre[:]); err != nil {
-				return err
-			}
-			if got := binary.LittleEndian.Uint64(pre[:]); got != id {
-				return &mismatch{"shim id", strconv.FormatUint(got, 10)}
-			}
 			var tc *tls.Conn
 			if shimIsServer {
 				tc = tls.Client(c, &tls.Config{InsecureSkipVerify: true, NextProtos: []string{"foo"}})
@@ -198,6 +190,26 @@ func fakeRunner(t *testing.T, ln net.Listener, id uint64, shimIsServer bool, cer
 	return errc
 }
 
+// acceptShim takes the shim's connection and checks its shim-ID
+// preamble, the runner's first step.
+func acceptShim(ln net.Listener, id uint64) (net.Conn, error) {
+	c, err := ln.Accept()
+	if err != nil {
+		return nil, err
+	}
+	c.SetDeadline(time.Now().Add(20 * time.Second))
+	var pre [8]byte
+	if _, err := io.ReadFull(c, pre[:]); err != nil {
+		c.Close()
+		return nil, err
+	}
+	if got := binary.LittleEndian.Uint64(pre[:]); got != id {
+		c.Close()
+		return nil, &mismatch{"shim id", strconv.FormatUint(got, 10)}
+	}
+	return c, nil
+}
+
 type mismatch struct{ what, got string }
 
 func (m *mismatch) Error() string { return "unexpected " + m.what + ": " + strconv.Quote(m.got) }
@@ -218,27 +230,36 @@ func TestShimAgainstFakeRunner(t *testing.T) {
 		{"server-tls12", []string{"-server", "-cert-file", certFile, "-key-file", keyFile, "-max-version", "771", "-expect-version", "771"}, true, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			ln, err := net.Listen("tcp", "127.0.0.1:0")
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer ln.Close()
-			port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
-			errc := fakeRunner(t, ln, 0x0102030405060708, tc.srv, cert, tc.greet)
-			var stderr bytes.Buffer
-			args := append([]string{"-port", port, "-shim-id", strconv.FormatUint(0x0102030405060708, 10)}, tc.args...)
-			if got := run(args, io.Discard, &stderr); got != 0 {
-				t.Errorf("shim exit %d: %s", got, stderr.String())
-			}
-			select {
-			case err := <-errc:
-				if err != nil {
-					t.Error(err)
-				}
-			case <-time.After(30 * time.Second):
-				t.Fatal("fake runner did not finish")
-			}
+			runAgainstRunner(t, 0x0102030405060708, tc.args, func(ln net.Listener) <-chan error {
+				return fakeRunner(t, ln, 0x0102030405060708, tc.srv, cert, tc.greet)
+			})
 		})
+	}
+}
+
+// runAgainstRunner starts a fake runner on a 127.0.0.1 listener, runs
+// the shim against it with -port, -shim-id id and args, and checks that
+// both ends succeed.
+func runAgainstRunner(t *testing.T, id uint64, args []string, start func(net.Listener) <-chan error) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	errc := start(ln)
+	var stderr bytes.Buffer
+	args = append([]string{"-port", strconv.Itoa(ln.Addr().(*net.TCPAddr).Port), "-shim-id", strconv.FormatUint(id, 10)}, args...)
+	if got := run(args, io.Discard, &stderr); got != 0 {
+		t.Errorf("shim exit %d: %s", got, stderr.String())
+	}
+	select {
+	case err := <-errc:
+		if err != nil {
+			t.Error(err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("fake runner did not finish")
 	}
 }
 
@@ -274,6 +295,8 @@ func TestProbeRole(t *testing.T) {
 		{[]string{"-role-probe", "tls-server", "-port", "1"}, exitUnimplemented},
 		{[]string{"-role-probe", "tls-client", "-port", "1"}, 1},
 		{[]string{"-role-probe", "tls-client", "-port", "1", "-dtls"}, exitUnimplemented},
+		{[]string{"-role-probe", "dtls", "-port", "1", "-dtls", "-server"}, 1},
+		{[]string{"-role-probe", "dtls", "-port", "1"}, exitUnimplemented},
 		{[]string{"-role-probe", "tls-server", "-server", "-quic"}, exitUnimplemented},
 	} {
 		if got := run(tc.args, io.Discard, io.Discard); got != tc.want {
