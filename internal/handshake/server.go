@@ -183,6 +183,9 @@ func (s *Server) HandleV2ClientHello(raw []byte) ([]Action, error) {
 // takes them.
 func (s *Server) handleHello(ch *wire.ClientHello, msg []byte) ([]Action, error) {
 	s.hello = ch
+	if ch.ServerNameInvalid != "" {
+		return nil, alert.New(alert.IllegalParameter, ch.ServerNameInvalid)
+	}
 	// SNI (RFC 6066, 3) may select other certificates and options.
 	if s.cfg.ForServerName != nil && ch.ServerName != "" {
 		named, err := s.cfg.ForServerName(ch.ServerName)

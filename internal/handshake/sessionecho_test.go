@@ -98,3 +98,32 @@ func TestServerRefusesPointFormatsWithoutUncompressed(t *testing.T) {
 	_, err = NewServer(cfg).HandleMessage(marshalTest(t, &ch))
 	wantAlert(t, err, alert.IllegalParameter)
 }
+
+// TestServerRefusesInvalidServerName: a server_name the wire parser
+// reports as breaking RFC 6066 (two host_names, control or non-ASCII
+// bytes) ends the handshake with illegal_parameter, in TLS 1.2 and 1.3
+// alike, before sni_fun sees the name; the server had gone on with it
+// (tlsfuzzer's test-invalid-server-name-extension).
+func TestServerRefusesInvalidServerName(t *testing.T) {
+	for i, config := range []func(*testing.T, bool) *Config{testConfig, testConfig13} {
+		tls13 := i == 1
+		client := NewClient(config(t, false))
+		if _, err := client.Start(); err != nil {
+			t.Fatal(err)
+		}
+		ch := *client.hello
+		ch.ServerName, ch.Raw = "host\x1b[31m\nACCEPT 1.2.3.4:5", nil
+		raw := marshalTest(t, &ch)
+		var parsed wire.ClientHello
+		if !parsed.Unmarshal(raw) || parsed.ServerNameInvalid == "" {
+			t.Fatalf("TLS 1.3 %v: the parser did not flag the name", tls13)
+		}
+		cfg := config(t, true)
+		cfg.ForServerName = func(name string) (*Config, error) {
+			t.Errorf("sni_fun called with %q", name)
+			return nil, nil
+		}
+		_, err := NewServer(cfg).HandleMessage(raw)
+		wantAlert(t, err, alert.IllegalParameter)
+	}
+}

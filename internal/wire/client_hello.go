@@ -246,7 +246,7 @@ func (m *ClientHello) unmarshalExtension(e rawExt) bool {
 	data := e.data
 	switch e.typ {
 	case ExtServerName:
-		return parseServerNameList(data, &m.ServerName)
+		return parseServerNameList(data, &m.ServerName, &m.ServerNameInvalid)
 	case ExtStatusRequest:
 		return m.unmarshalStatusRequest(e)
 	case ExtSupportedGroups:

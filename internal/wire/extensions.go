@@ -165,22 +165,45 @@ func parseUint8ListExt(data cryptobyte.String, out *[]uint8) bool {
 }
 
 // parseServerNameList parses the client's server_name extension (RFC 6066,
-// Section 3). The list must not be empty (server_name_list<1..2^16-1>), and
-// HostName<1..2^16-1> must not be empty. Only host_name is defined and the
-// list "MUST NOT contain more than one name of the same name_type"; like
-// most implementations we accept exactly one host_name entry, since an
-// entry of an unknown type cannot even be delimited.
-func parseServerNameList(data cryptobyte.String, out *string) bool {
-	var list, name cryptobyte.String
-	var typ uint8
-	if !data.ReadUint16LengthPrefixed(&list) || !data.Empty() {
+// Section 3): server_name_list<1..2^16-1> of ServerName, each a name_type
+// and, for host_name (0), HostName<1..2^16-1>. Names of other types are
+// skipped: RFC 6066 requires every future type to begin with a 16-bit
+// length, so that servers can step over them. A list that parses but
+// breaks a rule of the RFC is reported in invalid, for the server to
+// answer with illegal_parameter: two host_names ("MUST NOT contain more
+// than one name of the same name_type"), or a host name that is not
+// printable ASCII ("represented as a byte string using ASCII encoding";
+// a NUL, a control character or an escape sequence in it would also
+// reach sni_fun, logs and the command's info block).
+func parseServerNameList(data cryptobyte.String, out, invalid *string) bool {
+	var list cryptobyte.String
+	if !data.ReadUint16LengthPrefixed(&list) || len(list) == 0 || !data.Empty() {
 		return false
 	}
-	if !list.ReadUint8(&typ) || typ != 0 ||
-		!list.ReadUint16LengthPrefixed(&name) || len(name) == 0 || !list.Empty() {
-		return false
+	hostNames := 0
+	for !list.Empty() {
+		var typ uint8
+		var name cryptobyte.String
+		if !list.ReadUint8(&typ) || !list.ReadUint16LengthPrefixed(&name) {
+			return false
+		}
+		if typ != 0 {
+			continue
+		}
+		if len(name) == 0 {
+			return false
+		}
+		if hostNames++; hostNames > 1 {
+			*invalid = "server_name lists more than one host_name"
+			continue
+		}
+		*out = string(name)
+		for _, c := range name {
+			if c <= ' ' || c >= 0x7f {
+				*invalid = "server_name host_name is not printable ASCII"
+			}
+		}
 	}
-	*out = string(name)
 	return true
 }
 

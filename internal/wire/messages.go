@@ -62,7 +62,11 @@ type ClientHello struct {
 	CipherSuites       []uint16
 	CompressionMethods []uint8
 
-	ServerName               string   // server_name, host_name type (RFC 6066, 3)
+	ServerName string // server_name, host_name type (RFC 6066, 3)
+	// ServerNameInvalid says why a well-formed server_name extension is
+	// to be refused with illegal_parameter ("" if it is not): two
+	// host_names, or one that is not an ASCII host name (parseServerNameList).
+	ServerNameInvalid        string
 	SupportedGroups          []uint16 // RFC 8422 / RFC 8446
 	ECPointFormats           []uint8  // RFC 8422, 5.1.2
 	SignatureAlgorithms      []uint16 // RFC 5246 7.4.1.4.1 / RFC 8446 4.2.3

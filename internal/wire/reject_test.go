@@ -136,8 +136,6 @@ func TestClientHelloStrictness(t *testing.T) {
 	bad["srp username overruns"] = clientParts(ext(ExtSRP, 2, 'a'))
 	bad["srp extension without username"] = clientParts(ext(ExtSRP))
 	bad["empty host_name"] = clientParts(ext(ExtServerName, 0, 3, 0, 0, 0))
-	bad["server_name of unknown type"] = clientParts(ext(ExtServerName, 0, 4, 1, 0, 1, 'a'))
-	bad["two host_names"] = clientParts(ext(ExtServerName, 0, 8, 0, 0, 1, 'a', 0, 0, 1, 'b'))
 	bad["server_name list overrun"] = clientParts(ext(ExtServerName, 0, 9, 0, 0, 5, 'a', '.', 'c', 'o', 'm'))
 	bad["ALPN name of length 0"] = clientParts(ext(ExtALPN, 0, 4, 2, 'h', '2', 0))
 	bad["empty ALPN list"] = clientParts(ext(ExtALPN, 0, 0))
