@@ -1,15 +1,19 @@
 package ssl
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/gossl/ssl/internal/testpeers"
+	"github.com/gossl/ssl/internal/wire"
 )
 
 // earlyServer runs a gossl server that answers each connection with what
@@ -163,5 +167,50 @@ func writeFile(t *testing.T, path, content string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestServerBoundsSkippedEarlyData: a server that refuses 0-RTT data
+// skips the records it cannot open "up to the configured
+// max_early_data_size" (RFC 8446, 4.2.10), then aborts with
+// unexpected_message. A record counts with its protected length, less
+// the 256 bytes a record may add to its content (5.2) when our tickets
+// allow 0-RTT data; with none allowed, 16 KiB as they come (BoringSSL's
+// SkipEarlyData-TooMuchData-TLS13).
+func TestServerBoundsSkippedEarlyData(t *testing.T) {
+	p := testpeers.NewPKI(t)
+	h := newTLS13Hello(t)
+	hello := tlsRecord(wire.TypeHandshake, wire.VersionTLS10, h.marshal(t, func(ch *wire.ClientHello) { ch.EarlyData = true }))
+	for _, tc := range []struct {
+		name    string
+		accept  bool  // the server's tickets allow 0-RTT data (16 KiB)
+		records []int // protected lengths of the skipped records
+		refused bool
+	}{
+		{"none offered, 16 KiB", false, []int{16384}, false},
+		{"none offered, 16 KiB + 1", false, []int{16385}, true},
+		{"none offered, in pieces", false, []int{8192, 8192, 1}, true},
+		{"offered, 16 KiB of data in one record", true, []int{16384 + 17}, false},
+		{"offered, at the bound", true, []int{4096 + 256, 4096 + 256, 4096 + 256, 4096 + 256}, false},
+		{"offered, past the bound", true, []int{4096 + 256, 4096 + 256, 4096 + 256, 4096 + 257}, true},
+		{"offered, many small records", true, slices.Repeat([]int{20}, 16384/16+17), true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			so := serverOpts(p, "ecdsa")
+			so.AcceptEarlyData = tc.accept
+			so.LogAlert = Bool(false)
+			srv := startHandshakeServer(t, so)
+			data := bytes.Clone(hello)
+			for _, n := range tc.records {
+				data = append(data, tlsRecord(wire.TypeApplicationData, wire.VersionTLS12, make([]byte, n))...)
+			}
+			_, local := sendRaw(t, srv.port, data, true)
+			err := srv.result(t, local).err
+			var a *Alert
+			refused := errors.As(err, &a) && !a.Received && a.Description == "unexpected_message"
+			if refused != tc.refused {
+				t.Fatalf("server ended with %v; want unexpected_message: %v", err, tc.refused)
+			}
+		})
 	}
 }

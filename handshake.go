@@ -315,8 +315,14 @@ func (s *Socket) handshakeLocked(ctx context.Context, deadline time.Time) error 
 		// until a record has opened under the keys now installed: after
 		// that, a record that does not open is fatal (RFC 8446, 5.2),
 		// not more 0-RTT data.
-		if err != nil && errors.Is(err, record.ErrBadRecordMAC) && s.rd.Seq() == 0 && early.skip(m) {
-			continue
+		if err != nil && errors.Is(err, record.ErrBadRecordMAC) && s.rd.Seq() == 0 {
+			skip, serr := early.skip(m, s.rd.LastLen())
+			if serr != nil {
+				return fail(serr)
+			}
+			if skip {
+				continue
+			}
 		}
 		if err != nil {
 			if isTimeout(err) {

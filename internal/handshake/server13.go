@@ -67,6 +67,10 @@ func (s *Server) AcceptingEarlyData() bool {
 // refused 0-RTT data, to be skipped (RFC 8446, 4.2.10).
 func (s *Server) SkippingEarlyData() bool { return s.v13 != nil && s.v13.skipEarly }
 
+// OffersEarlyData reports whether the server's tickets allow 0-RTT data
+// (they carry max_early_data_size, RFC 8446, 4.6.1).
+func (s *Server) OffersEarlyData() bool { return s.cfg.AcceptEarlyData }
+
 // MaxEarlyData is the most 0-RTT data the server takes or skips.
 func (s *Server) MaxEarlyData() int {
 	if s.cfg.MaxEarlyData > 0 {

@@ -46,6 +46,8 @@ type Reader struct {
 	// maxPlain is the largest content a protected record may carry
 	// (SetMaxPlaintext); 0 means 2^14.
 	maxPlain uint16
+	// last is the length of the last record's body, protected (LastLen).
+	last uint16
 	// plainAlerts lets a plaintext alert through under TLS 1.3 from the
 	// first protector until a record has opened under it (see
 	// SetProtector).
@@ -314,6 +316,7 @@ func (r *Reader) ReadRecordTo(dst []byte) (typ uint8, data []byte, err error) {
 		return 0, nil, err
 	}
 	r.seen = true
+	r.last = uint16(n)
 	if err := r.fill(headerLen + n); err != nil {
 		return 0, nil, err
 	}
@@ -404,6 +407,11 @@ func (r *Reader) checkHeader(typ uint8, vers uint16, n int) error {
 	}
 	return nil
 }
+
+// LastLen returns the length of the body of the last record
+// ReadRecord took, as it came (protected), whether it opened or not: a
+// server skipping refused 0-RTT data counts what it skips by it.
+func (r *Reader) LastLen() int { return int(r.last) }
 
 // Seq returns the sequence number of the next record to be opened under
 // the current protector: how many it has opened. A TLS 1.3 peer must
