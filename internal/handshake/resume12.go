@@ -221,8 +221,14 @@ func (s *Server) findSession12(ch *wire.ClientHello) (*sess.State12, bool, error
 	}
 	// s.cfg is the configuration SNI chose (mayResume says why).
 	if !s.cfg.mayResume(st.ConfigKey, st.ServerName, ch.ServerName, st.PeerCerts) ||
-		st.Expired(s.cfg.Now(), r.lifetime()) || st.Version != s.version || !containsU16(ch.CipherSuites, st.Suite) {
+		st.Expired(s.cfg.Now(), r.lifetime()) || st.Version != s.version {
 		return nil, false, nil
+	}
+	// RFC 5246, 7.4.1.2: a client that asks to resume "MUST include at
+	// least the cipher_suite from that session". One that leaves it out
+	// is broken or probing; OpenSSL refuses it the same way.
+	if !containsU16(ch.CipherSuites, st.Suite) {
+		return nil, false, alert.New(alert.IllegalParameter, "resumption without the session's cipher suite (RFC 5246, 7.4.1.2)")
 	}
 	suite := suites.ByID(st.Suite)
 	ok := false

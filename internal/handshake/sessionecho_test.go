@@ -127,3 +127,39 @@ func TestServerRefusesInvalidServerName(t *testing.T) {
 		wantAlert(t, err, alert.IllegalParameter)
 	}
 }
+
+// TestServerRefusesResumptionWithoutTheSessionsSuite: a ClientHello that
+// asks to resume a session the server holds (by session ID or ticket)
+// must list the session's cipher suite (RFC 5246, 7.4.1.2); without it
+// the server answers illegal_parameter, where it had gone on with a
+// full handshake (tlsfuzzer's test-resumption-with-wrong-ciphers).
+func TestServerRefusesResumptionWithoutTheSessionsSuite(t *testing.T) {
+	cc, sc := testConfig(t, false), testConfig(t, true)
+	cs, ss := sessions12(t)
+	c, s := NewClient(cc), NewServer(sc)
+	c.Sessions, s.Sessions = cs, ss
+	if err, side := exchange(t, c, s, nil); err != nil {
+		t.Fatalf("%v (%T)", err, side)
+	}
+	suite := c.Info().Suite.ID
+	c = NewClient(cc)
+	c.Sessions = cs
+	if _, err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	ch := *c.hello
+	if len(ch.SessionID) == 0 && len(ch.SessionTicket) == 0 {
+		t.Fatal("the client offers no session")
+	}
+	var others []uint16
+	for _, id := range ch.CipherSuites {
+		if id != suite {
+			others = append(others, id)
+		}
+	}
+	ch.CipherSuites, ch.Raw = others, nil
+	s = NewServer(sc)
+	s.Sessions = ss
+	_, err := s.HandleMessage(marshalTest(t, &ch))
+	wantAlert(t, err, alert.IllegalParameter)
+}
