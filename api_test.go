@@ -90,15 +90,15 @@ func TestPlannedAreNotSupported(t *testing.T) {
 		mod     func(*Options)
 		planned bool
 	}{
-		{"PSK 3DES", func(o *Options) { o.Ciphers = []string{"TLS_PSK_WITH_3DES_EDE_CBC_SHA"} }, true},
+		{"PSK NULL", func(o *Options) { o.Ciphers = []string{"TLS_PSK_WITH_NULL_SHA"} }, true},
 		{"DHE_RSA CCM", func(o *Options) { o.Ciphers = []string{"DHE-RSA-AES128-CCM"} }, true},
 		{"RSA CCM_8", func(o *Options) { o.Ciphers = []string{"AES128-CCM8"} }, true},
-		{"SRP 3DES", func(o *Options) { o.Ciphers = []string{"SRP-3DES-EDE-CBC-SHA"} }, true},
-		{"anonymous RC4", func(o *Options) { o.Ciphers = []string{"TLS_DH_anon_WITH_RC4_128_MD5"} }, true},
+		{"static DH 3DES", func(o *Options) { o.Ciphers = []string{"TLS_DH_DSS_WITH_3DES_EDE_CBC_SHA"} }, true},
+		{"anonymous Camellia", func(o *Options) { o.Ciphers = []string{"TLS_DH_anon_WITH_CAMELLIA_128_CBC_SHA"} }, true},
 		{"static DH", func(o *Options) { o.Ciphers = []string{"TLS_DH_RSA_WITH_AES_128_CBC_SHA"} }, true},
 		{"RSA CCM", func(o *Options) { o.Ciphers = []string{"TLS_RSA_WITH_AES_128_CCM"} }, true},
 		{"RC4-40", func(o *Options) { o.Ciphers = []string{"EXP-RC4-MD5"} }, true},
-		{"after a good one", func(o *Options) { o.Ciphers = []string{"ECDHE-ECDSA-AES128-GCM-SHA256:PSK-RC4-SHA"} }, true},
+		{"after a good one", func(o *Options) { o.Ciphers = []string{"ECDHE-ECDSA-AES128-GCM-SHA256:PSK-CAMELLIA128-SHA256"} }, true},
 		{"bogus suite", func(o *Options) { o.Ciphers = []string{"TLS_FOO_WITH_BAR"} }, false},
 		{"bogus OpenSSL", func(o *Options) { o.Ciphers = []string{"HELLO-SHA"} }, false},
 		{"binary curve", func(o *Options) { o.Eccs = []string{"sect571r1"} }, true},

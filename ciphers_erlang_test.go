@@ -63,7 +63,8 @@ func TestCipherSuitesTypedForms(t *testing.T) {
 		{"unknown kx", &Options{CipherSuites: []CipherSuite{SuiteTuple("ecdhe_foo", "aes_128_gcm", "aead", "sha256")}}, false},
 		{"fields disagree", &Options{CipherSuites: []CipherSuite{{ID: 0xc02b, Cipher: "aes_256_gcm", KeyExchange: "ecdhe_ecdsa", MAC: "aead", PRF: "sha256"}}}, false},
 		{"map without prf", &Options{CipherSuites: []CipherSuite{{KeyExchange: "rsa", Cipher: "aes_128_cbc", MAC: "sha"}}}, false},
-		{"psk 3des", &Options{CipherSuites: []CipherSuite{SuiteTuple("psk", "3des_ede_cbc", "sha")}}, true},
+		{"psk null", &Options{CipherSuites: []CipherSuite{SuiteTuple("psk", "null", "sha")}}, true},
+		{"dh_rsa 3des", &Options{CipherSuites: []CipherSuite{SuiteTuple("dh_rsa", "3des_ede_cbc", "sha")}}, true},
 		{"only TLS 1.3 suites at TLS 1.2", &Options{Versions: []Version{TLSv1_2}, CipherSuites: []CipherSuite{SuiteTuple("any", "aes_128_gcm", "aead", "sha256")}}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -116,17 +116,5 @@ func erlangClientSuite(t *testing.T, p *testpeers.PKI, port int, done <-chan err
 	c := testpeers.ErlangClient(t, fmt.Sprintf("127.0.0.1:%d", port), fmt.Sprintf(
 		"[{versions,['tlsv1.2']},{verify,verify_peer},{cacertfile,%q},{server_name_indication,\"localhost\"},{ciphers,%s}%s]",
 		p.CAFile, erlangSuites([]CipherSuite{cs}), extra), strings.Repeat("erlang->gossl ", 40))
-	proto, suite, err := testpeers.ErlangHandshake(c, 60*time.Second)
-	if err != nil {
-		t.Fatalf("Erlang client: %v\n%s", err, c.Output())
-	}
-	if proto != "tlsv1.2" || suite != cs.Name {
-		t.Fatalf("Erlang negotiated %s %s", proto, suite)
-	}
-	if _, err := c.WaitLine("ECHO ok", 20*time.Second); err != nil {
-		t.Fatalf("Erlang echo: %v\n%s", err, c.Output())
-	}
-	if err := <-done; err != nil {
-		t.Fatalf("gossl server: %v", err)
-	}
+	awaitErlangClient(t, c, TLSv1_2, cs.Name, done)
 }

@@ -51,7 +51,8 @@ func srpServerOpts(t *testing.T, p *testpeers.PKI, group, suite string, password
 func TestSRPLoopback(t *testing.T) {
 	p := testpeers.NewPKI(t)
 	for _, suite := range []string{"SRP-AES-128-CBC-SHA", "SRP-AES-256-CBC-SHA", "SRP-RSA-AES-128-CBC-SHA", "SRP-RSA-AES-256-CBC-SHA",
-		"SRP-DSS-AES-128-CBC-SHA", "SRP-DSS-AES-256-CBC-SHA"} {
+		"SRP-DSS-AES-128-CBC-SHA", "SRP-DSS-AES-256-CBC-SHA", "SRP-3DES-EDE-CBC-SHA", "SRP-RSA-3DES-EDE-CBC-SHA",
+		"SRP-DSS-3DES-EDE-CBC-SHA"} {
 		for _, v := range []Version{TLSv1_2, TLSv1} {
 			t.Run(suite+"/"+string(v), func(t *testing.T) {
 				port, done := startEcho(t, srpServerOpts(t, p, "srp_2048", suite))

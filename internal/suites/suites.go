@@ -546,14 +546,36 @@ var table = []*Suite{
 	{0x008d, "TLS_PSK_WITH_AES_256_CBC_SHA", "PSK-AES256-CBC-SHA", KXPSK, CipherAES256CBC, MACSHA1, PRFDefault, v10, v12, false},
 	{0x008c, "TLS_PSK_WITH_AES_128_CBC_SHA", "PSK-AES128-CBC-SHA", KXPSK, CipherAES128CBC, MACSHA1, PRFDefault, v10, v12, false},
 	// SRP (RFC 5054, 2.7): only on request, as in OTP, and only with
-	// srp_identity or a server's user_lookup_fun. The 3DES suites are
-	// not implemented.
+	// srp_identity or a server's user_lookup_fun.
 	{0xc021, "TLS_SRP_SHA_RSA_WITH_AES_256_CBC_SHA", "SRP-RSA-AES-256-CBC-SHA", KXSRPRSA, CipherAES256CBC, MACSHA1, PRFDefault, v10, v12, false},
 	{0xc01e, "TLS_SRP_SHA_RSA_WITH_AES_128_CBC_SHA", "SRP-RSA-AES-128-CBC-SHA", KXSRPRSA, CipherAES128CBC, MACSHA1, PRFDefault, v10, v12, false},
 	{0xc022, "TLS_SRP_SHA_DSS_WITH_AES_256_CBC_SHA", "SRP-DSS-AES-256-CBC-SHA", KXSRPDSS, CipherAES256CBC, MACSHA1, PRFDefault, v10, v12, false},
 	{0xc01f, "TLS_SRP_SHA_DSS_WITH_AES_128_CBC_SHA", "SRP-DSS-AES-128-CBC-SHA", KXSRPDSS, CipherAES128CBC, MACSHA1, PRFDefault, v10, v12, false},
 	{0xc020, "TLS_SRP_SHA_WITH_AES_256_CBC_SHA", "SRP-AES-256-CBC-SHA", KXSRPAnon, CipherAES256CBC, MACSHA1, PRFDefault, v10, v12, false},
 	{0xc01d, "TLS_SRP_SHA_WITH_AES_128_CBC_SHA", "SRP-AES-128-CBC-SHA", KXSRPAnon, CipherAES128CBC, MACSHA1, PRFDefault, v10, v12, false},
+	// Legacy ciphers of the PSK (RFC 4279; RFC 5489 for ECDHE_PSK), SRP
+	// (RFC 5054, 2.7: 3DES only) and anonymous (RFC 5246, Appendix A.5;
+	// RFC 8422 for ECDH_anon) families, last in each family's order.
+	// OTP 25 lists them in ssl:cipher_suites(all | anonymous, _) by the
+	// same rule as the other suites of their key exchange (certless ones
+	// under anonymous), never in a default list. DES stops at TLS 1.1
+	// (RFC 5246, Appendix C), as for RSA.
+	{0xc034, "TLS_ECDHE_PSK_WITH_3DES_EDE_CBC_SHA", "ECDHE-PSK-3DES-EDE-CBC-SHA", KXECDHEPSK, Cipher3DESEDECBC, MACSHA1, PRFDefault, v10, v12, false},
+	{0x0093, "TLS_RSA_PSK_WITH_3DES_EDE_CBC_SHA", "RSA-PSK-3DES-EDE-CBC-SHA", KXRSAPSK, Cipher3DESEDECBC, MACSHA1, PRFDefault, v10, v12, false},
+	{0x008f, "TLS_DHE_PSK_WITH_3DES_EDE_CBC_SHA", "DHE-PSK-3DES-EDE-CBC-SHA", KXDHEPSK, Cipher3DESEDECBC, MACSHA1, PRFDefault, v10, v12, false},
+	{0x008b, "TLS_PSK_WITH_3DES_EDE_CBC_SHA", "PSK-3DES-EDE-CBC-SHA", KXPSK, Cipher3DESEDECBC, MACSHA1, PRFDefault, v10, v12, false},
+	{0xc033, "TLS_ECDHE_PSK_WITH_RC4_128_SHA", "ECDHE-PSK-RC4-SHA", KXECDHEPSK, CipherRC4128, MACSHA1, PRFDefault, v10, v12, false},
+	{0x0092, "TLS_RSA_PSK_WITH_RC4_128_SHA", "RSA-PSK-RC4-SHA", KXRSAPSK, CipherRC4128, MACSHA1, PRFDefault, v10, v12, false},
+	{0x008e, "TLS_DHE_PSK_WITH_RC4_128_SHA", "DHE-PSK-RC4-SHA", KXDHEPSK, CipherRC4128, MACSHA1, PRFDefault, v10, v12, false},
+	{0x008a, "TLS_PSK_WITH_RC4_128_SHA", "PSK-RC4-SHA", KXPSK, CipherRC4128, MACSHA1, PRFDefault, v10, v12, false},
+	{0xc01b, "TLS_SRP_SHA_RSA_WITH_3DES_EDE_CBC_SHA", "SRP-RSA-3DES-EDE-CBC-SHA", KXSRPRSA, Cipher3DESEDECBC, MACSHA1, PRFDefault, v10, v12, false},
+	{0xc01c, "TLS_SRP_SHA_DSS_WITH_3DES_EDE_CBC_SHA", "SRP-DSS-3DES-EDE-CBC-SHA", KXSRPDSS, Cipher3DESEDECBC, MACSHA1, PRFDefault, v10, v12, false},
+	{0xc01a, "TLS_SRP_SHA_WITH_3DES_EDE_CBC_SHA", "SRP-3DES-EDE-CBC-SHA", KXSRPAnon, Cipher3DESEDECBC, MACSHA1, PRFDefault, v10, v12, false},
+	{0xc017, "TLS_ECDH_anon_WITH_3DES_EDE_CBC_SHA", "AECDH-DES-CBC3-SHA", KXECDHAnon, Cipher3DESEDECBC, MACSHA1, PRFDefault, v10, v12, false},
+	{0x001b, "TLS_DH_anon_WITH_3DES_EDE_CBC_SHA", "ADH-DES-CBC3-SHA", KXDHAnon, Cipher3DESEDECBC, MACSHA1, PRFDefault, v10, v12, false},
+	{0x001a, "TLS_DH_anon_WITH_DES_CBC_SHA", "ADH-DES-CBC-SHA", KXDHAnon, CipherDESCBC, MACSHA1, PRFDefault, v10, v11, false},
+	{0xc016, "TLS_ECDH_anon_WITH_RC4_128_SHA", "AECDH-RC4-SHA", KXECDHAnon, CipherRC4128, MACSHA1, PRFDefault, v10, v12, false},
+	{0x0018, "TLS_DH_anon_WITH_RC4_128_MD5", "ADH-RC4-MD5", KXDHAnon, CipherRC4128, MACMD5, PRFDefault, v10, v12, false},
 }
 
 var byID = func() map[uint16]*Suite {

@@ -30,7 +30,7 @@ func TestTableConsistency(t *testing.T) {
 			t.Errorf("%s: empty version range", s.Name)
 		}
 	}
-	if ByID(0x0018) != nil || ByName("ADH-RC4-MD5") != nil {
+	if ByID(0x0031) != nil || ByName("DH-RSA-AES128-SHA") != nil {
 		t.Error("an unimplemented suite was found")
 	}
 	// The legacy ciphers (RFC 5246, Appendix C) are in the table but never
@@ -117,8 +117,8 @@ func TestTLS13Suites(t *testing.T) {
 }
 
 // TestSRPSuites: the SRP suites of RFC 5054 are known by their three
-// names and are never default; the 3DES one stays refused as not
-// implemented.
+// names and are never default (TestLegacyFamilySuites has the 3DES
+// ones).
 func TestSRPSuites(t *testing.T) {
 	for _, c := range []struct {
 		id            uint16
@@ -141,7 +141,47 @@ func TestSRPSuites(t *testing.T) {
 	if !KXSRPRSA.Signed() || !KXSRPDSS.Signed() || KXSRPAnon.Signed() || KXSRPRSA.Ephemeral() || !KXSRPDSS.DSS() || KXSRPRSA.DSS() {
 		t.Error("SRP_SHA_RSA and SRP_SHA_DSS sign their ServerKeyExchange, SRP_SHA does not, and none uses curves")
 	}
-	if ByName("SRP-3DES-EDE-CBC-SHA") != nil || !Planned("SRP-3DES-EDE-CBC-SHA") || !Planned("TLS_SRP_SHA_DSS_WITH_3DES_EDE_CBC_SHA") {
-		t.Error("the SRP 3DES suites are not refused as planned")
+}
+
+// TestLegacyFamilySuites: 3DES and RC4 with the PSK family (RFC 4279,
+// RFC 5489), 3DES with SRP (RFC 5054, 2.7), and RC4, 3DES and DES with
+// the anonymous exchanges (RFC 5246, Appendix A.5; RFC 8422), by their
+// IANA ids and both names; none is default, none exists in SSL 3.0, and
+// DES stops at TLS 1.1.
+func TestLegacyFamilySuites(t *testing.T) {
+	for _, c := range []struct {
+		id            uint16
+		iana, openssl string
+		kx            KeyExchange
+		cipher        Cipher
+		mac           MAC
+	}{
+		{0x008a, "TLS_PSK_WITH_RC4_128_SHA", "PSK-RC4-SHA", KXPSK, CipherRC4128, MACSHA1},
+		{0x008b, "TLS_PSK_WITH_3DES_EDE_CBC_SHA", "PSK-3DES-EDE-CBC-SHA", KXPSK, Cipher3DESEDECBC, MACSHA1},
+		{0x008e, "TLS_DHE_PSK_WITH_RC4_128_SHA", "DHE-PSK-RC4-SHA", KXDHEPSK, CipherRC4128, MACSHA1},
+		{0x008f, "TLS_DHE_PSK_WITH_3DES_EDE_CBC_SHA", "DHE-PSK-3DES-EDE-CBC-SHA", KXDHEPSK, Cipher3DESEDECBC, MACSHA1},
+		{0x0092, "TLS_RSA_PSK_WITH_RC4_128_SHA", "RSA-PSK-RC4-SHA", KXRSAPSK, CipherRC4128, MACSHA1},
+		{0x0093, "TLS_RSA_PSK_WITH_3DES_EDE_CBC_SHA", "RSA-PSK-3DES-EDE-CBC-SHA", KXRSAPSK, Cipher3DESEDECBC, MACSHA1},
+		{0xc033, "TLS_ECDHE_PSK_WITH_RC4_128_SHA", "ECDHE-PSK-RC4-SHA", KXECDHEPSK, CipherRC4128, MACSHA1},
+		{0xc034, "TLS_ECDHE_PSK_WITH_3DES_EDE_CBC_SHA", "ECDHE-PSK-3DES-EDE-CBC-SHA", KXECDHEPSK, Cipher3DESEDECBC, MACSHA1},
+		{0xc01a, "TLS_SRP_SHA_WITH_3DES_EDE_CBC_SHA", "SRP-3DES-EDE-CBC-SHA", KXSRPAnon, Cipher3DESEDECBC, MACSHA1},
+		{0xc01b, "TLS_SRP_SHA_RSA_WITH_3DES_EDE_CBC_SHA", "SRP-RSA-3DES-EDE-CBC-SHA", KXSRPRSA, Cipher3DESEDECBC, MACSHA1},
+		{0xc01c, "TLS_SRP_SHA_DSS_WITH_3DES_EDE_CBC_SHA", "SRP-DSS-3DES-EDE-CBC-SHA", KXSRPDSS, Cipher3DESEDECBC, MACSHA1},
+		{0x0018, "TLS_DH_anon_WITH_RC4_128_MD5", "ADH-RC4-MD5", KXDHAnon, CipherRC4128, MACMD5},
+		{0x001a, "TLS_DH_anon_WITH_DES_CBC_SHA", "ADH-DES-CBC-SHA", KXDHAnon, CipherDESCBC, MACSHA1},
+		{0x001b, "TLS_DH_anon_WITH_3DES_EDE_CBC_SHA", "ADH-DES-CBC3-SHA", KXDHAnon, Cipher3DESEDECBC, MACSHA1},
+		{0xc016, "TLS_ECDH_anon_WITH_RC4_128_SHA", "AECDH-RC4-SHA", KXECDHAnon, CipherRC4128, MACSHA1},
+		{0xc017, "TLS_ECDH_anon_WITH_3DES_EDE_CBC_SHA", "AECDH-DES-CBC3-SHA", KXECDHAnon, Cipher3DESEDECBC, MACSHA1},
+	} {
+		s := ByID(c.id)
+		if s == nil || s.Name != c.iana || ByName(c.openssl) != s || s.KX != c.kx || s.Cipher != c.cipher || s.MAC != c.mac ||
+			s.PRF != PRFDefault || s.Default || Planned(c.iana) {
+			t.Errorf("%#04x %s: %+v", c.id, c.iana, s)
+			continue
+		}
+		if s.SupportsVersion(wire.VersionSSL30) || !s.SupportsVersion(wire.VersionTLS10) ||
+			s.SupportsVersion(wire.VersionTLS12) == (c.cipher == CipherDESCBC) {
+			t.Errorf("%s: versions %#x..%#x", c.iana, s.MinVersion, s.MaxVersion)
+		}
 	}
 }
