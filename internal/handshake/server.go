@@ -551,7 +551,14 @@ func (s *Server) chooseSuite(ch *wire.ClientHello) (*suites.Suite, *CertKey, uin
 
 func (s *Server) chooseGroup(ch *wire.ClientHello) uint16 {
 	if ch.SupportedGroups == nil {
-		// RFC 8422, 4: without the extension, any curve may be used.
+		// RFC 4492, 4: without the extension the server may choose
+		// any curve. A client that omits it predates RFC 7748 and most
+		// likely knows only the NIST curves, so P-256 where we have it
+		// (as OpenSSL and NSS pick); x25519, often first in ours, it
+		// would refuse.
+		if containsU16(s.cfg.Groups, wire.GroupSecp256r1) {
+			return wire.GroupSecp256r1
+		}
 		return s.cfg.Groups[0]
 	}
 	if s.cfg.HonorECCOrder {

@@ -163,3 +163,20 @@ func TestServerRefusesResumptionWithoutTheSessionsSuite(t *testing.T) {
 	_, err := s.HandleMessage(marshalTest(t, &ch))
 	wantAlert(t, err, alert.IllegalParameter)
 }
+
+// TestServerWithoutSupportedGroupsPicksP256: a TLS 1.2 client that offers
+// ECDHE without supported_groups gets P-256 when the server has it, not
+// the first of the server's groups (x25519 by default), which such a
+// client most likely does not know (tlsfuzzer's test-x25519, "default to
+// P-256 when no groups specified").
+func TestServerWithoutSupportedGroupsPicksP256(t *testing.T) {
+	cfg := testConfig(t, true)
+	cfg.Groups = []uint16{wire.GroupX25519, wire.GroupSecp384r1, wire.GroupSecp256r1}
+	if g := NewServer(cfg).chooseGroup(&wire.ClientHello{}); g != wire.GroupSecp256r1 {
+		t.Fatalf("chose group %#x, want secp256r1", g)
+	}
+	cfg.Groups = []uint16{wire.GroupX25519, wire.GroupSecp384r1}
+	if g := NewServer(cfg).chooseGroup(&wire.ClientHello{}); g != wire.GroupX25519 {
+		t.Fatalf("without P-256: chose group %#x, want the server's first", g)
+	}
+}
