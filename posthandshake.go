@@ -54,6 +54,19 @@ func (s *Socket) handlePostHandshake(data []byte) error {
 	}
 }
 
+// refuseInterleaved13 refuses, in TLS 1.3, a record of another type while
+// a handshake message is partly received: RFC 8446, 5.1 "if a handshake
+// message is split over two or more records, there MUST NOT be any other
+// records between them". TLS 1.2 allows application data between the
+// fragments of a renegotiation's messages (RFC 5246, 6.2.1), and peers
+// send it. Called under in, for every record after the handshake.
+func (s *Socket) refuseInterleaved13(typ uint8) error {
+	if s.tls.tls13 && typ != wire.TypeHandshake && s.in.hbuf.Len() > 0 {
+		return s.sendFatal(alert.New(alert.UnexpectedMessage, "a record of another type inside a fragmented handshake message (RFC 8446, 5.1)"))
+	}
+	return nil
+}
+
 func (s *Socket) handlePostHandshake13(msg []byte) error {
 	switch {
 	case msg[0] == wire.TypeNewSessionTicket && s.role == roleClient:

@@ -184,3 +184,26 @@ func TestKeyUpdateRequestsWhileSilentGetOneAnswer(t *testing.T) {
 		t.Fatal("a request after our data got no answer")
 	}
 }
+
+// TLS 1.3 forbids records of another type between the fragments of a
+// handshake message (RFC 8446, 5.1); application data there ends the
+// connection with unexpected_message, whether the record is read on its
+// own or together with the fragment. TLS 1.2 allows it (a renegotiation's
+// messages may be interleaved with application data), and goes on.
+// tlsfuzzer's test-tls13-keyupdate ("3/2 fragmented keyupdate msg,
+// appdata between") found the data accepted.
+func TestPostHandshakeInterleavedFragment(t *testing.T) {
+	nst, err := (&wire.NewSessionTicket{TLS13: true, LifetimeHint: 60, AgeAdd: 1, Nonce: []byte{1},
+		Ticket: bytes.Repeat([]byte{0xaa}, 40)}).Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, srv := pairAt(t, TLSv1_3)
+	writeRaw(t, srv, wire.TypeHandshake, [][]byte{nst[:3]})
+	wantLimit(t, c, "inside a fragmented handshake message")
+
+	c, srv = pairAt(t, TLSv1_2)
+	hello := []byte{wire.TypeHelloRequest, 0, 0, 0}
+	writeRaw(t, srv, wire.TypeHandshake, [][]byte{hello[:2]})
+	wantOK(t, c)
+}

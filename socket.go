@@ -350,6 +350,10 @@ func (s *Socket) fillToLocked(dst []byte, buffered bool) (int, error) {
 		// a cipher back, which the next release must find.
 		s.markActive()
 		if typ == wire.TypeApplicationData && len(data) > 0 && len(dst) > 0 && &data[0] == &dst[0] {
+			if err := s.refuseInterleaved13(typ); err != nil {
+				s.in.err = err
+				return 0, err
+			}
 			if err := s.refuseDataAfterCCS(); err != nil {
 				s.in.err = err
 				return 0, err
@@ -417,6 +421,9 @@ func (s *Socket) countIdle() error {
 }
 
 func (s *Socket) handleRecord(typ uint8, data []byte) error {
+	if err := s.refuseInterleaved13(typ); err != nil {
+		return err
+	}
 	if typ == wire.TypeApplicationData {
 		if err := s.refuseDataAfterCCS(); err != nil {
 			return err
