@@ -2,6 +2,7 @@ package handshake
 
 import (
 	"crypto"
+	"fmt"
 	"slices"
 	//lint:ignore SA1019 DSA keys for the DHE_DSS and SRP_SHA_DSS suites (RFC 5246, RFC 5054): legacy, used only when asked for
 	"crypto/dsa" //nolint:staticcheck // the key type of DSA certificates
@@ -185,6 +186,13 @@ func (s *Server) handleHello(ch *wire.ClientHello, msg []byte) ([]Action, error)
 	s.hello = ch
 	if ch.ServerNameInvalid != "" {
 		return nil, alert.New(alert.IllegalParameter, ch.ServerNameInvalid)
+	}
+	// RFC 8446, D.5: a ClientHello.legacy_version of 0x0300 or less is
+	// never sent by a client that lists supported_versions, and one below
+	// SSL 3.0 by none; either ends the handshake with protocol_version,
+	// whatever supported_versions offers.
+	if s.dtls == nil && (ch.Version < wire.VersionSSL30 || ch.Version == wire.VersionSSL30 && ch.SupportedVersions != nil) {
+		return nil, alert.New(alert.ProtocolVersion, fmt.Sprintf("ClientHello.legacy_version %#04x (RFC 8446, D.5)", ch.Version))
 	}
 	// SNI (RFC 6066, 3) may select other certificates and options.
 	if s.cfg.ForServerName != nil && ch.ServerName != "" {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"crypto/rsa"
+	"errors"
 	"testing"
 
 	"github.com/gossl/ssl/internal/alert"
@@ -178,5 +179,31 @@ func TestServerWithoutSupportedGroupsPicksP256(t *testing.T) {
 	cfg.Groups = []uint16{wire.GroupX25519, wire.GroupSecp384r1}
 	if g := NewServer(cfg).chooseGroup(&wire.ClientHello{}); g != wire.GroupX25519 {
 		t.Fatalf("without P-256: chose group %#x, want the server's first", g)
+	}
+}
+
+// TestServerRefusesLegacyVersionBelowTLS: RFC 8446, D.5. A ClientHello
+// whose legacy_version is below SSL 3.0, or SSL 3.0 beside
+// supported_versions, is refused with protocol_version even when
+// supported_versions offers TLS 1.3 or 1.2; the server had negotiated
+// (tlsfuzzer's test-tls13-legacy-version).
+func TestServerRefusesLegacyVersionBelowTLS(t *testing.T) {
+	for i, config := range []func(*testing.T, bool) *Config{testConfig, testConfig13} {
+		for _, legacy := range []uint16{0x0000, 0x0002, 0x0100, 0x0203, 0x0300} {
+			client := NewClient(config(t, false))
+			if _, err := client.Start(); err != nil {
+				t.Fatal(err)
+			}
+			ch := *client.hello
+			ch.Version, ch.Raw = legacy, nil
+			if ch.SupportedVersions == nil {
+				ch.SupportedVersions = []uint16{wire.VersionTLS12}
+			}
+			_, err := NewServer(config(t, true)).HandleMessage(marshalTest(t, &ch))
+			var a *alert.Error
+			if !errors.As(err, &a) || a.Desc != alert.ProtocolVersion {
+				t.Errorf("config %d, legacy_version %#04x: %v, want protocol_version", i, legacy, err)
+			}
+		}
 	}
 }
