@@ -15,6 +15,8 @@ import (
 
 	"github.com/gossl/ssl/internal/testpeers"
 	"github.com/gossl/ssl/internal/wire"
+
+	"golang.org/x/crypto/cryptobyte"
 )
 
 // TLS 1.3 bad input: what a broken or hostile peer sends a gossl TLS 1.3
@@ -105,6 +107,28 @@ func appendRawExtension(t *testing.T, msg, ext []byte) []byte {
 	bodyLen := len(out) - 4
 	out[1], out[2], out[3] = byte(bodyLen>>16), byte(bodyLen>>8), byte(bodyLen)
 	return out
+}
+
+// rawPSKExtension is a pre_shared_key extension (RFC 8446, 4.2.11) with
+// ids identities and binders binders of binderLen bytes, made by hand:
+// Marshal will not write identities and binders that differ in number.
+func rawPSKExtension(ids, binders, binderLen int) []byte {
+	var b cryptobyte.Builder
+	b.AddUint16(wire.ExtPreSharedKey)
+	b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
+		b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
+			for i := 0; i < ids; i++ {
+				b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes([]byte("ticket")) })
+				b.AddUint32(0)
+			}
+		})
+		b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
+			for i := 0; i < binders; i++ {
+				b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(make([]byte, binderLen)) })
+			}
+		})
+	})
+	return b.BytesOrPanic()
 }
 
 // rawRecord is one record as it crossed the wire.
@@ -246,6 +270,33 @@ func TestBadInputServerTLS13(t *testing.T) {
 			name: "compression_methods_0_1",
 			data: hs(h.marshal(t, func(ch *wire.ClientHello) { ch.CompressionMethods = []uint8{0, 1} })),
 			desc: "illegal_parameter",
+		},
+		{
+			// RFC 8446, 4.2.11: "Servers MUST check that it is the last
+			// extension and otherwise fail the handshake with an
+			// "illegal_parameter" alert."
+			name: "pre_shared_key_not_last",
+			data: hs(appendRawExtension(t, appendRawExtension(t, h.marshal(t, nil), rawPSKExtension(1, 1, 32)),
+				[]byte{0x77, 0x77, 0, 0})),
+			desc: "illegal_parameter",
+		},
+		{
+			// One binder per identity (RFC 8446, 4.2.11): two fields
+			// inconsistent with each other, in a hello that decodes.
+			name: "pre_shared_key_extra_binder",
+			data: hs(appendRawExtension(t, h.marshal(t, nil), rawPSKExtension(1, 2, 32))),
+			desc: "illegal_parameter",
+		},
+		{
+			name: "pre_shared_key_identity_without_binder",
+			data: hs(appendRawExtension(t, h.marshal(t, nil), rawPSKExtension(2, 1, 32))),
+			desc: "illegal_parameter",
+		},
+		{
+			// A binder shorter than 32 bytes does not decode.
+			name: "pre_shared_key_short_binder",
+			data: hs(appendRawExtension(t, h.marshal(t, nil), rawPSKExtension(1, 1, 31))),
+			desc: "decode_error",
 		},
 		{
 			// RFC 8446, 5.1: plaintext records are at most 2^14 bytes,

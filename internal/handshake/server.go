@@ -158,11 +158,26 @@ func (s *Server) HandleMessage(msg []byte) ([]Action, error) {
 }
 
 func (s *Server) handleClientHello(msg []byte) ([]Action, error) {
-	ch := &wire.ClientHello{DTLS: s.dtls != nil}
-	if !ch.Unmarshal(msg) {
-		return nil, alert.New(alert.DecodeError, "malformed ClientHello")
+	ch, err := parseClientHello(msg, s.dtls != nil)
+	if err != nil {
+		return nil, err
 	}
 	return s.handleHello(ch, msg)
+}
+
+// parseClientHello parses a ClientHello: decode_error when it does not
+// parse, except for a pre_shared_key that breaks RFC 8446, 4.2.11's
+// rules in a hello that otherwise does (not the last extension,
+// identities and binders that do not pair up): illegal_parameter.
+func parseClientHello(msg []byte, dtls bool) (*wire.ClientHello, error) {
+	ch := &wire.ClientHello{DTLS: dtls}
+	if ch.Unmarshal(msg) {
+		return ch, nil
+	}
+	if wire.ClientHelloPSKIllegal(msg, dtls) {
+		return nil, alert.New(alert.IllegalParameter, "pre_shared_key not the last extension, or its identities and binders differ in number")
+	}
+	return nil, alert.New(alert.DecodeError, "malformed ClientHello")
 }
 
 // HandleV2ClientHello takes an SSL 2.0-format ClientHello (RFC 5246,

@@ -284,9 +284,9 @@ func (h *server13) helloRetryRequest(ch *wire.ClientHello) ([]Action, error) {
 // same hello with one share for the group asked for (RFC 8446, 4.1.2).
 func (h *server13) handleClientHello2(msg []byte) ([]Action, error) {
 	s := h.s
-	ch := &wire.ClientHello{}
-	if !ch.Unmarshal(msg) {
-		return nil, alert.New(alert.DecodeError, "malformed ClientHello")
+	ch, err := parseClientHello(msg, false)
+	if err != nil {
+		return nil, err
 	}
 	// Only what RFC 8446, 4.1.2 allows may change (hrr_check.go): the
 	// configuration, suite, ALPN and certificate chosen from the first

@@ -176,7 +176,24 @@ func (m *ClientHello) marshalPSK(b *cryptobyte.Builder) {
 // Unmarshal parses a ClientHello, header included. m.DTLS must be set by
 // the caller beforehand: it selects the DTLS layout, where a cookie follows
 // the session_id (RFC 6347, Section 4.2.1). Byte slices in m alias b.
-func (m *ClientHello) Unmarshal(b []byte) bool {
+func (m *ClientHello) Unmarshal(b []byte) bool { return m.unmarshal(b, false) }
+
+// ClientHelloPSKIllegal reports whether b, a ClientHello that Unmarshal
+// refuses, is refused only for its pre_shared_key: not the last
+// extension, or identities and binders that differ in number. The alert
+// is illegal_parameter then, not decode_error: RFC 8446, 4.2.11 names it
+// for the first ("Servers MUST check that it is the last extension and
+// otherwise fail the handshake with an "illegal_parameter" alert"), and
+// the second is two fields inconsistent with each other (6.2), in a
+// message that decodes.
+func ClientHelloPSKIllegal(b []byte, dtls bool) bool {
+	m := ClientHello{DTLS: dtls}
+	return m.unmarshal(b, true)
+}
+
+// unmarshal is Unmarshal; with lenientPSK set it takes a pre_shared_key
+// that is not last or whose identities and binders differ in number.
+func (m *ClientHello) unmarshal(b []byte, lenientPSK bool) bool {
 	*m = ClientHello{DTLS: m.DTLS}
 	body, ok := readBody(b, TypeClientHello)
 	if !ok {
@@ -219,7 +236,7 @@ func (m *ClientHello) Unmarshal(b []byte) bool {
 			return false
 		}
 		for i, e := range exts {
-			if e.typ == ExtPreSharedKey && i != len(exts)-1 {
+			if e.typ == ExtPreSharedKey && i != len(exts)-1 && !lenientPSK {
 				// "The "pre_shared_key" extension MUST be the last
 				// extension in the ClientHello" (RFC 8446, Section 4.2.11):
 				// binders are computed over everything before it.
@@ -228,6 +245,11 @@ func (m *ClientHello) Unmarshal(b []byte) bool {
 			if !m.unmarshalExtension(e) {
 				return false
 			}
+		}
+		// One binder per identity, in the same order (RFC 8446,
+		// Section 4.2.11).
+		if len(m.PSKBinders) != len(m.PSKIdentities) && !lenientPSK {
+			return false
 		}
 	}
 	// A TLS 1.3 ClientHello offering compression other than null alone
@@ -361,8 +383,8 @@ func (m *ClientHello) unmarshalStatusRequest(e rawExt) bool {
 }
 
 // unmarshalPSK parses OfferedPsks (RFC 8446, Section 4.2.11):
-// identities<7..2^16-1> and binders<33..2^16-1>, one binder of 32..255
-// bytes per identity, in the same order.
+// identities<7..2^16-1> and binders<33..2^16-1>, binders of 32..255
+// bytes (unmarshal checks there is one per identity).
 func (m *ClientHello) unmarshalPSK(data cryptobyte.String) bool {
 	var ids, binders cryptobyte.String
 	if !data.ReadUint16LengthPrefixed(&ids) || ids.Empty() ||
@@ -386,7 +408,7 @@ func (m *ClientHello) unmarshalPSK(data cryptobyte.String) bool {
 		}
 		m.PSKBinders = append(m.PSKBinders, []byte(binder))
 	}
-	return len(m.PSKBinders) == len(m.PSKIdentities)
+	return true
 }
 
 // offersTLS13 reports whether supported_versions lists TLS 1.3.
