@@ -101,7 +101,6 @@ func TestPlannedAreNotSupported(t *testing.T) {
 		{"after a good one", func(o *Options) { o.Ciphers = []string{"ECDHE-ECDSA-AES128-GCM-SHA256:PSK-CAMELLIA128-SHA256"} }, true},
 		{"bogus suite", func(o *Options) { o.Ciphers = []string{"TLS_FOO_WITH_BAR"} }, false},
 		{"bogus OpenSSL", func(o *Options) { o.Ciphers = []string{"HELLO-SHA"} }, false},
-		{"binary curve", func(o *Options) { o.Eccs = []string{"sect571r1"} }, true},
 		{"brainpool tls13 in eccs", func(o *Options) { o.Eccs = []string{"brainpoolP256r1tls13"} }, true},
 		{"binary curve in supported_groups", func(o *Options) { o.SupportedGroups = []string{"sect163k1"} }, true},
 		{"bogus curve", func(o *Options) { o.Eccs = []string{"p257"} }, false},

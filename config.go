@@ -372,9 +372,6 @@ func groupOption(option, name string, implemented []uint16) (uint16, error) {
 	if !ok {
 		return 0, badOption(option, name, "unknown group")
 	}
-	if kx.GroupIsBinary(g) {
-		return 0, notSupportedBecause(option, name, "the binary curves (sect*, RFC 8422 deprecates them) are not implemented")
-	}
 	if !containsGroup(implemented, g) {
 		return 0, notSupportedBecause(option, name, "a group gossl does not implement here yet")
 	}

@@ -19,7 +19,8 @@ type curveCertCase struct {
 	scheme   string // the signature_algorithm gossl reports
 }
 
-// curveCertCases: brainpool and secp256k1 ECDSA certificates in TLS 1.2
+// curveCertCases: brainpool, secp256k1 and binary-curve (sect*) ECDSA
+// certificates in TLS 1.2
 // (any ECDSA scheme: the hash is the client's choice), Ed448 in TLS 1.2
 // and 1.3. In TLS 1.2 the client's supported_groups must list an ECDSA
 // certificate's curve (RFC 8422, 5.1; OpenSSL enforces it in both
@@ -29,6 +30,8 @@ var curveCertCases = []curveCertCase{
 	{"brainpoolP384r1", "brainpoolP256r1", TLSv1_2, "ecdsa_secp521r1_sha512"},
 	{"brainpoolP512r1", "brainpoolP512r1", TLSv1_2, "ecdsa_secp521r1_sha512"},
 	{"secp256k1", "secp256k1", TLSv1_2, "ecdsa_secp521r1_sha512"},
+	{"sect571r1", "sect283k1", TLSv1_2, "ecdsa_secp521r1_sha512"},
+	{"sect409k1", "sect233r1", TLSv1_2, "ecdsa_secp521r1_sha512"},
 	{"ed448", "ed448", TLSv1_2, "eddsa_ed448"},
 	{"ed448", "ed448", TLSv1_3, "eddsa_ed448"},
 }
@@ -137,7 +140,7 @@ func TestCurveCerts13Loopback(t *testing.T) {
 	})
 }
 
-// TestInteropCurveCertsErlang: brainpool and secp256k1 certificates in
+// TestInteropCurveCertsErlang: brainpool, secp256k1 and sect* certificates in
 // TLS 1.2 and Ed448 in TLS 1.3 with Erlang/OTP 25 in both roles, each
 // side verifying the server's chain. Left out: an OTP 25 server with an
 // Ed448 certificate in TLS 1.3, which labels its CertificateVerify
@@ -149,6 +152,7 @@ func TestInteropCurveCertsErlang(t *testing.T) {
 	for _, c := range []curveCertCase{
 		{"brainpoolP384r1", "brainpoolP256r1", TLSv1_2, ""},
 		{"secp256k1", "secp256k1", TLSv1_2, ""},
+		{"sect571r1", "sect283k1", TLSv1_2, ""},
 		{"ed448", "ed448", TLSv1_3, ""},
 	} {
 		name := fmt.Sprintf("%s/%s/%s", c.ca, c.leaf, c.version)

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gossl/ssl/internal/kx"
 	"github.com/gossl/ssl/internal/testpeers"
 )
 
@@ -15,61 +16,70 @@ import (
 var opensslCurveName = map[string]string{"secp192r1": "prime192v1"}
 
 // legacyEccs are the curves beyond the default eccs (api.go's Eccs).
-func legacyEccs() []string { return Eccs()[len(Eccs())-12:] }
+func legacyEccs() []string { return Eccs()[len(kx.SupportedGroups()):] }
 
 // TestInteropCurvesOpenSSL runs TLS 1.2 ECDHE over each curve gossl adds
-// to the defaults (x448, brainpool, the SEC 2 curves) against OpenSSL 3 in
-// both roles, each side offering that one curve. SECLEVEL=0 lets OpenSSL
-// use the 160-bit curves. The certificate is RSA: in TLS 1.2 the client's
+// to the defaults (x448, brainpool, the SEC 2 prime and binary curves)
+// against OpenSSL 3 in both roles, each side offering that one curve.
+// SECLEVEL=0 lets OpenSSL use the 160-bit and 163-bit curves. The certificate is RSA: in TLS 1.2 the client's
 // supported_groups also bounds the curve of an ECDSA certificate (RFC
 // 8422, 5.1), which these one-curve lists would exclude.
 func TestInteropCurvesOpenSSL(t *testing.T) {
 	p := testpeers.NewPKI(t)
 	for _, curve := range legacyEccs() {
-		oc := curve
-		if n, ok := opensslCurveName[curve]; ok {
-			oc = n
-		}
-		t.Run("openssl-server/"+curve, func(t *testing.T) {
-			_, addr := testpeers.OpenSSLServer(t, "-cert", p.CertFile("rsa"), "-key", p.KeyFile("rsa"),
-				"-tls1_2", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0", "-groups", oc, "-www")
-			co := clientOpts(p)
-			co.Versions, co.Eccs, co.ReuseSessions = []Version{TLSv1_2}, []string{curve}, Bool(false)
-			s, err := Connect("127.0.0.1", port(addr), co, 20*time.Second)
-			if err != nil {
-				t.Fatalf("Connect: %v", err)
-			}
-			defer s.Close()
-			wantECC(t, s, curve)
-			s.Send([]byte("GET / HTTP/1.0\r\n\r\n"))
-			s.SetReadDeadline(time.Now().Add(10 * time.Second))
-			if page, _ := io.ReadAll(s); !strings.Contains(string(page), "Cipher is ECDHE-RSA-AES128-GCM-SHA256") {
-				t.Fatalf("page:\n%s", page)
-			}
-		})
-		t.Run("openssl-client/"+curve, func(t *testing.T) {
-			so := serverOpts(p, "rsa")
-			so.Versions, so.Eccs = []Version{TLSv1_2}, []string{curve}
-			port, done := startReplyServerWith(t, so, func(s *Socket) string {
-				info, _ := s.ConnectionInformation("ecc")
-				return fmt.Sprintf("gossl ecc %v\n", info[0].Value)
-			})
-			c := testpeers.OpenSSLClient(t, fmt.Sprintf("127.0.0.1:%d", port), "-tls1_2",
-				"-cipher", "ECDHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0", "-groups", oc,
-				"-CAfile", p.CAFile, "-verify_return_error", "-servername", "localhost", "-ign_eof")
-			io.WriteString(c.Stdin, "hello\n")
-			c.Stdin.Close()
-			if err := c.Wait(20 * time.Second); err != nil {
-				t.Fatalf("s_client: %v\n%s", err, c.Output())
-			}
-			if !strings.Contains(c.Stdout(), "gossl ecc "+curve) {
-				t.Fatalf("no reply:\n%s", c.Output())
-			}
-			if err := <-done; err != nil {
-				t.Fatalf("gossl server: %v", err)
-			}
-		})
+		curveInteropOpenSSL(t, p, TLSv1_2, "ECDHE-RSA-AES128-GCM-SHA256", curve, curve)
 	}
+}
+
+// curveInteropOpenSSL runs ECDHE over curve at version v with suite
+// against OpenSSL 3, an s_server and an s_client, each side offering that
+// one curve; name labels the subtests.
+func curveInteropOpenSSL(t *testing.T, p *testpeers.PKI, v Version, suite, curve, name string) {
+	oc := curve
+	if n, ok := opensslCurveName[curve]; ok {
+		oc = n
+	}
+	vflag := opensslVersionFlag[v]
+	t.Run("openssl-server/"+name, func(t *testing.T) {
+		_, addr := testpeers.OpenSSLServer(t, "-cert", p.CertFile("rsa"), "-key", p.KeyFile("rsa"),
+			vflag, "-cipher", suite+":@SECLEVEL=0", "-groups", oc, "-www")
+		co := clientOpts(p)
+		co.Versions, co.Eccs, co.ReuseSessions = []Version{v}, []string{curve}, Bool(false)
+		co.Ciphers = []string{suite}
+		s, err := Connect("127.0.0.1", port(addr), co, 20*time.Second)
+		if err != nil {
+			t.Fatalf("Connect: %v", err)
+		}
+		defer s.Close()
+		wantECC(t, s, curve)
+		s.Send([]byte("GET / HTTP/1.0\r\n\r\n"))
+		s.SetReadDeadline(time.Now().Add(10 * time.Second))
+		if page, _ := io.ReadAll(s); !strings.Contains(string(page), "Cipher is "+suite) {
+			t.Fatalf("page:\n%s", page)
+		}
+	})
+	t.Run("openssl-client/"+name, func(t *testing.T) {
+		so := serverOpts(p, "rsa")
+		so.Versions, so.Eccs, so.Ciphers = []Version{v}, []string{curve}, []string{suite}
+		port, done := startReplyServerWith(t, so, func(s *Socket) string {
+			info, _ := s.ConnectionInformation("ecc")
+			return fmt.Sprintf("gossl ecc %v\n", info[0].Value)
+		})
+		c := testpeers.OpenSSLClient(t, fmt.Sprintf("127.0.0.1:%d", port), vflag,
+			"-cipher", suite+":@SECLEVEL=0", "-groups", oc,
+			"-CAfile", p.CAFile, "-verify_return_error", "-servername", "localhost", "-ign_eof")
+		io.WriteString(c.Stdin, "hello\n")
+		c.Stdin.Close()
+		if err := c.Wait(20 * time.Second); err != nil {
+			t.Fatalf("s_client: %v\n%s", err, c.Output())
+		}
+		if !strings.Contains(c.Stdout(), "gossl ecc "+curve) {
+			t.Fatalf("no reply:\n%s", c.Output())
+		}
+		if err := <-done; err != nil {
+			t.Fatalf("gossl server: %v", err)
+		}
+	})
 }
 
 // TestInteropCurves13OpenSSL runs TLS 1.3 key shares over X448 against
@@ -239,4 +249,17 @@ func TestInteropX448Erlang13(t *testing.T) {
 			t.Fatalf("gossl server: %v", err)
 		}
 	})
+}
+
+// TestInteropBinaryCurvesOldVersionsOpenSSL runs ECDHE over binary curves
+// at TLS 1.0 and 1.1 (RFC 4492 named them for those versions) against
+// OpenSSL 3 in both roles; TestInteropCurvesOpenSSL covers TLS 1.2.
+func TestInteropBinaryCurvesOldVersionsOpenSSL(t *testing.T) {
+	p := testpeers.NewPKI(t)
+	for _, c := range []struct {
+		v     Version
+		curve string
+	}{{TLSv1, "sect283k1"}, {TLSv1_1, "sect163r2"}, {TLSv1, "sect571r1"}} {
+		curveInteropOpenSSL(t, p, c.v, "ECDHE-RSA-AES128-SHA", c.curve, fmt.Sprintf("%s/%s", c.v, c.curve))
+	}
 }

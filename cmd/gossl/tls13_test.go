@@ -71,10 +71,19 @@ func TestConnectGroups(t *testing.T) {
 		wantLines(t, "connect's block", r.stderr, c.lines...)
 		srv.wait(t, 10*time.Second)
 	}
+	// A binary curve, named on both sides (never a default).
+	srv := startServe(t, "--once", "--versions", "tlsv1.2", "--eccs", "sect283k1")
+	r := gossl(t, "binary\n", "connect", srv.addr, "--verify", "verify_none", "--wait", "1s",
+		"--versions", "tlsv1.2", "--eccs", "sect283k1")
+	if r.code != 0 || r.stdout != "binary\n" {
+		t.Fatalf("connect --eccs sect283k1: exit %d, stdout %q\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	wantLines(t, "connect's block", r.stderr, "selected_group: sect283k1")
+	srv.wait(t, 10*time.Second)
 	// The server's own list: secp384r1 only, so the client's shares
 	// do not fit and it asks for one (HelloRetryRequest).
-	srv := startServe(t, "--once", "--supported-groups", "secp384r1")
-	r := gossl(t, "hrr\n", "connect", srv.addr, "--verify", "verify_none", "--wait", "1s")
+	srv = startServe(t, "--once", "--supported-groups", "secp384r1")
+	r = gossl(t, "hrr\n", "connect", srv.addr, "--verify", "verify_none", "--wait", "1s")
 	if r.code != 0 || r.stdout != "hrr\n" {
 		t.Fatalf("connect: exit %d, stdout %q\nstderr:\n%s", r.code, r.stdout, r.stderr)
 	}

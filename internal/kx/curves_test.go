@@ -5,6 +5,7 @@ import (
 	"crypto"
 	"crypto/rand"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/cloudflare/circl/sign/ed448"
@@ -17,7 +18,8 @@ import (
 // TestLegacyCurvesECDHE runs a TLS 1.2 ECDHE exchange over every curve of
 // internal/ec and X448, and checks that a point off the curve, the point
 // at infinity, a compressed point and a wrong length are refused with
-// illegal_parameter on both sides (RFC 8422, 5.4 and 5.7).
+// illegal_parameter on both sides (RFC 8422, 5.4 and 5.7), and on the
+// binary Koblitz curves the point of order 2 as well.
 func TestLegacyCurvesECDHE(t *testing.T) {
 	for _, g := range legacyGroups {
 		t.Run(GroupName(g), func(t *testing.T) {
@@ -33,6 +35,12 @@ func TestLegacyCurvesECDHE(t *testing.T) {
 				bad["off curve"] = off
 				n := ec.ByTLSGroup(g).FieldLen()
 				bad["compressed"] = append([]byte{2 | good[len(good)-1]&1}, good[1:1+n]...)
+				if c := ec.ByTLSGroup(g); strings.HasPrefix(c.Name(), "sect") && strings.HasSuffix(c.Name(), "k1") {
+					// (0, 1): on a binary Koblitz curve (b = 1) the
+					// point of order 2, on the curve but refused.
+					bad["order 2"] = append(make([]byte, 2*n), 1)
+					bad["order 2"][0] = 4
+				}
 			}
 			for name, p := range bad {
 				cli := NewECDHEClient([]uint16{g}, rand.Reader)

@@ -56,11 +56,6 @@ const (
 	groupSecP384r1MLKEM1024   uint16 = 0x11ed
 )
 
-// GroupIsBinary reports whether g is one of the binary curves sect163k1
-// ... sect571r1 (RFC 4492, 5.1.1; deprecated by RFC 8422, 5.1.1), which
-// gossl does not implement.
-func GroupIsBinary(g uint16) bool { return g >= 1 && g <= 14 }
-
 // GroupIsElliptic reports whether g is an elliptic curve of the TLS
 // Supported Groups registry: the binary and prime curves of RFC 4492 and
 // RFC 7027 (1-28), X25519 and X448 (29, 30), and the brainpool TLS 1.3
@@ -117,12 +112,14 @@ func SupportedGroups() []uint16 { return append([]uint16(nil), supported...) }
 
 // legacyGroups are the curves gossl implements beyond the defaults, for
 // eccs only: X448 (RFC 7748), then the brainpool curves (RFC 7027), then
-// the SEC 2 curves that RFC 8422, 5.1.1 deprecates, largest first.
-// internal/ec implements all but X448 (circl).
+// the SEC 2 curves that RFC 8422, 5.1.1 deprecates, largest first: the
+// prime ones, then the binary ones (RFC 4492, 5.1.1). internal/ec
+// implements all but X448 (circl).
 var legacyGroups = []uint16{
 	wire.GroupX448,
 	28, 27, groupBrainpoolP256r1, // brainpoolP512r1, P384r1, P256r1
 	22, 21, 20, 19, 18, 17, 16, 15, // secp256k1 ... secp160k1
+	14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, // sect571r1 ... sect163k1
 }
 
 // ImplementedGroups returns every (EC)DHE group gossl can use at TLS

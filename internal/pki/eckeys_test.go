@@ -19,7 +19,7 @@ import (
 
 // TestOtherCurveChains validates OpenSSL-made chains whose keys crypto/x509
 // cannot parse (brainpool, secp256k1 and the other internal/ec curves,
-// Ed448), mixed with keys it can: the certificates parse with their keys,
+// the binary sect* curves among them, Ed448), mixed with keys it can: the certificates parse with their keys,
 // the leaf key loads from PKCS#8 and SEC 1 and matches the certificate,
 // signs and verifies, and the path validates against the CA; a leaf
 // presented to another CA of the same name fails.
@@ -33,6 +33,9 @@ func TestOtherCurveChains(t *testing.T) {
 		{"ed448", "ed448"},
 		{"ed448", "brainpoolP384r1"},
 		{"secp160r1", "secp192k1"},
+		{"sect571r1", "sect283k1"},
+		{"sect233k1", "sect163r2"},
+		{"prime256v1", "sect409r1"},
 	} {
 		t.Run(c.ca+"/"+c.leaf, func(t *testing.T) {
 			ch := testpeers.OpenSSLCurveChain(t, c.ca, c.leaf)
