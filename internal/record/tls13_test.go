@@ -364,6 +364,13 @@ func TestTLS13ChangeCipherSpec(t *testing.T) {
 		_, _, err := reader13(record(wire.TypeChangeCipherSpec, 0x0303, frag), protector13(t, s, 1)).ReadRecord()
 		wantAlert(t, err, alert.UnexpectedMessage)
 	}
+	// A client that sends its compatibility change_cipher_spec right
+	// after the ClientHello writes it with the hello's record version,
+	// 0x0301; the server reads it once the client's handshake keys are
+	// in. RFC 8446, 5.1: legacy_record_version "MUST be ignored".
+	if typ, _, err := reader13(record(wire.TypeChangeCipherSpec, 0x0301, []byte{1}), protector13(t, s, 1)).ReadRecord(); err != nil || typ != wire.TypeChangeCipherSpec {
+		t.Fatalf("change_cipher_spec with 0x0301 after keys: %v", err)
+	}
 
 	// The writer never protects change_cipher_spec and does not count it.
 	w, _, buf := pipe13(t, s)
