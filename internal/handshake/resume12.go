@@ -119,6 +119,7 @@ func (c *Client) resumeServerHello(sh *wire.ServerHello) (bool, error) {
 	}
 	c.master = append([]byte(nil), st.Master...)
 	c.resumed = true
+	c.info.Group = st.Group
 	c.srpUser = c.cfg.SRPUser // fillInfo keeps it for SRP suites only
 	c.info.Resumed = true
 	c.info.PeerCertificates = parseCerts(st.PeerCerts)
@@ -150,7 +151,7 @@ func (c *Client) saveSession12() {
 		st = *c.offered12
 	} else {
 		st = sess.State12{Version: c.version, Suite: c.suite.ID, Master: c.master, EMS: c.ems,
-			ServerName: c.cfg.ServerName, Created: c.cfg.Now(), SessionID: c.info.SessionID}
+			ServerName: c.cfg.ServerName, Created: c.cfg.Now(), SessionID: c.info.SessionID, Group: c.info.Group}
 		for _, cert := range c.info.PeerCertificates {
 			st.PeerCerts = append(st.PeerCerts, cert.Raw)
 		}
@@ -276,6 +277,7 @@ func (s *Server) resume12(ch *wire.ClientHello, msg []byte, st *sess.State12, by
 	s.srpUser = string(st.Credential.Identity) // fillInfo keeps it for SRP suites only
 	s.resumed = true
 	s.info.Resumed = true
+	s.info.Group = st.Group
 	s.info.PeerCertificates = parseCerts(st.PeerCerts)
 	if err := s.chooseALPN(ch); err != nil {
 		return nil, err
@@ -353,7 +355,7 @@ func (s *Server) state12() *sess.State12 {
 	}
 	st := &sess.State12{Version: s.version, Suite: s.suite.ID, Master: s.master, EMS: s.ems,
 		ServerName: s.info.ServerName, Created: created, Lifetime: s.Sessions.lifetime(), ConfigKey: s.cfg.ConfigKey,
-		Credential: s.sessionCredential()}
+		Credential: s.sessionCredential(), Group: s.info.Group}
 	for _, c := range s.info.PeerCertificates {
 		st.PeerCerts = append(st.PeerCerts, c.Raw)
 	}

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/gossl/ssl/internal/alert"
@@ -204,6 +205,36 @@ func TestServerRefusesLegacyVersionBelowTLS(t *testing.T) {
 			if !errors.As(err, &a) || a.Desc != alert.ProtocolVersion {
 				t.Errorf("config %d, legacy_version %#04x: %v, want protocol_version", i, legacy, err)
 			}
+		}
+	}
+}
+
+// A resumed TLS 1.2 session reports the (EC)DHE group of the handshake
+// that made it, in both roles, by session ID and by ticket: the session
+// keeps it (sess.State12.Group), as BoringSSL's does. It reported none.
+// BoringSSL's CurveID-Resume-Client and CurveID-Resume-Server.
+func TestResumed12ReportsTheSessionsGroup(t *testing.T) {
+	for _, byTicket := range []bool{false, true} {
+		cs, ss := sessions12(t)
+		cs.Tickets = byTicket
+		if !byTicket {
+			ss.TicketKeys = nil
+		}
+		cc, sc := testConfig(t, false), testConfig(t, true)
+		cc.Groups = []uint16{wire.GroupSecp384r1, wire.GroupX25519}
+		var groups []uint16
+		for i := 0; i < 2; i++ {
+			c, s := NewClient(cc), NewServer(sc)
+			c.Sessions, s.Sessions = cs, ss
+			runMachines(t, c, s)
+			if c.Info().Resumed != (i == 1) || s.Info().Resumed != (i == 1) {
+				t.Fatalf("ticket %v, connection %d: resumed %v/%v", byTicket, i+1, c.Info().Resumed, s.Info().Resumed)
+			}
+			groups = append(groups, c.Info().Group, s.Info().Group)
+		}
+		want := []uint16{wire.GroupSecp384r1, wire.GroupSecp384r1, wire.GroupSecp384r1, wire.GroupSecp384r1}
+		if !slices.Equal(groups, want) {
+			t.Errorf("ticket %v: groups (client, server; full, resumed) %#04x, want %#04x", byTicket, groups, want)
 		}
 	}
 }

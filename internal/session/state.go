@@ -37,7 +37,10 @@ const (
 	// labelClient13 is a client's TLS 1.3 ticket (ClientTicket), which a
 	// client with session_tickets manual hands to its application.
 	labelClient13 = 0x31
-	stateFormat   = 3
+	// stateFormat changes with any kind's encoding (4: State12.Group):
+	// a state of an older format does not open, and its session or
+	// ticket gives a full handshake.
+	stateFormat = 4
 )
 
 func addLabel(b *cryptobyte.Builder, kind uint8) {

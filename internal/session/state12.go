@@ -30,6 +30,9 @@ type State12 struct {
 	// Client side only.
 	SessionID []byte
 	Ticket    []byte
+	// Group is the (EC)DHE group of the handshake that made the session
+	// (0: none): a resumption reports it, as BoringSSL does.
+	Group uint16
 }
 
 // Marshal encodes the state.
@@ -52,6 +55,7 @@ func (s *State12) Marshal() ([]byte, error) {
 	addCredential(&b, s.Credential)
 	b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(s.SessionID) })
 	b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(s.Ticket) })
+	b.AddUint16(s.Group)
 	return b.Bytes()
 }
 
@@ -66,7 +70,7 @@ func (s *State12) Unmarshal(data []byte) bool {
 		!in.ReadUint8LengthPrefixed(&master) || !in.ReadUint8(&ems) || !in.ReadUint16LengthPrefixed(&name) ||
 		!in.ReadUint64(&created) || !in.ReadUint32(&lifetime) || !in.ReadUint24LengthPrefixed(&certs) ||
 		!in.ReadUint16LengthPrefixed(&key) || !readCredential(&in, &s.Credential) || !in.ReadUint8LengthPrefixed(&id) || !in.ReadUint16LengthPrefixed(&ticket) ||
-		!in.Empty() || len(master) != 48 || ems > 1 || len(id) > 32 {
+		!in.ReadUint16(&s.Group) || !in.Empty() || len(master) != 48 || ems > 1 || len(id) > 32 {
 		return false
 	}
 	s.Master = append([]byte(nil), master...)
