@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"math/big"
+	"strings"
 	"testing"
 )
 
@@ -236,5 +237,21 @@ func TestBinaryLadderEdges(t *testing.T) {
 		if !bytes.Equal(kn.PublicKey().Bytes(), bc.encode(&neg)) {
 			t.Fatalf("%s: (n−1)·G is not −G", c.Name())
 		}
+	}
+}
+
+// BenchmarkBinaryFieldMul is one multiplication in each binary field.
+func BenchmarkBinaryFieldMul(b *testing.B) {
+	for _, c := range binCurves() {
+		if !strings.HasSuffix(c.Name(), "k1") {
+			continue
+		}
+		b.Run(c.Name(), func(b *testing.B) {
+			f := &c.bin.f
+			x, y := c.bin.gx, c.bin.gy
+			for b.Loop() {
+				f.mul(&x, &x, &y)
+			}
+		})
 	}
 }

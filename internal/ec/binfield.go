@@ -79,15 +79,26 @@ func spread32(x uint32) uint64 {
 	return v
 }
 
-// mul sets z = x·y; z may alias x or y.
+// mul sets z = x·y; z may alias x or y. The word products use the
+// n-term Karatsuba of Weimerskirch and Paar ("Generalizations of the
+// Karatsuba algorithm for efficient implementations", 2006): with
+// d_i = x_i·y_i, the cross terms of words i < j are
+// (x_i + x_j)(y_i + y_j) + d_i + d_j, so n(n+1)/2 word products do the
+// work of n².
 func (f *binField) mul(z, x, y *gf) {
 	var r [2 * gfWords]uint64
+	var dh, dl [gfWords]uint64
 	n := f.words
 	for i := range n {
-		for j := range n {
-			hi, lo := clmul64(x[i], y[j])
-			r[i+j] ^= lo
-			r[i+j+1] ^= hi
+		dh[i], dl[i] = clmul64(x[i], y[i])
+		r[2*i] ^= dl[i]
+		r[2*i+1] ^= dh[i]
+	}
+	for i := range n {
+		for j := i + 1; j < n; j++ {
+			hi, lo := clmul64(x[i]^x[j], y[i]^y[j])
+			r[i+j] ^= lo ^ dl[i] ^ dl[j]
+			r[i+j+1] ^= hi ^ dh[i] ^ dh[j]
 		}
 	}
 	f.reduce(z, &r)
