@@ -131,3 +131,43 @@ func TestHelloRetryRequestClients(t *testing.T) {
 		}
 	})
 }
+
+// TestServer13CompatCCSFollowsSessionID: the server sends its dummy
+// change_cipher_spec after the ServerHello (or HelloRetryRequest) when
+// the client's non-empty legacy_session_id asks for middlebox
+// compatibility mode (RFC 8446, D.4), and not otherwise: echoing an
+// empty session ID, the handshake looks like no TLS 1.2 resumption to a
+// middlebox, with the record or without. OpenSSL's, BoringSSL's and Go's
+// servers always send it (BoringSSL's EmptySessionID-TLS13 checks that
+// policy); every TLS 1.3 client drops it either way (5).
+func TestServer13CompatCCSFollowsSessionID(t *testing.T) {
+	p := testpeers.NewPKI(t)
+	srv := startHandshakeServer(t, serverOpts(p, "ecdsa"))
+	h := newTLS13Hello(t)
+	for _, tc := range []struct {
+		name      string
+		sessionID []byte
+		groups    []uint16 // secp256r1 first, with an x25519 share: a HelloRetryRequest
+		ccs       bool
+	}{
+		{"session_id", h.sessionID, nil, true},
+		{"no_session_id", nil, nil, false},
+		{"session_id_hrr", h.sessionID, []uint16{wire.GroupSecp256r1, wire.GroupX25519}, true},
+		{"no_session_id_hrr", nil, []uint16{wire.GroupSecp256r1, wire.GroupX25519}, false},
+	} {
+		hello := tlsRecord(wire.TypeHandshake, wire.VersionTLS10, h.marshal(t, func(ch *wire.ClientHello) {
+			ch.SessionID = tc.sessionID
+			if tc.groups != nil {
+				ch.SupportedGroups, ch.KeyShares = tc.groups, nil
+			}
+		}))
+		reply, _ := sendRaw(t, srv.port, hello, true)
+		recs, err := splitRecords(reply)
+		if err != nil || len(recs) == 0 || recs[0].typ != wire.TypeHandshake || recs[0].payload[0] != wire.TypeServerHello {
+			t.Fatalf("%s: reply %x (%v); want a ServerHello first", tc.name, reply, err)
+		}
+		if ccs := len(recs) > 1 && recs[1].typ == wire.TypeChangeCipherSpec; ccs != tc.ccs {
+			t.Errorf("%s: change_cipher_spec after the ServerHello: %v, want %v", tc.name, ccs, tc.ccs)
+		}
+	}
+}
