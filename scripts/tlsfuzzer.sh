@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Runs tlsfuzzer's server scripts against `gossl serve`, as listed in
+# scripts/tlsfuzzer.plan, and prints one line per script and the totals
+# recorded in docs/conformance.md.
+#
+# usage: scripts/tlsfuzzer.sh TLSFUZZER_DIR TLSLITE_DIR [SCRIPT ...]
+#
+# TLSFUZZER_DIR is a checkout of tlsfuzzer/tlsfuzzer (its tlsfuzzer/
+# package is enough), TLSLITE_DIR one of tlsfuzzer/tlslite-ng; python3
+# needs the ecdsa module (Debian: python3-ecdsa). With SCRIPT names only
+# those plan lines run. TLSFUZZER_TIMEOUT (default 300) bounds each
+# script in seconds; TLSFUZZER_WORK keeps the logs (default: a new
+# temporary directory); PYTHON names the interpreter (default python3).
+set -uo pipefail
+
+if [ $# -lt 2 ] || [ ! -d "$1/tlsfuzzer" ] || [ ! -d "$2/tlslite" ]; then
+	echo "usage: $0 TLSFUZZER_DIR TLSLITE_DIR [SCRIPT ...]" >&2
+	exit 2
+fi
+tf=$(cd "$1" && pwd)
+tl=$(cd "$2" && pwd)
+shift 2
+only=("$@")
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=${TLSFUZZER_WORK:-$(mktemp -d)}
+mkdir -p "$work"
+python=${PYTHON:-python3}
+(cd "$root" && go build -o "$work/gossl" ./cmd/gossl) || exit 1
+
+# The servers the plan names, each on its own port: rsa is gossl's
+# defaults with an RSA certificate, every suite gossl has (RSA key
+# transport included) and TLS 1.0 to 1.3; legacy adds SSL 3.0, SSLv2
+# hellos, SHA-1 and SHA-224 signatures, x448 and three ffdhe groups;
+# alpn is rsa preferring http/1.1, h2 and http/2 (a name the ALPN
+# script uses) by ALPN.
+ciphers=$("$work/gossl" ciphers all | cut -f2 | paste -sd: -)
+common=(--www --key-type rsa --ciphers "$ciphers" --versions tlsv1.3,tlsv1.2,tlsv1.1,tlsv1)
+declare -A port pid
+start() {
+	local name=$1
+	shift
+	"$work/gossl" serve --port 0 "$@" >"$work/$name.out" 2>"$work/$name.err" &
+	pid[$name]=$!
+	for _ in $(seq 100); do
+		port[$name]=$(sed -n 's/^ACCEPT .*:\([0-9]*\)$/\1/p' "$work/$name.out" | head -1)
+		[ -n "${port[$name]}" ] && return 0
+		sleep 0.1
+	done
+	echo "gossl serve ($name) did not start: $(cat "$work/$name.err")" >&2
+	exit 1
+}
+trap 'for p in "${pid[@]}"; do kill "$p" 2>/dev/null; done' EXIT
+start rsa "${common[@]}"
+start legacy "${common[@]}" --versions tlsv1.3,tlsv1.2,tlsv1.1,tlsv1,sslv3 --v2-hello-compatible \
+	--signature-algs rsa_pss_rsae_sha256,rsa_pss_rsae_sha384,rsa_pss_rsae_sha512,rsa_pss_pss_sha256,rsa_pss_pss_sha384,rsa_pss_pss_sha512,rsa_pkcs1_sha256,rsa_pkcs1_sha384,rsa_pkcs1_sha512,sha224+rsa,rsa_pkcs1_sha1,ecdsa_secp256r1_sha256,ecdsa_secp384r1_sha384,ecdsa_secp521r1_sha512,ecdsa_sha1 \
+	--supported-groups x25519,secp256r1,secp384r1,secp521r1,x448,ffdhe2048,ffdhe3072,ffdhe4096 \
+	--eccs x25519,secp256r1,secp384r1,secp521r1,x448
+start alpn "${common[@]}" --alpn-preferred-protocols http/1.1,h2,http/2
+
+total=0 pass=0 fail=0 broken=0 na=0
+while read -r kind rest; do
+	case "$kind" in '' | '#'*) continue ;; esac
+	if [ "$kind" = n/a ]; then
+		na=$((na + 1))
+		continue
+	fi
+	eval "set -- $rest"
+	server=$1
+	shift
+	if [ ${#only[@]} -gt 0 ] && [[ ! " ${only[*]} " == *" $kind "* ]]; then
+		continue
+	fi
+	app="$tf/tlsfuzzer/_apps/$(basename "$kind" .py | tr - _).py"
+	log="$work/$kind.log"
+	PYTHONPATH="$tl:$tf" timeout "${TLSFUZZER_TIMEOUT:-300}" "$python" "$app" -h 127.0.0.1 -p "${port[$server]}" "$@" >"$log" 2>&1
+	rc=$?
+	t=$(sed -n 's/^TOTAL: //p' "$log" | tail -1)
+	p=$(sed -n 's/^PASS: //p' "$log" | tail -1)
+	f=$(sed -n 's/^FAIL: //p' "$log" | tail -1)
+	if [ -z "$t" ]; then
+		broken=$((broken + 1))
+		printf '%-70s %-7s did not finish (exit %d): %s\n' "$kind" "$server" "$rc" "$log"
+		continue
+	fi
+	total=$((total + t)) pass=$((pass + p)) fail=$((fail + f))
+	printf '%-70s %-7s %5d conversations, %5d passed, %3d failed\n' "$kind" "$server" "$t" "$p" "$f"
+	[ "$f" != 0 ] && sed -n '/^FAILED:/,/^$/p' "$log" | sed 's/^/    /'
+done <"$root/scripts/tlsfuzzer.plan"
+echo "scripts not run: $na (reasons in scripts/tlsfuzzer.plan); did not finish: $broken"
+echo "conversations: $total, passed $pass, failed $fail"
+[ "$fail" -eq 0 ] && [ "$broken" -eq 0 ]
