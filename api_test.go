@@ -91,12 +91,12 @@ func TestPlannedAreNotSupported(t *testing.T) {
 		planned bool
 	}{
 		{"PSK NULL", func(o *Options) { o.Ciphers = []string{"TLS_PSK_WITH_NULL_SHA"} }, true},
-		{"DHE_RSA CCM", func(o *Options) { o.Ciphers = []string{"DHE-RSA-AES128-CCM"} }, true},
-		{"RSA CCM_8", func(o *Options) { o.Ciphers = []string{"AES128-CCM8"} }, true},
+		{"DHE_RSA Camellia", func(o *Options) { o.Ciphers = []string{"DHE-RSA-CAMELLIA128-SHA256"} }, true},
+		{"RSA ARIA", func(o *Options) { o.Ciphers = []string{"ARIA128-GCM-SHA256"} }, true},
 		{"static DH 3DES", func(o *Options) { o.Ciphers = []string{"TLS_DH_DSS_WITH_3DES_EDE_CBC_SHA"} }, true},
 		{"anonymous Camellia", func(o *Options) { o.Ciphers = []string{"TLS_DH_anon_WITH_CAMELLIA_128_CBC_SHA"} }, true},
 		{"static DH", func(o *Options) { o.Ciphers = []string{"TLS_DH_RSA_WITH_AES_128_CBC_SHA"} }, true},
-		{"RSA CCM", func(o *Options) { o.Ciphers = []string{"TLS_RSA_WITH_AES_128_CCM"} }, true},
+		{"RSA SEED", func(o *Options) { o.Ciphers = []string{"TLS_RSA_WITH_SEED_CBC_SHA"} }, true},
 		{"RC4-40", func(o *Options) { o.Ciphers = []string{"EXP-RC4-MD5"} }, true},
 		{"after a good one", func(o *Options) { o.Ciphers = []string{"ECDHE-ECDSA-AES128-GCM-SHA256:PSK-CAMELLIA128-SHA256"} }, true},
 		{"bogus suite", func(o *Options) { o.Ciphers = []string{"TLS_FOO_WITH_BAR"} }, false},

@@ -23,12 +23,11 @@ func SuiteTuple(keyExchange, cipher, mac string, prf ...string) CipherSuite {
 }
 
 // erlangCiphersGosslLacks are OTP's cipher atoms for bulk ciphers gossl
-// does not implement (yet), or not with every key exchange (TLS 1.2
-// AES-CCM has no RSA or DHE_RSA suites here): a suite naming one that
-// is not in the table is not supported rather than invalid.
+// does not implement (yet), or not with every key exchange (3DES, DES
+// and RC4 have no static DH suites here): a suite naming one that is not
+// in the table is not supported rather than invalid.
 var erlangCiphersGosslLacks = map[string]bool{
-	"3des_ede_cbc": true, "des_cbc": true, "rc4_128": true, "aes_128_ccm": true, "aes_256_ccm": true,
-	"aes_128_ccm_8": true, "aes_256_ccm_8": true, "null": true,
+	"3des_ede_cbc": true, "des_cbc": true, "rc4_128": true, "null": true,
 }
 
 // resolveCipherSuites compiles Options.CipherSuites: each value names

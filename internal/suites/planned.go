@@ -5,8 +5,8 @@ import "strings"
 // Planned reports whether name, which ByName does not know, is the name of
 // a real cipher suite that gossl does not implement yet: one with a key
 // exchange (DHE, static DH/ECDH, anonymous, PSK, SRP) or a bulk cipher
-// (3DES, DES, RC4, Camellia, ARIA, SEED, IDEA, NULL, AES-CCM in TLS 1.2)
-// missing from the table. The ciphers option refuses such a name as not
+// (3DES, DES, RC4, Camellia, ARIA, SEED, IDEA, NULL) missing from the
+// table. The ciphers option refuses such a name as not
 // supported yet, and any other unknown name as invalid.
 //
 // A name is recognised by its grammar, in the IANA spelling

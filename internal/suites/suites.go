@@ -429,6 +429,14 @@ var table = []*Suite{
 	{0xc0ac, "TLS_ECDHE_ECDSA_WITH_AES_128_CCM", "ECDHE-ECDSA-AES128-CCM", KXECDHEECDSA, CipherAES128CCM, MACAEAD, PRFDefault, v12, v12, false},
 	{0xc0af, "TLS_ECDHE_ECDSA_WITH_AES_256_CCM_8", "ECDHE-ECDSA-AES256-CCM8", KXECDHEECDSA, CipherAES256CCM8, MACAEAD, PRFDefault, v12, v12, false},
 	{0xc0ae, "TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8", "ECDHE-ECDSA-AES128-CCM8", KXECDHEECDSA, CipherAES128CCM8, MACAEAD, PRFDefault, v12, v12, false},
+	// AES-CCM with DHE_RSA (RFC 6655, Section 3): only on request.
+	// OpenSSL 3.0 has them in ALL but not in DEFAULT, and OTP 25 knows
+	// the names (ssl:str_to_suite/1) but lists none of them, not even
+	// in "all": gossl puts them in "all", never in the defaults.
+	{0xc09f, "TLS_DHE_RSA_WITH_AES_256_CCM", "DHE-RSA-AES256-CCM", KXDHERSA, CipherAES256CCM, MACAEAD, PRFDefault, v12, v12, false},
+	{0xc09e, "TLS_DHE_RSA_WITH_AES_128_CCM", "DHE-RSA-AES128-CCM", KXDHERSA, CipherAES128CCM, MACAEAD, PRFDefault, v12, v12, false},
+	{0xc0a3, "TLS_DHE_RSA_WITH_AES_256_CCM_8", "DHE-RSA-AES256-CCM8", KXDHERSA, CipherAES256CCM8, MACAEAD, PRFDefault, v12, v12, false},
+	{0xc0a2, "TLS_DHE_RSA_WITH_AES_128_CCM_8", "DHE-RSA-AES128-CCM8", KXDHERSA, CipherAES128CCM8, MACAEAD, PRFDefault, v12, v12, false},
 	// DHE signed with DSA: legacy, in OTP's "all" list but not its
 	// default one, so only when named in Ciphers. RFC 5246 (CBC, SHA-1
 	// and SHA-256 MACs), RFC 5288 (GCM).
@@ -468,6 +476,11 @@ var table = []*Suite{
 	// current OTP, whose default TLS 1.2 list has none).
 	{0x009d, "TLS_RSA_WITH_AES_256_GCM_SHA384", "AES256-GCM-SHA384", KXRSA, CipherAES256GCM, MACAEAD, PRFSHA384, v12, v12, false},
 	{0x009c, "TLS_RSA_WITH_AES_128_GCM_SHA256", "AES128-GCM-SHA256", KXRSA, CipherAES128GCM, MACAEAD, PRFSHA256, v12, v12, false},
+	// AES-CCM with RSA key transport (RFC 6655, Section 3).
+	{0xc09d, "TLS_RSA_WITH_AES_256_CCM", "AES256-CCM", KXRSA, CipherAES256CCM, MACAEAD, PRFDefault, v12, v12, false},
+	{0xc09c, "TLS_RSA_WITH_AES_128_CCM", "AES128-CCM", KXRSA, CipherAES128CCM, MACAEAD, PRFDefault, v12, v12, false},
+	{0xc0a1, "TLS_RSA_WITH_AES_256_CCM_8", "AES256-CCM8", KXRSA, CipherAES256CCM8, MACAEAD, PRFDefault, v12, v12, false},
+	{0xc0a0, "TLS_RSA_WITH_AES_128_CCM_8", "AES128-CCM8", KXRSA, CipherAES128CCM8, MACAEAD, PRFDefault, v12, v12, false},
 	{0x003d, "TLS_RSA_WITH_AES_256_CBC_SHA256", "AES256-SHA256", KXRSA, CipherAES256CBC, MACSHA256, PRFDefault, v12, v12, false},
 	{0x003c, "TLS_RSA_WITH_AES_128_CBC_SHA256", "AES128-SHA256", KXRSA, CipherAES128CBC, MACSHA256, PRFDefault, v12, v12, false},
 	{0x0035, "TLS_RSA_WITH_AES_256_CBC_SHA", "AES256-SHA", KXRSA, CipherAES256CBC, MACSHA1, PRFDefault, v30, v12, false},
