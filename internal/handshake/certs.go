@@ -148,7 +148,8 @@ type certChoice struct {
 // chooseCert picks among certs (certs_keys) the chain to send: one whose
 // key type is accepted and which has a signature scheme both sides allow
 // (from TLS 1.2), preferring one signed only with schemes of the peer's
-// signature_algorithms_cert (RFC 8446, 4.4.2.2), then one issued under a
+// signature_algorithms_cert, or of its signature_algorithms when it sent
+// none (RFC 8446, 4.2.3 and 4.4.2.2), then one issued under a
 // CA the peer named. When none fits those preferences, the first usable
 // chain is sent anyway: the peer may still accept it (its CA list need not
 // be complete; RFC 8446, 4.4.2.2 says to send a chain of our choice), and
@@ -158,6 +159,13 @@ func chooseCert(certs []CertKey, ours []uint16, req certChoice) (*CertKey, uint1
 	var best *CertKey
 	var bestScheme uint16
 	bestScore := -1
+	// Without signature_algorithms_cert, signature_algorithms applies to
+	// the certificates' signatures too (RFC 8446, 4.2.3; RFC 5246, 7.4.4
+	// for a TLS 1.2 CertificateRequest's list).
+	certAlgs := req.CertSigAlgs
+	if certAlgs == nil {
+		certAlgs = req.SigAlgs
+	}
 	for i := range certs {
 		ck := &certs[i]
 		scheme, ok := usableCert(ck, ours, req)
@@ -165,7 +173,7 @@ func chooseCert(certs []CertKey, ours []uint16, req certChoice) (*CertKey, uint1
 			continue
 		}
 		score := 0
-		if req.CertSigAlgs == nil || chainFits(ck, req.CertSigAlgs) {
+		if certAlgs == nil || chainFits(ck, certAlgs) {
 			score += 2
 		}
 		if len(req.Authorities) == 0 || issuedUnder(ck, req.Authorities) {

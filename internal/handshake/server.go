@@ -501,7 +501,23 @@ func (s *Server) chooseSuite(ch *wire.ClientHello) (*suites.Suite, *CertKey, uin
 		uncompressed = uncompressed || f == 0
 	}
 	srpMissing := false
-	try := func(suite *suites.Suite) (*CertKey, uint16, bool) {
+	// A certificate the client did not say it can verify is used only
+	// when no suite works without one (today's behaviour with a single
+	// certificate; see certFitsClient).
+	fits := make([]int8, len(cfg.Certs)) // 0 unknown, 1 fits, -1 not
+	anyUnfit := false
+	fitsClient := func(i int) bool {
+		if fits[i] == 0 {
+			fits[i] = -1
+			if s.certFitsClient(&cfg.Certs[i], ch) {
+				fits[i] = 1
+			} else {
+				anyUnfit = true
+			}
+		}
+		return fits[i] == 1
+	}
+	try := func(suite *suites.Suite, strict bool) (*CertKey, uint16, bool) {
 		if suite == nil || !suite.SupportsVersion(s.version) || !s.pskUsable(suite) || !s.srpUsable(suite, ch, &srpMissing) {
 			return nil, 0, false
 		}
@@ -520,6 +536,9 @@ func (s *Server) chooseSuite(ch *wire.ClientHello) (*suites.Suite, *CertKey, uin
 		}
 		for i := range cfg.Certs {
 			ck := &cfg.Certs[i]
+			if strict && !fitsClient(i) {
+				continue
+			}
 			if suite.KX.StaticECDH() {
 				if staticECDHFits(ck, suite.KX, ch) {
 					return ck, 0, true
@@ -546,19 +565,26 @@ func (s *Server) chooseSuite(ch *wire.ClientHello) (*suites.Suite, *CertKey, uin
 		}
 		return nil
 	}
-	if cfg.HonorCipherOrder {
-		for _, su := range cfg.Suites {
-			if containsU16(ch.CipherSuites, su.ID) {
-				if ck, sc, ok := try(su); ok {
-					return su, ck, sc, groupFor(su), nil
+	// First with only the certificates the client can verify, then, if
+	// one it may not could still serve, with every certificate.
+	for _, strict := range []bool{true, false} {
+		if !strict && !anyUnfit {
+			break
+		}
+		if cfg.HonorCipherOrder {
+			for _, su := range cfg.Suites {
+				if containsU16(ch.CipherSuites, su.ID) {
+					if ck, sc, ok := try(su, strict); ok {
+						return su, ck, sc, groupFor(su), nil
+					}
 				}
 			}
-		}
-	} else {
-		for _, id := range ch.CipherSuites {
-			if su := ours(id); su != nil {
-				if ck, sc, ok := try(su); ok {
-					return su, ck, sc, groupFor(su), nil
+		} else {
+			for _, id := range ch.CipherSuites {
+				if su := ours(id); su != nil {
+					if ck, sc, ok := try(su, strict); ok {
+						return su, ck, sc, groupFor(su), nil
+					}
 				}
 			}
 		}
@@ -598,6 +624,35 @@ func (s *Server) chooseGroup(ch *wire.ClientHello) uint16 {
 		}
 	}
 	return 0
+}
+
+// certFitsClient reports whether the client said it can verify ck: an
+// ECDSA leaf on a curve of its supported_groups, which before TLS 1.3
+// names the curves of certificates too (RFC 8422, 5.1), and, from TLS
+// 1.2, a chain signed only with schemes of its signature_algorithms_cert,
+// or of signature_algorithms when it sent none (RFC 8446, 4.2.3; RFC
+// 5246, 7.4.2). chooseSuite prefers such a certificate, but sends
+// another rather than none: a client whose eccs name only its ECDHE
+// curves (OTP's clients do so) may still verify a certificate on a curve
+// it left out, and a peer that cannot fails with bad_certificate just as
+// it would have without one. So a server with a single ECDSA
+// certificate on a curve the client did not list still uses it when no
+// other suite is possible (BoGo's CheckECDSACurve-TLS12 expects a
+// refusal), and takes a certificate-less suite the client also offers
+// when there is one (CheckECDSACurve-PSK-TLS12).
+func (s *Server) certFitsClient(ck *CertKey, ch *wire.ClientHello) bool {
+	pub := ck.Key.Public()
+	if kx.IsECDSAKey(pub) && ch.SupportedGroups != nil && !containsU16(ch.SupportedGroups, kx.ECDSAKeyGroup(pub)) {
+		return false
+	}
+	if s.version < wire.VersionTLS12 {
+		return true
+	}
+	algs := ch.SignatureAlgorithmsCert
+	if algs == nil {
+		algs = ch.SignatureAlgorithms
+	}
+	return algs == nil || chainFits(ck, algs)
 }
 
 // chooseScheme picks the signature scheme for the ServerKeyExchange.

@@ -308,6 +308,17 @@ func IsECDSAKey(pub crypto.PublicKey) bool {
 	return false
 }
 
+// ECDSAKeyGroup is the named group of an ECDSA key's curve, which a TLS
+// 1.0-1.2 client lists in supported_groups when it can verify
+// certificates on it (RFC 8422, 5.1; RFC 7027): a NIST curve's or an
+// internal/ec curve's; 0 for any other key.
+func ECDSAKeyGroup(pub crypto.PublicKey) uint16 {
+	if k, ok := pub.(*ec.PublicKey); ok {
+		return k.Curve().TLSGroup()
+	}
+	return CertCurveGroup(pub)
+}
+
 // IsEdDSAKey reports whether pub is an Ed25519 or Ed448 public key.
 func IsEdDSAKey(pub crypto.PublicKey) bool {
 	switch pub.(type) {
