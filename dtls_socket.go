@@ -179,8 +179,16 @@ func (s *Socket) dtlsHandshakeDatagram(m handshake.Machine, d []byte) error {
 				return a
 			}
 		case wire.TypeApplicationData:
-			// Data that overtook the peer's last handshake flight: kept
-			// for the first Recv, within a bound.
+			if rec.Epoch == 0 {
+				// Nobody protected it: application data goes only
+				// under keys (RFC 6347, 4.1), so this one is forged
+				// or the peer is broken. An unexpected record (RFC
+				// 5246, 6.2.1), never data for the first Recv.
+				return alert.New(alert.UnexpectedMessage, "application data before the handshake set keys")
+			}
+			// Data that overtook the peer's last handshake flight
+			// (protected under the new keys): kept for the first
+			// Recv, within a bound.
 			if len(c.early) < maxEarlyRecords {
 				c.early = append(c.early, append([]byte(nil), rec.Data...))
 			}
