@@ -71,7 +71,7 @@ func (s *session) wireVersion(v uint16) uint16 {
 	return v
 }
 
-// fromWire is the internal version for a hello's version field: in DTLS,
+// fromWire is the internal version for the ServerHello's version: in DTLS,
 // the TLS version the DTLS one is derived from, and 0 (never enabled)
 // for anything that is not a DTLS version.
 func (s *session) fromWire(v uint16) uint16 {
@@ -82,6 +82,25 @@ func (s *session) fromWire(v uint16) uint16 {
 		return 0
 	}
 	return wire.TLSVersion(v)
+}
+
+// clientVersion is the internal version for ClientHello.client_version,
+// the highest the client supports. In DTLS a version above DTLS 1.2
+// (a smaller number: DTLS versions are the one's complement of their
+// major and minor, RFC 6347, 4.1) counts as DTLS 1.2, and one between
+// DTLS 1.0 and 1.2 as DTLS 1.0: a server answers a newer client with
+// the best version it has (RFC 5246, E.1), as it does in TLS. Below
+// DTLS 1.0 there is nothing (0).
+func (s *session) clientVersion(v uint16) uint16 {
+	switch {
+	case s.dtls == nil:
+		return v
+	case v <= wire.VersionDTLS12:
+		return wire.VersionTLS12
+	case v <= wire.VersionDTLS10:
+		return wire.VersionTLS11
+	}
+	return 0
 }
 
 // dtlsEnter starts DTLS bookkeeping on the first public call of a machine

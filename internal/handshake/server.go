@@ -458,15 +458,16 @@ func (s *Server) chooseALPN(ch *wire.ClientHello) error {
 // chooseVersion picks the highest version both support (RFC 5246,
 // Appendix E.1) and applies RFC 7507's fallback check.
 func (s *Server) chooseVersion(ch *wire.ClientHello) error {
-	clientMax := s.fromWire(ch.Version)
+	clientMax := s.clientVersion(ch.Version)
 	if clientMax > wire.VersionTLS12 {
 		clientMax = wire.VersionTLS12
 	}
 	for _, v := range s.cfg.Versions {
 		// A client that lists its versions (RFC 8446, 4.2.1) is taken at
 		// its word, so a TLS 1.3-only client gets protocol_version
-		// rather than a suite mismatch.
-		if ch.SupportedVersions != nil && !containsU16(ch.SupportedVersions, v) {
+		// rather than a suite mismatch. A DTLS client lists DTLS
+		// versions (RFC 9147, 5.3).
+		if ch.SupportedVersions != nil && !containsU16(ch.SupportedVersions, s.wireVersion(v)) {
 			continue
 		}
 		if v <= clientMax || ch.SupportedVersions != nil {
