@@ -93,6 +93,14 @@ type dtlsConn struct {
 	// Under rmu: what the data path has received and not yet returned.
 	early [][]byte // application data that overtook the handshake's end
 	rest  []byte   // the records of a datagram not yet opened
+
+	// Under rmu, during the handshake (dtlsHandshakeDatagram): records
+	// of the next epoch that overtook the peer's ChangeCipherSpec, their
+	// size, and whether a ChangeCipherSpec came before the handshake
+	// messages it follows.
+	future      [][]byte
+	futureBytes int
+	ccsPending  bool
 }
 
 // dtlsReadBufLen is a client's receive buffer: the largest record with

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gossl/ssl/internal/alert"
+	"github.com/gossl/ssl/internal/dtls"
 	"github.com/gossl/ssl/internal/handshake"
 	"github.com/gossl/ssl/internal/wire"
 )
@@ -129,17 +130,41 @@ func (s *Socket) dtlsHandshake(ctx context.Context, deadline time.Time, ctxBound
 	info.Version = handshake.DTLSVersion(info.Version)
 	s.info = info
 	s.reneg = nil
+	c.future, c.futureBytes, c.ccsPending = nil, 0, false
 	c.wmu.Lock()
 	c.timer.Reset()
 	c.wmu.Unlock()
 	return nil
 }
 
+// ccsWaiter is a machine that says when it takes the peer's
+// ChangeCipherSpec (the TLS 1.2 machines).
+type ccsWaiter interface{ WantsChangeCipherSpec() bool }
+
+// Bounds on the records of the next epoch kept while the handshake
+// waits for the ChangeCipherSpec they overtook.
+const (
+	maxFutureRecords = 32
+	maxFutureBytes   = 16 << 10
+)
+
 // dtlsHandshakeDatagram feeds one datagram's records to the machine.
+//
+// Reordering (RFC 6347, 4.1): a ChangeCipherSpec that overtakes the
+// handshake messages before it is kept until the machine has them, and
+// records of the next epoch (the Finished) that overtake the
+// ChangeCipherSpec are kept, within bounds, and opened once its keys are
+// in. Before, the first was fatal and the second dropped until a
+// retransmission.
 func (s *Socket) dtlsHandshakeDatagram(m handshake.Machine, d []byte) error {
 	c := s.dtls()
 	for rest := d; len(rest) > 0; {
+		h, hok := dtls.ParseHeader(rest)
+		epoch := c.r.Epoch()
 		rec, next, ok := c.r.Open(rest)
+		if !ok && hok && h.Epoch == epoch+1 && rest[0] != wire.TypeTLS12CID && int(h.Length) <= len(rest)-dtls.HeaderLen {
+			c.keepFuture(rest[:len(rest)-len(next)])
+		}
 		rest = next
 		if !ok {
 			continue
@@ -155,8 +180,12 @@ func (s *Socket) dtlsHandshakeDatagram(m handshake.Machine, d []byte) error {
 			if rec.Previous || len(rec.Data) != 1 || rec.Data[0] != 1 {
 				continue // a retransmission, or not a ChangeCipherSpec at all
 			}
-			acts, err = machineStep(m.HandleChangeCipherSpec)
 			c.peerAnswered()
+			if w, ok := m.(ccsWaiter); ok && !w.WantsChangeCipherSpec() {
+				c.ccsPending = true
+				continue
+			}
+			acts, err = machineStep(m.HandleChangeCipherSpec)
 		case wire.TypeHandshake:
 			old, aerr := c.ra.Add(rec.Data)
 			if aerr != nil {
@@ -173,6 +202,11 @@ func (s *Socket) dtlsHandshakeDatagram(m handshake.Machine, d []byte) error {
 				var more []handshake.Action
 				more, err = machineMessage(m, msg)
 				acts = append(acts, more...)
+				if w, ok := m.(ccsWaiter); ok && err == nil && c.ccsPending && w.WantsChangeCipherSpec() {
+					c.ccsPending = false
+					more, err = machineStep(m.HandleChangeCipherSpec)
+					acts = append(acts, more...)
+				}
 			}
 		case wire.TypeAlert:
 			if a := s.dtlsAlert(rec.Data); a != nil {
@@ -199,8 +233,26 @@ func (s *Socket) dtlsHandshakeDatagram(m handshake.Machine, d []byte) error {
 		if err := c.apply(acts); err != nil {
 			return err
 		}
+		if c.r.Epoch() != epoch && len(c.future) > 0 {
+			// The keys of the records kept are in: open them now.
+			future := c.future
+			c.future, c.futureBytes = nil, 0
+			for _, r := range future {
+				if err := s.dtlsHandshakeDatagram(m, r); err != nil {
+					return err
+				}
+			}
+		}
 	}
 	return nil
+}
+
+// keepFuture keeps a copy of a record of the next epoch, within bounds.
+func (c *dtlsConn) keepFuture(r []byte) {
+	if len(c.future) < maxFutureRecords && c.futureBytes+len(r) <= maxFutureBytes {
+		c.future = append(c.future, append([]byte(nil), r...))
+		c.futureBytes += len(r)
+	}
 }
 
 // dtlsAlert handles an alert record: nil for a warning (ignored), the

@@ -97,6 +97,14 @@ func (c *Client) Prepare() {
 	}
 }
 
+// WantsChangeCipherSpec reports whether a TLS 1.2 (DTLS) client takes
+// the server's ChangeCipherSpec now: every handshake message before it
+// has come. In DTLS a ChangeCipherSpec may overtake them (RFC 6347,
+// 4.1); the driver keeps it until then.
+func (c *Client) WantsChangeCipherSpec() bool {
+	return c.v13 == nil && c.state == clientWaitCCS && (!c.expectTkt || c.gotTicket)
+}
+
 // Info describes the connection.
 func (c *Client) Info() *Info { return &c.info }
 

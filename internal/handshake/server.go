@@ -85,6 +85,12 @@ func (s *Server) Prepare() {
 	}
 }
 
+// WantsChangeCipherSpec reports whether a TLS 1.2 (DTLS) server takes
+// the client's ChangeCipherSpec now (Client.WantsChangeCipherSpec).
+func (s *Server) WantsChangeCipherSpec() bool {
+	return s.v13 == nil && s.state == serverWaitCCS
+}
+
 // Info describes the connection.
 func (s *Server) Info() *Info { return &s.info }
 

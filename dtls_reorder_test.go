@@ -1,0 +1,100 @@
+package ssl
+
+import (
+	"net"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/gossl/ssl/internal/dtls"
+	"github.com/gossl/ssl/internal/testpeers"
+	"github.com/gossl/ssl/internal/wire"
+)
+
+// reverseRecords relays datagrams from one end of a pipe to another,
+// sending the records of each datagram as datagrams of their own in
+// reverse order: the network reordering them (RFC 6347, 4.1). It counts
+// the NewSessionTicket messages it saw in a datagram with a
+// ChangeCipherSpec (the server's last flight when it sends a ticket).
+func reverseRecords(from, to net.Conn, ticketFlights *atomic.Int32) {
+	defer to.Close()
+	buf := make([]byte, 1<<16)
+	for {
+		n, err := from.Read(buf)
+		if err != nil {
+			return
+		}
+		var recs [][]byte
+		ticket, ccs := false, false
+		for d := buf[:n]; len(d) >= dtls.HeaderLen; {
+			h, ok := dtls.ParseHeader(d)
+			end := dtls.HeaderLen + int(h.Length)
+			if !ok || end > len(d) {
+				break
+			}
+			recs = append(recs, append([]byte(nil), d[:end]...))
+			ticket = ticket || h.Type == wire.TypeHandshake && h.Epoch == 0 && d[dtls.HeaderLen] == wire.TypeNewSessionTicket
+			ccs = ccs || h.Type == wire.TypeChangeCipherSpec
+			d = d[end:]
+		}
+		if ticket && ccs {
+			ticketFlights.Add(1)
+		}
+		for i := len(recs) - 1; i >= 0; i-- {
+			if _, err := to.Write(recs[i]); err != nil {
+				return
+			}
+		}
+	}
+}
+
+// TestDTLSReorderedFlightRecords: every datagram's records arrive in
+// reverse order, so the Finished (next epoch) overtakes the
+// ChangeCipherSpec, which overtakes the ClientKeyExchange (server) and
+// the NewSessionTicket (client). Both ends keep the early records and
+// the handshake completes without a retransmission (the timer is far
+// off). Before, the server dropped the Finished and refused nothing
+// but waited for a retransmission that reversed again, and the client
+// failed on a ChangeCipherSpec without the promised NewSessionTicket.
+func TestDTLSReorderedFlightRecords(t *testing.T) {
+	p := testpeers.NewPKI(t)
+	cc, proxyC := net.Pipe()
+	sc, proxyS := net.Pipe()
+	var tickets atomic.Int32
+	go reverseRecords(proxyC, proxyS, &tickets)
+	go reverseRecords(proxyS, proxyC, &tickets)
+	so := dtlsServerOpts(p, "ecdsa", 0)
+	so.DTLSRetransmitTimeout = time.Minute
+	srv := make(chan error, 1)
+	go func() {
+		s, err := HandshakeConn(sc, so, 10*time.Second)
+		if err != nil {
+			sc.Close()
+			srv <- err
+			return
+		}
+		srv <- echoSocket(s, 10*time.Second)
+	}()
+	co := dtlsClientOpts(p, 0)
+	co.DTLSRetransmitTimeout = time.Minute
+	// Keep the session (so ask for a ticket) without offering one: a
+	// full handshake whose server ends with NewSessionTicket.
+	co.ReuseSessions, co.ReuseSessionsSave = nil, true
+	s, err := ConnectConn(cc, co, 10*time.Second)
+	if err != nil {
+		t.Fatalf("ConnectConn: %v (server: %v)", err, <-srv)
+	}
+	if tickets.Load() == 0 {
+		t.Error("the server sent no NewSessionTicket with its ChangeCipherSpec: the client's case was not exercised")
+	}
+	if err := s.Send([]byte("reordered")); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := s.Recv(0, 10*time.Second); err != nil || string(b) != "reordered" {
+		t.Fatalf("echo: %q %v", b, err)
+	}
+	s.Close()
+	if err := <-srv; err != nil {
+		t.Fatalf("server: %v", err)
+	}
+}
