@@ -1,6 +1,7 @@
 package ssl
 
 import (
+	"errors"
 	"net"
 	"sync/atomic"
 	"testing"
@@ -96,5 +97,79 @@ func TestDTLSReorderedFlightRecords(t *testing.T) {
 	s.Close()
 	if err := <-srv; err != nil {
 		t.Fatalf("server: %v", err)
+	}
+}
+
+// forgeFinishedFragment relays the client's datagrams and, ahead of the
+// datagram that holds its ClientKeyExchange, sends a plaintext (epoch 0)
+// fragment of the next message, the Finished, with made-up bytes.
+func forgeFinishedFragment(from, to net.Conn) {
+	defer to.Close()
+	buf := make([]byte, 1<<16)
+	for {
+		n, err := from.Read(buf)
+		if err != nil {
+			return
+		}
+		d := buf[:n]
+		if h, ok := dtls.ParseHeader(d); ok && h.Type == wire.TypeHandshake && h.Epoch == 0 &&
+			len(d) > dtls.HeaderLen+wire.DTLSHeaderLen && d[dtls.HeaderLen] == wire.TypeClientKeyExchange {
+			hs, _ := wire.ParseDTLSHeader(d[dtls.HeaderLen:])
+			seq := hs.MessageSeq + 1
+			frag := []byte{wire.TypeFinished, 0, 0, 12, byte(seq >> 8), byte(seq), 0, 0, 0, 0, 0, 4, 'f', 'a', 'k', 'e'}
+			rec := append([]byte{wire.TypeHandshake, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 40, 0, byte(len(frag))}, frag...)
+			if _, err := to.Write(rec); err != nil {
+				return
+			}
+		}
+		if _, err := to.Write(d); err != nil {
+			return
+		}
+	}
+}
+
+// TestDTLSKeyChangeWithBufferedPlaintextRefused: a handshake fragment
+// that came unprotected (epoch 0) for a message after the
+// ChangeCipherSpec ends the handshake with unexpected_message when the
+// ChangeCipherSpec comes: the messages after it belong to the new epoch
+// (RFC 6347, 4.1), and plaintext bytes must not join the Finished.
+// Before, the fragment stayed buffered across the key change, the
+// protected Finished was merged over it and the handshake completed.
+func TestDTLSKeyChangeWithBufferedPlaintextRefused(t *testing.T) {
+	p := testpeers.NewPKI(t)
+	cc, proxyC := net.Pipe()
+	sc, proxyS := net.Pipe()
+	go forgeFinishedFragment(proxyC, proxyS)
+	go func() {
+		defer proxyC.Close()
+		buf := make([]byte, 1<<16)
+		for {
+			n, err := proxyS.Read(buf)
+			if err != nil {
+				return
+			}
+			if _, err := proxyC.Write(buf[:n]); err != nil {
+				return
+			}
+		}
+	}()
+	srv := make(chan error, 1)
+	go func() {
+		s, err := HandshakeConn(sc, dtlsServerOpts(p, "ecdsa", 0), 10*time.Second)
+		if err == nil {
+			s.Close()
+		}
+		sc.Close()
+		srv <- err
+	}()
+	go func() {
+		if s, err := ConnectConn(cc, dtlsClientOpts(p, 0), 10*time.Second); err == nil {
+			s.Close()
+		}
+		cc.Close()
+	}()
+	var a *Alert
+	if err := <-srv; !errors.As(err, &a) || a.Description != "unexpected_message" {
+		t.Fatalf("server: %v, want unexpected_message", err)
 	}
 }

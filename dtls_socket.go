@@ -185,7 +185,7 @@ func (s *Socket) dtlsHandshakeDatagram(m handshake.Machine, d []byte) error {
 				c.ccsPending = true
 				continue
 			}
-			acts, err = machineStep(m.HandleChangeCipherSpec)
+			acts, err = c.changeCipherSpec(m)
 		case wire.TypeHandshake:
 			old, aerr := c.ra.Add(rec.Data)
 			if aerr != nil {
@@ -204,7 +204,7 @@ func (s *Socket) dtlsHandshakeDatagram(m handshake.Machine, d []byte) error {
 				acts = append(acts, more...)
 				if w, ok := m.(ccsWaiter); ok && err == nil && c.ccsPending && w.WantsChangeCipherSpec() {
 					c.ccsPending = false
-					more, err = machineStep(m.HandleChangeCipherSpec)
+					more, err = c.changeCipherSpec(m)
 					acts = append(acts, more...)
 				}
 			}
@@ -245,6 +245,18 @@ func (s *Socket) dtlsHandshakeDatagram(m handshake.Machine, d []byte) error {
 		}
 	}
 	return nil
+}
+
+// changeCipherSpec hands the peer's ChangeCipherSpec to the machine. The
+// handshake messages after it belong to the new epoch, so fragments of
+// any buffered in the old one (the unprotected epoch 0) cannot stand:
+// an unexpected message, as BoringSSL refuses a key change over
+// buffered handshake data.
+func (c *dtlsConn) changeCipherSpec(m handshake.Machine) ([]handshake.Action, error) {
+	if c.ra.Pending() {
+		return nil, alert.New(alert.UnexpectedMessage, "handshake data of the old epoch buffered across the ChangeCipherSpec")
+	}
+	return machineStep(m.HandleChangeCipherSpec)
 }
 
 // keepFuture keeps a copy of a record of the next epoch, within bounds.
