@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs BoringSSL's TLS test suite (BoGo) against gossl's shim
+# Runs BoringSSL's TLS and DTLS test suite (BoGo) against gossl's shim
 # (cmd/bogo-shim) and prints the counts recorded in docs/conformance.md.
 #
 # usage: scripts/bogo.sh BORINGSSL_DIR [runner flags, e.g. -test 'Basic-*']
@@ -38,13 +38,13 @@ run -json-output "$work/results.json" "$@" | tr '\r' '\n' | grep -v '^[0-9/ ]*$'
 grep -E '^ *[0-9/ ]*FAILED' "$work/log.txt" | sed 's/^[0-9/ ]*//' || true
 
 # Sort the tests by kind: the shim answers at once with -role-probe.
-for kind in tls-client tls-server; do
+for kind in tls-client tls-server dtls; do
 	run -include-disabled -shim-extra-flags "-role-probe;$kind" \
 		-json-output "$work/probe-$kind.json" "$@" >/dev/null 2>&1 || true
 done
 
 echo "| Tests | pass | fail | known failures | not applicable | total |"
 echo "|---|---|---|---|---|---|"
-"$work/bogocounts" "$config" "$work/results.json" "$work/probe-tls-client.json" "$work/probe-tls-server.json"
+"$work/bogocounts" "$config" "$work/results.json" "$work/probe-tls-client.json" "$work/probe-tls-server.json" "$work/probe-dtls.json"
 echo "results in $work"
 exit $status

@@ -3,10 +3,11 @@
 // tests, how many passed, failed, are known failures (disabled in the
 // shim's config with an open reason, "fails: ...") and do not apply
 // (disabled with "n/a: ...", or the shim exited 89 for a flag it does
-// not implement). The probe files come from runs with the shim's
-// -role-probe flag and say which tests are of which kind.
+// not implement), and the same for DTLS tests. The probe files come from
+// runs with the shim's -role-probe flag and say which tests are of which
+// kind.
 //
-// Usage: bogocounts CONFIG RESULTS PROBE-CLIENT PROBE-SERVER
+// Usage: bogocounts CONFIG RESULTS PROBE-CLIENT PROBE-SERVER [PROBE-DTLS]
 package main
 
 import (
@@ -53,12 +54,12 @@ func disabledReason(cfg *shimConfig, patterns []string, name string) (string, bo
 }
 
 func main() {
-	if len(os.Args) != 5 {
-		fmt.Fprintln(os.Stderr, "usage: bogocounts CONFIG RESULTS PROBE-CLIENT PROBE-SERVER")
+	if len(os.Args) != 5 && len(os.Args) != 6 {
+		fmt.Fprintln(os.Stderr, "usage: bogocounts CONFIG RESULTS PROBE-CLIENT PROBE-SERVER [PROBE-DTLS]")
 		os.Exit(2)
 	}
 	var cfg shimConfig
-	var res, probeClient, probeServer results
+	var res, probeClient, probeServer, probeDTLS results
 	load(os.Args[1], &cfg)
 	load(os.Args[2], &res)
 	load(os.Args[3], &probeClient)
@@ -73,6 +74,13 @@ func main() {
 		name  string
 		probe results
 	}{{"TLS client", probeClient}, {"TLS server", probeServer}}
+	if len(os.Args) == 6 {
+		load(os.Args[5], &probeDTLS)
+		kinds = append(kinds, struct {
+			name  string
+			probe results
+		}{"DTLS", probeDTLS})
+	}
 	other := len(probeClient.Tests)
 	for _, k := range kinds {
 		var c counts
@@ -106,5 +114,5 @@ func main() {
 		fmt.Printf("| %s | %d | %d | %d | %d | %d |\n", k.name, c.pass, c.fail, c.knownFail, c.notApplicable,
 			c.pass+c.fail+c.knownFail+c.notApplicable)
 	}
-	fmt.Printf("\nOther tests (DTLS, QUIC): %d.\n", other)
+	fmt.Printf("\nOther tests (QUIC, and DTLS without a DTLS probe): %d.\n", other)
 }
