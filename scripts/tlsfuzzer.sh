@@ -56,6 +56,16 @@ start legacy "${common[@]}" --versions tlsv1.3,tlsv1.2,tlsv1.1,tlsv1,sslv3 --v2-
 	--supported-groups x25519,secp256r1,secp384r1,secp521r1,x448,ffdhe2048,ffdhe3072,ffdhe4096 \
 	--eccs x25519,secp256r1,secp384r1,secp521r1,x448
 start alpn "${common[@]}" --alpn-preferred-protocols http/1.1,h2,http/2
+# clientcert asks for a client certificate (verify_peer, none required)
+# and trusts a CA made for this run with openssl; the plan passes the
+# client's key and certificate as $CLIENT_KEY and $CLIENT_CERT.
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/ca.key" -out "$work/ca.pem" -subj /CN=tlsfuzzer-ca -days 2 2>/dev/null &&
+	openssl req -newkey rsa:2048 -nodes -keyout "$work/client.key" -out "$work/client.csr" -subj /CN=tlsfuzzer-client 2>/dev/null &&
+	openssl x509 -req -in "$work/client.csr" -CA "$work/ca.pem" -CAkey "$work/ca.key" -CAcreateserial -out "$work/client.pem" -days 2 2>/dev/null ||
+	{ echo "openssl could not make the client certificate" >&2; exit 1; }
+CLIENT_KEY=$work/client.key
+CLIENT_CERT=$work/client.pem
+start clientcert "${common[@]}" --verify verify_peer --no-fail-if-no-peer-cert --cacertfile "$work/ca.pem"
 
 total=0 pass=0 fail=0 broken=0 na=0
 while read -r kind rest; do
