@@ -16,7 +16,7 @@ import (
 func init() {
 	register(&command{
 		name:       "connect",
-		synopsis:   "connect HOST:PORT [--timeout 10] [--wait 1] [--key-update] [--reconnect N] [--showcerts] [ssl options]",
+		synopsis:   "connect HOST:PORT [--timeout 10] [--wait 1] [--key-update] [--reconnect N] [--showcerts] [--ticket-out FILE] [ssl options]",
 		summary:    "connect to a TLS server and copy stdin/stdout over it, like s_client",
 		sslOptions: true,
 		help: `
@@ -58,6 +58,15 @@ turns it off). On TLS 1.3 each connection but the last waits up to 200ms
 for the server's ticket before it closes (servers send tickets after the
 handshake), and the next one resumes with it.
 
+--ticket-out FILE (TLS 1.3; implies --session-tickets manual) waits up to
+200ms after the handshake for the server's tickets, and when the session
+ends writes every ticket received to FILE (PEM blocks "GOSSL SESSION
+TICKET", mode 0600: they hold the resumption secret), printing
+"ticket_out: N saved to FILE"; a server that sent none makes it exit 1.
+--use-ticket FILE (use_ticket; implies --session-tickets manual) offers
+the tickets of such a file, the first one first, so a later run resumes:
+its information block says "session_resumption: true".
+
 On TLS 1.2 and older, a line of stdin that is just "R" renegotiates
 (ssl:renegotiate/1, like s_client's R) instead of being sent, printing
 "RENEGOTIATING" and then "renegotiated" or the error on stderr.
@@ -94,6 +103,7 @@ type connectConfig struct {
 	keyUpdate bool
 	reconnect int
 	showCerts bool
+	ticketOut string
 }
 
 func (c *connectConfig) define(fs *flag.FlagSet) {
@@ -102,6 +112,7 @@ func (c *connectConfig) define(fs *flag.FlagSet) {
 	fs.BoolVar(&c.showCerts, "showcerts", false, "print the server's certificate chain (subject, issuer, validity) after the information block")
 	fs.BoolVar(&c.keyUpdate, "key-update", false, "TLS 1.3: after the handshake, update the keys of both directions once (update_keys read_write)")
 	fs.IntVar(&c.reconnect, "reconnect", 0, "after the first handshake, connect `N` more times, reporting session_resumption")
+	fs.StringVar(&c.ticketOut, "ticket-out", "", "TLS 1.3: save the server's tickets to `FILE` for --use-ticket (implies --session-tickets manual)")
 	c.psk.defineClient(fs)
 }
 
@@ -134,6 +145,9 @@ func runConnect(e *env, args []string) int {
 		return fail(e, cmd.name, err)
 	}
 	applySRPClient(opts, ciphersGiven)
+	if err := manualTickets(opts, cfg.ticketOut); err != nil {
+		return fail(e, cmd.name, err)
+	}
 	if err := keyLogFromEnv(opts); err != nil {
 		return fail(e, cmd.name, err)
 	}
@@ -173,12 +187,22 @@ func runConnect(e *env, args []string) int {
 		block += "key_update: read_write\n"
 	}
 	io.WriteString(e.stderr, block+"\n")
+	if cfg.ticketOut != "" {
+		// Servers send their tickets right after the handshake: read
+		// them before stdin's end can close the connection.
+		s.WaitSessionTicket(ticketWait)
+	}
 	copyFn := copyConn
 	if usesSocketModel(opts) {
 		copyFn = func(e *env, s *ssl.Socket, wait time.Duration) error { return copyPackets(e, s, opts.Active, wait) }
 	}
 	if err := copyFn(e, s, cfg.wait); err != nil {
 		return fail(e, cmd.name, err)
+	}
+	if cfg.ticketOut != "" {
+		if err := saveTickets(e, s, cfg.ticketOut); err != nil {
+			return fail(e, cmd.name, err)
+		}
 	}
 	return 0
 }

@@ -124,6 +124,7 @@ var optionFlags = []optionFlag{
 	{name: "keep_secrets", usage: "keep the secrets for connection_information", isBool: true, set: setBool(func(o *ssl.Options) *bool { return &o.KeepSecrets })},
 	{name: "keylogfile", arg: "FILE", usage: "append every secret to FILE as an NSS key log (SSLKEYLOGFILE, for Wireshark); not an Erlang option", set: setKeyLogFile},
 	{name: "session_tickets", arg: "disabled|stateless|stateful|auto|manual", usage: "TLS 1.3 tickets: server stateless (default), stateful or disabled; client auto (default), manual or disabled", set: setString(func(o *ssl.Options) *string { return &o.SessionTickets })},
+	{name: "use_ticket", arg: "FILE", usage: "client: offer the TLS 1.3 tickets connect --ticket-out saved in FILE (session_tickets manual; repeatable)", set: setUseTicket},
 	{name: "early_data", arg: "FILE", usage: "client: send FILE's bytes as TLS 1.3 0-RTT data when a ticket allows", set: setFileBytes(func(o *ssl.Options) *[]byte { return &o.EarlyData })},
 	{name: "accept_early_data", usage: "server: take TLS 1.3 0-RTT data ({early_data, enabled})", isBool: true, set: setBool(func(o *ssl.Options) *bool { return &o.AcceptEarlyData })},
 	{name: "max_early_data_size", arg: "N", usage: "server: most 0-RTT bytes taken (default 16384)", set: setInt(func(o *ssl.Options) *int { return &o.MaxEarlyDataSize })},

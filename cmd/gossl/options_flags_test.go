@@ -29,7 +29,6 @@ var noFlagFields = map[string]bool{
 	"ReuseSessionID": true, "ReuseSessionData": true, "SessionStore": true,
 	"TicketKeys": true, "AntiReplay": true, // Go objects; serve --session-store sets both
 	"CipherSuites": true, // typed values; --ciphers takes the names
-	"UseTicket":    true, // tickets a manual client received, values of a Go program
 }
 
 // sampleValue is a value each flag accepts.
@@ -91,6 +90,8 @@ func TestEveryOptionHasAFlag(t *testing.T) {
 			val = sampleCertFile(t)
 		case "keylogfile":
 			val = filepath.Join(t.TempDir(), "keylog")
+		case "use_ticket":
+			val = sampleTicketFile(t)
 		case "early_data", "dh", "ocsp_response":
 			val = sampleCertFile(t) // any readable file
 		}
