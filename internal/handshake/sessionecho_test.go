@@ -221,7 +221,7 @@ func TestResumed12ReportsTheSessionsGroup(t *testing.T) {
 			ss.TicketKeys = nil
 		}
 		cc, sc := testConfig(t, false), testConfig(t, true)
-		cc.Groups = []uint16{wire.GroupSecp384r1, wire.GroupX25519}
+		cc.Groups = []uint16{wire.GroupSecp384r1, wire.GroupSecp256r1}
 		var groups []uint16
 		for i := 0; i < 2; i++ {
 			c, s := NewClient(cc), NewServer(sc)
