@@ -260,12 +260,17 @@ func splitInner(inner []byte) (uint8, []byte, error) {
 func (r *Reader) checkHeader13(typ uint8, vers uint16, n int) error {
 	// legacy_record_version is 0x0303, or 0x0301 on a ClientHello
 	// (Section 5.1); a plaintext record is let through with either, as
-	// a client may keep 0x0301 on its second ClientHello, an alert or the
-	// compatibility change_cipher_spec it sends before the ServerHello
-	// arrives, which we read only once our keys are in (tlsfuzzer's
-	// test-tls13-multiple-ccs-messages). Protected records (application
-	// data) take 0x0303 alone, as OpenSSL and BoringSSL require.
-	if vers != legacyVersion13 && (vers != wire.VersionTLS10 || r.prot != nil && typ == wire.TypeApplicationData) {
+	// a client may keep 0x0301 on its second ClientHello or an alert.
+	// Protected records (application data) take 0x0303 alone, as OpenSSL
+	// and BoringSSL require. The compatibility change_cipher_spec, which
+	// Section 5 says to drop unprocessed, passes with any 3.x version:
+	// a client that sends it right after the ClientHello writes it with
+	// the hello's record version (tlslite: 0x0300), and we read it only
+	// once our keys are in (tlsfuzzer's test-tls13-multiple-ccs-messages).
+	versionOK := vers == legacyVersion13 ||
+		vers == wire.VersionTLS10 && (r.prot == nil || typ != wire.TypeApplicationData) ||
+		typ == wire.TypeChangeCipherSpec && vers>>8 == 3
+	if !versionOK {
 		return alert.New(alert.ProtocolVersion, "TLS 1.3 record version is not 0x0303")
 	}
 	if r.prot == nil {

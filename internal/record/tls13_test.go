@@ -368,9 +368,15 @@ func TestTLS13ChangeCipherSpec(t *testing.T) {
 	// after the ClientHello writes it with the hello's record version,
 	// 0x0301; the server reads it once the client's handshake keys are
 	// in. RFC 8446, 5.1: legacy_record_version "MUST be ignored".
-	if typ, _, err := reader13(record(wire.TypeChangeCipherSpec, 0x0301, []byte{1}), protector13(t, s, 1)).ReadRecord(); err != nil || typ != wire.TypeChangeCipherSpec {
-		t.Fatalf("change_cipher_spec with 0x0301 after keys: %v", err)
+	for _, v := range []uint16{0x0301, 0x0300, 0x0302} {
+		if typ, _, err := reader13(record(wire.TypeChangeCipherSpec, v, []byte{1}), protector13(t, s, 1)).ReadRecord(); err != nil || typ != wire.TypeChangeCipherSpec {
+			t.Fatalf("change_cipher_spec with %#04x after keys: %v", v, err)
+		}
 	}
+	// Not with a major version other than 3 (not TLS), and no protected
+	// record without 0x0303 (BoGo's CheckRecordVersion-TLS13).
+	_, _, err := reader13(record(wire.TypeChangeCipherSpec, 0x0203, []byte{1}), protector13(t, s, 1)).ReadRecord()
+	wantAlert(t, err, alert.ProtocolVersion)
 
 	// The writer never protects change_cipher_spec and does not count it.
 	w, _, buf := pipe13(t, s)
