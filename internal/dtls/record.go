@@ -329,7 +329,8 @@ type Record struct {
 // counted, and the association lives on. Only records of the current and
 // the previous epoch are accepted; a record of a future epoch (a Finished
 // that overtook its ChangeCipherSpec) is dropped, which RFC 6347, Section
-// 4.1 allows, and retransmission brings it again. The previous epoch, when
+// 4.1 allows (the handshake driver keeps a copy to open once the keys are
+// in, dtls_socket.go). The previous epoch, when
 // it is the plaintext epoch 0, yields only handshake and change_cipher_spec
 // records.
 type Opener struct {
