@@ -35,6 +35,9 @@ python=${PYTHON:-python3}
 # script uses) by ALPN.
 ciphers=$("$work/gossl" ciphers all | cut -f2 | paste -sd: -)
 common=(--www --key-type rsa --ciphers "$ciphers" --versions tlsv1.3,tlsv1.2,tlsv1.1,tlsv1)
+# Every signature scheme gossl has for RSA and ECDSA keys, SHA-1 and
+# SHA-224 included (not in gossl's defaults, RFC 9155).
+sigalgs_all=rsa_pss_rsae_sha256,rsa_pss_rsae_sha384,rsa_pss_rsae_sha512,rsa_pss_pss_sha256,rsa_pss_pss_sha384,rsa_pss_pss_sha512,rsa_pkcs1_sha256,rsa_pkcs1_sha384,rsa_pkcs1_sha512,sha224+rsa,rsa_pkcs1_sha1,ecdsa_secp256r1_sha256,ecdsa_secp384r1_sha384,ecdsa_secp521r1_sha512,sha224+ecdsa,ecdsa_sha1
 declare -A port pid
 start() {
 	local name=$1
@@ -52,20 +55,33 @@ start() {
 trap 'for p in "${pid[@]}"; do kill "$p" 2>/dev/null; done' EXIT
 start rsa "${common[@]}"
 start legacy "${common[@]}" --versions tlsv1.3,tlsv1.2,tlsv1.1,tlsv1,sslv3 --v2-hello-compatible \
-	--signature-algs rsa_pss_rsae_sha256,rsa_pss_rsae_sha384,rsa_pss_rsae_sha512,rsa_pss_pss_sha256,rsa_pss_pss_sha384,rsa_pss_pss_sha512,rsa_pkcs1_sha256,rsa_pkcs1_sha384,rsa_pkcs1_sha512,sha224+rsa,rsa_pkcs1_sha1,ecdsa_secp256r1_sha256,ecdsa_secp384r1_sha384,ecdsa_secp521r1_sha512,ecdsa_sha1 \
+	--signature-algs "$sigalgs_all" \
 	--supported-groups x25519,secp256r1,secp384r1,secp521r1,x448,ffdhe2048,ffdhe3072,ffdhe4096 \
 	--eccs x25519,secp256r1,secp384r1,secp521r1,x448
 start alpn "${common[@]}" --alpn-preferred-protocols http/1.1,h2,http/2
-# clientcert asks for a client certificate (verify_peer, none required)
-# and trusts a CA made for this run with openssl; the plan passes the
-# client's key and certificate as $CLIENT_KEY and $CLIENT_CERT.
+# clientcert asks for a client certificate (verify_peer, none required),
+# offers every signature scheme (so that CertificateVerify with SHA-1 is
+# checked, not refused as a scheme not offered) and trusts a CA made for
+# this run with openssl; the plan passes the
+# client's RSA key and certificate as $CLIENT_KEY and $CLIENT_CERT, its
+# ECDSA ones as $EC_CLIENT_KEY and $EC_CLIENT_CERT.
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/ca.key" -out "$work/ca.pem" -subj /CN=tlsfuzzer-ca -days 2 2>/dev/null &&
 	openssl req -newkey rsa:2048 -nodes -keyout "$work/client.key" -out "$work/client.csr" -subj /CN=tlsfuzzer-client 2>/dev/null &&
 	openssl x509 -req -in "$work/client.csr" -CA "$work/ca.pem" -CAkey "$work/ca.key" -CAcreateserial -out "$work/client.pem" -days 2 2>/dev/null ||
 	{ echo "openssl could not make the client certificate" >&2; exit 1; }
+openssl ecparam -name prime256v1 -genkey -noout -out "$work/ecclient.key" &&
+	openssl req -new -key "$work/ecclient.key" -out "$work/ecclient.csr" -subj /CN=tlsfuzzer-ec-client 2>/dev/null &&
+	openssl x509 -req -in "$work/ecclient.csr" -CA "$work/ca.pem" -CAkey "$work/ca.key" -CAcreateserial -out "$work/ecclient.pem" -days 2 2>/dev/null ||
+	{ echo "openssl could not make the ECDSA client certificate" >&2; exit 1; }
 CLIENT_KEY=$work/client.key
 CLIENT_CERT=$work/client.pem
-start clientcert "${common[@]}" --verify verify_peer --no-fail-if-no-peer-cert --cacertfile "$work/ca.pem"
+EC_CLIENT_KEY=$work/ecclient.key
+EC_CLIENT_CERT=$work/ecclient.pem
+start clientcert "${common[@]}" --verify verify_peer --no-fail-if-no-peer-cert --cacertfile "$work/ca.pem" --signature-algs "$sigalgs_all"
+# ecdsa has a P-256 certificate and offers the ECDSA signatures with
+# SHA-1 and SHA-224 too.
+start ecdsa --www --key-type ecdsa --ciphers "$ciphers" --versions tlsv1.3,tlsv1.2,tlsv1.1,tlsv1 \
+	--signature-algs ecdsa_secp256r1_sha256,ecdsa_secp384r1_sha384,ecdsa_secp521r1_sha512,ecdsa_sha1,sha224+ecdsa,rsa_pss_rsae_sha256,rsa_pkcs1_sha256
 
 total=0 pass=0 fail=0 broken=0 na=0
 while read -r kind rest; do
