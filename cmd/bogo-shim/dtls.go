@@ -59,6 +59,7 @@ type packetConn struct {
 	armed    bool          // gossl set a read deadline
 	deadline time.Time     // that deadline, as gossl gave it
 	mtu      bool          // the runner sent 'M'
+	failure  error         // what made a Read fail (fail)
 
 	closeOnce sync.Once
 	closeErr  error
@@ -93,7 +94,7 @@ func (p *packetConn) Read(b []byte) (int, error) {
 			}
 			n := binary.BigEndian.Uint32(hdr[:])
 			if n > maxDatagram {
-				return 0, fmt.Errorf("runner sent a datagram of %d bytes", n)
+				return 0, p.fail(fmt.Errorf("runner sent a datagram of %d bytes", n))
 			}
 			d := make([]byte, n)
 			if _, err := io.ReadFull(p.r, d); err != nil {
@@ -127,10 +128,10 @@ func (p *packetConn) Read(b []byte) (int, error) {
 				return 0, err
 			}
 			if err := p.checkNextTimeout(d); err != nil {
-				return 0, err
+				return 0, p.fail(err)
 			}
 		default:
-			return 0, fmt.Errorf("unknown opcode %q from the runner", op)
+			return 0, p.fail(fmt.Errorf("unknown opcode %q from the runner", op))
 		}
 	}
 }
@@ -251,6 +252,23 @@ func (p *packetConn) Close() error {
 		p.closeErr = p.Conn.Close()
 	})
 	return p.closeErr
+}
+
+// fail records err, a broken stream or a failed expectation of the
+// runner's, for the shim to report: gossl sees only a failed read and
+// closes the connection.
+func (p *packetConn) fail(err error) error {
+	p.mu.Lock()
+	p.failure = err
+	p.mu.Unlock()
+	return err
+}
+
+// failed is what fail recorded, nil if nothing.
+func (p *packetConn) failed() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.failure
 }
 
 // mtuChanged reports whether the runner sent 'M'.

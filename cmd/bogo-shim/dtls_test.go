@@ -10,6 +10,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -175,8 +176,8 @@ func TestPacketConnRunnerClock(t *testing.T) {
 	// A wrong expectation is an error.
 	p.SetReadDeadline(time.Now().Add(time.Second))
 	r.send(frame(opExpectNextTimeout, be64(time.Second)))
-	if res := wait(t, readAsync(p)); res.err == nil {
-		t.Error("'E' with the wrong time accepted")
+	if res := wait(t, readAsync(p)); res.err == nil || p.failed() != res.err {
+		t.Errorf("'E' with the wrong time: %v (recorded %v)", res.err, p.failed())
 	}
 	p.SetReadDeadline(time.Time{})
 	r.send(frame(opExpectNextTimeout, be64(time.Second)))
@@ -338,5 +339,39 @@ func TestDTLSVersionRange(t *testing.T) {
 		if tc.unim != errors.As(err, &u) || !tc.unim && (err != nil || !slices.Equal(got, tc.want)) {
 			t.Errorf("%+v: %v %v, want %v (unimplemented %v)", tc.c, got, err, tc.want, tc.unim)
 		}
+	}
+}
+
+// TestShimReportsRunnerExpectation: when the runner's 'E' does not hold,
+// the shim fails (status 1) and says why, not only that gossl's
+// connection closed.
+func TestShimReportsRunnerExpectation(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		c, err := acceptShim(ln, 3)
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		// The ClientHello (read here, not with runnerEnd, whose
+		// failures must stay on the test's goroutine).
+		var hdr [5]byte
+		if _, err := io.ReadFull(c, hdr[:]); err != nil {
+			return
+		}
+		if _, err := io.CopyN(io.Discard, c, int64(binary.BigEndian.Uint32(hdr[1:]))); err != nil {
+			return
+		}
+		c.Write(frame(opExpectNextTimeout, be64(123*time.Millisecond)))
+		io.Copy(io.Discard, c)
+	}()
+	var stderr bytes.Buffer
+	args := []string{"-port", strconv.Itoa(ln.Addr().(*net.TCPAddr).Port), "-shim-id", "3", "-dtls"}
+	if got := run(args, io.Discard, &stderr); got != 1 || !strings.Contains(stderr.String(), "expected a retransmission timeout of 123ms, have 400ms") {
+		t.Errorf("exit %d, stderr %q", got, stderr.String())
 	}
 }

@@ -123,8 +123,11 @@ func runConn(c *config, opts *ssl.Options, resume bool) (err error) {
 		pc := newPacketConn(conn, opts.DTLSRetransmitTimeout)
 		conn = pc
 		defer func() {
-			if err != nil && pc.mtuChanged() {
+			switch {
+			case err != nil && pc.mtuChanged():
 				err = &errUnimplemented{flag: "'M' (an MTU change during the connection)"}
+			case err != nil && pc.failed() != nil:
+				err = fmt.Errorf("%w (runner framing: %v)", err, pc.failed())
 			}
 		}()
 	}
