@@ -4,7 +4,6 @@ import (
 	"crypto"
 	"crypto/rsa"
 	"crypto/subtle"
-	"errors"
 	"io"
 
 	"golang.org/x/crypto/cryptobyte"
@@ -89,17 +88,16 @@ func (s *rsaServer) ProcessClientKeyExchange(body []byte) ([]byte, error) {
 	// constant time on a padding error instead of failing; other
 	// Decrypters (hardware tokens) may fail or return any length, and
 	// both cases fold into "invalid" below.
-	//lint:ignore SA1019 the RSA key exchange of TLS 1.0-1.2 (RFC 5246, Section 7.4.7.1) is PKCS #1 v1.5 encryption by definition; legacy, used only when its suites are listed
-	var plain []byte
-	err := errWrongCiphertextLength
-	if rightLength {
-		plain, err = s.key.Decrypt(s.rand, ciphertext, &rsa.PKCS1v15DecryptOptions{SessionKeyLen: premasterLen})
-	}
+	// A ciphertext of the wrong length (public) is not decrypted at all.
 	m := make([]byte, premasterLen)
 	valid := 0
-	if err == nil && len(plain) == premasterLen {
-		copy(m, plain)
-		valid = 1
+	if rightLength {
+		//lint:ignore SA1019 the RSA key exchange of TLS 1.0-1.2 (RFC 5246, Section 7.4.7.1) is PKCS #1 v1.5 encryption by definition; legacy, used only when its suites are listed
+		plain, err := s.key.Decrypt(s.rand, ciphertext, &rsa.PKCS1v15DecryptOptions{SessionKeyLen: premasterLen})
+		if err == nil && len(plain) == premasterLen {
+			copy(m, plain)
+			valid = 1
+		}
 	}
 
 	// The version check (RFC 5246, 7.4.7.1, step 3), without branches.
@@ -108,10 +106,6 @@ func (s *rsaServer) ProcessClientKeyExchange(body []byte) ([]byte, error) {
 	subtle.ConstantTimeCopy(1-valid, m, random)
 	return m, nil
 }
-
-// errWrongCiphertextLength stands for the decryption that a ciphertext
-// of the wrong length does not get.
-var errWrongCiphertextLength = errors.New("RSA ciphertext of the wrong length")
 
 type rsaClient struct {
 	pub           *rsa.PublicKey
