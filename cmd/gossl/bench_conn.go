@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"strings"
+	"sync"
 	"time"
 
 	ssl "github.com/gossl/ssl"
@@ -212,4 +213,28 @@ func (b *bench) tlsPair(ct bool, p profile, cfg *pairConfigs, rc, rs net.Conn) (
 		return nil, nil, err
 	}
 	return c, srv, nil
+}
+
+// serveEach accepts connections on ln until it is closed, each served by
+// serve on a goroutine of its own and closed after it. stop closes ln
+// and waits for every connection.
+func serveEach(ln net.Listener, serve func(net.Conn)) (stop func()) {
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer c.Close()
+				serve(c)
+			}()
+		}
+	}()
+	return func() { ln.Close(); wg.Wait() }
 }

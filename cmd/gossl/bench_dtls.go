@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net"
 	"runtime"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -88,24 +87,7 @@ func (b *bench) dtlsServer(usePion bool, serve func(net.Conn)) (port int, stop f
 		}
 		ln, port = ls, ls.Port()
 	}
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				defer c.Close()
-				serve(c)
-			}()
-		}
-	}()
-	return port, func() { ln.Close(); wg.Wait() }, nil
+	return port, serveEach(ln, serve), nil
 }
 
 // dtlsDial connects a gossl or pion DTLS client to 127.0.0.1:port and

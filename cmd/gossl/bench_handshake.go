@@ -191,10 +191,7 @@ func (b *bench) echoServer(ct bool, p profile) (addr string, stop func(), err er
 		}
 		ln = gl
 	}
-	var wg sync.WaitGroup
 	serve := func(c net.Conn) {
-		defer wg.Done()
-		defer c.Close()
 		c.SetDeadline(time.Now().Add(10 * time.Second))
 		var one [1]byte
 		if _, err := io.ReadFull(c, one[:]); err != nil {
@@ -205,17 +202,5 @@ func (b *bench) echoServer(ct bool, p profile) (addr string, stop func(), err er
 		}
 		c.Read(one[:]) // until the client closes
 	}
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			wg.Add(1)
-			go serve(c)
-		}
-	}()
-	return raw.Addr().String(), func() { ln.Close(); wg.Wait() }, nil
+	return raw.Addr().String(), serveEach(ln, serve), nil
 }
