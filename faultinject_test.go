@@ -250,6 +250,27 @@ func recordHeaderRole(stream []byte, pos int) string {
 	return "beyond"
 }
 
+// flipRunsPastEnd reports whether flipping mask into the length byte
+// at pos makes that record end beyond the end of the stream while its
+// length stays one a reader must wait for (past that, record_overflow).
+// maxPlausibleRecord is the longest record body any version allows
+// (RFC 5246, Section 6.2.3: 2^14 + 2048).
+const maxPlausibleRecord = 1<<14 + 2048
+
+func flipRunsPastEnd(stream []byte, pos int, mask byte) bool {
+	for off := 0; off+5 <= len(stream); {
+		n := int(stream[off+3])<<8 | int(stream[off+4])
+		if d := pos - off; d == 3 || d == 4 {
+			hdr := [2]byte{stream[off+3], stream[off+4]}
+			hdr[d-3] ^= mask
+			grown := int(hdr[0])<<8 | int(hdr[1])
+			return grown <= maxPlausibleRecord && off+5+grown > len(stream)
+		}
+		off += 5 + n
+	}
+	return false
+}
+
 // faultPositions picks the byte positions of a stream to damage: the
 // first 48 bytes (record header, handshake header, ClientHello or
 // ServerHello start) and then about 60 spread over the rest. The last
@@ -361,6 +382,16 @@ func flipSweep(t *testing.T, fc faultCase, dir string, stream []byte) {
 				continue
 			}
 			role = sent
+		}
+		// A length grown past the end of everything the peer sends
+		// before it closes (the echo's record, say) leaves the reader
+		// waiting for bytes that never come, and the peer's close ends
+		// it: there is nobody left to send an alert to.
+		if role == "length" && flipRunsPastEnd(out.streamOf(dir), pos, mask) {
+			if out.clientErr == nil && out.serverErr == nil {
+				t.Fatalf("flip at %d (length past the stream's end) went unnoticed", pos)
+			}
+			continue
 		}
 		if out.clientErr == nil && out.serverErr == nil {
 			if string(out.echoed) != faultMessage {
