@@ -22,6 +22,10 @@ type config struct {
 	dtls                 bool
 	mtu                  int
 	initialTimeoutMillis int
+	// async is BoringSSL's non-blocking mode (ssl/test/async_bio.cc).
+	// Its runner gates the clock-driven DTLS tests on it, because only
+	// there does its shim service the timer; this shim always does.
+	async bool
 
 	keyFile   string
 	certFile  string
@@ -137,6 +141,7 @@ var flags = map[string]flagDef{
 	"-dtls":                        boolF(func(c *config) { c.dtls = true }),
 	"-mtu":                         intF(func(c *config, n int) { c.mtu = n }),
 	"-initial-timeout-duration-ms": intF(func(c *config, n int) { c.initialTimeoutMillis = n }),
+	"-async":                       boolF(func(c *config) { c.async = true }),
 
 	"-key-file":   stringF(func(c *config, s string) { c.keyFile = s }),
 	"-cert-file":  stringF(func(c *config, s string) { c.certFile = s }),
