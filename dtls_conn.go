@@ -82,6 +82,8 @@ type dtlsConn struct {
 	flight    dtls.Flight
 	newFlight bool
 	lastSent  time.Time // when the flight was last (re)sent
+	answered  bool      // a resend answered the peer since the flight last went out on our own
+	flushes   uint32    // flights sent so far, to tell who sent the handshake's last
 	timer     *dtls.Timer
 	resent    bool // the flight went out again on the timer
 	sendBuf   []byte
@@ -342,22 +344,28 @@ func (c *dtlsConn) sendFlightLocked(now time.Time) error {
 			return err
 		}
 	}
-	c.lastSent = now
+	c.lastSent, c.answered = now, false
 	return nil
 }
 
 // resendOnPeerRetransmit resends the last flight because the peer
-// retransmitted its own (RFC 6347, Section 4.2.4), at most once per
-// initial timer period so that a peer replaying old datagrams cannot
-// make us send without bound.
+// retransmitted its own (RFC 6347, Section 4.2.4). The first
+// retransmission seen after the flight went out on our own is answered
+// at once, however soon it comes (a peer with a short timer, or one
+// whose clock is not ours); after that, at most once per quarter of the
+// default timer period, so that a peer repeating its flight or a
+// forger of plaintext fragments cannot make us send without bound. The
+// fragments of one retransmitted flight thus get one answer.
 func (c *dtlsConn) resendOnPeerRetransmit() error {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
 	now := time.Now()
-	if c.flight.Len() == 0 || now.Sub(c.lastSent) < dtls.DefaultRetransmitTimeout/4 {
+	if c.flight.Len() == 0 || c.answered && now.Sub(c.lastSent) < dtls.DefaultRetransmitTimeout/4 {
 		return nil
 	}
-	return c.sendFlightLocked(now)
+	err := c.sendFlightLocked(now)
+	c.answered = true
+	return err
 }
 
 // applyDTLS performs a DTLS handshake machine's actions.
@@ -409,6 +417,7 @@ func (c *dtlsConn) apply(acts []handshake.Action) error {
 			}
 			c.timer.Start(now)
 			c.newFlight, c.resent = true, false
+			c.flushes++
 		}
 	}
 	return nil

@@ -119,8 +119,23 @@ func (s *Socket) dtlsHandshake(ctx context.Context, deadline time.Time, ctxBound
 			}
 			continue
 		}
+		c.wmu.Lock()
+		flushes := c.flushes
+		c.wmu.Unlock()
 		if err := s.dtlsHandshakeDatagram(m, d); err != nil {
 			return fail(err)
+		}
+		if m.Done() {
+			c.wmu.Lock()
+			if c.flushes == flushes {
+				// The peer's flight ended the handshake: it answers
+				// ours, so a retransmission of it asks for nothing
+				// and ours is never sent again (RFC 6347, 4.2.4: only
+				// the sender of the last flight answers the peer's
+				// retransmitted one).
+				c.flight.Reset()
+			}
+			c.wmu.Unlock()
 		}
 	}
 	info := s.slimInfo(m.Info())
