@@ -82,11 +82,14 @@ type dtlsConn struct {
 	flight    dtls.Flight
 	newFlight bool
 	lastSent  time.Time // when the flight was last (re)sent
-	answered  bool      // a resend answered the peer since the flight last went out on our own
 	flushes   uint32    // flights sent so far, to tell who sent the handshake's last
-	timer     *dtls.Timer
-	resent    bool // the flight went out again on the timer
-	sendBuf   []byte
+	// peerFlight is the message_seq the peer's flight after our last
+	// one starts at: only a fragment before it retransmits the flight
+	// ours answered.
+	peerFlight uint16
+	timer      *dtls.Timer
+	resent     bool // the flight went out again on the timer
+	sendBuf    []byte
 
 	// maxRecv is the negotiated limit on a protected record's content
 	// that the peer sends (0: 2^14), set by the handshake.
@@ -344,28 +347,29 @@ func (c *dtlsConn) sendFlightLocked(now time.Time) error {
 			return err
 		}
 	}
-	c.lastSent, c.answered = now, false
+	c.lastSent = now
 	return nil
 }
 
-// resendOnPeerRetransmit resends the last flight because the peer
-// retransmitted its own (RFC 6347, Section 4.2.4). The first
-// retransmission seen after the flight went out on our own is answered
-// at once, however soon it comes (a peer with a short timer, or one
-// whose clock is not ours); after that, at most once per quarter of the
-// default timer period, so that a peer repeating its flight or a
-// forger of plaintext fragments cannot make us send without bound. The
-// fragments of one retransmitted flight thus get one answer.
-func (c *dtlsConn) resendOnPeerRetransmit() error {
+// resendOnPeerRetransmit resends the last flight if the handshake
+// fragments of payload retransmit the peer's flight that ours answered
+// (RFC 6347, Section 4.2.4): our flight was lost. Fragments of the
+// peer's next flight sent twice, or as whole messages and fragments
+// (reordering, duplication), ask for nothing: the peer has ours. A
+// retransmission comes a timer period after the peer's flight, so one
+// that arrives within a quarter of the default period of ours is taken
+// for a copy the network made and not answered; at most one answer per
+// such period also keeps a peer repeating its flight, or a forger of
+// plaintext fragments, from making us send without bound.
+func (c *dtlsConn) resendOnPeerRetransmit(payload []byte) error {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
 	now := time.Now()
-	if c.flight.Len() == 0 || c.answered && now.Sub(c.lastSent) < dtls.DefaultRetransmitTimeout/4 {
+	if c.flight.Len() == 0 || !hasFragmentBefore(payload, c.peerFlight) ||
+		now.Sub(c.lastSent) < dtls.DefaultRetransmitTimeout/4 {
 		return nil
 	}
-	err := c.sendFlightLocked(now)
-	c.answered = true
-	return err
+	return c.sendFlightLocked(now)
 }
 
 // applyDTLS performs a DTLS handshake machine's actions.
@@ -418,6 +422,9 @@ func (c *dtlsConn) apply(acts []handshake.Action) error {
 			c.timer.Start(now)
 			c.newFlight, c.resent = true, false
 			c.flushes++
+			// The peer's whole flight is in (the caller holds rmu,
+			// or no reader runs yet: the client's first flight).
+			c.peerFlight = c.ra.NextSeq()
 		}
 	}
 	return nil

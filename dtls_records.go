@@ -76,7 +76,7 @@ func (c *dtlsConn) ReadRecordTo(dst []byte) (uint8, []byte, error) {
 func (c *dtlsConn) handshakeRecord(rec dtls.Record) error {
 	if rec.Previous {
 		if onlyOldFragments(rec.Data, c.ra.NextSeq()) {
-			return c.resendOnPeerRetransmit()
+			return c.resendOnPeerRetransmit(rec.Data)
 		}
 		return nil
 	}
@@ -85,9 +85,25 @@ func (c *dtlsConn) handshakeRecord(rec dtls.Record) error {
 		return err
 	}
 	if old {
-		return c.resendOnPeerRetransmit()
+		return c.resendOnPeerRetransmit(rec.Data)
 	}
 	return nil
+}
+
+// hasFragmentBefore reports whether payload holds a well-formed
+// handshake fragment of a message_seq before start.
+func hasFragmentBefore(payload []byte, start uint16) bool {
+	for len(payload) > 0 {
+		h, ok := wire.ParseDTLSHeader(payload)
+		if !ok || len(payload)-wire.DTLSHeaderLen < int(h.FragmentLength) {
+			return false
+		}
+		if h.MessageSeq-start >= 1<<15 {
+			return true
+		}
+		payload = payload[wire.DTLSHeaderLen+int(h.FragmentLength):]
+	}
+	return false
 }
 
 // onlyOldFragments reports whether payload holds handshake fragments,

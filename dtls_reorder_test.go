@@ -18,35 +18,23 @@ import (
 // the NewSessionTicket messages it saw in a datagram with a
 // ChangeCipherSpec (the server's last flight when it sends a ticket).
 func reverseRecords(from, to net.Conn, ticketFlights *atomic.Int32) {
-	defer to.Close()
-	buf := make([]byte, 1<<16)
-	for {
-		n, err := from.Read(buf)
-		if err != nil {
-			return
-		}
-		var recs [][]byte
+	relayDatagrams(from, to, func(d []byte, send func([]byte) error) error {
+		recs, hdrs := datagramRecords(d)
 		ticket, ccs := false, false
-		for d := buf[:n]; len(d) >= dtls.HeaderLen; {
-			h, ok := dtls.ParseHeader(d)
-			end := dtls.HeaderLen + int(h.Length)
-			if !ok || end > len(d) {
-				break
-			}
-			recs = append(recs, append([]byte(nil), d[:end]...))
-			ticket = ticket || h.Type == wire.TypeHandshake && h.Epoch == 0 && d[dtls.HeaderLen] == wire.TypeNewSessionTicket
+		for i, h := range hdrs {
+			ticket = ticket || h.Type == wire.TypeHandshake && h.Epoch == 0 && recs[i][dtls.HeaderLen] == wire.TypeNewSessionTicket
 			ccs = ccs || h.Type == wire.TypeChangeCipherSpec
-			d = d[end:]
 		}
 		if ticket && ccs {
 			ticketFlights.Add(1)
 		}
 		for i := len(recs) - 1; i >= 0; i-- {
-			if _, err := to.Write(recs[i]); err != nil {
-				return
+			if err := send(recs[i]); err != nil {
+				return err
 			}
 		}
-	}
+		return nil
+	})
 }
 
 // TestDTLSReorderedFlightRecords: every datagram's records arrive in
@@ -113,28 +101,19 @@ func echoThroughRelays(t *testing.T, so, co *Options, c2s, s2c func(from, to net
 // datagram that holds its ClientKeyExchange, sends a plaintext (epoch 0)
 // fragment of the next message, the Finished, with made-up bytes.
 func forgeFinishedFragment(from, to net.Conn) {
-	defer to.Close()
-	buf := make([]byte, 1<<16)
-	for {
-		n, err := from.Read(buf)
-		if err != nil {
-			return
-		}
-		d := buf[:n]
+	relayDatagrams(from, to, func(d []byte, send func([]byte) error) error {
 		if h, ok := dtls.ParseHeader(d); ok && h.Type == wire.TypeHandshake && h.Epoch == 0 &&
 			len(d) > dtls.HeaderLen+wire.DTLSHeaderLen && d[dtls.HeaderLen] == wire.TypeClientKeyExchange {
 			hs, _ := wire.ParseDTLSHeader(d[dtls.HeaderLen:])
 			seq := hs.MessageSeq + 1
 			frag := []byte{wire.TypeFinished, 0, 0, 12, byte(seq >> 8), byte(seq), 0, 0, 0, 0, 0, 4, 'f', 'a', 'k', 'e'}
 			rec := append([]byte{wire.TypeHandshake, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 40, 0, byte(len(frag))}, frag...)
-			if _, err := to.Write(rec); err != nil {
-				return
+			if err := send(rec); err != nil {
+				return err
 			}
 		}
-		if _, err := to.Write(d); err != nil {
-			return
-		}
-	}
+		return send(d)
+	})
 }
 
 // TestDTLSKeyChangeWithBufferedPlaintextRefused: a handshake fragment
@@ -149,19 +128,8 @@ func TestDTLSKeyChangeWithBufferedPlaintextRefused(t *testing.T) {
 	cc, proxyC := net.Pipe()
 	sc, proxyS := net.Pipe()
 	go forgeFinishedFragment(proxyC, proxyS)
-	go func() {
-		defer proxyC.Close()
-		buf := make([]byte, 1<<16)
-		for {
-			n, err := proxyS.Read(buf)
-			if err != nil {
-				return
-			}
-			if _, err := proxyC.Write(buf[:n]); err != nil {
-				return
-			}
-		}
-	}()
+	go relayDatagrams(proxyS, proxyC, func(d []byte, send func([]byte) error) error { return send(d) })
+
 	srv := make(chan error, 1)
 	go func() {
 		s, err := HandshakeConn(sc, dtlsServerOpts(p, "ecdsa", 0), 10*time.Second)

@@ -207,7 +207,7 @@ func (s *Socket) dtlsHandshakeDatagram(m handshake.Machine, d []byte) error {
 				return aerr
 			}
 			if old {
-				if err := c.resendOnPeerRetransmit(); err != nil {
+				if err := c.resendOnPeerRetransmit(rec.Data); err != nil {
 					return err
 				}
 			}
