@@ -130,6 +130,25 @@ func gosslEchoOnce(t testing.TB, s *Socket, msg []byte) {
 	}
 }
 
+// gosslEchoRetried sends msg and waits for its echo, sending it again
+// up to tries times when the echo does not come within 2 seconds: a
+// datagram lost on the way is the application's to resend.
+func gosslEchoRetried(t testing.TB, s *Socket, msg []byte, tries int) {
+	t.Helper()
+	for i := 1; ; i++ {
+		if err := s.Send(msg); err != nil {
+			t.Fatalf("send: %v", err)
+		}
+		b, err := s.Recv(0, 2*time.Second)
+		if err == nil && bytes.Equal(b, msg) {
+			return
+		}
+		if !errors.Is(err, ErrTimeout) || i == tries {
+			t.Fatalf("echo after %d tries: %q %v", i, b, err)
+		}
+	}
+}
+
 // pionCase is one suite of the interop matrix, with how each side is
 // configured for it.
 type pionCase struct {
