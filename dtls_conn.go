@@ -106,6 +106,9 @@ type dtlsConn struct {
 	future      [][]byte
 	futureBytes int
 	ccsPending  bool
+
+	// rn is the renegotiation's state (dtls_reneg.go).
+	rn dtlsReneg
 }
 
 // dtlsReadBufLen is a client's receive buffer: the largest record with
@@ -380,7 +383,7 @@ func (c *dtlsConn) apply(acts []handshake.Action) error {
 		if (a.Kind == handshake.SendMessage || a.Kind == handshake.SendChangeCipherSpec) && c.newFlight {
 			// Our next flight starts: the peer's answer arrived.
 			c.flight.Reset()
-			c.newFlight = false
+			c.newFlight, c.rn.flightDone = false, false
 		}
 		switch a.Kind {
 		case handshake.SendMessage:

@@ -1,8 +1,6 @@
 package ssl
 
 import (
-	"time"
-
 	"github.com/gossl/ssl/internal/dtls"
 	"github.com/gossl/ssl/internal/wire"
 )
@@ -32,17 +30,35 @@ func (c *dtlsConn) ReadRecordTo(dst []byte) (uint8, []byte, error) {
 		return wire.TypeApplicationData, d, nil
 	}
 	for {
+		if d, ok := c.takeHeld(); ok {
+			return wire.TypeApplicationData, d, nil
+		}
 		if msg, ok := c.ra.Next(); ok {
+			c.newPeerMessage()
 			return wire.TypeHandshake, msg, nil
 		}
 		if len(c.rest) == 0 {
-			d, err := c.readDatagram(time.Time{})
+			c.rest = c.takeFuture()
+		}
+		if len(c.rest) == 0 {
+			// During a renegotiation the retransmission timer
+			// bounds the wait (dtls_reneg.go).
+			wait := c.retransmitDeadline()
+			d, err := c.readDatagram(wait)
 			if err != nil {
+				if isTimeout(err) && c.onReadTimeout(wait) {
+					continue
+				}
 				return 0, nil, err
 			}
 			c.rest = d
+			c.maybeDropPrevious()
 		}
+		epoch := c.r.Epoch()
 		rec, next, ok := c.r.Open(c.rest)
+		if !ok && c.rn.active.Load() && c.keepNextEpoch(c.rest, next, epoch) {
+			c.rn.futureFor = epoch
+		}
 		c.rest = next
 		if !ok {
 			continue
@@ -53,6 +69,10 @@ func (c *dtlsConn) ReadRecordTo(dst []byte) (uint8, []byte, error) {
 		c.migrate(rec)
 		switch rec.Type {
 		case wire.TypeApplicationData:
+			if c.rn.hold.Load() && !rec.Previous {
+				c.holdNewData(rec.Data)
+				continue
+			}
 			if n := len(rec.Data); n > 0 && n <= len(dst) {
 				return rec.Type, dst[:copy(dst, rec.Data)], nil
 			}
@@ -65,6 +85,13 @@ func (c *dtlsConn) ReadRecordTo(dst []byte) (uint8, []byte, error) {
 			if err := c.handshakeRecord(rec); err != nil {
 				return 0, nil, err
 			}
+		case wire.TypeChangeCipherSpec:
+			// Only a renegotiation's, in the current epoch, reaches the
+			// socket; one of the previous epoch is a retransmission.
+			if c.rn.active.Load() && !rec.Previous && len(rec.Data) == 1 && rec.Data[0] == 1 {
+				c.peerAnswered()
+				return rec.Type, rec.Data, nil
+			}
 		}
 	}
 }
@@ -73,18 +100,24 @@ func (c *dtlsConn) ReadRecordTo(dst []byte) (uint8, []byte, error) {
 // the previous epoch (the plaintext epoch 0 of the first handshake)
 // counts only as the peer retransmitting messages already seen: nobody
 // authenticated it, so a new message there is dropped, not reassembled.
+//
+// Each handshake numbers its messages from 0 (RFC 6347, 4.2.2), so the
+// messages of the handshake that ended are told from a new one's by
+// epoch (dtls_reneg.go): all of them were in the previous epoch but the
+// peer's Finished, which was in the epoch that handshake ended in.
 func (c *dtlsConn) handshakeRecord(rec dtls.Record) error {
 	if rec.Previous {
-		if onlyOldFragments(rec.Data, c.ra.NextSeq()) {
+		if onlyOldFragments(rec.Data, max(c.rn.lastNext, c.ra.NextSeq())) {
 			return c.resendOnPeerRetransmit(rec.Data)
 		}
 		return nil
 	}
-	old, err := c.ra.Add(rec.Data)
+	data, stale := c.staleFinished(rec)
+	old, err := c.ra.Add(data)
 	if err != nil {
 		return err
 	}
-	if old {
+	if old || stale {
 		return c.resendOnPeerRetransmit(rec.Data)
 	}
 	return nil

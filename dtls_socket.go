@@ -3,11 +3,9 @@ package ssl
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/gossl/ssl/internal/alert"
-	"github.com/gossl/ssl/internal/dtls"
 	"github.com/gossl/ssl/internal/handshake"
 	"github.com/gossl/ssl/internal/wire"
 )
@@ -144,11 +142,9 @@ func (s *Socket) dtlsHandshake(ctx context.Context, deadline time.Time, ctxBound
 	// DTLS one (connection_information's protocol).
 	info.Version = handshake.DTLSVersion(info.Version)
 	s.info = info
-	s.reneg = nil
-	c.future, c.futureBytes, c.ccsPending = nil, 0, false
-	c.wmu.Lock()
-	c.timer.Reset()
-	c.wmu.Unlock()
+	c.rn.expire = func() { s.endReneg(ErrTimeout) }
+	c.keepCookie(m)
+	c.handshakeOver(false)
 	return nil
 }
 
@@ -174,11 +170,10 @@ const (
 func (s *Socket) dtlsHandshakeDatagram(m handshake.Machine, d []byte) error {
 	c := s.dtls()
 	for rest := d; len(rest) > 0; {
-		h, hok := dtls.ParseHeader(rest)
 		epoch := c.r.Epoch()
 		rec, next, ok := c.r.Open(rest)
-		if !ok && hok && h.Epoch == epoch+1 && rest[0] != wire.TypeTLS12CID && int(h.Length) <= len(rest)-dtls.HeaderLen {
-			c.keepFuture(rest[:len(rest)-len(next)])
+		if !ok {
+			c.keepNextEpoch(rest, next, epoch)
 		}
 		rest = next
 		if !ok {
@@ -330,23 +325,11 @@ func (s *Socket) dtlsFatal(e *alert.Error) error {
 
 // dtlsPostHandshake takes a whole handshake message that follows a DTLS
 // handshake (the record layer has reassembled it, in the current epoch,
-// and dropped the peer's retransmissions). gossl does not renegotiate
-// DTLS: a server's HelloRequest or a client's new ClientHello gets the
-// no_renegotiation warning, which RFC 5246, Section 7.2.2 and RFC 5746,
-// Sections 4.2 and 4.4 give for a refused renegotiation (RFC 6347 keeps
-// TLS 1.2's renegotiation), and the association goes on. Any other
-// message is unexpected.
+// and dropped the peer's retransmissions): the start of a renegotiation
+// or one of its messages, as in TLS (renegotiate.go, dtls_reneg.go).
 func (s *Socket) dtlsPostHandshake(msg []byte) error {
 	if err := s.countIdle(); err != nil {
 		return err
 	}
-	if len(msg) > 0 && (msg[0] == wire.TypeHelloRequest && s.role == roleClient ||
-		msg[0] == wire.TypeClientHello && s.role == roleServer) {
-		s.sendWarning(alert.NoRenegotiation)
-		return nil
-	}
-	return s.sendFatal(alert.New(alert.UnexpectedMessage, "handshake message after the DTLS handshake"))
+	return s.handleRenegMessage(msg)
 }
-
-// errDTLSRenegotiation is Renegotiate on a DTLS socket.
-var errDTLSRenegotiation = fmt.Errorf("notsup: gossl does not renegotiate DTLS: %w", ErrNotSupported)

@@ -61,9 +61,9 @@ type renegState struct {
 // processed (the peer may already have seen its last message).
 var errRenegotiating = errors.New("a renegotiation is already running")
 
-// Renegotiate renegotiates a TLS 1.0–1.2 connection: ssl:renegotiate/1.
-// A client sends a new ClientHello; a server sends a HelloRequest and
-// waits for the client's. Keys change at the ChangeCipherSpec of each
+// Renegotiate renegotiates a TLS 1.0–1.2 or DTLS connection:
+// ssl:renegotiate/1. A client sends a new ClientHello; a server sends a
+// HelloRequest and waits for the client's (DTLS: dtls_reneg.go). Keys change at the ChangeCipherSpec of each
 // side; application data sent and received meanwhile is kept in order.
 // Only a connection that negotiated secure renegotiation (RFC 5746) is
 // renegotiated, unless secure_renegotiate is false. It returns when the
@@ -79,9 +79,6 @@ func (s *Socket) Renegotiate() error {
 	if s.tls.tls13 {
 		return fmt.Errorf("notsup: TLS 1.3 has no renegotiation: %w", ErrNotSupported)
 	}
-	if s.dtls() != nil {
-		return errDTLSRenegotiation
-	}
 	if !s.connInfo().SecureRenegotiation && s.res.hs.SecureRenegotiate {
 		return errors.New("renegotiation needs RFC 5746 secure renegotiation, which the peer did not negotiate")
 	}
@@ -96,8 +93,14 @@ func (s *Socket) Renegotiate() error {
 	if s.role == roleServer {
 		r.requested = true
 		r.mu.Unlock()
-		msg, _ := (&wire.HelloRequest{}).Marshal()
-		if err := s.writeHandshake(msg); err != nil {
+		var err error
+		if s.dtls() != nil {
+			err = s.dtlsSendHelloRequest()
+		} else {
+			msg, _ := (&wire.HelloRequest{}).Marshal()
+			err = s.writeHandshake(msg)
+		}
+		if err != nil {
 			s.endReneg(err)
 			return err
 		}
@@ -133,11 +136,7 @@ func (s *Socket) writeHandshake(msg []byte) error {
 // when no one else is: application data read meanwhile is kept (in
 // s.in.acc) for the next Recv.
 func (s *Socket) awaitReneg(done chan struct{}) error {
-	timeout := s.hsTimeout
-	if timeout <= 0 {
-		timeout = renegTimeout
-	}
-	deadline := time.Now().Add(timeout)
+	deadline := time.Now().Add(s.renegLimit())
 	for {
 		select {
 		case <-done:
@@ -184,7 +183,7 @@ func (s *Socket) renegResult() error {
 func (s *Socket) readForRenegLocked(done chan struct{}, deadline time.Time) error {
 	if len(s.in.pending) > 0 {
 		// The next record would overwrite pending's buffer: keep a copy.
-		s.in.acc = append(s.in.acc, s.in.pending...)
+		s.keepRenegData(s.in.pending, true)
 		s.in.pending = nil
 	}
 	s.conn.SetReadDeadline(deadline)
@@ -198,7 +197,7 @@ func (s *Socket) readForRenegLocked(done chan struct{}, deadline time.Time) erro
 		if s.in.err != nil {
 			return s.in.err
 		}
-		if len(s.in.acc) >= renegBufferLimit {
+		if s.renegKept() >= renegBufferLimit {
 			return ErrRenegotiationPending
 		}
 		// A record a Read left for the next call comes before anything
@@ -208,7 +207,7 @@ func (s *Socket) readForRenegLocked(done chan struct{}, deadline time.Time) erro
 		} else if held {
 			continue
 		}
-		typ, data, err := s.rd.ReadRecord()
+		typ, data, err := s.readRenegRecord()
 		if err != nil {
 			if isTimeout(err) {
 				return err
@@ -222,7 +221,7 @@ func (s *Socket) readForRenegLocked(done chan struct{}, deadline time.Time) erro
 				return err
 			}
 			s.idleRecords = 0
-			s.in.acc = append(s.in.acc, data...)
+			s.keepRenegData(data, false)
 			continue
 		}
 		if err := s.handleRecord(typ, data); err != nil {
@@ -237,6 +236,9 @@ func (s *Socket) readForRenegLocked(done chan struct{}, deadline time.Time) erro
 func (s *Socket) renegConfig() *handshake.Config {
 	info := s.connInfo()
 	v := info.Version
+	if s.dtls() != nil {
+		v = wire.TLSVersion(v) // the machine's version is TLS's (handshake/dtls.go)
+	}
 	restrict := func(c *handshake.Config) *handshake.Config {
 		c2 := *c
 		c2.Versions = []uint16{v}
@@ -283,6 +285,9 @@ func (s *Socket) renegInfo() *handshake.Renegotiation {
 func (s *Socket) startReneg() error {
 	c := handshake.NewClient(s.renegConfig())
 	c.Reneg = s.renegInfo()
+	if d := s.dtls(); d != nil {
+		c.LocalCID, c.Cookie = d.localCID, d.rn.cookie
+	}
 	r := s.reneg
 	r.mu.Lock()
 	if r.machine != nil {
@@ -293,6 +298,7 @@ func (s *Socket) startReneg() error {
 	if r.done == nil {
 		r.done = make(chan struct{})
 	}
+	s.dtlsRenegStarted()
 	// Start runs before the reader can see the machine: the reader takes
 	// r.machine under r.mu, and a record it reads meanwhile (a late
 	// answer to an earlier renegotiation) must not reach a machine
@@ -314,7 +320,17 @@ func (s *Socket) applyReneg(acts []handshake.Action) error {
 		s.out.Unlock()
 		return err
 	}
-	err := s.apply(acts)
+	var err error
+	if c := s.dtls(); c != nil {
+		for _, a := range acts {
+			if a.Kind == handshake.SendMessage {
+				s.logHandshake("sent", a.Data)
+			}
+		}
+		err = c.apply(acts)
+	} else {
+		err = s.apply(acts)
+	}
 	if err != nil && !isAlertError(err) {
 		err = s.failWrite(err)
 	}
@@ -352,6 +368,9 @@ func (s *Socket) leaveReneg() {
 	defer r.mu.Unlock()
 	if r.machine == nil && r.requested {
 		r.requested = false
+		if c := s.dtls(); c != nil {
+			c.renegOver() // the HelloRequest is no longer resent
+		}
 		r.err = ErrRenegotiationPending
 		if r.done != nil {
 			close(r.done)
@@ -367,6 +386,9 @@ func (s *Socket) endReneg(err error) {
 	defer r.mu.Unlock()
 	r.machine, r.requested = nil, false
 	r.peerCCS.Store(false)
+	if c := s.dtls(); c != nil {
+		c.renegOver()
+	}
 	r.err = err
 	if r.done != nil {
 		close(r.done)
@@ -407,9 +429,10 @@ func (s *Socket) handleRenegMessage(msg []byte) error {
 	if m == nil {
 		insecure := !s.connInfo().SecureRenegotiation && s.res.hs.SecureRenegotiate
 		switch {
-		case s.role == roleClient && msg[0] == wire.TypeHelloRequest && len(msg) == 4:
+		case s.role == roleClient && s.isHelloRequest(msg):
 			if insecure {
 				s.sendWarning(alert.NoRenegotiation)
+				s.dtlsRenegRefused()
 				return nil
 			}
 			if err := s.startReneg(); err != errRenegotiating {
@@ -422,6 +445,7 @@ func (s *Socket) handleRenegMessage(msg []byte) error {
 			r.mu.Unlock()
 			if insecure || !allowed {
 				s.sendWarning(alert.NoRenegotiation)
+				s.dtlsRenegRefused()
 				if requested {
 					s.endReneg(errors.New("renegotiation refused: the connection did not negotiate RFC 5746 secure renegotiation"))
 				}
@@ -429,17 +453,22 @@ func (s *Socket) handleRenegMessage(msg []byte) error {
 			}
 			sv := handshake.NewServer(s.renegConfig())
 			sv.Reneg = s.renegInfo()
+			if c := s.dtls(); c != nil {
+				sv.LocalCID = c.localCID
+				sv.Reneg.HelloRequestSent = requested
+			}
 			r.mu.Lock()
 			r.machine, r.stateName, r.requested = sv, sv.State, false
 			if r.done == nil {
 				r.done = make(chan struct{})
 			}
 			r.mu.Unlock()
+			s.dtlsRenegStarted()
 			m = sv
 		default:
 			return s.sendFatal(alert.New(alert.UnexpectedMessage, "unexpected handshake message after the handshake"))
 		}
-	} else if s.role == roleClient && msg[0] == wire.TypeHelloRequest && len(msg) == 4 {
+	} else if s.role == roleClient && s.isHelloRequest(msg) {
 		return nil // RFC 5246, 7.4.1.1: ignored while negotiating
 	}
 	s.logHandshake("received", msg)
@@ -452,6 +481,10 @@ func (s *Socket) handleRenegMessage(msg []byte) error {
 	}
 	if err := s.applyReneg(acts); err != nil {
 		return err
+	}
+	if s.dtlsRenegPendingCCS(m) {
+		// The peer's ChangeCipherSpec overtook this message.
+		return s.handleRenegCCS([]byte{1})
 	}
 	if m.Done() {
 		s.finishReneg(m)
@@ -477,11 +510,21 @@ func (s *Socket) handleRenegCCS(data []byte) error {
 	r.mu.Lock()
 	m := r.machine
 	r.mu.Unlock()
+	if m == nil && s.dtls() != nil {
+		return nil // a renegotiation's that ended meanwhile: dropped
+	}
 	if m == nil || s.tls.tls13 {
 		return s.sendFatal(alert.New(alert.UnexpectedMessage, "ChangeCipherSpec after the handshake"))
 	}
 	if s.in.hbuf.Len() != 0 {
 		return s.renegFail(alert.New(alert.UnexpectedMessage, "ChangeCipherSpec inside a handshake message"))
+	}
+	if s.dtls() != nil {
+		if wait, err := s.dtlsRenegCCS(m); err != nil {
+			return s.renegFail(err)
+		} else if wait {
+			return nil
+		}
 	}
 	acts, err := machineStep(m.HandleChangeCipherSpec)
 	if err != nil {
@@ -492,10 +535,12 @@ func (s *Socket) handleRenegCCS(data []byte) error {
 	}
 	if m.Done() {
 		s.finishReneg(m)
-	} else {
+	} else if s.dtls() == nil {
 		// The peer's Finished comes next, and nothing else may come
 		// between (RFC 5246, 7.4.9: "A Finished message is always sent
-		// immediately after a change cipher spec message").
+		// immediately after a change cipher spec message"). DTLS
+		// holds the new epoch's data instead (datagrams reorder) and
+		// delivers the old epoch's.
 		r.peerCCS.Store(true)
 	}
 	return nil
@@ -565,8 +610,9 @@ func (s *Socket) connInfo() *handshake.Info {
 
 // finishReneg installs the renegotiated connection's description.
 func (s *Socket) finishReneg(m handshake.Machine) {
-	s.reneg.mu.Lock()
 	info := s.slimInfo(m.Info())
+	s.dtlsRenegDone(m, info)
+	s.reneg.mu.Lock()
 	s.info = info
 	s.state = frozenState(s.reneg.stateName())
 	s.reneg.stateName = nil

@@ -191,3 +191,15 @@ func (r *Reassembler) Pending() bool {
 	}
 	return false
 }
+
+// Restart starts the reassembly of a new handshake on the association,
+// which expects message_seq 0 first (RFC 6347, 4.2.2: "The first message
+// each side transmits in each handshake always has message_seq = 0"),
+// and returns the message_seq the finished one would have delivered
+// next. Fragments still held are dropped.
+func (r *Reassembler) Restart() (next uint16) {
+	next = r.next
+	r.next, r.held = 0, 0
+	r.slots = [reassemblyWindow]*partial{}
+	return next
+}

@@ -219,3 +219,29 @@ func TestReassemblySeqWraps(t *testing.T) {
 		t.Fatal("0xffff not behind 0x0001")
 	}
 }
+
+// TestReassemblerRestart: after a handshake the next one numbers its
+// messages from 0 again (RFC 6347, 4.2.2): Restart forgets what is held
+// and takes message_seq 0 as new, and reports where the last one ended.
+func TestReassemblerRestart(t *testing.T) {
+	r := NewReassembler(0, 1<<14)
+	for seq := uint16(0); seq < 3; seq++ {
+		mustAdd(t, r, dtlsMsg(22, seq, 10, byte(seq)))
+		if _, ok := r.Next(); !ok {
+			t.Fatalf("message %d not delivered", seq)
+		}
+	}
+	mustAdd(t, r, frag(dtlsMsg(22, 4, 10, 4), 0, 5)) // held, ahead
+	if next := r.Restart(); next != 3 {
+		t.Fatalf("Restart: %d, want 3", next)
+	}
+	if r.Pending() || r.NextSeq() != 0 {
+		t.Fatalf("after Restart: pending %v, next %d", r.Pending(), r.NextSeq())
+	}
+	if old := mustAdd(t, r, dtlsMsg(22, 0, 10, 9)); old {
+		t.Fatal("message_seq 0 of the new handshake taken for a retransmission")
+	}
+	if m, ok := r.Next(); !ok || !bytes.Equal(m, dtlsMsg(22, 0, 10, 9)) {
+		t.Fatalf("new message 0: %x %v", m, ok)
+	}
+}

@@ -77,6 +77,14 @@ type Client struct {
 
 	// Reneg is set by the driver for a renegotiation (renegotiate.go).
 	Reneg *Renegotiation
+	// Cookie is the DTLS cookie the first ClientHello carries: in a
+	// renegotiation, the association's last one (DTLSCookie). OpenSSL
+	// servers (3.0) take a renegotiating ClientHello without a cookie
+	// for one to answer with a HelloVerifyRequest, yet send none (the
+	// association's cookie is verified already) and go on with the
+	// previous handshake's randoms, which fails the new handshake;
+	// Erlang/OTP's client resends its cookie for the same reason.
+	Cookie []byte
 }
 
 // NewClient returns a client machine for cfg.
@@ -135,6 +143,7 @@ func (c *Client) Start() ([]Action, error) {
 	ch := &wire.ClientHello{
 		Version:                  c.wireVersion(maxV),
 		DTLS:                     cfg.DTLS,
+		Cookie:                   c.Cookie,
 		Random:                   random,
 		CompressionMethods:       []uint8{0},
 		ServerName:               cfg.ServerName,

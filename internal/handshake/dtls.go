@@ -130,7 +130,9 @@ func (s *session) dtlsCall(msg []byte, handle func([]byte) ([]Action, error)) ([
 			return nil, alert.New(alert.InternalError, "DTLS handshake message not reassembled")
 		}
 		if !d.started {
-			d.outNext, d.started = h.MessageSeq, true
+			// A renegotiating server that sent a HelloRequest numbers
+			// its first message after it (Server.HandleMessage).
+			d.outNext, d.started = max(d.outNext, h.MessageSeq), true
 		}
 		// The TLS form is the DTLS one without message_seq and the
 		// fragment fields: rewrite the last four header bytes as a TLS
@@ -216,4 +218,14 @@ func (c *Client) handleDTLS(msg []byte) ([]Action, error) {
 		return c.handleHelloVerifyRequest(msg)
 	}
 	return c.HandleMessage(msg)
+}
+
+// DTLSCookie is the cookie of the client's last ClientHello (the server's
+// HelloVerifyRequest's, or Cookie), for the association's next
+// handshake.
+func (c *Client) DTLSCookie() []byte {
+	if c.hello == nil {
+		return nil
+	}
+	return c.hello.Cookie
 }

@@ -32,6 +32,10 @@ type Renegotiation struct {
 	// ServerCert is the server's leaf certificate (DER) of the connection,
 	// for a client: a renegotiation must not change it (below).
 	ServerCert []byte
+	// HelloRequestSent says a DTLS server's HelloRequest took
+	// message_seq 0 of this handshake, so its ServerHello is 1 (RFC
+	// 6347, 4.2.2).
+	HelloRequestSent bool
 }
 
 // allowed refuses a renegotiation of a connection without RFC 5746 when

@@ -122,6 +122,12 @@ func (s *Server) HandleChangeCipherSpec() ([]Action, error) {
 // HandleMessage advances the machine with one handshake message.
 func (s *Server) HandleMessage(msg []byte) ([]Action, error) {
 	if s.dtlsEnter() {
+		if s.Reneg != nil && s.Reneg.HelloRequestSent && !s.dtls.started {
+			// RFC 6347, 4.2.2: "in the case of a rehandshake, this
+			// implies that the HelloRequest will have message_seq = 0
+			// and the ServerHello will have message_seq = 1".
+			s.dtls.outNext = 1
+		}
 		return s.dtlsCall(msg, s.HandleMessage)
 	}
 	if s.v13 != nil {
