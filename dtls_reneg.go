@@ -364,6 +364,26 @@ func (s *Socket) dtlsRenegDone(m handshake.Machine, info *handshake.Info) {
 	c.rmu.Unlock()
 }
 
+// dtlsPeerFlightLast: a renegotiation ended on the peer's message, whose
+// actions are acts. Unless they sent a flight of ours, the peer's flight
+// was the last: it answers ours, which is never sent again (RFC 6347,
+// 4.2.4: only the sender of the last flight answers a retransmission of
+// the one before), as at the end of the first handshake.
+func (s *Socket) dtlsPeerFlightLast(acts []handshake.Action) {
+	c := s.dtls()
+	if c == nil {
+		return
+	}
+	for _, a := range acts {
+		if a.Kind == handshake.Flush {
+			return
+		}
+	}
+	c.wmu.Lock()
+	c.flight.Reset()
+	c.wmu.Unlock()
+}
+
 // keepCookie keeps a client's cookie for its next renegotiation.
 func (c *dtlsConn) keepCookie(m handshake.Machine) {
 	if cl, ok := m.(*handshake.Client); ok {

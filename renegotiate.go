@@ -487,6 +487,7 @@ func (s *Socket) handleRenegMessage(msg []byte) error {
 		return s.handleRenegCCS([]byte{1})
 	}
 	if m.Done() {
+		s.dtlsPeerFlightLast(acts)
 		s.finishReneg(m)
 		// A completed renegotiation is progress, as data is: its
 		// records do not count toward maxIdleRecords (which is for
