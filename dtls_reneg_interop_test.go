@@ -1,6 +1,7 @@
 package ssl
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -178,6 +179,150 @@ func TestDTLSRenegotiateInteropOpenSSL(t *testing.T) {
 		}
 		if !strings.Contains(fmt.Sprint(infoValue(t, s, "protocol")), "dtlsv1.2") {
 			t.Fatalf("protocol %v", infoValue(t, s, "protocol"))
+		}
+	})
+}
+
+// TestDTLSRenegotiateInteropErlang: DTLS 1.2 renegotiation with Erlang/OTP
+// 25's ssl: a gossl client's Renegotiate against an OTP server
+// ({client_renegotiation,true}; its second within 12 s is refused), an
+// OTP server's ssl:renegotiate/1 (a HelloRequest) to a gossl client, an
+// OTP client's ssl:renegotiate/1 against a gossl server, and a gossl
+// server's HelloRequest to an OTP client. Data goes both ways before and
+// after each.
+func TestDTLSRenegotiateInteropErlang(t *testing.T) {
+	p := testpeers.NewPKI(t)
+	testpeers.Require(t, "erl")
+	t.Run("gossl-client-renegotiates", func(t *testing.T) {
+		checkGoroutines(t)
+		srv, addr := testpeers.ErlangServer(t, fmt.Sprintf(`[{protocol,dtls},{certfile,%q},{keyfile,%q},{client_renegotiation,true}]`,
+			p.CertFile("ecdsa"), p.KeyFile("ecdsa")))
+		s, err := Connect("127.0.0.1", port(addr), dtlsClientOpts(p, 0), 30*time.Second)
+		if err != nil {
+			t.Fatalf("Connect: %v\n%s", err, srv.Output())
+		}
+		defer s.Close()
+		before := infoValue(t, s, "client_random").(string)
+		sendRecvLine(t, s, "before", "before", srv)
+		if err := s.Renegotiate(); err != nil {
+			t.Fatalf("Renegotiate with Erlang/OTP: %v\n%s", err, srv.Output())
+		}
+		renegotiated(t, s, before)
+		sendRecvLine(t, s, "after", "after", srv)
+		// OTP refuses a client's renegotiation within 12 s of the last
+		// (no_renegotiation), and the association goes on.
+		if err := s.Renegotiate(); !errors.Is(err, ErrRenegotiationRejected) {
+			t.Fatalf("second Renegotiate with Erlang/OTP: %v\n%s", err, srv.Output())
+		}
+		sendRecvLine(t, s, "refused", "refused", srv)
+	})
+	// clientCode is an OTP DTLS client of a gossl server on port: Body
+	// runs with the socket S, then RESULT is printed.
+	clientCode := func(port int, body string) string {
+		return fmt.Sprintf(`{ok,_} = application:ensure_all_started(ssl),
+Opts = [{protocol,dtls},{verify,verify_peer},{cacertfile,%q},{server_name_indication,"localhost"},{active,false},binary],
+{ok,S} = ssl:connect("127.0.0.1", %d, Opts, 20000),
+%s,
+io:format("RESULT ~p~n", [R]), ssl:close(S), halt(0).`, p.CAFile, port, body)
+	}
+	t.Run("erlang-client-renegotiates", func(t *testing.T) {
+		checkGoroutines(t)
+		var c *testpeers.Proc
+		s := acceptDTLS(t, dtlsServerOpts(p, "ecdsa", 0), func(port int) {
+			c = testpeers.Start(t, "erl", "-noshell", "-eval", clientCode(port, `ok = ssl:send(S, <<"before">>),
+{ok,<<"before">>} = ssl:recv(S, 0, 20000),
+R1 = ssl:renegotiate(S),
+ok = ssl:send(S, <<"after">>),
+{ok,<<"after">>} = ssl:recv(S, 0, 20000),
+R2 = ssl:renegotiate(S),
+ok = ssl:send(S, <<"again">>),
+{ok,<<"again">>} = ssl:recv(S, 0, 20000),
+R = {R1, R2}`))
+		})
+		before := infoValue(t, s, "client_random").(string)
+		done := echoUntilClosed(s)
+		line, err := c.WaitLine("RESULT ", 60*time.Second)
+		if err != nil || line != "RESULT {ok,ok}" {
+			t.Fatalf("Erlang client ssl:renegotiate: %q %v\n%s", line, err, c.Output())
+		}
+		renegotiated(t, s, before)
+		s.SetReadDeadline(time.Now())
+		<-done
+	})
+	t.Run("erlang-server-renegotiates", func(t *testing.T) {
+		checkGoroutines(t)
+		code := fmt.Sprintf(`{ok,_} = application:ensure_all_started(ssl),
+{ok,L} = ssl:listen(0, [{protocol,dtls},{certfile,%q},{keyfile,%q},{active,false},binary]),
+{ok,{_,Port}} = ssl:sockname(L),
+io:format("LISTENING ~p~n", [Port]),
+{ok,T} = ssl:transport_accept(L, 20000),
+{ok,S} = ssl:handshake(T, 20000),
+{ok,<<"before">>} = ssl:recv(S, 0, 20000),
+R = ssl:renegotiate(S),
+ok = ssl:send(S, <<"after">>),
+{ok,<<"from gossl">>} = ssl:recv(S, 0, 20000),
+io:format("RESULT ~p~n", [R]), ssl:close(S), halt(0).`, p.CertFile("ecdsa"), p.KeyFile("ecdsa"))
+		srv := testpeers.Start(t, "erl", "-noshell", "-eval", code)
+		line, err := srv.WaitLine("LISTENING ", 30*time.Second)
+		if err != nil {
+			t.Fatalf("Erlang server: %v\n%s", err, srv.Output())
+		}
+		n, _ := strconv.Atoi(strings.TrimPrefix(line, "LISTENING "))
+		s, err := Connect("127.0.0.1", n, dtlsClientOpts(p, 0), 30*time.Second)
+		if err != nil {
+			t.Fatalf("Connect: %v\n%s", err, srv.Output())
+		}
+		defer s.Close()
+		before := infoValue(t, s, "client_random").(string)
+		if err := s.Send([]byte("before")); err != nil {
+			t.Fatal(err)
+		}
+		// The HelloRequest comes while Recv reads; the data after the
+		// new handshake.
+		if got, err := s.Recv(0, 30*time.Second); err != nil || string(got) != "after" {
+			t.Fatalf("Recv: %q %v\n%s", got, err, srv.Output())
+		}
+		renegotiated(t, s, before)
+		if err := s.Send([]byte("from gossl")); err != nil {
+			t.Fatal(err)
+		}
+		if line, err := srv.WaitLine("RESULT ", 30*time.Second); err != nil || line != "RESULT ok" {
+			t.Fatalf("Erlang server ssl:renegotiate: %q %v\n%s", line, err, srv.Output())
+		}
+	})
+	t.Run("gossl-server-HelloRequest", func(t *testing.T) {
+		checkGoroutines(t)
+		var c *testpeers.Proc
+		s := acceptDTLS(t, dtlsServerOpts(p, "ecdsa", 0), func(port int) {
+			c = testpeers.Start(t, "erl", "-noshell", "-eval", clientCode(port, `ok = ssl:send(S, <<"before">>),
+{ok,<<"before">>} = ssl:recv(S, 0, 20000),
+{ok,<<"after 0">>} = ssl:recv(S, 0, 20000),
+ok = ssl:send(S, <<"from erlang 0">>),
+{ok,<<"after 1">>} = ssl:recv(S, 0, 20000),
+ok = ssl:send(S, <<"from erlang 1">>),
+R = done`))
+		})
+		before := infoValue(t, s, "client_random").(string)
+		if got, err := s.Recv(0, 30*time.Second); err != nil || string(got) != "before" {
+			t.Fatalf("Recv: %q %v\n%s", got, err, c.Output())
+		}
+		if err := s.Send([]byte("before")); err != nil {
+			t.Fatal(err)
+		}
+		for i := range 2 {
+			if err := s.Renegotiate(); err != nil {
+				t.Fatalf("Renegotiate %d (HelloRequest) with an OTP client: %v\n%s", i, err, c.Output())
+			}
+			before = renegotiated(t, s, before)
+			if err := s.Send([]byte(fmt.Sprintf("after %d", i))); err != nil {
+				t.Fatal(err)
+			}
+			if got, err := s.Recv(0, 20*time.Second); err != nil || string(got) != fmt.Sprintf("from erlang %d", i) {
+				t.Fatalf("Recv after %d: %q %v\n%s", i, got, err, c.Output())
+			}
+		}
+		if line, err := c.WaitLine("RESULT ", 30*time.Second); err != nil || line != "RESULT done" {
+			t.Fatalf("Erlang client: %q %v\n%s", line, err, c.Output())
 		}
 	})
 }
