@@ -67,7 +67,7 @@ TICKET", mode 0600: they hold the resumption secret), printing
 the tickets of such a file, the first one first, so a later run resumes:
 its information block says "session_resumption: true".
 
-On TLS 1.2 and older, a line of stdin that is just "R" renegotiates
+On TLS 1.2 and older and on DTLS, a line of stdin that is just "R" renegotiates
 (ssl:renegotiate/1, like s_client's R) instead of being sent, printing
 "RENEGOTIATING" and then "renegotiated" or the error on stderr.
 

@@ -56,8 +56,8 @@ random salt and the verifier of each are derived at start, in the group
 RSA certificate (--key-type rsa, or --certfile); srp_anon sends none. An
 unknown user fails at the client's Finished, like a wrong password.
 
-A line "R" on stdin renegotiates every open TLS 1.2 (or older)
-connection (ssl:renegotiate/1, like s_server's r): "RENEGOTIATING" and
+A line "R" on stdin renegotiates every open TLS 1.2 (or older) or
+DTLS connection (ssl:renegotiate/1, like s_server's r): "RENEGOTIATING" and
 then "renegotiated" or the error are printed on stderr for each.
 
 --metrics ADDR (HOST:PORT, port 0 for any) serves the server's metrics

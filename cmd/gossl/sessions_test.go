@@ -37,13 +37,20 @@ func TestConnectReconnect(t *testing.T) {
 	}
 }
 
-// A line "R" on connect's stdin renegotiates; data flows before and after.
+// A line "R" on connect's stdin renegotiates; data flows before and
+// after. Over TLS 1.2 and DTLS 1.2.
 func TestConnectRenegotiate(t *testing.T) {
+	for _, proto := range [][]string{{"--versions", "tlsv1.2"}, {"--protocol", "dtls", "--versions", "dtlsv1.2"}} {
+		t.Run(proto[len(proto)-1], func(t *testing.T) { connectRenegotiate(t, proto) })
+	}
+}
+
+func connectRenegotiate(t *testing.T, proto []string) {
 	cert := filepath.Join(t.TempDir(), "cert.pem")
-	srv := startServe(t, "--cert-out", cert)
+	srv := startServe(t, append([]string{"--cert-out", cert}, proto...)...)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, gosslBin, "connect", srv.addr, "--cacertfile", cert, "--versions", "tlsv1.2", "--wait", "1s")
+	cmd := exec.CommandContext(ctx, gosslBin, append([]string{"connect", srv.addr, "--cacertfile", cert, "--wait", "1s"}, proto...)...)
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		t.Fatal(err)
