@@ -426,8 +426,10 @@ func (c *dtlsConn) apply(acts []handshake.Action) error {
 			c.newFlight, c.resent = true, false
 			c.flushes++
 			// The peer's whole flight is in (the caller holds rmu,
-			// or no reader runs yet: the client's first flight).
-			c.peerFlight = c.ra.NextSeq()
+			// or no reader runs yet: the client's first flight; or
+			// it is the reader, or a renegotiation's first flight:
+			// peerFlightStart).
+			c.peerFlight = c.peerFlightStart()
 		}
 	}
 	return nil

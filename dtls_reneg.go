@@ -76,6 +76,34 @@ type dtlsReneg struct {
 	// cookie is a client's cookie of the last handshake, which its
 	// renegotiations send again (handshake.Client.Cookie).
 	cookie []byte
+	// initiating (under wmu) marks the flight being sent as the first
+	// of a renegotiation Renegotiate starts (peerFlightStart).
+	initiating bool
+}
+
+// peerFlightStart is where the peer's next flight starts, for
+// resendOnPeerRetransmit (the caller holds wmu). A flight sent by the
+// reader (which alone moves the reassembly) answers the peer's messages
+// so far. The first flight of a renegotiation that Renegotiate starts
+// (a ClientHello, a HelloRequest) answers none, and is sent outside the
+// reader, which may meanwhile be in the reassembly: 0, which no
+// retransmission comes before.
+func (c *dtlsConn) peerFlightStart() uint16 {
+	if c.rn.initiating {
+		c.rn.initiating = false
+		return 0
+	}
+	return c.ra.NextSeq()
+}
+
+// dtlsInitiating marks the next flight as the first of a renegotiation
+// Renegotiate starts, on (false: clears the mark when none went out).
+func (s *Socket) dtlsInitiating(on bool) {
+	if c := s.dtls(); c != nil {
+		c.wmu.Lock()
+		c.rn.initiating = on
+		c.wmu.Unlock()
+	}
 }
 
 // handshakeOver starts the reassembly of the next handshake (the caller
@@ -306,6 +334,7 @@ func (s *Socket) dtlsRenegStarted() {
 func (s *Socket) dtlsSendHelloRequest() error {
 	msg, _ := (&wire.HelloRequest{}).Marshal()
 	s.dtlsRenegStarted()
+	s.dtlsInitiating(true)
 	return s.applyReneg([]handshake.Action{{Kind: handshake.SendMessage, Data: wire.ToDTLS(msg, 0)}, {Kind: handshake.Flush}})
 }
 

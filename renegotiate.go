@@ -108,7 +108,10 @@ func (s *Socket) Renegotiate() error {
 		r.mu.Unlock()
 		// A HelloRequest the reader took in meanwhile may have started
 		// one first, which then ends on done too.
-		if err := s.startReneg(); err != nil && err != errRenegotiating {
+		s.dtlsInitiating(true)
+		err := s.startReneg()
+		s.dtlsInitiating(false)
+		if err != nil && err != errRenegotiating {
 			s.endReneg(err)
 			return err
 		}
