@@ -140,6 +140,37 @@ func TestCurveCerts13Loopback(t *testing.T) {
 	})
 }
 
+// TestBrainpoolSchemesOnlyInTLS13: the RFC 8734 schemes are TLS 1.3's.
+// A client offering TLS 1.3 and 1.2 lists them; a server that
+// negotiates TLS 1.2 with a brainpool certificate signs under an ecdsa_*
+// code point instead, and the client's certificate is asked for without
+// them. Before, the server signed its ServerKeyExchange with
+// ecdsa_brainpoolP256r1tls13_sha256 and listed the three in its TLS 1.2
+// CertificateRequest (found by tlsfuzzer's sanity check of the request),
+// which a peer that knows the code points refuses.
+func TestBrainpoolSchemesOnlyInTLS13(t *testing.T) {
+	ch := testpeers.OpenSSLCurveChain(t, "brainpoolP256r1", "brainpoolP256r1")
+	algs := []string{"ecdsa_brainpoolP256r1tls13_sha256", "ecdsa_secp256r1_sha256", "rsa_pss_rsae_sha256"}
+	so := &Options{CertFile: ch.CertFile, KeyFile: ch.KeyFile, IP: net.IPv4(127, 0, 0, 1),
+		Versions: []Version{TLSv1_2}, Verify: VerifyPeer, FailIfNoPeerCert: Bool(true), CACertFile: ch.CAFile, SignatureAlgs: algs}
+	port, done := startEcho(t, so)
+	co := &Options{CACertFile: ch.CAFile, ServerNameIndication: "localhost", CertFile: ch.CertFile, KeyFile: ch.KeyFile,
+		Versions: []Version{TLSv1_3, TLSv1_2}, ReuseSessions: Bool(false), SignatureAlgs: algs}
+	s, err := Connect("127.0.0.1", port, co, 20*time.Second)
+	if err != nil {
+		t.Fatalf("Connect: %v", err)
+	}
+	defer s.Close()
+	if info, _ := s.ConnectionInformation("signature_algorithm"); len(info) != 1 || fmt.Sprint(info[0].Value) != "ecdsa_secp256r1_sha256" {
+		t.Errorf("TLS 1.2 signature_algorithm %v, want ecdsa_secp256r1_sha256", info)
+	}
+	echo(t, s)
+	s.Close()
+	if err := <-done; err != nil {
+		t.Fatalf("gossl server: %v", err)
+	}
+}
+
 // TestInteropCurveCertsErlang: brainpool, secp256k1 and sect* certificates in
 // TLS 1.2 and Ed448 in TLS 1.3 with Erlang/OTP 25 in both roles, each
 // side verifying the server's chain. Left out: an OTP 25 server with an

@@ -182,7 +182,7 @@ func (c *Client) Start() ([]Action, error) {
 		ch.SupportedGroups = append(append([]uint16(nil), ch.SupportedGroups...), c.ffdheOffer()...)
 	}
 	if maxV >= wire.VersionTLS12 {
-		ch.SignatureAlgorithms = cfg.SignatureSchemes
+		ch.SignatureAlgorithms = filter12(cfg.SignatureSchemes)
 		ch.SignatureAlgorithmsCert = cfg.SignatureSchemesCert
 	}
 	ch.ALPNProtocols = cfg.ALPNProtocols

@@ -381,7 +381,7 @@ func (s *Server) handleHello(ch *wire.ClientHello, msg []byte) ([]Action, error)
 			CertificateAuthorities: cfg.authoritiesToSend(),
 		}
 		if cr.HasSignatureAlgorithms {
-			cr.SignatureAlgorithms = cfg.SignatureSchemes
+			cr.SignatureAlgorithms = filter12(cfg.SignatureSchemes)
 		}
 		if err := s.sendRecorded(&f, cr); err != nil {
 			return nil, err

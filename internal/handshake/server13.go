@@ -495,10 +495,17 @@ func (h *server13) finishServerFlight(f flight, serverHS []byte) ([]Action, erro
 }
 
 // filter13 keeps the schemes TLS 1.3 allows.
-func filter13(list []uint16) []uint16 {
+func filter13(list []uint16) []uint16 { return filterSchemes(list, kx.SchemeAllowedIn13) }
+
+// filter12 is list without the schemes TLS 1.2 may not use: what a TLS
+// 1.2 CertificateRequest, or the ClientHello of a client that offers
+// nothing newer, sends.
+func filter12(list []uint16) []uint16 { return filterSchemes(list, kx.SchemeAllowedIn12) }
+
+func filterSchemes(list []uint16, allowed func(uint16) bool) []uint16 {
 	var out []uint16
 	for _, s := range list {
-		if kx.SchemeAllowedIn13(s) {
+		if allowed(s) {
 			out = append(out, s)
 		}
 	}

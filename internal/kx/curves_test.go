@@ -162,7 +162,8 @@ func TestOtherKeySignatures(t *testing.T) {
 		want []uint16
 	}{
 		{"brainpoolP384r1/1.3", bp, wire.VersionTLS13, []uint16{SigECDSABrainpoolP384SHA384}},
-		{"brainpoolP384r1/1.2", bp, wire.VersionTLS12, []uint16{SigECDSABrainpoolP384SHA384, wire.SigECDSAP521SHA512, wire.SigECDSAP384SHA384, wire.SigECDSAP256SHA256, wire.SigECDSASHA224, wire.SigECDSASHA1}},
+		// RFC 8734's scheme is TLS 1.3's alone (TestBrainpoolSchemesAt12).
+		{"brainpoolP384r1/1.2", bp, wire.VersionTLS12, []uint16{wire.SigECDSAP521SHA512, wire.SigECDSAP384SHA384, wire.SigECDSAP256SHA256, wire.SigECDSASHA224, wire.SigECDSASHA1}},
 		{"secp256k1/1.3", k1, wire.VersionTLS13, nil},
 		{"secp256k1/1.2", k1, wire.VersionTLS12, []uint16{wire.SigECDSAP521SHA512, wire.SigECDSAP384SHA384, wire.SigECDSAP256SHA256, wire.SigECDSASHA224, wire.SigECDSASHA1}},
 		{"ed448/1.3", edPriv, wire.VersionTLS13, []uint16{wire.SigEd448}},

@@ -217,8 +217,9 @@ func SignatureSchemesForKey(pub crypto.PublicKey, version uint16) []uint16 {
 			}
 		}
 	case *ec.PublicKey:
-		own := brainpoolScheme(k.Curve().Name())
-		if own != 0 {
+		// The brainpool schemes are TLS 1.3's (RFC 8734); in TLS 1.2
+		// the key signs under the ecdsa_* code points, as any curve.
+		if own := brainpoolScheme(k.Curve().Name()); own != 0 && tls13 {
 			out = append(out, own)
 		}
 		if !tls13 {

@@ -121,6 +121,9 @@ func schemeFor(pub crypto.PublicKey, scheme, version uint16) (schemeInfo, error)
 	if tls13 && !info.tls13 {
 		return info, illegalParameter(info.name + " is not allowed in TLS 1.3")
 	}
+	if !tls13 && info.ecCurve != "" {
+		return info, illegalParameter(info.name + " is for TLS 1.3 only (RFC 8734)")
+	}
 	match := false
 	switch k := pub.(type) {
 	case *rsa.PublicKey:

@@ -42,6 +42,15 @@ func SchemeAllowedIn13(s uint16) bool {
 	return ok && info.tls13
 }
 
+// SchemeAllowedIn12 reports whether s may be offered or used in TLS 1.2:
+// every scheme but those RFC 8734 defines for TLS 1.3 alone (ECDSA on
+// the brainpool curves, which TLS 1.2 signs with the ecdsa_* code points
+// that name only the hash).
+func SchemeAllowedIn12(s uint16) bool {
+	info, ok := schemes[s]
+	return ok && info.ecCurve == ""
+}
+
 // DefaultSignatureSchemes13 returns DefaultSignatureSchemes without the
 // entries TLS 1.3 forbids, in the same order: what a TLS 1.3-only peer
 // sends in signature_algorithms. A peer offering TLS 1.2 too sends the

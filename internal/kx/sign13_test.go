@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/gossl/ssl/internal/alert"
+	"github.com/gossl/ssl/internal/ec"
 	"github.com/gossl/ssl/internal/wire"
 )
 
@@ -223,4 +224,40 @@ func smallRSA(t *testing.T) *rsa.PrivateKey {
 		t.Skip("1024-bit RSA keys unavailable:", err)
 	}
 	return k
+}
+
+// TestBrainpoolSchemesAt12: the RFC 8734 schemes exist for TLS 1.3
+// alone. At TLS 1.2 a brainpool key signs under the ecdsa_* code points
+// (which name only the hash), is offered none of RFC 8734's, and a peer
+// that signs with one gets illegal_parameter, as for a scheme TLS 1.3
+// forbids.
+func TestBrainpoolSchemesAt12(t *testing.T) {
+	priv, err := ec.ByName("brainpoolP256r1").GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := SignatureSchemesForKey(priv.Public(), wire.VersionTLS12)
+	if len(got) == 0 || slices.Contains(got, SigECDSABrainpoolP256SHA256) {
+		t.Fatalf("brainpoolP256r1 key at 1.2: %v", names(got))
+	}
+	if got := SignatureSchemesForKey(priv.Public(), wire.VersionTLS13); !slices.Equal(got, []uint16{SigECDSABrainpoolP256SHA256}) {
+		t.Fatalf("brainpoolP256r1 key at 1.3: %v", names(got))
+	}
+	msg := []byte("server key exchange params")
+	sig, err := Sign(priv, wire.SigECDSAP256SHA256, wire.VersionTLS12, msg, rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Verify(priv.Public(), wire.SigECDSAP256SHA256, wire.VersionTLS12, msg, sig); err != nil {
+		t.Fatalf("ecdsa_secp256r1_sha256 from a brainpool key at 1.2: %v", err)
+	}
+	wantAlertT(t, "brainpool scheme at 1.2", Verify(priv.Public(), SigECDSABrainpoolP256SHA256, wire.VersionTLS12, msg, sig), alert.IllegalParameter)
+	for _, s := range []uint16{SigECDSABrainpoolP256SHA256, SigECDSABrainpoolP384SHA384, SigECDSABrainpoolP512SHA512} {
+		if SchemeAllowedIn12(s) || !SchemeAllowedIn13(s) {
+			t.Errorf("%s: allowed in 1.2 %v, in 1.3 %v", SchemeName(s), SchemeAllowedIn12(s), SchemeAllowedIn13(s))
+		}
+	}
+	if !SchemeAllowedIn12(wire.SigEd25519) || !SchemeAllowedIn12(wire.SigRSAPSSPSSSHA256) {
+		t.Error("ed25519 and rsa_pss_pss_sha256 are TLS 1.2 schemes too (RFC 8422, RFC 8446 4.2.3)")
+	}
 }
