@@ -78,6 +78,38 @@ CLIENT_CERT=$work/client.pem
 EC_CLIENT_KEY=$work/ecclient.key
 EC_CLIENT_CERT=$work/ecclient.pem
 start clientcert "${common[@]}" --verify verify_peer --no-fail-if-no-peer-cert --cacertfile "$work/ca.pem" --signature-algs "$sigalgs_all"
+# Client keys of the other types, for the servers that verify them:
+# Ed25519 ($ED_CLIENT_KEY, $ED_CLIENT_CERT) and DSA ($DSA_CLIENT_KEY,
+# $DSA_CLIENT_CERT), signed by the same CA; and server certificates:
+# Ed25519, Ed448 and DSA (2048-bit).
+issue() { # name subject: sign $work/name.key into $work/name.pem
+	openssl req -new -key "$work/$1.key" -out "$work/$1.csr" -subj "/CN=$2" 2>/dev/null &&
+		openssl x509 -req -in "$work/$1.csr" -CA "$work/ca.pem" -CAkey "$work/ca.key" -CAcreateserial -out "$work/$1.pem" -days 2 2>/dev/null
+}
+{ openssl genpkey -algorithm ed25519 -out "$work/edclient.key" && issue edclient tlsfuzzer-ed-client &&
+	openssl genpkey -algorithm ed25519 -out "$work/ed25519.key" && issue ed25519 localhost &&
+	openssl genpkey -algorithm ed448 -out "$work/ed448.key" && issue ed448 localhost &&
+	openssl dsaparam -out "$work/dsaparam.pem" 2048 2>/dev/null &&
+	openssl gendsa -out "$work/dsaclient.key" "$work/dsaparam.pem" 2>/dev/null && issue dsaclient tlsfuzzer-dsa-client &&
+	openssl gendsa -out "$work/dsa.key" "$work/dsaparam.pem" 2>/dev/null && issue dsa localhost; } ||
+	{ echo "openssl could not make the EdDSA and DSA keys" >&2; exit 1; }
+ED_CLIENT_KEY=$work/edclient.key
+ED_CLIENT_CERT=$work/edclient.pem
+DSA_CLIENT_KEY=$work/dsaclient.key
+DSA_CLIENT_CERT=$work/dsaclient.pem
+dsa_sigalgs=dsa_sha1,dsa_sha224,dsa_sha256,dsa_sha384,dsa_sha512
+# anycert is clientcert that also takes EdDSA and DSA client keys.
+start anycert "${common[@]}" --verify verify_peer --no-fail-if-no-peer-cert --cacertfile "$work/ca.pem" \
+	--signature-algs "$sigalgs_all,eddsa_ed25519,eddsa_ed448,$dsa_sigalgs"
+# ed25519 and ed448 serve an EdDSA certificate (TLS 1.3 and 1.2), dsa a
+# DSA one with the DHE_DSS suites and every DSA signature, SHA-1 too.
+start ed25519 --www --certfile "$work/ed25519.pem" --keyfile "$work/ed25519.key" --versions tlsv1.3,tlsv1.2
+start ed448 --www --certfile "$work/ed448.pem" --keyfile "$work/ed448.key" --versions tlsv1.3,tlsv1.2
+start dsa --www --certfile "$work/dsa.pem" --keyfile "$work/dsa.key" --versions tlsv1.2,tlsv1.1,tlsv1 \
+	--ciphers "$("$work/gossl" ciphers all | cut -f2 | grep DSS | paste -sd: -)" --signature-algs "$dsa_sigalgs"
+# brainpool enables the RFC 8734 groups in TLS 1.3.
+start brainpool --www --versions tlsv1.3 \
+	--supported-groups x25519,secp256r1,brainpoolP256r1tls13,brainpoolP384r1tls13,brainpoolP512r1tls13
 # ecdsa has a P-256 certificate and offers the ECDSA signatures with
 # SHA-1 and SHA-224 too.
 start ecdsa --www --key-type ecdsa --ciphers "$ciphers" --versions tlsv1.3,tlsv1.2,tlsv1.1,tlsv1 \
@@ -97,7 +129,7 @@ while read -r kind rest; do
 		continue
 	fi
 	app="$tf/tlsfuzzer/_apps/$(basename "$kind" .py | tr - _).py"
-	log="$work/$kind.log"
+	log="$work/$kind.$server.log"
 	PYTHONPATH="$tl:$tf" timeout "${TLSFUZZER_TIMEOUT:-300}" "$python" "$app" -h 127.0.0.1 -p "${port[$server]}" "$@" >"$log" 2>&1
 	rc=$?
 	t=$(sed -n 's/^TOTAL: //p' "$log" | tail -1)
