@@ -19,9 +19,16 @@ import (
 // retransmits; those mean our last flight was lost, and it is sent again
 // (Section 4.2.4).
 func (c *dtlsConn) ReadRecordTo(dst []byte) (uint8, []byte, error) {
+	return c.readRecord(dst, true)
+}
+
+// readRecord is ReadRecordTo; without queued, it leaves the application
+// data kept for Recv (early, held) where it is and reads on: for
+// Renegotiate's wait, which keeps what it reads there (dtls_reneg.go).
+func (c *dtlsConn) readRecord(dst []byte, queued bool) (uint8, []byte, error) {
 	c.rmu.Lock()
 	defer c.rmu.Unlock()
-	if len(c.early) > 0 {
+	if len(c.early) > 0 && queued {
 		d := c.early[0]
 		c.early[0] = nil
 		if c.early = c.early[1:]; len(c.early) == 0 {
@@ -30,7 +37,7 @@ func (c *dtlsConn) ReadRecordTo(dst []byte) (uint8, []byte, error) {
 		return wire.TypeApplicationData, d, nil
 	}
 	for {
-		if d, ok := c.takeHeld(); ok {
+		if d, ok := c.takeHeld(queued); ok {
 			return wire.TypeApplicationData, d, nil
 		}
 		if msg, ok := c.ra.Next(); ok {

@@ -255,9 +255,9 @@ func (c *dtlsConn) holdNewData(data []byte) {
 }
 
 // takeHeld returns the next data record held during a renegotiation that
-// has ended. The caller holds rmu.
-func (c *dtlsConn) takeHeld() ([]byte, bool) {
-	if len(c.rn.held) == 0 || c.rn.hold.Load() {
+// has ended, if queued (data may be delivered). The caller holds rmu.
+func (c *dtlsConn) takeHeld(queued bool) ([]byte, bool) {
+	if !queued || len(c.rn.held) == 0 || c.rn.hold.Load() {
 		return nil, false
 	}
 	d := c.rn.held[0]
@@ -472,7 +472,7 @@ func (s *Socket) renegKept() int {
 // readRenegRecord reads the next record for Renegotiate's wait.
 func (s *Socket) readRenegRecord() (uint8, []byte, error) {
 	if c := s.dtls(); c != nil {
-		return c.ReadRecordTo(nil)
+		return c.readRecord(nil, false)
 	}
 	return s.rd.ReadRecord()
 }

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -255,6 +256,22 @@ func relayedPair(t *testing.T, so, co *Options, c2s, s2c func([]byte) [][]byte) 
 	return c, r.s
 }
 
+// dtlsRecords cuts a datagram into its records (a malformed tail is
+// dropped).
+func dtlsRecords(d []byte) [][]byte {
+	var recs [][]byte
+	for len(d) >= dtls.HeaderLen {
+		h, ok := dtls.ParseHeader(d)
+		end := dtls.HeaderLen + int(h.Length)
+		if !ok || end > len(d) {
+			break
+		}
+		recs = append(recs, d[:end])
+		d = d[end:]
+	}
+	return recs
+}
+
 // renegDatagram reports whether d holds a record of a renegotiation (a
 // handshake or change_cipher_spec record in an epoch past 0).
 func renegDatagram(d []byte) bool {
@@ -282,16 +299,8 @@ func TestDTLSRenegotiationLossAndReordering(t *testing.T) {
 	checkGoroutines(t)
 	p := testpeers.NewPKI(t)
 	reverse := func(d []byte) [][]byte {
-		var recs [][]byte
-		for len(d) >= dtls.HeaderLen {
-			h, ok := dtls.ParseHeader(d)
-			end := dtls.HeaderLen + int(h.Length)
-			if !ok || end > len(d) {
-				break
-			}
-			recs = append([][]byte{d[:end]}, recs...)
-			d = d[end:]
-		}
+		recs := dtlsRecords(d)
+		slices.Reverse(recs)
 		return recs
 	}
 	var armed atomic.Bool // loss starts after the first handshake
