@@ -193,3 +193,50 @@ func TestDTLSRenegotiationDropsPreviousEpoch(t *testing.T) {
 		t.Fatalf("after the previous epoch's keys are gone: %q %v (want its record discarded)", got, err)
 	}
 }
+
+// TestDTLSRenegotiationActive: a socket in active mode renegotiates: its
+// reader goroutine drives the handshake, for the peer's HelloRequest and
+// for its own Renegotiate (which waits while that reader holds the
+// input), and the data after arrives as messages.
+func TestDTLSRenegotiationActive(t *testing.T) {
+	checkGoroutines(t)
+	so, co := modelOptsFor(t, "dtls")
+	co.Active = true
+	c, s := pair(t, so, co)
+	defer c.Close()
+	defer s.Close()
+	expect := func(want string) {
+		t.Helper()
+		m, ok := recvMsg(t, c.Messages()).(SSLData)
+		if !ok || string(m.Data) != want {
+			t.Fatalf("active message %#v, want %q", m, want)
+		}
+	}
+	before := infoValue(t, c, "client_random").(string)
+	// The server asks.
+	if err := s.Renegotiate(); err != nil {
+		t.Fatalf("server Renegotiate: %v", err)
+	}
+	s.Send([]byte("after the server's"))
+	expect("after the server's") // the client has the server's Finished
+	before = renegotiated(t, c, before)
+	// The active client renegotiates itself; the server reads.
+	srvRead := make(chan error, 1)
+	go func() {
+		b, err := s.Recv(0, 10*time.Second)
+		if err == nil && string(b) != "ping" {
+			err = fmt.Errorf("got %q", b)
+		}
+		srvRead <- err
+	}()
+	if err := c.Renegotiate(); err != nil {
+		t.Fatalf("active client Renegotiate: %v", err)
+	}
+	renegotiated(t, c, before)
+	c.Send([]byte("ping"))
+	if err := <-srvRead; err != nil {
+		t.Fatal(err)
+	}
+	s.Send([]byte("after the client's"))
+	expect("after the client's")
+}
