@@ -430,16 +430,15 @@ func (s *Socket) dtlsRenegRefused() {
 	}
 }
 
-// keepRenegData keeps application data Renegotiate reads while it waits,
-// for the next Recv: in order, after what is kept already (in DTLS each
-// record stays a message of its own).
-// With first it goes before it instead: the rest of a record a Recv
-// left.
+// keepRenegData keeps a copy of application data Renegotiate reads while
+// it waits, for the next Recv: in order, after what is kept already (in
+// DTLS each record stays a message of its own). With first, data is the
+// rest of a record a Recv left (pending): over TLS it follows the bytes
+// kept (acc comes before pending); over DTLS, where the records kept
+// are read after it, it goes before them.
 func (s *Socket) keepRenegData(data []byte, first bool) {
 	c := s.dtls()
 	switch {
-	case c == nil && first:
-		s.in.acc = append(data, s.in.acc...)
 	case c == nil:
 		s.in.acc = append(s.in.acc, data...)
 	default:

@@ -3,6 +3,7 @@ package ssl
 import (
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -239,4 +240,42 @@ func TestDTLSRenegotiationActive(t *testing.T) {
 	}
 	s.Send([]byte("after the client's"))
 	expect("after the client's")
+}
+
+// TestRenegotiateKeepsPartlyReadRecord: over TLS, a record a Read left
+// partly unread (pending, in the record reader's buffer) is copied when
+// Renegotiate reads on, and comes before the data read meanwhile. A
+// version of the DTLS change kept the reader's buffer itself, which the
+// next record overwrote.
+func TestRenegotiateKeepsPartlyReadRecord(t *testing.T) {
+	checkGoroutines(t)
+	p := testpeers.NewPKI(t)
+	c, s := pair12(t, p, opts12(clientOpts(p)))
+	a, b := strings.Repeat("A", 1000), strings.Repeat("B", 1000)
+	srv := make(chan error, 1)
+	go func() {
+		s.Send([]byte(a))
+		s.Send([]byte(b))
+		_, err := s.Recv(0, 10*time.Second) // drives the server's side
+		srv <- err
+	}()
+	buf := make([]byte, 10)
+	if _, err := io.ReadFull(c, buf); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Renegotiate(); err != nil {
+		t.Fatalf("Renegotiate: %v", err)
+	}
+	rest := make([]byte, 1990)
+	c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if _, err := io.ReadFull(c, rest); err != nil {
+		t.Fatal(err)
+	}
+	if got := string(buf) + string(rest); got != a+b {
+		t.Fatalf("data around the renegotiation changed: %q...", got[:40])
+	}
+	c.Send([]byte("x"))
+	if err := <-srv; err != nil {
+		t.Fatal(err)
+	}
 }
