@@ -73,8 +73,8 @@ type dtlsReneg struct {
 
 	// expire ends the renegotiation whose retransmissions stopped.
 	expire func()
-	// cookie is a client's cookie of the last handshake, which its
-	// renegotiations send again (handshake.Client.Cookie).
+	// cookie (under wmu) is a client's cookie of the last handshake,
+	// which its renegotiations send again (handshake.Client.Cookie).
 	cookie []byte
 	// initiating (under wmu) marks the flight being sent as the first
 	// of a renegotiation Renegotiate starts (peerFlightStart).
@@ -378,15 +378,13 @@ func (s *Socket) dtlsRenegPendingCCS(m handshake.Machine) bool {
 	return p
 }
 
-// dtlsRenegDone installs the end of a DTLS renegotiation: the socket
-// reports the DTLS version, and the next handshake's messages start at
-// message_seq 0.
-func (s *Socket) dtlsRenegDone(m handshake.Machine, info *handshake.Info) {
+// dtlsRenegDone ends a DTLS renegotiation: the next handshake's messages
+// start at message_seq 0, and a client keeps its cookie.
+func (s *Socket) dtlsRenegDone(m handshake.Machine) {
 	c := s.dtls()
 	if c == nil {
 		return
 	}
-	info.Version = handshake.DTLSVersion(info.Version)
 	c.keepCookie(m)
 	c.rmu.Lock()
 	c.handshakeOver(true)
@@ -416,8 +414,17 @@ func (s *Socket) dtlsPeerFlightLast(acts []handshake.Action) {
 // keepCookie keeps a client's cookie for its next renegotiation.
 func (c *dtlsConn) keepCookie(m handshake.Machine) {
 	if cl, ok := m.(*handshake.Client); ok {
+		c.wmu.Lock()
 		c.rn.cookie = cl.DTLSCookie()
+		c.wmu.Unlock()
 	}
+}
+
+// renegCookie is the cookie a client's renegotiation sends.
+func (c *dtlsConn) renegCookie() []byte {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	return c.rn.cookie
 }
 
 // dtlsRenegRefused: a ClientHello or HelloRequest that was refused ends

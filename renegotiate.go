@@ -289,7 +289,7 @@ func (s *Socket) startReneg() error {
 	c := handshake.NewClient(s.renegConfig())
 	c.Reneg = s.renegInfo()
 	if d := s.dtls(); d != nil {
-		c.LocalCID, c.Cookie = d.localCID, d.rn.cookie
+		c.LocalCID, c.Cookie = d.localCID, d.renegCookie()
 	}
 	r := s.reneg
 	r.mu.Lock()
@@ -614,13 +614,18 @@ func (s *Socket) connInfo() *handshake.Info {
 
 // finishReneg installs the renegotiated connection's description.
 func (s *Socket) finishReneg(m handshake.Machine) {
-	info := s.slimInfo(m.Info())
-	s.dtlsRenegDone(m, info)
 	s.reneg.mu.Lock()
+	info := s.slimInfo(m.Info())
+	if s.dtls() != nil {
+		// Inside the machine the version is TLS's; the socket reports
+		// the DTLS one.
+		info.Version = handshake.DTLSVersion(info.Version)
+	}
 	s.info = info
 	s.state = frozenState(s.reneg.stateName())
 	s.reneg.stateName = nil
 	s.reneg.mu.Unlock()
+	s.dtlsRenegDone(m)
 	s.logSecret("CLIENT_RANDOM", info.MasterSecret)
 	s.endReneg(nil)
 }
