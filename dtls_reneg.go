@@ -43,13 +43,15 @@ import (
 //     data still in flight (RFC 6347, 4.1 allows up to the TCP MSL),
 //     and are then dropped.
 //   - cookies: a gossl server sends no HelloVerifyRequest in a
-//     renegotiation. RFC 6347, 4.2.1 makes the exchange optional there
-//     ("the server MAY choose not to do a cookie exchange when a session
-//     is resumed" and the peer of a renegotiation is already
-//     authenticated at its address, inside the association's keys), so
-//     it would only add a round trip. A gossl client answers one (OpenSSL
-//     servers send it): the machine repeats its ClientHello with the
-//     cookie, as in the first handshake.
+//     renegotiation. The exchange is RFC 6347, 4.2.1's defence against
+//     spoofed source addresses (amplification); a renegotiation comes
+//     protected by the association's keys, from a peer whose address
+//     the first handshake's cookie proved, so it would only add a round
+//     trip (OpenSSL's server does not send one either). A gossl client
+//     sends the association's cookie again in its renegotiating
+//     ClientHello (handshake.Client.Cookie: OpenSSL 3.0's server needs
+//     it, and Erlang/OTP's client does the same) and answers a
+//     HelloVerifyRequest as in the first handshake.
 
 // dtlsPrevEpochKeep is how long the previous epoch stays readable after a
 // renegotiation: the TCP MSL RFC 6347, 4.1 names.
