@@ -1,6 +1,7 @@
 package ssl
 
 import (
+	"github.com/gossl/ssl/internal/alert"
 	"github.com/gossl/ssl/internal/dtls"
 	"github.com/gossl/ssl/internal/wire"
 )
@@ -120,6 +121,12 @@ func (c *dtlsConn) handshakeRecord(rec dtls.Record) error {
 		return nil
 	}
 	data, stale := c.staleFinished(rec)
+	if !c.rn.active.Load() && rec.Epoch == c.rn.baseEpoch && hasFragmentFrom(data, c.rn.lastNext) {
+		// The handshake that ended goes on: its numbering, past its
+		// last message (an extra Finished, say). A new handshake starts
+		// at message_seq 0 with a HelloRequest or a ClientHello.
+		return alert.New(alert.UnexpectedMessage, "handshake message after the DTLS handshake")
+	}
 	old, err := c.ra.Add(data)
 	if err != nil {
 		return err
@@ -139,6 +146,22 @@ func hasFragmentBefore(payload []byte, start uint16) bool {
 			return false
 		}
 		if h.MessageSeq-start >= 1<<15 {
+			return true
+		}
+		payload = payload[wire.DTLSHeaderLen+int(h.FragmentLength):]
+	}
+	return false
+}
+
+// hasFragmentFrom reports whether payload holds a well-formed handshake
+// fragment of a message_seq at or after start.
+func hasFragmentFrom(payload []byte, start uint16) bool {
+	for len(payload) > 0 {
+		h, ok := wire.ParseDTLSHeader(payload)
+		if !ok || len(payload)-wire.DTLSHeaderLen < int(h.FragmentLength) {
+			return false
+		}
+		if h.MessageSeq-start < 1<<15 {
 			return true
 		}
 		payload = payload[wire.DTLSHeaderLen+int(h.FragmentLength):]

@@ -271,15 +271,20 @@ func (c *dtlsConn) takeHeld(queued bool) ([]byte, bool) {
 
 // staleFinished removes from a handshake record of the current epoch the
 // fragments of the peer's Finished of the handshake that ended in that
-// epoch, and reports whether it removed any: they are retransmissions (a
-// new handshake's Finished comes in the next epoch). The caller holds
-// rmu.
+// epoch, and between handshakes any other message of its numbering, and
+// reports whether it removed any: they are retransmissions (a new
+// handshake's Finished comes in the next epoch). The caller holds rmu.
 func (c *dtlsConn) staleFinished(rec dtls.Record) ([]byte, bool) {
 	if rec.Epoch != c.rn.baseEpoch {
 		return rec.Data, false
 	}
+	// Between handshakes, a message numbered after a new handshake's
+	// first (0) and before the end of the last one belongs to that last
+	// one too: left in the reassembly, which starts again at 0, it would
+	// join the next handshake (a ClientHello at 1, say).
+	between := !c.rn.active.Load()
 	stale := func(h wire.DTLSHeader) bool {
-		return h.Type == wire.TypeFinished && h.MessageSeq < c.rn.lastNext
+		return h.MessageSeq < c.rn.lastNext && (h.Type == wire.TypeFinished || between && h.MessageSeq != 0)
 	}
 	var kept []byte
 	found := false

@@ -144,40 +144,53 @@ func TestDTLSRenegotiationRefusals(t *testing.T) {
 	})
 }
 
-// TestDTLSRenegotiationBadMessageSeq: handshake messages of the current
-// epoch with a message_seq that does not start a handshake (ahead of the
-// next one, or far out of the window) wait in the reassembly or are
-// dropped and start nothing; a copy of the peer's Finished of the last
-// handshake, which a network may duplicate, is a retransmission, not a
-// message of the next handshake, which then completes: before, the
-// client kept it and took it for the renegotiation's Finished at the
-// same message_seq (a server-initiated renegotiation numbers from 1, so
-// its Finished lands where the first one was).
+// TestDTLSRenegotiationBadMessageSeq: a handshake message of the
+// current epoch that goes on numbering the handshake that ended
+// (message_seq at or past the peer's next) is unexpected_message, as in
+// TLS, and starts nothing (BoGo's DTLS12-SendExtraFinished); one behind
+// it is a retransmission and starts nothing either. A copy of the peer's
+// Finished of the last handshake, which a network may duplicate, is a
+// retransmission, not a message of the next handshake, which then
+// completes: before, the client kept it and took it for the
+// renegotiation's Finished at the same message_seq (a server-initiated
+// renegotiation numbers from 1, so its Finished lands where the first
+// one was).
 func TestDTLSRenegotiationBadMessageSeq(t *testing.T) {
 	checkGoroutines(t)
 	so, co := modelOptsFor(t, "dtls")
+	for _, ahead := range []uint16{0, 1, 300} {
+		c, s := pair(t, so, co)
+		seq := s.dtls().rn.lastNext + ahead
+		if err := c.dtls().WriteRecord(wire.TypeHandshake, dtlsHandshakeMsg(wire.TypeClientHello, seq, []byte{0xfe, 0xfd})); err != nil {
+			t.Fatal(err)
+		}
+		var a *Alert
+		if _, err := s.Recv(0, 10*time.Second); !errors.As(err, &a) || a.Description != "unexpected_message" {
+			t.Errorf("a ClientHello with message_seq %d after a handshake that ended at %d: %v, want unexpected_message", seq, seq-ahead, err)
+		}
+		if renegRunning(s) {
+			t.Errorf("a message with message_seq %d started a renegotiation", seq)
+		}
+		c.Close()
+		s.Close()
+	}
 	c, s := pair(t, so, co)
 	defer c.Close()
 	defer s.Close()
-	for _, seq := range []uint16{3, 5, 300, 0x8000} {
+	for _, seq := range []uint16{1, 3} {
+		if seq >= s.dtls().rn.lastNext || seq+1 >= c.dtls().rn.lastNext {
+			continue
+		}
 		if err := c.dtls().WriteRecord(wire.TypeHandshake, dtlsHandshakeMsg(wire.TypeClientHello, seq, []byte{0xfe, 0xfd})); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.dtls().WriteRecord(wire.TypeHandshake, dtlsHandshakeMsg(wire.TypeHelloRequest, seq+1, nil)); err != nil {
 			t.Fatal(err)
 		}
-		exchange(t, c, s, "ahead")
+		exchange(t, c, s, "behind")
 		if renegRunning(c) || renegRunning(s) {
 			t.Fatalf("a message with message_seq %d started a renegotiation", seq)
 		}
-	}
-	// The messages ahead stay in the reassembly, where the next
-	// handshake's ChangeCipherSpec would find them (fatal: handshake
-	// data of the old epoch across it); forget them.
-	for _, x := range []*Socket{c, s} {
-		x.dtls().rmu.Lock()
-		x.dtls().ra.Restart()
-		x.dtls().rmu.Unlock()
 	}
 	last := c.dtls().rn.lastNext - 1
 	// The server's Finished again, in the epoch it came in.
