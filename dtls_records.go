@@ -140,28 +140,25 @@ func (c *dtlsConn) handshakeRecord(rec dtls.Record) error {
 // hasFragmentBefore reports whether payload holds a well-formed
 // handshake fragment of a message_seq before start.
 func hasFragmentBefore(payload []byte, start uint16) bool {
-	for len(payload) > 0 {
-		h, ok := wire.ParseDTLSHeader(payload)
-		if !ok || len(payload)-wire.DTLSHeaderLen < int(h.FragmentLength) {
-			return false
-		}
-		if h.MessageSeq-start >= 1<<15 {
-			return true
-		}
-		payload = payload[wire.DTLSHeaderLen+int(h.FragmentLength):]
-	}
-	return false
+	return anyFragmentSeq(payload, func(seq uint16) bool { return seq-start >= 1<<15 })
 }
 
 // hasFragmentFrom reports whether payload holds a well-formed handshake
 // fragment of a message_seq at or after start.
 func hasFragmentFrom(payload []byte, start uint16) bool {
+	return anyFragmentSeq(payload, func(seq uint16) bool { return seq-start < 1<<15 })
+}
+
+// anyFragmentSeq reports whether a well-formed handshake fragment of
+// payload, up to the first malformed one, has a message_seq for which
+// match is true (message_seq wraps: "before" is the upper half).
+func anyFragmentSeq(payload []byte, match func(uint16) bool) bool {
 	for len(payload) > 0 {
 		h, ok := wire.ParseDTLSHeader(payload)
 		if !ok || len(payload)-wire.DTLSHeaderLen < int(h.FragmentLength) {
 			return false
 		}
-		if h.MessageSeq-start < 1<<15 {
+		if match(h.MessageSeq) {
 			return true
 		}
 		payload = payload[wire.DTLSHeaderLen+int(h.FragmentLength):]
