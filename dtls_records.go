@@ -1,6 +1,8 @@
 package ssl
 
 import (
+	"time"
+
 	"github.com/gossl/ssl/internal/alert"
 	"github.com/gossl/ssl/internal/dtls"
 	"github.com/gossl/ssl/internal/wire"
@@ -50,8 +52,13 @@ func (c *dtlsConn) readRecord(dst []byte, queued bool) (uint8, []byte, error) {
 		}
 		if len(c.rest) == 0 {
 			// During a renegotiation the retransmission timer
-			// bounds the wait (dtls_reneg.go).
-			wait := c.retransmitDeadline()
+			// bounds the wait (dtls_reneg.go); between handshakes it
+			// is stopped, and the data path does not take the
+			// writers' lock to ask it.
+			var wait time.Time
+			if c.rn.active.Load() {
+				wait = c.retransmitDeadline()
+			}
 			d, err := c.readDatagram(wait)
 			if err != nil {
 				if isTimeout(err) && c.onReadTimeout(wait) {
